@@ -1,0 +1,172 @@
+"""The ``articlebot`` command.
+
+With no sub-command it starts the Discord bot when a token is configured and
+otherwise a terminal chat over the same engine, so anyone can try it with no
+Discord set-up. Every failure a user can cause ends in a one-line message and
+a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import render
+
+DEFAULT_SEEDS = "seeds"
+# Modules that contribute sub-commands: each has ``register(subparsers)``, which
+# adds its parser with ``set_defaults(handler=...)`` and imports heavy things lazily.
+COMMAND_MODULES: tuple[str, ...] = ()
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _load_dotenv()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_default)
+    try:
+        return handler(args)
+    except CliError as exc:
+        print(f"articlebot: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="articlebot",
+        description="Answer questions about news articles with short answers and cited sentences.",
+    )
+    _add_seeds(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ask = sub.add_parser("ask", help="answer one question and exit")
+    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument(
+        "--article", help="only search this article (id, file name or part of the title)"
+    )
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_seeds(ask)
+    ask.set_defaults(handler=run_ask)
+
+    chat = sub.add_parser("chat", help="interactive terminal chat (the default without a token)")
+    _add_seeds(chat)
+    chat.set_defaults(handler=run_chat)
+
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def _add_seeds(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seeds",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"folder of article files (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
+    )
+
+
+def seeds_dir(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "seeds", None) or os.environ.get("ARTICLEBOT_SEEDS") or DEFAULT_SEEDS)
+
+
+def open_engine(args: argparse.Namespace) -> object:
+    """Build the engine over the seeds folder, turning load failures into CliError."""
+    from index.engine import Engine, NoArticlesError
+
+    folder = seeds_dir(args)
+    try:
+        engine = Engine.from_folder(folder)
+    except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
+        raise CliError(str(exc)) from exc
+    for problem in engine.corpus.problems:
+        print(f"articlebot: skipped {problem}", file=sys.stderr)
+    return engine
+
+
+def run_default(args: argparse.Namespace) -> int:
+    if os.environ.get("DISCORD_TOKEN", "").strip():
+        from bot.runner import run_bot  # imported lazily: terminal mode never loads discord.py
+
+        return run_bot(seeds_dir(args))
+    return run_chat(args)
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from index.engine import Engine, QuestionError
+
+    engine = open_engine(args)
+    assert isinstance(engine, Engine)
+    article_id = None
+    if args.article:
+        article = engine.find_article(args.article)
+        if article is None:
+            raise CliError(
+                f"no article matches {args.article!r}; see the titles with `articlebot chat`"
+            )
+        article_id = article.id
+    try:
+        answer = engine.ask(args.question, article_id=article_id)
+    except QuestionError as exc:
+        raise CliError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(render.answer_text(answer))
+    return 0
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    from index.engine import Engine, QuestionError
+
+    engine = open_engine(args)
+    assert isinstance(engine, Engine)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(render.welcome(engine.corpus))
+    while True:
+        try:
+            line = input("you> " if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            continue
+        if interactive and line.strip().lower() in {"quit", "exit", ":q"}:
+            break
+        try:
+            answer = engine.ask(line)
+        except QuestionError as exc:
+            print(f"articlebot: {exc}")
+            continue
+        if not interactive:
+            print(f"Q: {answer.question}")
+        print(render.answer_text(answer))
+        print()
+    return 0
+
+
+def _load_dotenv() -> None:
+    """Read ``.env`` from the working directory; real environment variables win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,259 @@
+"""Reading article files into :class:`Article` records.
+
+Two layouts are accepted:
+
+* the seed format: title, blank, a number line, an id line, blank, the
+  publisher's summary paragraph, body paragraphs, ``Original Source: ...``,
+  then web-page boilerplate that is dropped;
+* plain text or Markdown with no header: the title comes from the first line
+  when it looks like one, otherwise from the file name.
+
+A file that cannot be used is returned as a :class:`LoadProblem` naming the
+file and the reason, so one bad file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.records import Article, LoadProblem, Paragraph, Sentence
+from index.sentences import split_sentences
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+MAX_FILE_BYTES = 5 * 1024 * 1024
+_SOURCE_LINE = re.compile(r"^\s*original source\s*:\s*(?P<source>.*)$", re.IGNORECASE)
+_BOILERPLATE = (
+    "leave a reply",
+    "your email address will not be published",
+    "required fields are marked",
+    "cancel reply",
+    "post comment",
+)
+_HEADER_NUMBER = re.compile(r"^\s*\d+\s*$")
+_HEADER_ID = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9_\-]{3,}\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+class ArticleError(ValueError):
+    """An article file that cannot be used; the message names the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    articles: tuple[Article, ...]
+    problems: tuple[LoadProblem, ...]
+
+
+def load_folder(folder: str | Path) -> LoadResult:
+    """Load every article file in ``folder`` (sorted by name, not recursive).
+
+    Raises :class:`FileNotFoundError` / :class:`NotADirectoryError` when the
+    folder itself is unusable; problems with single files are collected.
+    """
+    root = Path(folder)
+    if not root.exists():
+        raise FileNotFoundError(f"seeds folder not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"seeds path is not a folder: {root}")
+    articles: list[Article] = []
+    problems: list[LoadProblem] = []
+    seen_ids: dict[str, str] = {}
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        try:
+            article = load_file(path)
+        except ArticleError as exc:
+            problems.append(LoadProblem(path.name, str(exc)))
+            continue
+        if article.id in seen_ids:
+            problems.append(
+                LoadProblem(
+                    path.name, f"duplicate article id {article.id} (also in {seen_ids[article.id]})"
+                )
+            )
+            continue
+        seen_ids[article.id] = path.name
+        articles.append(article)
+    return LoadResult(tuple(articles), tuple(problems))
+
+
+def load_file(path: str | Path) -> Article:
+    """Parse one file; raises :class:`ArticleError` with a friendly reason."""
+    path = Path(path)
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise ArticleError(f"unsupported file type {path.suffix or '(none)'!r}; use .txt or .md")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"cannot be read ({exc.strerror or exc})") from exc
+    return parse_article(raw, name=path.name)
+
+
+def parse_article(raw: bytes, name: str) -> Article:
+    """Parse the bytes of an article file called ``name``."""
+    text = _decode(raw)
+    lines = _normalise(text).split("\n")
+    header = _seed_header(lines)
+    if header is not None:
+        title, external_id, rest = header
+        blocks = _blocks(rest)
+        summary = blocks.pop(0) if len(blocks) > 1 else ""
+    else:
+        title, external_id, blocks, summary = _plain_title(lines, name), "", _blocks(lines), ""
+        if blocks and _clean_title(blocks[0]) == title:
+            blocks.pop(0)
+    body, source = _body_until_source(blocks)
+    if not body:
+        raise ArticleError("has no article text after the title")
+    article_id = external_id or _slug(Path(name).stem)
+    paragraphs = _paragraphs(article_id, body)
+    if not any(p.sentences for p in paragraphs):
+        raise ArticleError("has no sentences")
+    content = "\n\n".join([title, summary, *body])
+    return Article(
+        id=article_id,
+        title=title,
+        source_path=name,
+        content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        paragraphs=paragraphs,
+        summary=summary,
+        source=source,
+        external_id=external_id,
+    )
+
+
+def article_from_text(article_id: str, title: str, paragraphs: Iterable[str]) -> Article:
+    """Build an article from already separated paragraphs (used by evaluations)."""
+    body = [p.strip() for p in paragraphs if p.strip()]
+    content = "\n\n".join([title, *body])
+    return Article(
+        id=article_id,
+        title=title,
+        source_path=f"<{article_id}>",
+        content_hash=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        paragraphs=_paragraphs(article_id, body),
+    )
+
+
+def _decode(raw: bytes) -> str:
+    if not raw.strip():
+        raise ArticleError("is empty")
+    if len(raw) > MAX_FILE_BYTES:
+        raise ArticleError(f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if b"\x00" in raw:
+        raise ArticleError("looks binary (contains NUL bytes), not a text article")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"is not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+    if printable < 0.95 * len(text):
+        raise ArticleError("looks binary (mostly control characters), not a text article")
+    return text
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+def _seed_header(lines: list[str]) -> tuple[str, str, list[str]] | None:
+    """Recognise ``title / blank / number / id / blank`` at the top."""
+    if len(lines) < 6 or not lines[0].strip() or lines[1].strip():
+        return None
+    if not _HEADER_NUMBER.match(lines[2]) or not _HEADER_ID.match(lines[3]) or lines[4].strip():
+        return None
+    return _clean_title(lines[0]), lines[3].strip(), lines[5:]
+
+
+def _plain_title(lines: list[str], name: str) -> str:
+    first = next((line for line in lines if line.strip()), "")
+    candidate = _clean_title(first)
+    if (
+        candidate
+        and len(candidate) <= 200
+        and (_MD_HEADING.match(first) or not candidate.endswith("."))
+    ):
+        return candidate
+    stem = re.sub(r"[_\-]+", " ", Path(name).stem).strip()
+    return stem[:1].upper() + stem[1:] if stem else name
+
+
+def _clean_title(line: str) -> str:
+    return _strip_markdown(_MD_HEADING.sub("", line)).strip()
+
+
+def _strip_markdown(text: str) -> str:
+    return _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", text))
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Group lines into paragraphs; Markdown headings end a paragraph and are dropped."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip() or _MD_HEADING.match(line):
+            if current:
+                blocks.append(" ".join(current))
+                current = []
+            continue
+        current.append(line.strip())
+    if current:
+        blocks.append(" ".join(current))
+    return [_strip_markdown(b) if ("*" in b or "](" in b or "__" in b) else b for b in blocks]
+
+
+def _body_until_source(blocks: list[str]) -> tuple[list[str], str]:
+    body: list[str] = []
+    for block in blocks:
+        match = _SOURCE_LINE.match(block)
+        if match:
+            return body, match.group("source").strip()
+        if block.lower().startswith(_BOILERPLATE):
+            continue
+        body.append(block)
+    return body, ""
+
+
+def _paragraphs(article_id: str, body: list[str]) -> tuple[Paragraph, ...]:
+    paragraphs: list[Paragraph] = []
+    used: set[str] = set()
+    position = 0
+    for number, text in enumerate(body, start=1):
+        sentences: list[Sentence] = []
+        for start, end in split_sentences(text):
+            sentence_text = text[start:end]
+            sid = _unique(f"{article_id}#s{_digest(sentence_text)}", used)
+            sentences.append(Sentence(sid, article_id, number, position, sentence_text, start, end))
+            position += 1
+        pid = _unique(f"{article_id}#p{_digest(text)}", used)
+        paragraphs.append(Paragraph(pid, number, text, tuple(sentences)))
+    return tuple(paragraphs)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _unique(candidate: str, used: set[str]) -> str:
+    """Repeated identical text gets ``-2``, ``-3``... so ids stay unique and stable."""
+    result, n = candidate, 1
+    while result in used:
+        n += 1
+        result = f"{candidate}-{n}"
+    used.add(result)
+    return result
+
+
+def _slug(stem: str) -> str:
+    slug = _SLUG.sub("-", stem.lower()).strip("-")
+    return slug or "article"

@@ -1,0 +1,138 @@
+"""Plain records passed between the pipeline steps.
+
+They are frozen dataclasses so an index built in a worker thread can be shared
+with the serving side without anybody mutating it underneath a reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence, exactly as it appears in the article body.
+
+    ``start``/``end`` are character offsets into the paragraph text, so a
+    citation can be checked against the source (SQuAD scoring relies on it).
+    """
+
+    id: str
+    article_id: str
+    paragraph: int  # 1-based paragraph number inside the article body
+    position: int  # 0-based index of the sentence inside the article body
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    id: str
+    number: int  # 1-based
+    text: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A parsed article.
+
+    ``summary`` is the publisher's summary paragraph of the seed format. It is
+    kept apart from the body on purpose: it is never indexed or summarised, so
+    it can serve as a held-out reference for summary evaluation.
+    """
+
+    id: str
+    title: str
+    source_path: str
+    content_hash: str
+    paragraphs: tuple[Paragraph, ...]
+    summary: str = ""
+    source: str = ""
+    external_id: str = ""
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+    @property
+    def sentence_count(self) -> int:
+        return sum(len(p.sentences) for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A retrieval unit: a short run of consecutive sentences of one article."""
+
+    id: str
+    article_id: str
+    sentence_ids: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A file that could not be loaded, with a reason a person can act on."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    n: int
+    article_id: str
+    article_title: str
+    paragraph: int
+    sentence_id: str
+    text: str
+    score: float
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "n": self.n,
+            "article_id": self.article_id,
+            "article_title": self.article_title,
+            "paragraph": self.paragraph,
+            "sentence_id": self.sentence_id,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the engine says about a question.
+
+    ``found`` is False for a refusal; then ``answer`` is None and
+    ``citations`` hold the closest passages as a lead, not as support.
+    """
+
+    question: str
+    found: bool
+    answer: str | None
+    answer_type: str
+    confidence: float
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+    elapsed_ms: float = 0.0
+    article_id: str | None = None
+    article_title: str | None = None
+    answer_citation: int | None = None  # ``n`` of the citation the answer comes from
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "question": self.question,
+            "found": self.found,
+            "answer": self.answer,
+            "answer_type": self.answer_type,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_json() for c in self.citations],
+            "elapsed_ms": round(self.elapsed_ms, 3),
+            "article_id": self.article_id,
+            "article_title": self.article_title,
+            "answer_citation": self.answer_citation,
+        }

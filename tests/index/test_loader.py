@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.loader import load_file, load_folder
+from tests.conftest import SEED_FILE
+
+
+def test_seed_header_gives_title_id_and_source() -> None:
+    article = load_file(SEED_FILE)
+    assert article.title.startswith("North Korea’s Military Expansion")
+    assert article.id == "533f8b16-f20c-4ffb-9691-b766978a69cb"
+    assert article.source == "www.rferl.org"
+
+
+def test_publisher_summary_is_kept_out_of_the_body() -> None:
+    article = load_file(SEED_FILE)
+    assert article.summary.startswith("North Korean leader Kim Jong Un showcased new drones")
+    body = " ".join(s.text for s in article.sentences)
+    assert "showcased new drones while reports surfaced" not in body
+
+
+def test_boilerplate_after_original_source_is_not_indexed() -> None:
+    article = load_file(SEED_FILE)
+    body = " ".join(p.text for p in article.paragraphs)
+    assert "Leave a Reply" not in body
+    assert "email address" not in body
+    assert "Original Source" not in body
+
+
+def test_sentence_ids_are_stable_across_reloads() -> None:
+    first = [s.id for s in load_file(SEED_FILE).sentences]
+    second = [s.id for s in load_file(SEED_FILE).sentences]
+    assert first == second
+    assert len(set(first)) == len(first)
+
+
+def test_unchanged_sentences_keep_their_ids_when_others_change(tmp_path: Path) -> None:
+    original = SEED_FILE.read_text(encoding="utf-8")
+    edited = original.replace(
+        "The initial reports regarding", "A new sentence is here. The initial reports regarding"
+    )
+    path = tmp_path / SEED_FILE.name
+    path.write_text(edited, encoding="utf-8")
+    before = {s.text: s.id for s in load_file(SEED_FILE).sentences}
+    after = {s.text: s.id for s in load_file(path).sentences}
+    shared = set(before) & set(after)
+    assert len(shared) >= len(before) - 1
+    assert all(before[text] == after[text] for text in shared)
+
+
+def test_plain_markdown_file_takes_title_from_heading(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "# Drone Report\n\nThe **army** tested a drone. It flew well.\n", encoding="utf-8"
+    )
+    article = load_file(path)
+    assert article.title == "Drone Report"
+    assert [s.text for s in article.sentences] == ["The army tested a drone.", "It flew well."]
+
+
+def test_plain_text_without_title_line_uses_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "city_council.txt"
+    path.write_text("The council met on Monday. It voted to build a bridge.\n", encoding="utf-8")
+    article = load_file(path)
+    assert article.title == "City council"
+    assert len(article.sentences) == 2
+
+
+def test_malformed_files_are_reported_by_name_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Good news\n\nThe bridge opened today.\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 news\n\nIt opened.".encode("latin-1"))
+    (tmp_path / "image.png").write_bytes(b"png")
+    result = load_folder(tmp_path)
+    assert [a.title for a in result.articles] == ["Good news"]
+    reasons = {p.path: p.reason for p in result.problems}
+    assert reasons["empty.txt"] == "is empty"
+    assert "binary" in reasons["binary.txt"]
+    assert "UTF-8" in reasons["latin1.txt"]
+    assert "unsupported file type" in reasons["image.png"]
