@@ -1,0 +1,1525 @@
+"""A local fake of Discord's REST API and gateway, for end-to-end tests.
+
+The real discord.py client connects to it exactly as it would to Discord:
+``static_login`` (GET /users/@me), ``application_info``, command sync, then
+the gateway websocket (HELLO, IDENTIFY, READY, GUILD_CREATE, heartbeats).
+Tests then play the part of users: :meth:`FakeDiscord.send_message` delivers a
+MESSAGE_CREATE, :meth:`FakeDiscord.slash` an INTERACTION_CREATE, and the
+``wait_for_*`` helpers return what the bot posted back.
+
+Where discord.py looks for Discord
+    * REST: ``discord.http.Route.BASE`` (webhooks and interaction callbacks
+      use the same ``Route`` class).
+    * Gateway: discord.py 2.7's ``Client.connect`` does **not** ask
+      GET /gateway/bot (only ``AutoShardedClient`` does); it connects straight
+      to ``DiscordWebSocket.DEFAULT_GATEWAY`` and, after READY, to the
+      ``resume_gateway_url`` the READY event names. :func:`patch_discord`
+      points both here. The client asks for ``?v=10&encoding=json&compress=
+      zlib-stream``; the fake answers in plain JSON text frames, which
+      discord.py reads without decompressing (only binary frames are
+      inflated), so no zlib or ETF is involved.
+
+The fake behaves like Discord where a bot could get it wrong: messages over
+Discord's size limits and replies to unknown messages get 400, a second
+response to one interaction gets 400, an interaction answered after its
+3-second deadline gets 404, guild message content is blanked unless the bot
+is mentioned or asked for the Message Content intent, and the ``pings`` of
+every posted message are computed from its ``allowed_mentions``. Routes it
+does not know are logged at ERROR, recorded in ``unknown_routes`` and answered
+with 404, so a gap shows up instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import re
+import secrets
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+import discord
+import discord.gateway
+import discord.http
+import pytest
+import yarl
+from aiohttp import web
+
+log = logging.getLogger("fake_discord")
+
+Json = dict[str, Any]
+
+DISCORD_EPOCH_MS = 1_420_070_400_000
+HEARTBEAT_INTERVAL_MS = 41_250
+INTERACTION_DEADLINE_S = 3.0
+DEFAULT_TOKEN = "fake-token.for-tests.only"
+
+# Permission bits (https://discord.com/developers/docs/topics/permissions).
+VIEW_CHANNEL = 1 << 10
+SEND_MESSAGES = 1 << 11
+EMBED_LINKS = 1 << 14
+READ_MESSAGE_HISTORY = 1 << 16
+MENTION_EVERYONE = 1 << 17
+USE_APPLICATION_COMMANDS = 1 << 31
+MANAGE_GUILD = 1 << 5
+ADMINISTRATOR = 1 << 3
+EVERYONE_PERMISSIONS = (
+    VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_MESSAGE_HISTORY | USE_APPLICATION_COMMANDS
+)
+
+# Gateway intents the fake honours.
+INTENT_GUILDS = 1 << 0
+INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_DIRECT_MESSAGES = 1 << 12
+INTENT_MESSAGE_CONTENT = 1 << 15
+
+# Message and embed limits Discord enforces with 400 Invalid Form Body.
+MAX_CONTENT = 2000
+MAX_EMBEDS = 10
+MAX_EMBED_TITLE = 256
+MAX_EMBED_DESCRIPTION = 4096
+MAX_EMBED_FIELDS = 25
+MAX_FIELD_NAME = 256
+MAX_FIELD_VALUE = 1024
+MAX_FOOTER = 2048
+MAX_AUTHOR_NAME = 256
+MAX_EMBED_TOTAL = 6000
+MAX_AUTOCOMPLETE_CHOICES = 25
+
+EPHEMERAL = 1 << 6
+LOADING = 1 << 7
+
+# Interaction callback types.
+CHANNEL_MESSAGE = 4
+DEFERRED_CHANNEL_MESSAGE = 5
+AUTOCOMPLETE_RESULT = 8
+
+BODY = web.RequestKey("json_body", object)  # the parsed request body, set by the middleware
+COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
+OPTION_TYPES: dict[type, int] = {str: 3, int: 4, bool: 5, float: 10}
+
+
+class _Snowflakes:
+    """Increasing, realistic snowflakes (timestamp in the top bits)."""
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def __call__(self) -> int:
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _json_response(data: Any, status: int = 200) -> web.Response:
+    # discord.py parses a body as JSON only when Content-Type is exactly
+    # "application/json" (no charset), so web.json_response will not do.
+    return web.Response(
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def _error(status: int, message: str, code: int = 0, errors: Json | None = None) -> web.Response:
+    body: Json = {"message": message, "code": code}
+    if errors:
+        body["errors"] = errors
+    return _json_response(body, status)
+
+
+class FormError(Exception):
+    """A request body Discord would reject with 400 Invalid Form Body."""
+
+
+@dataclass
+class FakeUser:
+    id: int
+    username: str
+    bot: bool = False
+    role_ids: tuple[int, ...] = ()
+
+    def payload(self) -> Json:
+        return {
+            "id": str(self.id),
+            "username": self.username,
+            "global_name": None if self.bot else self.username.title(),
+            "discriminator": "0",
+            "avatar": None,
+            "bot": self.bot,
+            "public_flags": 0,
+        }
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    route: str  # the route template, e.g. "POST /channels/{channel_id}/messages"
+    query: dict[str, str]
+    json: Any
+    authorization: str | None
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class PostedMessage:
+    """A message the bot created through REST (channel message or webhook)."""
+
+    channel_id: int
+    request: Json  # the JSON body the bot sent
+    message: Json  # the message object the fake answered with
+    via: str  # "channel", "interaction", "followup", "edit"
+    interaction_token: str | None = None
+
+    @property
+    def content(self) -> str:
+        return str(self.message.get("content") or "")
+
+    @property
+    def embeds(self) -> list[Json]:
+        return list(self.message.get("embeds") or [])
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(int(self.message.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def allowed_mentions(self) -> Json | None:
+        value = self.request.get("allowed_mentions")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def pings(self) -> set[str]:
+        return set(self.message.get("_pings", ()))
+
+    def text(self) -> str:
+        """Content plus every visible embed string, for substring assertions."""
+        return "\n".join([self.content, *(embed_text(e) for e in self.embeds)]).strip()
+
+
+@dataclass
+class InteractionRecord:
+    payload: Json  # the INTERACTION_CREATE the fake dispatched
+    dispatched_at: float
+    callbacks: list[Json] = field(default_factory=list)  # callback request bodies
+    messages: list[PostedMessage] = field(default_factory=list)  # original + followups
+    late: bool = False
+
+    @property
+    def token(self) -> str:
+        return str(self.payload["token"])
+
+    @property
+    def callback_type(self) -> int | None:
+        return int(self.callbacks[0]["type"]) if self.callbacks else None
+
+    @property
+    def deferred(self) -> bool:
+        return self.callback_type == DEFERRED_CHANNEL_MESSAGE
+
+    @property
+    def choices(self) -> list[Json] | None:
+        """Autocomplete choices, when the bot answered with type 8."""
+        if self.callback_type != AUTOCOMPLETE_RESULT:
+            return None
+        return list((self.callbacks[0].get("data") or {}).get("choices") or [])
+
+    def final_message(self) -> PostedMessage | None:
+        """The message the user sees: the last one with content or embeds."""
+        shown = [m for m in self.messages if m.content or m.embeds]
+        return shown[-1] if shown else None
+
+
+def embed_text(embed: Json) -> str:
+    parts = [embed.get("title") or "", embed.get("description") or ""]
+    for f in embed.get("fields") or []:
+        parts += [f.get("name") or "", f.get("value") or ""]
+    parts.append((embed.get("footer") or {}).get("text") or "")
+    parts.append((embed.get("author") or {}).get("name") or "")
+    return "\n".join(p for p in parts if p)
+
+
+def validate_message_body(body: Json) -> None:
+    """Raise :class:`FormError` where Discord would answer 400 Invalid Form Body."""
+    content = body.get("content")
+    if content is not None and len(str(content)) > MAX_CONTENT:
+        raise FormError(f"content: must be {MAX_CONTENT} or fewer in length")
+    embeds = body.get("embeds") or []
+    if len(embeds) > MAX_EMBEDS:
+        raise FormError(f"embeds: must be {MAX_EMBEDS} or fewer in length")
+    total = 0
+    for i, embed in enumerate(embeds):
+        title = embed.get("title") or ""
+        description = embed.get("description") or ""
+        fields = embed.get("fields") or []
+        footer = (embed.get("footer") or {}).get("text") or ""
+        author = (embed.get("author") or {}).get("name") or ""
+        checks = [
+            ("title", title, MAX_EMBED_TITLE),
+            ("description", description, MAX_EMBED_DESCRIPTION),
+            ("footer.text", footer, MAX_FOOTER),
+            ("author.name", author, MAX_AUTHOR_NAME),
+        ]
+        if len(fields) > MAX_EMBED_FIELDS:
+            raise FormError(f"embeds.{i}.fields: must be {MAX_EMBED_FIELDS} or fewer in length")
+        for j, f in enumerate(fields):
+            name, value = f.get("name") or "", f.get("value") or ""
+            if not name or not value:
+                raise FormError(f"embeds.{i}.fields.{j}: name and value are required")
+            checks += [
+                (f"fields.{j}.name", name, MAX_FIELD_NAME),
+                (f"fields.{j}.value", value, MAX_FIELD_VALUE),
+            ]
+            total += len(name) + len(value)
+        for where, text, limit in checks:
+            if len(text) > limit:
+                raise FormError(f"embeds.{i}.{where}: must be {limit} or fewer in length")
+        total += len(title) + len(description) + len(footer) + len(author)
+    if total > MAX_EMBED_TOTAL:
+        raise FormError(f"embeds: total size exceeds {MAX_EMBED_TOTAL}")
+
+
+def validate_commands(commands: list[Json]) -> None:
+    """The checks Discord applies to a bulk command overwrite."""
+    names = set()
+    for i, cmd in enumerate(commands):
+        name = cmd.get("name") or ""
+        kind = int(cmd.get("type", 1))
+        if kind == 1 and (not COMMAND_NAME.match(name) or name != name.lower()):
+            raise FormError(f"{i}.name: invalid slash command name {name!r}")
+        if (kind, name) in names:
+            raise FormError(f"{i}.name: duplicate command {name!r}")
+        names.add((kind, name))
+        if kind == 1 and not 1 <= len(cmd.get("description") or "") <= 100:
+            raise FormError(f"{i}.description: must be between 1 and 100 in length")
+        _validate_options(f"{i}", cmd.get("options") or [])
+
+
+def _validate_options(where: str, options: list[Json]) -> None:
+    if len(options) > 25:
+        raise FormError(f"{where}.options: must be 25 or fewer in length")
+    seen_optional = False
+    for j, opt in enumerate(options):
+        name = opt.get("name") or ""
+        if not COMMAND_NAME.match(name) or name != name.lower():
+            raise FormError(f"{where}.options.{j}.name: invalid option name {name!r}")
+        if not 1 <= len(opt.get("description") or "") <= 100:
+            raise FormError(f"{where}.options.{j}.description: must be 1 to 100 long")
+        if opt.get("required"):
+            if seen_optional:
+                raise FormError(f"{where}.options.{j}: required options must come first")
+        else:
+            seen_optional = True
+        if len(opt.get("choices") or []) > 25:
+            raise FormError(f"{where}.options.{j}.choices: must be 25 or fewer in length")
+        if opt.get("autocomplete") and opt.get("choices"):
+            raise FormError(f"{where}.options.{j}: autocomplete cannot have choices")
+        _validate_options(f"{where}.options.{j}", opt.get("options") or [])
+
+
+class _Session:
+    """A gateway session: its id, sequence and the events sent, for RESUME."""
+
+    def __init__(self, session_id: str) -> None:
+        self.id = session_id
+        self.seq = 0
+        self.sent: list[Json] = []  # dispatches with their "s", kept for replay
+
+
+class FakeDiscord:
+    """An aiohttp server that speaks enough Discord for a real discord.py bot."""
+
+    def __init__(self, *, token: str = DEFAULT_TOKEN) -> None:
+        self.token = token
+        self.snowflake = _Snowflakes()
+        self.host = "127.0.0.1"
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._changed = asyncio.Condition()
+
+        # Identities.
+        self.application_id = self.snowflake()
+        self.bot_user = FakeUser(self.snowflake(), "articlebot", bot=True)
+        self.guild_id = self.snowflake()
+        self.everyone_role_id = self.guild_id  # Discord: @everyone shares the guild id
+        self.admin_role_id = self.snowflake()  # "Server Admin": Manage Server
+        self.editor_role_id = self.snowflake()  # "Article Editor": no special permissions
+        self.bot_role_id = self.snowflake()
+        self.owner = FakeUser(self.snowflake(), "owner", role_ids=(self.admin_role_id,))
+        self.admin = FakeUser(self.snowflake(), "ada_admin", role_ids=(self.admin_role_id,))
+        self.editor = FakeUser(self.snowflake(), "eddie_editor", role_ids=(self.editor_role_id,))
+        self.member = FakeUser(self.snowflake(), "mia_member")
+        self.bot_user.role_ids = (self.bot_role_id,)
+        self.users = [self.bot_user, self.owner, self.admin, self.editor, self.member]
+        self.category_id = self.snowflake()
+        self.channel_id = self.snowflake()  # "general"
+        self.news_channel_id = self.snowflake()  # "news-questions"
+        self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+
+        # Records.
+        self.requests: list[RecordedRequest] = []
+        self.unknown_routes: list[RecordedRequest] = []
+        self.posted: list[PostedMessage] = []
+        self.typing: list[tuple[int, float]] = []
+        self.interactions: dict[str, InteractionRecord] = {}  # by token
+        self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> commands
+        self.messages: dict[int, Json] = {}  # every message by id, users' and the bot's
+        self.identifies: list[Json] = []
+        self.resumes: list[Json] = []
+        self.heartbeats = 0
+        self.gateway_queries: list[dict[str, str]] = []
+        self.ready_sent = 0  # READY dispatches so far
+        self.resumed_sent = 0
+        self.interaction_deadline = INTERACTION_DEADLINE_S
+
+        # Gateway state.
+        self._sessions: dict[str, _Session] = {}
+        self._ws: web.WebSocketResponse | None = None
+        self._session: _Session | None = None
+        self._intents = 0
+        self._ws_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ setup
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    async def start(self) -> None:
+        app = web.Application(middlewares=[self._record_middleware])
+        app.add_routes(self._routes())
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((self.host, 0))
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock)
+        await site.start()
+        log.info("fake Discord listening on %s", self.base_url)
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close(code=1001)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def _routes(self) -> list[web.RouteDef]:
+        api = "/api/v{version:\\d+}"
+        app = api + "/applications/{app_id}"
+        hook = api + "/webhooks/{app_id}/{token}"
+        return [
+            web.get("/gateway", self._gateway_ws),
+            web.get(api + "/gateway", self._get_gateway),
+            web.get(api + "/gateway/bot", self._get_gateway_bot),
+            web.get(api + "/users/@me", self._get_me),
+            web.get(api + "/oauth2/applications/@me", self._get_application),
+            web.get(api + "/applications/@me", self._get_application),
+            web.get(app + "/commands", self._get_commands),
+            web.put(app + "/commands", self._put_commands),
+            web.post(app + "/commands", self._post_command),
+            web.get(app + "/guilds/{guild_id}/commands", self._get_commands),
+            web.put(app + "/guilds/{guild_id}/commands", self._put_commands),
+            web.post(app + "/guilds/{guild_id}/commands", self._post_command),
+            web.get(api + "/channels/{channel_id}", self._get_channel),
+            web.post(api + "/channels/{channel_id}/messages", self._post_message),
+            web.get(api + "/channels/{channel_id}/messages/{message_id}", self._get_message),
+            web.patch(api + "/channels/{channel_id}/messages/{message_id}", self._patch_message),
+            web.post(api + "/channels/{channel_id}/typing", self._typing),
+            web.post(api + "/users/@me/channels", self._open_dm),
+            web.get(api + "/guilds/{guild_id}", self._get_guild),
+            web.get(api + "/guilds/{guild_id}/members/{user_id}", self._get_member),
+            web.post(api + "/interactions/{interaction_id}/{token}/callback", self._callback),
+            web.post(hook, self._followup),
+            web.get(hook + "/messages/{message_id}", self._get_webhook_message),
+            web.patch(hook + "/messages/{message_id}", self._edit_webhook_message),
+            web.delete(hook + "/messages/{message_id}", self._delete_webhook_message),
+            web.route("*", "/{tail:.*}", self._unknown),
+        ]
+
+    @web.middleware
+    async def _record_middleware(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        if request.path == "/gateway":
+            return await handler(request)
+        body: Any = None
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                body = await request.json()
+            elif request.content_type.startswith("multipart/"):
+                form = await request.post()
+                raw = form.get("payload_json")
+                body = json.loads(str(raw)) if raw is not None else {}
+            else:
+                body = await request.text()
+        request[BODY] = body
+        info = request.match_info.route.resource
+        template = info.canonical if info is not None else request.path
+        record = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            route=f"{request.method} {template}",
+            query=dict(request.query),
+            json=body,
+            authorization=request.headers.get("Authorization"),
+        )
+        self.requests.append(record)
+        is_webhook = "/webhooks/" in request.path or "/interactions/" in request.path
+        if not is_webhook and record.authorization != f"Bot {self.token}":
+            response: web.StreamResponse = _error(401, "401: Unauthorized")
+        else:
+            try:
+                response = await handler(request)
+            except FormError as exc:
+                log.error("fake Discord rejected %s %s: %s", request.method, request.path, exc)
+                response = _error(
+                    400, "Invalid Form Body", 50035, {"_errors": [{"message": str(exc)}]}
+                )
+        await self._notify()
+        return response
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    # ------------------------------------------------------------- payloads
+
+    def role_payloads(self) -> list[Json]:
+        def role(role_id: int, name: str, permissions: int, position: int) -> Json:
+            return {
+                "id": str(role_id),
+                "name": name,
+                "color": 0,
+                "colors": {"primary_color": 0, "secondary_color": None, "tertiary_color": None},
+                "hoist": False,
+                "icon": None,
+                "unicode_emoji": None,
+                "position": position,
+                "permissions": str(permissions),
+                "managed": role_id == self.bot_role_id,
+                "mentionable": False,
+                "flags": 0,
+            }
+
+        return [
+            role(self.everyone_role_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+            role(self.editor_role_id, "Article Editor", 0, 1),
+            role(self.bot_role_id, "articlebot", EVERYONE_PERMISSIONS, 2),
+            role(self.admin_role_id, "Server Admin", MANAGE_GUILD | MENTION_EVERYONE, 3),
+        ]
+
+    def permissions_of(self, user: FakeUser) -> int:
+        if user is self.owner:
+            return (1 << 53) - 1  # the owner has every permission
+        roles = {int(r["id"]): int(r["permissions"]) for r in self.role_payloads()}
+        value = roles[self.everyone_role_id]
+        for role_id in user.role_ids:
+            value |= roles.get(role_id, 0)
+        if value & ADMINISTRATOR:
+            return (1 << 53) - 1
+        return value
+
+    def member_payload(self, user: FakeUser, *, with_user: bool = True) -> Json:
+        data: Json = {
+            "roles": [str(r) for r in user.role_ids],
+            "nick": None,
+            "avatar": None,
+            "banner": None,
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "premium_since": None,
+            "deaf": False,
+            "mute": False,
+            "pending": False,
+            "flags": 0,
+            "communication_disabled_until": None,
+        }
+        if with_user:
+            data["user"] = user.payload()
+        return data
+
+    def channel_payload(self, channel_id: int) -> Json:
+        if channel_id in self.dm_channels.values():
+            user_id = next(u for u, c in self.dm_channels.items() if c == channel_id)
+            user = self.user(user_id)
+            return {
+                "id": str(channel_id),
+                "type": 1,
+                "last_message_id": None,
+                "recipients": [user.payload()],
+            }
+        names = {self.channel_id: "general", self.news_channel_id: "news-questions"}
+        if channel_id == self.category_id:
+            return {
+                "id": str(channel_id),
+                "type": 4,
+                "guild_id": str(self.guild_id),
+                "name": "Text Channels",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+                "flags": 0,
+            }
+        return {
+            "id": str(channel_id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": names[channel_id],
+            "position": list(names).index(channel_id),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": str(self.category_id),
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "default_auto_archive_duration": 1440,
+            "flags": 0,
+        }
+
+    def guild_payload(self) -> Json:
+        return {
+            "id": str(self.guild_id),
+            "name": "Article Readers",
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "banner": None,
+            "description": None,
+            "owner_id": str(self.owner.id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 1,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "nsfw_level": 0,
+            "premium_tier": 0,
+            "premium_subscription_count": 0,
+            "preferred_locale": "en-US",
+            "features": [],
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "public_updates_channel_id": None,
+            "vanity_url_code": None,
+            "max_members": 500000,
+            "max_video_channel_users": 25,
+            "application_id": None,
+            "roles": self.role_payloads(),
+            "emojis": [],
+            "stickers": [],
+            "soundboard_sounds": [],
+        }
+
+    def guild_create_payload(self) -> Json:
+        data = self.guild_payload()
+        data.update(
+            {
+                "unavailable": False,
+                "large": False,
+                "lazy": True,
+                "joined_at": "2024-01-01T00:00:00+00:00",
+                "member_count": len(self.users),
+                # Without the privileged members intent Discord sends only the bot itself.
+                "members": [
+                    self.member_payload(u)
+                    for u in self.users
+                    if self._intents & INTENT_GUILD_MEMBERS or u is self.bot_user
+                ],
+                "channels": [
+                    self.channel_payload(c)
+                    for c in (self.category_id, self.channel_id, self.news_channel_id)
+                ],
+                "threads": [],
+                "presences": [],
+                "voice_states": [],
+                "stage_instances": [],
+                "guild_scheduled_events": [],
+            }
+        )
+        return data
+
+    def application_payload(self) -> Json:
+        return {
+            "id": str(self.application_id),
+            "name": "articlebot",
+            "icon": None,
+            "description": "Answers questions about news articles.",
+            "summary": "",
+            "type": None,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "verify_key": "0" * 64,
+            "owner": self.owner.payload(),
+            "team": None,
+            "flags": 0,
+            "bot": self.bot_user.payload(),
+            "install_params": {"scopes": ["bot", "applications.commands"], "permissions": "0"},
+        }
+
+    def user(self, user_id: int) -> FakeUser:
+        return next(u for u in self.users if u.id == user_id)
+
+    def message_payload(
+        self,
+        *,
+        channel_id: int,
+        author: FakeUser,
+        content: str = "",
+        embeds: list[Json] | None = None,
+        flags: int = 0,
+        message_id: int | None = None,
+        webhook_id: int | None = None,
+        interaction: InteractionRecord | None = None,
+    ) -> Json:
+        in_guild = channel_id not in self.dm_channels.values()
+        data: Json = {
+            "id": str(message_id or self.snowflake()),
+            "channel_id": str(channel_id),
+            "author": author.payload(),
+            "content": content,
+            "timestamp": _now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": embeds or [],
+            "pinned": False,
+            "type": 0,
+            "flags": flags,
+            "components": [],
+        }
+        if in_guild:
+            data["guild_id"] = str(self.guild_id)
+            data["member"] = self.member_payload(author, with_user=False)
+        if webhook_id is not None:
+            data["webhook_id"] = str(webhook_id)
+            data["application_id"] = str(self.application_id)
+        if interaction is not None:
+            cmd = interaction.payload.get("data") or {}
+            data["type"] = 20
+            data["interaction_metadata"] = {
+                "id": interaction.payload["id"],
+                "type": interaction.payload["type"],
+                "user": interaction.payload["member"]["user"]
+                if "member" in interaction.payload
+                else interaction.payload["user"],
+                "authorizing_integration_owners": {"0": str(self.guild_id)},
+                "name": cmd.get("name"),
+            }
+        return data
+
+    # ----------------------------------------------------------------- REST
+
+    async def _unknown(self, request: web.Request) -> web.StreamResponse:
+        record = self.requests[-1]
+        self.unknown_routes.append(record)
+        log.error("fake Discord: UNKNOWN ROUTE %s %s (answered 404)", request.method, request.path)
+        return _error(404, "404: Not Found (route unknown to the fake)")
+
+    async def _get_gateway(self, request: web.Request) -> web.Response:
+        return _json_response({"url": self.gateway_url})
+
+    async def _get_gateway_bot(self, request: web.Request) -> web.Response:
+        return _json_response(
+            {
+                "url": self.gateway_url,
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 999,
+                    "reset_after": 14_400_000,
+                    "max_concurrency": 1,
+                },
+            }
+        )
+
+    async def _get_me(self, request: web.Request) -> web.Response:
+        data = self.bot_user.payload()
+        data.update({"verified": True, "mfa_enabled": False, "flags": 0, "locale": "en-US"})
+        return _json_response(data)
+
+    async def _get_application(self, request: web.Request) -> web.Response:
+        return _json_response(self.application_payload())
+
+    def _check_app(self, request: web.Request) -> web.Response | None:
+        if request.match_info["app_id"] != str(self.application_id):
+            return _error(403, "Missing Access", 50001)
+        guild = request.match_info.get("guild_id")
+        if guild is not None and guild != str(self.guild_id):
+            return _error(403, "Missing Access", 50001)
+        return None
+
+    def _stored_command(self, data: Json, guild_id: int | None, existing: list[Json]) -> Json:
+        old = next((c for c in existing if c["name"] == data["name"]), None)
+        stored = {
+            "type": 1,
+            "options": [],
+            "default_member_permissions": None,
+            "dm_permission": True,
+            "nsfw": False,
+            **data,
+            "id": old["id"] if old else str(self.snowflake()),
+            "application_id": str(self.application_id),
+            "version": str(self.snowflake()),
+        }
+        if guild_id is not None:
+            stored["guild_id"] = str(guild_id)
+        return stored
+
+    async def _get_commands(self, request: web.Request) -> web.Response:
+        if (denied := self._check_app(request)) is not None:
+            return denied
+        guild = request.match_info.get("guild_id")
+        return _json_response(self.commands.get(int(guild) if guild else None, []))
+
+    async def _put_commands(self, request: web.Request) -> web.Response:
+        if (denied := self._check_app(request)) is not None:
+            return denied
+        guild = request.match_info.get("guild_id")
+        guild_id = int(guild) if guild else None
+        body = request[BODY] or []
+        validate_commands(body)
+        existing = self.commands.get(guild_id, [])
+        self.commands[guild_id] = [self._stored_command(c, guild_id, existing) for c in body]
+        return _json_response(self.commands[guild_id])
+
+    async def _post_command(self, request: web.Request) -> web.Response:
+        if (denied := self._check_app(request)) is not None:
+            return denied
+        guild = request.match_info.get("guild_id")
+        guild_id = int(guild) if guild else None
+        validate_commands([request[BODY]])
+        existing = self.commands.get(guild_id, [])
+        stored = self._stored_command(request[BODY], guild_id, existing)
+        self.commands[guild_id] = [c for c in existing if c["name"] != stored["name"]] + [stored]
+        return _json_response(stored, 201)
+
+    def _known_channel(self, channel_id: int) -> bool:
+        return channel_id in (
+            self.channel_id,
+            self.news_channel_id,
+            self.category_id,
+            *self.dm_channels.values(),
+        )
+
+    async def _get_channel(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        if not self._known_channel(channel_id):
+            return _error(404, "Unknown Channel", 10003)
+        return _json_response(self.channel_payload(channel_id))
+
+    async def _get_guild(self, request: web.Request) -> web.Response:
+        if request.match_info["guild_id"] != str(self.guild_id):
+            return _error(404, "Unknown Guild", 10004)
+        return _json_response(self.guild_payload())
+
+    async def _get_member(self, request: web.Request) -> web.Response:
+        user_id = int(request.match_info["user_id"])
+        if user_id not in {u.id for u in self.users}:
+            return _error(404, "Unknown Member", 10007)
+        return _json_response(self.member_payload(self.user(user_id)))
+
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        user_id = int((request[BODY] or {})["recipient_id"])
+        return _json_response(self.channel_payload(self.dm_channel(self.user(user_id))))
+
+    async def _typing(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        if not self._known_channel(channel_id):
+            return _error(404, "Unknown Channel", 10003)
+        self.typing.append((channel_id, time.monotonic()))
+        return web.Response(status=204)
+
+    def _pings(self, body: Json, content: str, reference: Json | None) -> list[str]:
+        """Who a message with this body notifies, following Discord's allowed_mentions rules."""
+        allowed = body.get("allowed_mentions")
+        if allowed is None:
+            parse = {"everyone", "users", "roles"}
+            users: set[str] = set()
+            roles: set[str] = set()
+            replied = True
+        else:
+            parse = set(allowed.get("parse") or [])
+            users = {str(u) for u in allowed.get("users") or []}
+            roles = {str(r) for r in allowed.get("roles") or []}
+            replied = bool(allowed.get("replied_user", False))
+        pings: list[str] = []
+        if "everyone" in parse and re.search(r"@(everyone|here)", content):
+            pings.append("everyone")
+        for uid in re.findall(r"<@!?(\d+)>", content):
+            if "users" in parse or uid in users:
+                pings.append(f"user:{uid}")
+        for rid in re.findall(r"<@&(\d+)>", content):
+            if "roles" in parse or rid in roles:
+                pings.append(f"role:{rid}")
+        if reference is not None and replied:
+            pings.append(f"replied_user:{reference['author']['id']}")
+        return pings
+
+    def _create_bot_message(
+        self,
+        channel_id: int,
+        body: Json,
+        *,
+        via: str,
+        flags: int = 0,
+        interaction: InteractionRecord | None = None,
+    ) -> PostedMessage:
+        validate_message_body(body)
+        content = str(body.get("content") or "")
+        reference: Json | None = None
+        ref = body.get("message_reference")
+        if ref and ref.get("message_id"):
+            reference = self.messages.get(int(ref["message_id"]))
+            if reference is None and ref.get("fail_if_not_exists", True):
+                raise FormError("message_reference: Unknown message")
+        message = self.message_payload(
+            channel_id=channel_id,
+            author=self.bot_user,
+            content=content,
+            embeds=list(body.get("embeds") or []),
+            flags=flags | int(body.get("flags") or 0),
+            webhook_id=self.application_id if via != "channel" else None,
+            interaction=interaction,
+        )
+        if reference is not None:
+            message["type"] = 19
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": reference["id"],
+                "channel_id": reference["channel_id"],
+                **({"guild_id": reference["guild_id"]} if "guild_id" in reference else {}),
+            }
+            message["referenced_message"] = reference
+        pings = self._pings(body, content, reference)
+        message["mention_everyone"] = "everyone" in pings
+        message["mentions"] = [
+            self.user(int(p.split(":")[1])).payload()
+            for p in pings
+            if p.startswith(("user:", "replied_user:"))
+            and int(p.split(":")[1]) in {u.id for u in self.users}
+        ]
+        message["mention_roles"] = [p.split(":")[1] for p in pings if p.startswith("role:")]
+        self.messages[int(message["id"])] = message
+        posted = PostedMessage(
+            channel_id, body, message, via, interaction.token if interaction else None
+        )
+        posted.message["_pings"] = pings
+        self.posted.append(posted)
+        if interaction is not None:
+            interaction.messages.append(posted)
+        return posted
+
+    @staticmethod
+    def _public(message: Json) -> Json:
+        return {k: v for k, v in message.items() if not k.startswith("_")}
+
+    async def _post_message(self, request: web.Request) -> web.Response:
+        channel_id = int(request.match_info["channel_id"])
+        if not self._known_channel(channel_id):
+            return _error(404, "Unknown Channel", 10003)
+        body = request[BODY] or {}
+        if not (body.get("content") or body.get("embeds") or body.get("sticker_ids")):
+            return _error(400, "Cannot send an empty message", 50006)
+        posted = self._create_bot_message(channel_id, body, via="channel")
+        return _json_response(self._public(posted.message))
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        message = self.messages.get(int(request.match_info["message_id"]))
+        if message is None or message["channel_id"] != request.match_info["channel_id"]:
+            return _error(404, "Unknown Message", 10008)
+        return _json_response(self._public(message))
+
+    async def _patch_message(self, request: web.Request) -> web.Response:
+        message = self.messages.get(int(request.match_info["message_id"]))
+        if message is None or message["channel_id"] != request.match_info["channel_id"]:
+            return _error(404, "Unknown Message", 10008)
+        if message["author"]["id"] != str(self.bot_user.id):
+            return _error(403, "Cannot edit a message authored by another user", 50005)
+        body = request[BODY] or {}
+        validate_message_body(body)
+        for key in ("content", "embeds", "flags", "components"):
+            if key in body:
+                message[key] = body[key]
+        message["edited_timestamp"] = _now_iso()
+        self.posted.append(PostedMessage(int(message["channel_id"]), body, message, "edit-channel"))
+        return _json_response(self._public(message))
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        token = request.match_info["token"]
+        record = self.interactions.get(token)
+        if record is None or str(record.payload["id"]) != request.match_info["interaction_id"]:
+            return _error(404, "Unknown interaction", 10062)
+        if time.monotonic() - record.dispatched_at > self.interaction_deadline:
+            record.late = True
+            log.error("fake Discord: interaction %s answered after the deadline", token[:8])
+            return _error(404, "Unknown interaction", 10062)
+        if record.callbacks:
+            return _error(400, "Interaction has already been acknowledged.", 40060)
+        body = request[BODY] or {}
+        kind = int(body.get("type", 0))
+        data = body.get("data") or {}
+        channel_id = int(record.payload["channel"]["id"])
+        response: Json = {
+            "interaction": {
+                "id": str(record.payload["id"]),
+                "type": record.payload["type"],
+            }
+        }
+        if kind == AUTOCOMPLETE_RESULT:
+            if len(data.get("choices") or []) > MAX_AUTOCOMPLETE_CHOICES:
+                raise FormError(f"choices: must be {MAX_AUTOCOMPLETE_CHOICES} or fewer in length")
+            record.callbacks.append(body)
+            return web.Response(status=204)
+        if kind not in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
+            return _error(400, f"the fake does not support callback type {kind}", 50035)
+        flags = int(data.get("flags") or 0)
+        if kind == CHANNEL_MESSAGE and not (data.get("content") or data.get("embeds")):
+            return _error(400, "Cannot send an empty message", 50006)
+        validate_message_body(data)
+        record.callbacks.append(body)
+        if kind == DEFERRED_CHANNEL_MESSAGE:
+            flags |= LOADING
+            posted = self._create_bot_message(
+                channel_id, {}, via="interaction", flags=flags, interaction=record
+            )
+        else:
+            posted = self._create_bot_message(
+                channel_id, data, via="interaction", flags=flags, interaction=record
+            )
+        response["interaction"].update(
+            {
+                "response_message_id": posted.message["id"],
+                "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
+                "response_message_ephemeral": bool(flags & EPHEMERAL),
+            }
+        )
+        response["resource"] = {"type": kind, "message": self._public(posted.message)}
+        if request.query.get("with_response") in ("1", "true", "True"):
+            return _json_response(response)
+        return web.Response(status=204)
+
+    def _webhook_record(self, request: web.Request) -> InteractionRecord | None:
+        if request.match_info["app_id"] != str(self.application_id):
+            return None
+        return self.interactions.get(request.match_info["token"])
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        record = self._webhook_record(request)
+        if record is None:
+            return _error(404, "Unknown Webhook", 10015)
+        if not record.callbacks:
+            return _error(404, "Unknown Webhook", 10015)  # Discord: respond before following up
+        body = request[BODY] or {}
+        if not (body.get("content") or body.get("embeds")):
+            return _error(400, "Cannot send an empty message", 50006)
+        flags = int(body.get("flags") or 0)
+        original = record.messages[0] if record.messages else None
+        if (
+            original is not None
+            and record.deferred
+            and int(original.message.get("flags") or 0) & LOADING
+        ):
+            # The first followup after a deferral replaces the "thinking" message,
+            # keeping its ephemerality.
+            original.message["flags"] = int(original.message["flags"]) & EPHEMERAL
+            flags = int(original.message["flags"])
+        channel_id = int(record.payload["channel"]["id"])
+        posted = self._create_bot_message(
+            channel_id, body, via="followup", flags=flags, interaction=record
+        )
+        if request.query.get("wait") in ("true", "1", "True"):
+            return _json_response(self._public(posted.message))
+        return web.Response(status=204)
+
+    def _webhook_message(self, record: InteractionRecord, message_id: str) -> PostedMessage | None:
+        if message_id == "@original":
+            return record.messages[0] if record.messages else None
+        return next((m for m in record.messages if m.message["id"] == message_id), None)
+
+    async def _get_webhook_message(self, request: web.Request) -> web.Response:
+        record = self._webhook_record(request)
+        if record is None:
+            return _error(404, "Unknown Webhook", 10015)
+        posted = self._webhook_message(record, request.match_info["message_id"])
+        if posted is None:
+            return _error(404, "Unknown Message", 10008)
+        return _json_response(self._public(posted.message))
+
+    async def _edit_webhook_message(self, request: web.Request) -> web.Response:
+        record = self._webhook_record(request)
+        if record is None:
+            return _error(404, "Unknown Webhook", 10015)
+        posted = self._webhook_message(record, request.match_info["message_id"])
+        if posted is None:
+            return _error(404, "Unknown Message", 10008)
+        body = request[BODY] or {}
+        validate_message_body(body)
+        message = posted.message
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key]
+        message["flags"] = int(message.get("flags") or 0) & ~LOADING
+        message["edited_timestamp"] = _now_iso()
+        content = str(message.get("content") or "")
+        message["_pings"] = self._pings(body, content, None)
+        edit = PostedMessage(posted.channel_id, body, message, "edit", record.token)
+        self.posted.append(edit)
+        record.messages.append(edit)
+        return _json_response(self._public(message))
+
+    async def _delete_webhook_message(self, request: web.Request) -> web.Response:
+        record = self._webhook_record(request)
+        if record is None:
+            return _error(404, "Unknown Webhook", 10015)
+        posted = self._webhook_message(record, request.match_info["message_id"])
+        if posted is None:
+            return _error(404, "Unknown Message", 10008)
+        record.messages = [m for m in record.messages if m.message is not posted.message]
+        return web.Response(status=204)
+
+    # -------------------------------------------------------------- gateway
+
+    async def _gateway_ws(self, request: web.Request) -> web.StreamResponse:
+        self.gateway_queries.append(dict(request.query))
+        if request.query.get("encoding", "json") != "json":
+            return _error(400, "the fake speaks encoding=json only")
+        ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
+        await ws.prepare(request)
+        async with self._ws_lock:
+            old = self._ws
+            self._ws = ws
+        if old is not None and not old.closed:
+            await old.close(code=4000)
+        await self._send(ws, {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        try:
+            async for msg in ws:
+                if msg.type is aiohttp.WSMsgType.TEXT:
+                    await self._gateway_op(ws, json.loads(msg.data))
+                elif msg.type is aiohttp.WSMsgType.ERROR:
+                    break
+        finally:
+            if self._ws is ws:
+                self._ws = None
+            await self._notify()
+        return ws
+
+    async def _send(self, ws: web.WebSocketResponse, payload: Json) -> None:
+        await ws.send_str(json.dumps(payload))
+
+    async def _gateway_op(self, ws: web.WebSocketResponse, msg: Json) -> None:
+        op, data = msg.get("op"), msg.get("d")
+        if op == 1:
+            self.heartbeats += 1
+            await self._send(ws, {"op": 11})
+        elif op == 2:
+            await self._identify(ws, data)
+        elif op == 6:
+            await self._resume(ws, data)
+        elif op == 8:
+            await self._request_members(ws, data)
+        elif op in (3, 4):
+            pass  # presence and voice state updates: accepted, nothing to do
+        else:
+            log.error("fake Discord: UNKNOWN GATEWAY OPCODE %s", op)
+            await ws.close(code=4001, message=b"Unknown opcode")
+        await self._notify()
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
+        self.identifies.append(data)
+        if data.get("token") != self.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        self._intents = int(data.get("intents", 0))
+        session = _Session(secrets.token_hex(16))
+        self._sessions[session.id] = session
+        self._session = session
+        await self._dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False},
+                "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                "session_id": session.id,
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": str(self.application_id), "flags": 0},
+                "private_channels": [],
+                "relationships": [],
+                "presences": [],
+                "geo_ordered_rtc_regions": [],
+            },
+        )
+        self.ready_sent += 1
+        if self._intents & INTENT_GUILDS:
+            await self._dispatch("GUILD_CREATE", self.guild_create_payload())
+
+    async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
+        self.resumes.append(data)
+        session = self._sessions.get(str(data.get("session_id")))
+        if data.get("token") != self.token:
+            await ws.close(code=4004, message=b"Authentication failed.")
+            return
+        if session is None:
+            await self._send(ws, {"op": 9, "d": False})
+            return
+        self._session = session
+        seq = int(data.get("seq") or 0)
+        for event in session.sent:
+            if event["s"] > seq:
+                await self._send(ws, event)
+        await self._dispatch("RESUMED", {})
+        self.resumed_sent += 1
+
+    async def _request_members(self, ws: web.WebSocketResponse, data: Json) -> None:
+        await self._dispatch(
+            "GUILD_MEMBERS_CHUNK",
+            {
+                "guild_id": str(self.guild_id),
+                "members": [self.member_payload(u) for u in self.users],
+                "chunk_index": 0,
+                "chunk_count": 1,
+                "not_found": [],
+                "nonce": data.get("nonce"),
+            },
+        )
+
+    async def _dispatch(self, event: str, data: Json) -> None:
+        session = self._session
+        if session is None:
+            raise RuntimeError("no gateway session: the bot has not identified")
+        session.seq += 1
+        payload = {"op": 0, "t": event, "s": session.seq, "d": data}
+        session.sent.append(payload)
+        ws = self._ws
+        if ws is None or ws.closed:
+            return  # kept for replay when the client resumes
+        with contextlib.suppress(ConnectionResetError):
+            await self._send(ws, payload)
+
+    # ---------------------------------------------------------- test helpers
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed and self._session is not None
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until ``predicate()`` holds; re-checked after every request or gateway op."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def wait_for_identify(self, count: int = 1, timeout: float = 5.0) -> None:
+        await self.wait_until(lambda: self.ready_sent >= count and self.connected, timeout)
+
+    def dm_channel(self, user: FakeUser) -> int:
+        if user.id not in self.dm_channels:
+            self.dm_channels[user.id] = self.snowflake()
+        return self.dm_channels[user.id]
+
+    async def send_message(
+        self,
+        content: str,
+        *,
+        author: FakeUser | None = None,
+        channel_id: int | None = None,
+        dm: bool = False,
+        mention_bot: bool = False,
+    ) -> Json:
+        """Deliver MESSAGE_CREATE as Discord would to this bot; returns the full message.
+
+        ``mention_bot`` prefixes ``<@bot_id>``. Mentions of users and roles in
+        ``content`` are resolved the way Discord resolves them. The bot only
+        receives the message when it identified with the matching intent, and
+        only sees the content when it is mentioned, in DMs, or has the
+        Message Content intent.
+        """
+        author = author or self.member
+        if mention_bot:
+            content = f"{self.bot_user.mention} {content}"
+        if dm:
+            channel_id = self.dm_channel(author)
+            if not any(u.id == author.id for u in self.users):
+                self.users.append(author)
+        channel_id = channel_id or self.channel_id
+        message = self.message_payload(channel_id=channel_id, author=author, content=content)
+        mentioned = {int(u) for u in re.findall(r"<@!?(\d+)>", content)}
+        message["mentions"] = [
+            {**u.payload(), "member": self.member_payload(u, with_user=False)}
+            if not dm
+            else u.payload()
+            for u in self.users
+            if u.id in mentioned
+        ]
+        message["mention_roles"] = re.findall(r"<@&(\d+)>", content)
+        message["mention_everyone"] = bool(
+            re.search(r"@(everyone|here)", content)
+            and self.permissions_of(author) & MENTION_EVERYONE
+        )
+        self.messages[int(message["id"])] = message
+        needed = INTENT_DIRECT_MESSAGES if dm else INTENT_GUILD_MESSAGES
+        if not self._intents & needed:
+            log.warning("fake Discord: bot lacks the intent for this message; not delivered")
+            return message
+        delivered = dict(message)
+        sees_content = (
+            dm
+            or self.bot_user.id in mentioned
+            or author.id == self.bot_user.id
+            or self._intents & INTENT_MESSAGE_CONTENT
+        )
+        if not sees_content:
+            delivered.update({"content": "", "embeds": [], "attachments": [], "components": []})
+        await self._dispatch("MESSAGE_CREATE", delivered)
+        return message
+
+    def command(self, name: str, guild_id: int | None = None) -> Json | None:
+        """A registered command by name: the guild's copy first, then the global one."""
+        for scope in (guild_id or self.guild_id, None):
+            for cmd in self.commands.get(scope, []):
+                if cmd["name"] == name and int(cmd.get("type", 1)) == 1:
+                    return cmd
+        return None
+
+    def _options(self, cmd: Json | None, values: dict[str, Any], focused: str | None) -> list[Json]:
+        schema = {o["name"]: o for o in (cmd or {}).get("options", [])}
+        options = []
+        for name, value in values.items():
+            if value is None:
+                continue
+            if cmd is not None and name not in schema:
+                raise KeyError(f"/{cmd['name']} has no option {name!r}; it has {sorted(schema)}")
+            kind = schema[name]["type"] if name in schema else OPTION_TYPES[type(value)]
+            option: Json = {"name": name, "type": kind, "value": value}
+            if name == focused:
+                option["focused"] = True
+                option["value"] = str(value)
+            options.append(option)
+        return options
+
+    async def _interaction(
+        self,
+        kind: int,
+        name: str,
+        options: dict[str, Any],
+        *,
+        user: FakeUser | None,
+        channel_id: int | None,
+        focused: str | None = None,
+    ) -> InteractionRecord:
+        user = user or self.member
+        channel_id = channel_id or self.channel_id
+        cmd = self.command(name)
+        if cmd is None:
+            log.warning("fake Discord: /%s was never registered by the bot", name)
+        data: Json = {
+            "id": cmd["id"] if cmd else str(self.snowflake()),
+            "name": name,
+            "type": 1,
+            "options": self._options(cmd, options, focused),
+        }
+        if cmd is not None and "guild_id" in cmd:
+            data["guild_id"] = cmd["guild_id"]
+        permissions = str(self.permissions_of(user))
+        token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
+        payload: Json = {
+            "id": str(self.snowflake()),
+            "application_id": str(self.application_id),
+            "type": kind,
+            "data": data,
+            "guild_id": str(self.guild_id),
+            "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
+            "channel_id": str(channel_id),
+            "channel": self.channel_payload(channel_id),
+            "member": {**self.member_payload(user), "permissions": permissions},
+            "token": token,
+            "version": 1,
+            "app_permissions": str(EVERYONE_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "context": 0,
+            "attachment_size_limit": 10 * 1024 * 1024,
+        }
+        record = InteractionRecord(payload, time.monotonic())
+        self.interactions[token] = record
+        await self._dispatch("INTERACTION_CREATE", payload)
+        return record
+
+    async def slash(
+        self,
+        name: str,
+        *,
+        user: FakeUser | None = None,
+        channel_id: int | None = None,
+        **options: Any,
+    ) -> InteractionRecord:
+        """Invoke ``/name`` as ``user`` (a plain member by default) with ``options``.
+
+        Option types come from the command the bot registered; an option the
+        command does not have raises ``KeyError`` (the Discord client would
+        not offer it).
+        """
+        return await self._interaction(2, name, options, user=user, channel_id=channel_id)
+
+    async def autocomplete(
+        self,
+        name: str,
+        focused: str,
+        *,
+        user: FakeUser | None = None,
+        channel_id: int | None = None,
+        **options: Any,
+    ) -> InteractionRecord:
+        """Send the autocomplete interaction a client sends while ``focused`` is typed."""
+        options.setdefault(focused, "")
+        return await self._interaction(
+            4, name, options, user=user, channel_id=channel_id, focused=focused
+        )
+
+    async def wait_for_message(
+        self,
+        channel_id: int | None = None,
+        timeout: float = 5.0,
+        *,
+        predicate: Callable[[PostedMessage], bool] | None = None,
+        after: int = 0,
+    ) -> PostedMessage:
+        """The first message the bot posted to ``channel_id`` (via REST) after index ``after``."""
+        channel_id = channel_id or self.channel_id
+
+        def match() -> PostedMessage | None:
+            for posted in self.posted[after:]:
+                if (
+                    posted.channel_id == channel_id
+                    and posted.via == "channel"
+                    and (predicate is None or predicate(posted))
+                ):
+                    return posted
+            return None
+
+        try:
+            await self.wait_until(lambda: match() is not None, timeout)
+        except TimeoutError:
+            raise AssertionError(self._timeout_report(f"no message in {channel_id}")) from None
+        found = match()
+        assert found is not None
+        return found
+
+    async def wait_for_interaction_response(
+        self, interaction: InteractionRecord | str, timeout: float = 5.0
+    ) -> InteractionRecord:
+        """Wait until the interaction has a visible answer (or autocomplete choices)."""
+        record = self.interactions[interaction] if isinstance(interaction, str) else interaction
+
+        def done() -> bool:
+            return record.choices is not None or record.final_message() is not None
+
+        try:
+            await self.wait_until(done, timeout)
+        except TimeoutError:
+            raise AssertionError(
+                self._timeout_report(f"no answer to /{record.payload['data']['name']}")
+            ) from None
+        return record
+
+    async def close_gateway(self, code: int = 4000) -> None:
+        """Close the gateway websocket with ``code`` (Discord's "unknown error" by default)."""
+        ws = self._ws
+        assert ws is not None, "the bot is not connected"
+        await ws.close(code=code, message=b"fake Discord closed the connection")
+
+    async def drop_gateway(self) -> None:
+        """Cut the gateway connection without a close frame, like a network failure."""
+        ws = self._ws
+        assert ws is not None, "the bot is not connected"
+        self._ws = None
+        ws._writer.transport.abort()  # type: ignore[union-attr]  # no close frame at all
+        await self._notify()
+
+    async def send_reconnect(self) -> None:
+        """Send op 7 RECONNECT, asking the client to reconnect and resume."""
+        assert self._ws is not None, "the bot is not connected"
+        await self._send(self._ws, {"op": 7, "d": None})
+
+    async def invalidate_session(self, resumable: bool = False) -> None:
+        """Send op 9 INVALID_SESSION; a non-resumable one makes the client identify again."""
+        assert self._ws is not None, "the bot is not connected"
+        if not resumable and self._session is not None:
+            self._sessions.pop(self._session.id, None)
+        await self._send(self._ws, {"op": 9, "d": resumable})
+
+    def requests_to(self, route: str) -> list[RecordedRequest]:
+        """Recorded requests whose ``route`` (``"METHOD /template"``) contains ``route``."""
+        return [r for r in self.requests if route in r.route]
+
+    def _timeout_report(self, what: str) -> str:
+        recent = "\n".join(f"  {r.method} {r.path}" for r in self.requests[-10:])
+        return (
+            f"fake Discord: {what} in time.\nLast requests:\n{recent or '  (none)'}\n"
+            f"Unknown routes: {[f'{r.method} {r.path}' for r in self.unknown_routes]}"
+        )
+
+
+class NetworkGuard:
+    """Refuses name resolution of anything but loopback, and remembers who asked."""
+
+    ALLOWED = frozenset({"127.0.0.1", "localhost", "::1"})
+
+    def __init__(self) -> None:
+        self.blocked: list[str] = []
+        self._real = socket.getaddrinfo
+
+    def getaddrinfo(self, host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and str(name) not in self.ALLOWED:
+            self.blocked.append(str(name))
+            raise OSError(f"e2e tests must not touch the network (tried to resolve {name!r})")
+        return self._real(host, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def patch_discord(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkGuard]:
+    """Point discord.py's REST base and gateway at ``fake``; block other hosts."""
+    guard = NetworkGuard()
+    monkeypatch.setattr(socket, "getaddrinfo", guard.getaddrinfo)
+    monkeypatch.setattr(discord.http.Route, "BASE", fake.api_base)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url)
+    )
+    yield guard
