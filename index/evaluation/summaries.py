@@ -22,6 +22,8 @@ from index.records import Article, Sentence
 from index.summarize import summarize
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeLsum")
+# Plain summary-level ROUGE-L, also computed: the seed target is stated in it.
+ALL_TYPES = (*ROUGE_TYPES, "rougeL")
 EVAL_SENTENCES = 3
 
 # Page furniture that news sites leave inside article text. Each pattern is a
@@ -70,16 +72,14 @@ class Scores:
     rouge1: float
     rouge2: float
     rougeLsum: float
+    rougeL: float = 0.0
 
-    def to_json(self) -> dict[str, float]:
-        return {name: round(getattr(self, name), 2) for name in ROUGE_TYPES}
+    def to_json(self, with_rouge_l: bool = False) -> dict[str, float]:
+        names = ALL_TYPES if with_rouge_l else ROUGE_TYPES
+        return {name: round(getattr(self, name), 2) for name in names}
 
     def minus(self, other: Scores) -> Scores:
-        return Scores(
-            self.rouge1 - other.rouge1,
-            self.rouge2 - other.rouge2,
-            self.rougeLsum - other.rougeLsum,
-        )
+        return Scores(*(getattr(self, n) - getattr(other, n) for n in ALL_TYPES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +101,12 @@ class Report:
     def delta(self) -> Scores:
         return self.system.minus(self.lead3)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, with_rouge_l: bool = False) -> dict[str, object]:
         return {
             "articles": self.articles,
-            "system": self.system.to_json(),
-            "lead3": self.lead3.to_json(),
-            "delta": self.delta.to_json(),
+            "system": self.system.to_json(with_rouge_l),
+            "lead3": self.lead3.to_json(with_rouge_l),
+            "delta": self.delta.to_json(with_rouge_l),
         }
 
 
@@ -183,23 +183,18 @@ class RougeScorer:
     def __init__(self) -> None:
         from rouge_score import rouge_scorer  # imported lazily: slow, and only needed here
 
-        self._scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+        self._scorer = rouge_scorer.RougeScorer(list(ALL_TYPES), use_stemmer=True)
 
     def score(self, reference: str, sentences: Iterable[str]) -> Scores:
         candidate = "\n".join(" ".join(s.split()) for s in sentences)
         result = self._scorer.score(reference.strip(), candidate)
-        return Scores(*(100 * result[name].fmeasure for name in ROUGE_TYPES))
+        return Scores(*(100 * result[name].fmeasure for name in ALL_TYPES))
 
 
 def mean(scores: Sequence[Scores]) -> Scores:
     if not scores:
         return Scores(0.0, 0.0, 0.0)
-    n = len(scores)
-    return Scores(
-        sum(s.rouge1 for s in scores) / n,
-        sum(s.rouge2 for s in scores) / n,
-        sum(s.rougeLsum for s in scores) / n,
-    )
+    return Scores(*(sum(getattr(s, n) for s in scores) / len(scores) for n in ALL_TYPES))
 
 
 def evaluate(
@@ -224,7 +219,10 @@ def evaluate(
 
 def dataset_pairs(examples: Iterable[Example]) -> Iterator[tuple[Article, str]]:
     for example in examples:
-        yield article_from_raw(example.id, example.article), example.summary
+        article = article_from_raw(example.id, example.article)
+        if not article.sentences:
+            raise SummaryDataError(f"article {example.id}: no sentences left to summarise")
+        yield article, example.summary
 
 
 def seed_pairs(articles: Iterable[Article]) -> Iterator[tuple[Article, str]]:
