@@ -1,0 +1,44 @@
+"""Question log, feedback votes, per-server settings and statistics.
+
+No discord.py here: the bot's cogs, the ``articlebot stats`` command and any
+later backend share :class:`Store` and its records. :class:`SQLiteStore` is the
+backend shipped; :func:`open_store` opens the one the environment configures
+(``ARTICLEBOT_DATABASE``, ``ARTICLEBOT_RETENTION_DAYS``, ``ARTICLEBOT_USER_SALT``).
+"""
+
+from bot.storage.base import (
+    CorruptDatabaseError,
+    GuildSettings,
+    LoggedQuestion,
+    NewerSchemaError,
+    QuestionEntry,
+    SettingsError,
+    Store,
+    StoreError,
+    UnknownAnswerError,
+    VoteResult,
+)
+from bot.storage.config import StorageConfig
+from bot.storage.hashing import UserHasher, load_salt
+from bot.storage.sqlite import SCHEMA_VERSION, SQLiteStore, open_store
+from bot.storage.stats import Stats
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CorruptDatabaseError",
+    "GuildSettings",
+    "LoggedQuestion",
+    "NewerSchemaError",
+    "QuestionEntry",
+    "SQLiteStore",
+    "SettingsError",
+    "Stats",
+    "StorageConfig",
+    "Store",
+    "StoreError",
+    "UnknownAnswerError",
+    "UserHasher",
+    "VoteResult",
+    "load_salt",
+    "open_store",
+]

@@ -1,0 +1,239 @@
+"""Records, errors and the :class:`Store` interface shared by every storage backend.
+
+Nothing here imports discord.py: the bot, the ``articlebot stats`` command and
+any later backend (PostgreSQL) all speak these types. User ids never cross this
+interface into storage in clear: a backend hashes them with its
+:class:`~bot.storage.hashing.UserHasher` before writing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from bot.storage.stats import Stats
+    from index.records import Answer
+
+Source = Literal["mention", "dm", "channel", "slash", "unknown"]
+
+MAX_QUESTION_CHARS = 1000
+MAX_ANSWER_CHARS = 300
+
+# Per-server settings bounds. The engine refuses below its own threshold (0.5,
+# ``index.engine.REFUSAL_THRESHOLD``); a server can only make the bot stricter.
+MIN_REFUSAL_THRESHOLD = 0.5
+MAX_REFUSAL_THRESHOLD = 0.95
+DEFAULT_REFUSAL_THRESHOLD = MIN_REFUSAL_THRESHOLD
+MIN_COOLDOWN_SECONDS = 0
+MAX_COOLDOWN_SECONDS = 3600
+DEFAULT_COOLDOWN_SECONDS = 10
+MAX_ANSWER_CHANNELS = 25
+
+
+class StoreError(RuntimeError):
+    """Storage cannot be used; the message says what to do."""
+
+
+class CorruptDatabaseError(StoreError):
+    """The database file is unreadable or not an articlebot database. It was not modified."""
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer articlebot. It was not modified."""
+
+
+class UnknownAnswerError(LookupError):
+    """No logged answer has this id (never logged, or pruned by retention)."""
+
+
+class SettingsError(ValueError):
+    """A per-server setting out of bounds; the message names the bounds."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEntry:
+    """One question as the bot answered it, before it is stored.
+
+    ``user_id`` is the raw Discord id; the store hashes it with its salt and
+    never writes it.
+    """
+
+    user_id: int
+    question: str
+    found: bool
+    answer: str | None = None
+    sentence_id: str | None = None
+    article_id: str | None = None
+    confidence: float = 0.0
+    latency_ms: float = 0.0
+    guild_id: int | None = None
+    channel_id: int | None = None
+    source: Source = "unknown"
+    asked_at: datetime | None = None
+
+    @classmethod
+    def from_answer(
+        cls,
+        answer: Answer,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        channel_id: int | None,
+        source: Source,
+        latency_ms: float | None = None,
+    ) -> QuestionEntry:
+        """The entry for an engine answer: the top citation is the one the answer came from."""
+        top = answer.citations[0] if answer.citations else None
+        if answer.answer_citation is not None:
+            top = next((c for c in answer.citations if c.n == answer.answer_citation), top)
+        return cls(
+            user_id=user_id,
+            question=answer.question,
+            found=answer.found,
+            answer=answer.answer,
+            sentence_id=top.sentence_id if top else None,
+            article_id=top.article_id if top else answer.article_id,
+            confidence=answer.confidence,
+            latency_ms=answer.elapsed_ms if latency_ms is None else latency_ms,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            source=source,
+        )
+
+    def clipped(self) -> QuestionEntry:
+        """Text cut to the stored lengths, numbers made finite, time filled in."""
+        confidence = self.confidence if math.isfinite(self.confidence) else 0.0
+        latency = self.latency_ms if math.isfinite(self.latency_ms) else 0.0
+        return replace(
+            self,
+            question=self.question[:MAX_QUESTION_CHARS],
+            answer=None if self.answer is None else self.answer[:MAX_ANSWER_CHARS],
+            confidence=min(max(confidence, 0.0), 1.0),
+            latency_ms=max(latency, 0.0),
+            asked_at=self.asked_at or datetime.now(UTC),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    """A stored question. ``id`` is the answer id carried by the feedback buttons."""
+
+    id: int
+    asked_at: datetime
+    guild_id: int | None
+    channel_id: int | None
+    user_hash: str
+    question: str
+    found: bool
+    answer: str | None
+    sentence_id: str | None
+    article_id: str | None
+    confidence: float
+    latency_ms: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoteResult:
+    """The state after a vote: ``previous`` is the user's earlier vote, if any."""
+
+    question_id: int
+    helpful: bool
+    previous: bool | None
+    helpful_count: int
+    not_helpful_count: int
+
+    @property
+    def changed(self) -> bool:
+        return self.previous is not None and self.previous != self.helpful
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    """Per-server settings, validated on construction."""
+
+    guild_id: int
+    answer_channels: tuple[int, ...] = ()
+    cooldown_seconds: int = DEFAULT_COOLDOWN_SECONDS
+    refusal_threshold: float = DEFAULT_REFUSAL_THRESHOLD
+    ephemeral_ask: bool = False
+    updated_at: datetime | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        validate_cooldown(self.cooldown_seconds)
+        validate_refusal_threshold(self.refusal_threshold)
+        channels = tuple(dict.fromkeys(int(c) for c in self.answer_channels))
+        if len(channels) > MAX_ANSWER_CHANNELS:
+            raise SettingsError(f"at most {MAX_ANSWER_CHANNELS} answer channels per server")
+        if any(c <= 0 for c in channels):
+            raise SettingsError("channel ids are positive numbers")
+        object.__setattr__(self, "answer_channels", channels)
+
+    def with_channel(self, channel_id: int) -> GuildSettings:
+        return replace(self, answer_channels=(*self.answer_channels, channel_id))
+
+    def without_channel(self, channel_id: int) -> GuildSettings:
+        return replace(
+            self, answer_channels=tuple(c for c in self.answer_channels if c != channel_id)
+        )
+
+    def refuses(self, confidence: float) -> bool:
+        """Whether an answer with this confidence is below this server's bar."""
+        return confidence < self.refusal_threshold
+
+
+def validate_cooldown(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError("cooldown is a whole number of seconds")
+    if not MIN_COOLDOWN_SECONDS <= value <= MAX_COOLDOWN_SECONDS:
+        raise SettingsError(
+            f"cooldown must be between {MIN_COOLDOWN_SECONDS} and {MAX_COOLDOWN_SECONDS} seconds"
+        )
+    return value
+
+
+def validate_refusal_threshold(value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SettingsError("refusal threshold is a number")
+    if not MIN_REFUSAL_THRESHOLD <= value <= MAX_REFUSAL_THRESHOLD:
+        raise SettingsError(
+            f"refusal threshold must be between {MIN_REFUSAL_THRESHOLD} and {MAX_REFUSAL_THRESHOLD}"
+        )
+    return float(value)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the bot and the CLI need from storage. All methods run off the event loop."""
+
+    async def open(self) -> None:
+        """Check, migrate and prune; raises :class:`StoreError` subclasses on a bad file."""
+
+    async def close(self) -> None: ...
+
+    async def log_question(self, entry: QuestionEntry) -> int:
+        """Store one answered question; returns its answer id."""
+
+    async def log_questions(self, entries: Iterable[QuestionEntry]) -> list[int]: ...
+
+    async def get_question(self, question_id: int) -> LoggedQuestion | None: ...
+
+    async def vote(self, question_id: int, user_id: int, helpful: bool) -> VoteResult:
+        """One vote per user per answer; voting again replaces the earlier vote."""
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        """The server's settings, or the defaults when none were saved."""
+
+    async def save_guild_settings(self, settings: GuildSettings) -> GuildSettings: ...
+
+    async def stats(
+        self, *, days: int = 7, guild_id: int | None = None, now: datetime | None = None
+    ) -> Stats:
+        """Figures for the ``days`` up to ``now``; all servers when ``guild_id`` is None."""
+
+    async def prune(self, now: datetime | None = None) -> int:
+        """Delete questions (and their votes) older than the retention period."""
