@@ -1,0 +1,201 @@
+"""The Discord client: ``ArticleBot`` and the command tree's one error handler.
+
+The engine, settings and the rebuild function are handed to the constructor,
+which touches no network; extensions load (and commands sync) in
+``setup_hook`` once ``start``/``login`` has run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.checks import QuestionCooldowns
+from bot.config import Settings
+from index.engine import Corpus, Engine, QuestionError
+from index.reindex import ReindexReport, rebuild
+from index.summarize import SummaryError
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.cogs.ask",
+    "bot.cogs.summary",
+    "bot.cogs.library",
+    "bot.cogs.help",
+    "bot.cogs.admin",
+)
+APOLOGY = "Sorry, something went wrong on my side while handling that. It has been logged."
+
+Rebuild = Callable[[Path, Corpus], ReindexReport]
+
+
+def intents_for(settings: Settings) -> discord.Intents:
+    """Only what the bot uses: guilds, messages, DMs; Message Content only when opted in.
+
+    Mentions and DMs carry their content without the privileged intent.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = settings.wants_message_content
+    return intents
+
+
+class ArticleTree(app_commands.CommandTree["ArticleBot"]):
+    """The tree whose ``on_error`` is the one place interaction errors end up."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[ArticleBot], error: app_commands.AppCommandError
+    ) -> None:
+        reply = user_message(error)
+        if reply is None:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            original = getattr(error, "original", error)
+            log.error(
+                "/%s failed for user %s: %s",
+                command,
+                interaction.user.id,
+                type(original).__name__,
+                exc_info=original,
+            )
+            reply = APOLOGY
+        else:
+            log.debug(
+                "/%s refused for user %s: %s", interaction.command, interaction.user.id, reply
+            )
+        if interaction.type is discord.InteractionType.autocomplete:
+            return  # an autocomplete cannot carry a message
+        await send_ephemeral(interaction, reply)
+
+
+def user_message(error: BaseException) -> str | None:
+    """The friendly reply for an expected error, or ``None`` for a bug (apologise and log)."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, errors.UserFacingError | errors.NotAdmin):
+        return str(error)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        wait = max(1, round(error.retry_after))
+        return (
+            f"You're asking faster than I can keep up: try again in {wait} second"
+            f"{'s' if wait != 1 else ''}."
+        )
+    if isinstance(error, QuestionError | SummaryError):
+        return str(error)[:1].upper() + str(error)[1:] + "."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That command only works in a server."
+    if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):
+        return str(error)
+    if isinstance(error, app_commands.BotMissingPermissions):
+        return f"I can't do that here: {error}"
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand {str(error.value)[:50]!r} for that option."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that command here."
+    return None
+
+
+async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> None:
+    """Reply privately, whether or not the interaction was already deferred."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+        else:
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+    except discord.HTTPException as exc:
+        log.warning("could not send the error reply: %s", exc)
+
+
+class ArticleBot(commands.Bot):
+    """The bot: slash commands and message answering over one :class:`Engine`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        rebuild: Rebuild = rebuild,
+        extensions: tuple[str, ...] = EXTENSIONS,
+        **options: Any,
+    ) -> None:
+        options.setdefault("intents", intents_for(settings))
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            tree_cls=ArticleTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,
+        )
+        self.settings = settings
+        self.engine = engine
+        self.rebuild = rebuild
+        self.initial_extensions = extensions
+        self.cooldowns = QuestionCooldowns(settings.cooldown_questions, settings.cooldown_seconds)
+        self.reindex_lock = asyncio.Lock()
+
+    async def setup_hook(self) -> None:
+        for extension in self.initial_extensions:
+            try:
+                await self.load_extension(extension)
+            except commands.ExtensionError:
+                log.exception("could not load extension %s", extension)
+                raise
+        await self.sync_commands()
+
+    async def sync_commands(self) -> None:
+        """Register the slash commands: in the dev guild (instantly) when set, else globally."""
+        try:
+            if self.settings.dev_guild_id:
+                guild = discord.Object(id=self.settings.dev_guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild.id)
+            else:
+                synced = await self.tree.sync()
+                log.info("synced %d global commands", len(synced))
+        except discord.HTTPException as exc:
+            # The bot still answers mentions and any commands registered before.
+            log.warning("could not sync slash commands: %s", exc)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info(
+            "connected as %s (id %s) to %d servers; %d articles indexed",
+            user,
+            user.id if user else "?",
+            len(self.guilds),
+            len(self.engine.corpus.articles),
+        )
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: messages are handled by the ask cog's listener only."""
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Listener failures: one log line, and an apology when a message was being answered."""
+        log.error("error in %s", event_method, exc_info=sys.exc_info())
+        message = next((a for a in args if isinstance(a, discord.Message)), None)
+        if event_method == "on_message" and message is not None and not message.author.bot:
+            try:
+                await message.channel.send(
+                    APOLOGY,
+                    reference=message.to_reference(fail_if_not_exists=False),
+                    mention_author=False,
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            except discord.HTTPException as exc:
+                log.warning("could not send the apology: %s", exc)

@@ -1,0 +1,121 @@
+"""Questions: mentions, DMs, opted-in answer channels, and ``/ask``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import looks_like_question, question_cooldown, strip_discord_markup
+from bot.client import ArticleBot
+from bot.cogs import article_autocomplete, reply_to, resolve_article
+from bot.embeds import answer_embed
+from bot.errors import EmptyQuestion, QuestionTooLong
+from index.engine import QuestionError, clean_question
+from index.records import Answer
+
+log = logging.getLogger(__name__)
+
+HOW_TO_ASK = (
+    "Ask me about the indexed articles, for example “how many troops were sent?”. /help shows more."
+)
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: ArticleBot) -> None:
+        self.bot = bot
+
+    # -- messages ---------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        addressed = self._addressed(message)
+        in_answer_channel = self._in_answer_channel(message)
+        if not addressed and not in_answer_channel:
+            return
+        question = strip_discord_markup(message.content)
+        if not addressed and not looks_like_question(question):
+            return
+        if not question:
+            await reply_to(message, HOW_TO_ASK)
+            return
+        limit = self.bot.settings.max_question_chars
+        if len(question) > limit:
+            await reply_to(message, str(QuestionTooLong(len(question), limit)))
+            return
+        retry_after = self.bot.cooldowns.hit(message.author.id)
+        if retry_after is not None:
+            wait = max(1, round(retry_after))
+            await reply_to(
+                message,
+                f"You're asking faster than I can keep up: try again in {wait} s.",
+                delete_after=max(wait, 5),
+            )
+            return
+        async with message.channel.typing():
+            try:
+                answer = await self.answer(question)
+            except QuestionError as exc:
+                await reply_to(message, str(exc))
+                return
+        await reply_to(message, embed=answer_embed(answer))
+
+    def _addressed(self, message: discord.Message) -> bool:
+        """A DM, a mention of the bot, or a mention of the bot's own role."""
+        if message.guild is None:
+            return True
+        me = self.bot.user
+        if me is not None and any(user.id == me.id for user in message.mentions):
+            return True
+        own_role = message.guild.self_role
+        return own_role is not None and own_role in message.role_mentions
+
+    def _in_answer_channel(self, message: discord.Message) -> bool:
+        channels = self.bot.settings.answer_channel_ids
+        if not channels:
+            return False
+        parent = getattr(message.channel, "parent_id", None)  # threads of an answer channel too
+        return message.channel.id in channels or parent in channels
+
+    async def answer(self, question: str, article_id: str | None = None) -> Answer:
+        """Ask the engine in a worker thread, so the event loop keeps serving."""
+        return await asyncio.to_thread(self.bot.engine.ask, question, article_id)
+
+    # -- /ask ---------------------------------------------------------------
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="What you want to know, e.g. “how many troops were sent?”",
+        article="Only search this article (start typing its title)",
+    )
+    @app_commands.autocomplete(article=article_autocomplete)
+    @question_cooldown()
+    async def ask(
+        self,
+        interaction: discord.Interaction[ArticleBot],
+        question: str,
+        article: str | None = None,
+    ) -> None:
+        """Ask about the articles: a short answer with the sentences it comes from."""
+        text = strip_discord_markup(question)
+        limit = self.bot.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionTooLong(len(text), limit)
+        if not text:
+            raise EmptyQuestion()
+        clean_question(text)  # the engine's own limits, checked before deferring
+        article_id = resolve_article(self.bot.engine, article).id if article else None
+        await interaction.response.defer(thinking=True)
+        answer = await self.answer(text, article_id)
+        await interaction.followup.send(
+            embed=answer_embed(answer), allowed_mentions=discord.AllowedMentions.none()
+        )
+
+
+async def setup(bot: ArticleBot) -> None:
+    await bot.add_cog(Ask(bot))

@@ -1,0 +1,284 @@
+"""Embeds for answers, summaries, article lists, help and reindex reports.
+
+Everything taken from articles or users is escaped (markdown and mentions)
+and clipped to Discord's limits: title 256, description 4,096, field value
+1,024, 25 fields, 6,000 characters in all (``len(embed)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from index.engine import Corpus
+from index.records import Answer, Citation
+from index.reindex import ReindexReport
+from index.summarize import Summary
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+ARTICLES_PER_PAGE = 10
+
+FOUND = discord.Colour.green()
+NOT_FOUND = discord.Colour.light_grey()
+INFO = discord.Colour.blurple()
+FAILURE = discord.Colour.red()
+
+NO_ANSWER_TITLE = "The articles don't say"
+
+
+def escape(text: str) -> str:
+    """Markdown and mentions neutralised, newlines folded: safe inside any embed text."""
+    text = " ".join(text.split())
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, never ending in a lone escape."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)].rstrip()
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:  # an odd run of backslashes would escape the ellipsis
+        cut = cut[:-1]
+    return cut + "…"
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """The short answer as the title (or the refusal), cited sentences as numbered quotes."""
+    if answer.found and answer.answer:
+        embed = discord.Embed(title=clip(escape(answer.answer), TITLE_LIMIT), colour=FOUND)
+        intro = ""
+        source = next((c for c in answer.citations if c.n == answer.answer_citation), None)
+        footer = f"Answer from [{source.n}]" if source else "Answer"
+        footer += f" · confidence {answer.confidence:.2f}"
+    else:
+        embed = discord.Embed(title=NO_ANSWER_TITLE, colour=NOT_FOUND)
+        if answer.citations:
+            intro = "I couldn't find an answer in the indexed articles. The closest lead:\n\n"
+        else:
+            intro = (
+                "I couldn't find an answer in the indexed articles, and no passage comes "
+                "close. See what I know about with /articles."
+            )
+        footer = "No answer · the passages below are a lead, not support"
+        if not answer.citations:
+            footer = "No answer"
+    embed.description = intro + _citation_blocks(answer.citations, DESCRIPTION_LIMIT - len(intro))
+    embed.set_footer(text=footer)
+    return fit(embed)
+
+
+def _citation_blocks(citations: Sequence[Citation], budget: int) -> str:
+    if not citations:
+        return ""
+    separator = "\n\n"
+    share = (budget - len(separator) * (len(citations) - 1)) // len(citations)
+    blocks = []
+    for citation in citations:
+        source = f"> — {clip(escape(citation.article_title), 200)}, paragraph {citation.paragraph}"
+        head = f"> **[{citation.n}]** “"
+        room = share - len(head) - len("”\n") - len(source)
+        blocks.append(f"{head}{clip(escape(citation.text), max(room, 20))}”\n{source}")
+    return clip(separator.join(blocks), budget)
+
+
+def summary_embed(summary: Summary) -> discord.Embed:
+    title = escape(summary.article_title)
+    if not summary.found:
+        embed = discord.Embed(
+            title=clip(f"Nothing on “{escape(summary.topic or '')}” in this article", TITLE_LIMIT),
+            description=clip(
+                f"“{title}” says nothing I can find about that. Try /summary without a topic, "
+                "or /ask a question.",
+                DESCRIPTION_LIMIT,
+            ),
+            colour=NOT_FOUND,
+        )
+        return fit(embed)
+    heading = (
+        f"{summary.topic} — {summary.article_title}" if summary.topic else summary.article_title
+    )
+    lines = []
+    budget = DESCRIPTION_LIMIT // max(len(summary.sentences), 1) - 30
+    for n, sentence in enumerate(summary.sentences, start=1):
+        lines.append(
+            f"**{n}.** {clip(escape(sentence.text), budget)} *(paragraph {sentence.paragraph})*"
+        )
+    embed = discord.Embed(
+        title=clip("Summary: " + escape(heading), TITLE_LIMIT),
+        description=clip("\n".join(lines), DESCRIPTION_LIMIT),
+        colour=INFO,
+    )
+    count = len(summary.sentences)
+    embed.set_footer(
+        text=f"{count} sentence{'s' if count != 1 else ''}, quoted from the article in its order"
+    )
+    return fit(embed)
+
+
+def page_count(total: int, per_page: int = ARTICLES_PER_PAGE) -> int:
+    return max(1, -(-total // per_page))
+
+
+def articles_embed(
+    corpus: Corpus, page: int = 1, per_page: int = ARTICLES_PER_PAGE
+) -> discord.Embed:
+    """One page of the indexed articles: titles, sentence counts, when indexed."""
+    articles = corpus.articles
+    pages = page_count(len(articles), per_page)
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    indexed = discord.utils.format_dt(corpus.built_at, "R")
+    header = (
+        f"{len(articles)} article{'s' if len(articles) != 1 else ''}, "
+        f"{corpus.sentence_count:,} sentences, indexed {indexed}.\n\n"
+    )
+    lines = [
+        f"**{n}.** {clip(escape(a.title), 300)} — {a.sentence_count:,} sentences"
+        for n, a in enumerate(articles[start : start + per_page], start=start + 1)
+    ]
+    embed = discord.Embed(
+        title="Indexed articles",
+        description=clip(header + "\n".join(lines), DESCRIPTION_LIMIT),
+        colour=INFO,
+    )
+    if corpus.problems:
+        embed.add_field(name="Skipped files", value=_bullets(corpus.problems), inline=False)
+    footer = f"Page {page} of {pages}"
+    if page < pages:
+        footer += f" · /articles page:{page + 1} for more"
+    embed.set_footer(text=footer)
+    return fit(embed)
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(
+        title="articlebot",
+        description=(
+            "I answer questions about the indexed news articles with a **short answer and "
+            "the exact sentences it comes from**, each cited to its article and paragraph. "
+            "When the articles don't say, I tell you so instead of guessing."
+        ),
+        colour=INFO,
+    )
+    embed.add_field(
+        name="Ask",
+        value=(
+            "• Mention me: `@articlebot how many troops were sent?`\n"
+            "• Or in a DM: `when were the images released?`\n"
+            "• `/ask question:who is the Deputy Foreign Minister?`\n"
+            "• One article only: `/ask question:... article:` and pick from the list"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Summaries and articles",
+        value=(
+            "• `/summary article:<pick one>` — the key sentences, quoted\n"
+            "• `/summary article:<pick one> topic:drones sentences:5` — what it says about a topic\n"
+            "• `/articles` — what I have read, with sentence counts"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name="Admins",
+        value="• `/reindex` — re-read the articles folder after adding or editing files",
+        inline=False,
+    )
+    embed.set_footer(text="Short, specific questions work best: who, what, when, where, how many.")
+    return fit(embed)
+
+
+def reindex_embed(report: ReindexReport) -> discord.Embed:
+    embed = discord.Embed(
+        title="Reindex finished",
+        description=clip(escape(report.summary_line), DESCRIPTION_LIMIT),
+        colour=FOUND,
+    )
+    for name, titles in (
+        ("Added", report.added),
+        ("Changed", report.changed),
+        ("Removed", report.removed),
+    ):
+        if titles:
+            embed.add_field(name=f"{name} ({len(titles)})", value=_bullets(titles), inline=False)
+    embed.add_field(name="Articles", value=f"{len(report.corpus.articles):,}")
+    embed.add_field(name="Sentences", value=f"{report.sentences:,}")
+    embed.add_field(name="Chunks", value=f"{report.chunks:,}")
+    embed.add_field(name="Time", value=f"{report.seconds:.2f} s")
+    if report.problems:
+        embed.add_field(
+            name=f"Skipped files ({len(report.problems)})",
+            value=_bullets(report.problems),
+            inline=False,
+        )
+    return fit(embed)
+
+
+def reindex_failed_embed(error: BaseException, serving: Corpus) -> discord.Embed:
+    """A failed rebuild: the problems by file, and that the old index still serves."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        lines: Sequence[object] = tuple(problems)
+    else:
+        message = str(error) or type(error).__name__
+        head, _, detail = message.partition(": ")
+        lines = [part for part in detail.split("; ") if part] if detail else [message]
+        if detail:
+            lines = [head, *lines]
+    count = len(serving.articles)
+    embed = discord.Embed(
+        title="Reindex failed — nothing changed",
+        description=(
+            f"Still answering from the previous index ({count} article{'s' if count != 1 else ''}, "
+            f"{serving.sentence_count:,} sentences). Fix the files below and run /reindex again."
+        ),
+        colour=FAILURE,
+    )
+    embed.add_field(name="Problems", value=_bullets(lines), inline=False)
+    return fit(embed)
+
+
+def _bullets(items: Sequence[object], limit: int = FIELD_VALUE_LIMIT) -> str:
+    lines: list[str] = []
+    used = 0
+    for n, item in enumerate(items):
+        line = "• " + clip(escape(str(item)), 300)
+        rest = len(items) - n - 1
+        more = f"\n… and {rest} more" if rest else ""
+        if used + len(line) + 1 + len(more) > limit:
+            lines.append(f"… and {len(items) - n} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return clip("\n".join(lines), limit) or "—"
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Enforce every embed limit; shortens the description first, then drops fields."""
+    if embed.title:
+        embed.title = clip(embed.title, TITLE_LIMIT)
+    if embed.description:
+        embed.description = clip(embed.description, DESCRIPTION_LIMIT)
+    while len(embed.fields) > FIELD_COUNT_LIMIT:
+        embed.remove_field(len(embed.fields) - 1)
+    for i, f in enumerate(embed.fields):
+        embed.set_field_at(
+            i,
+            name=clip(f.name or "\u200b", FIELD_NAME_LIMIT),
+            value=clip(f.value or "\u200b", FIELD_VALUE_LIMIT),
+            inline=bool(f.inline),
+        )
+    excess = len(embed) - TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(len(embed.description) - excess, 100))
+    while len(embed) > TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed

@@ -1,0 +1,53 @@
+"""Errors the bot shows to users, matched by type in the tree's one ``on_error``.
+
+Each carries a message written for the person who typed the command; the
+handler sends it ephemerally and logs nothing more than a debug line.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+
+class UserFacingError(app_commands.AppCommandError):
+    """A problem with the request, not the bot; ``str(error)`` is the reply."""
+
+
+class QuestionTooLong(UserFacingError):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"That question is {length:,} characters long; please keep it under {limit:,} "
+            "and ask about one thing at a time."
+        )
+
+
+class EmptyQuestion(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "I didn't find a question in that. Try something like “how many troops were sent?”"
+        )
+
+
+class ArticleNotFound(UserFacingError):
+    def __init__(self, query: str) -> None:
+        shown = query if len(query) <= 80 else query[:79] + "…"
+        super().__init__(
+            f"No indexed article matches “{shown}”. Pick one from the suggestions, "
+            "or see them all with /articles."
+        )
+
+
+class ReindexRunning(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "A reindex is already running; its report will appear when it finishes. "
+            "Questions are still answered from the current index meanwhile."
+        )
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """The member lacks Manage Server and the configured admin role."""
+
+    def __init__(self, admin_role: str | None) -> None:
+        role = f" or the “{admin_role}” role" if admin_role else ""
+        super().__init__(f"Only members with the Manage Server permission{role} can do that.")

@@ -1,0 +1,117 @@
+"""Starting the bot: settings, logging, the engine, then ``bot.start``.
+
+``run_bot`` is what ``articlebot`` calls when ``DISCORD_TOKEN`` is set. Every
+failure a user can cause (bad settings, no articles, a rejected token, a
+missing privileged intent, no network) ends in one clear line and an exit
+status, never a traceback, and never shows the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bot.client import ArticleBot
+from bot.config import ConfigError, Settings, settings_from_env
+from index.engine import Engine, NoArticlesError
+
+log = logging.getLogger("bot")
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+def create_bot(settings: Settings, engine: Engine, **options: Any) -> ArticleBot:
+    """The bot, ready for ``await bot.start(token)``; no network is touched here.
+
+    ``options`` go to :class:`ArticleBot` (``rebuild=``, ``extensions=``, and
+    discord.py client options).
+    """
+    return ArticleBot(settings, engine, **options)
+
+
+async def serve(settings: Settings, engine: Engine) -> None:
+    """Run until the connection is closed for good; cleans up on the way out."""
+    bot = create_bot(settings, engine)
+    async with bot:
+        await bot.start(settings.token)
+
+
+def run_bot(seeds_dir: str | Path | None = None) -> int:
+    """Entry point behind ``articlebot`` with a token configured; returns the exit status."""
+    try:
+        settings = settings_from_env(seeds=seeds_dir)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return EXIT_CONFIG
+    configure_logging(settings)
+    try:
+        engine = Engine.from_folder(settings.seeds)
+    except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
+        _fail(str(exc))
+        return EXIT_FAILURE
+    for problem in engine.corpus.problems:
+        log.warning("skipped %s", problem)
+    try:
+        asyncio.run(serve(settings, engine))
+    except discord.LoginFailure:
+        _fail(
+            "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal "
+            "(your application -> Bot -> Reset Token) into .env; the application's client "
+            "secret or public key will not work."
+        )
+        return EXIT_FAILURE
+    except discord.PrivilegedIntentsRequired:
+        _fail(
+            "ARTICLEBOT_ANSWER_CHANNEL_IDS needs the Message Content intent: turn it on in the "
+            "Developer Portal (your application -> Bot -> Privileged Gateway Intents), or leave "
+            "ARTICLEBOT_ANSWER_CHANNEL_IDS empty to answer mentions, DMs and slash commands only."
+        )
+        return EXIT_FAILURE
+    except discord.HTTPException as exc:
+        _fail(f"Discord answered with an error while connecting: {exc.status} {exc.text[:200]}")
+        return EXIT_FAILURE
+    except OSError as exc:  # aiohttp.ClientConnectorError and DNS failures are OSErrors
+        _fail(f"cannot reach Discord ({type(exc).__name__}: {exc}); check the network")
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def configure_logging(settings: Settings) -> None:
+    """discord.py's log format at the configured level, with the token redacted everywhere."""
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactFilter(settings.token))
+    discord.utils.setup_logging(handler=handler, level=settings.log_level_number, root=True)
+
+
+class RedactFilter(logging.Filter):
+    """Replaces a secret in every record that passes the handler (belt and braces)."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secret:
+            return True
+        message = record.getMessage()
+        text = message
+        if record.exc_info and record.exc_info[1] is not None:
+            text += str(record.exc_info[1])
+        if self.secret in text:
+            record.msg = message.replace(self.secret, "[token redacted]")
+            record.args = None
+            if record.exc_info and self.secret in str(record.exc_info[1]):
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
+def _fail(message: str) -> None:
+    print(f"articlebot: {message}", file=sys.stderr)
