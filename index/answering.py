@@ -1,13 +1,22 @@
 """From ranked sentences to a short answer.
 
-No trained model: the question word decides what kind of answer is wanted,
-regular patterns find candidates of that kind in the best sentences, and the
-candidate nearest to the question's own words (and not part of them) wins.
+No trained model. The question word decides what kind of answer is wanted
+(:func:`question_type`); regular patterns find candidates of that kind in a
+sentence (numbers with their unit, dates, capitalised names, names after a
+place preposition), and for other questions every run of words between
+punctuation and the question's own words is a candidate, the "shortest
+clause that answers". Words already in the question never make an answer.
+Candidates are scored by how close they sit to the question's words in the
+sentence (idf-weighted), whether they have the wanted type, and their
+length; :func:`find_answer` returns the best with that score so the engine
+can weigh it against the sentence's evidence and refuse when both are weak.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from index.tokenize import STOP_WORDS, Tokenizer
@@ -20,73 +29,112 @@ PERSON = "person"
 PLACE = "place"
 ENTITY = "entity"
 REASON = "reason"
+QUOTE = "quote"
 OTHER = "other"
+
+# "Who is Oleh Saakyan?" asks for a description, not for another name.
+_WHO_IS_NAME = re.compile(r"^\s*who(?:'s| is| was| are| were)\s+(?:[A-Z][\w’'\-.]*\s*)+\??\s*$")
 
 _TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"\bhow (many|much|long|far|old|large|big|tall|high)\b|\bwhat (number|percentage|amount|proportion)\b",
+            r"\bhow (many|much|long|far|old|large|big|tall|high|wide|deep|heavy|often|fast)\b"
+            r"|\bwhat (number|percentage|percent|amount|proportion|share|fraction)\b",
             re.I,
         ),
         NUMBER,
     ),
     (
         re.compile(
-            r"\bwhen\b|\bwhat (year|date|day|time|month|decade|century)\b|\b(which|what) (years?|dates?|days?|months?)\b|\bhow long ago\b",
+            r"\bwhen\b|\b(what|which|in what|in which) (year|date|day|time|month|decade|century|"
+            r"era|period|season)s?\b|\bhow long ago\b",
             re.I,
         ),
         DATE,
     ),
-    (re.compile(r"\bwho(m|se)?\b|\bwhat(?:'s| is) the name of\b", re.I), PERSON),
+    (re.compile(r"\bwho(m|se)?\b|\bwhat(?:'s| is| was) the name of\b", re.I), PERSON),
     (
         re.compile(
-            r"\bwhere\b|\b(which|what) (country|city|region|state|town|place|area|province|continent)\b",
+            r"\bwhere\b|\b(which|what) (country|countries|city|cities|region|state|town|place|"
+            r"area|province|continent|county|location|island|river|mountain|capital|nation)\b",
             re.I,
         ),
         PLACE,
     ),
     (
         re.compile(
-            r"\bwhich (\w+ )?(agency|company|organi[sz]ation|group|newspaper|team|party|university|outlet)\b",
+            r"\b(which|what) (\w+ )?(agency|company|companies|organi[sz]ations?|group|newspaper|"
+            r"team|party|university|outlet|network|station|band|club|school|college|"
+            r"institution|church|ship|airline|brand|channel)\b",
             re.I,
         ),
         ENTITY,
     ),
     (re.compile(r"\bwhy\b", re.I), REASON),
+    (
+        re.compile(
+            r"\b(?:what|how) (?:did|does|do|has|have|had|was|is|were|would|will) .*\b(?:say|said|"
+            r"describe|described|call|called|term|termed|characteri[sz]e|quote|quoted|state|"
+            r"claim|announce|tell|told|write|wrote|comment|warn)\b",
+            re.I,
+        ),
+        QUOTE,
+    ),
+)
+
+# The interrogative phrase itself ("how many", "what year") is not evidence.
+_WH_PHRASE = re.compile(
+    r"\bhow (many|much|long|far|old|large|big|tall|high|wide|deep|heavy|often|fast)\b", re.I
 )
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    "hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|billion|billions"
+    "hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|billion|billions|"
+    "trillion|half|quarter|single|double|triple"
 )
 _QUANT_PREFIX = (
     r"(?:(?:more|fewer|less) than|over|under|about|around|nearly|almost|at least|at most|some|"
-    r"approximately|roughly|up to|an additional|another|additional)\s+"
+    r"approximately|roughly|up to|an additional|another|additional|only|just|an estimated|"
+    r"estimated)\s+"
 )
 _NUMBER_RE = re.compile(
-    rf"(?:{_QUANT_PREFIX})?(?:[$£€]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMBER_WORDS})\b)"
+    rf"(?:{_QUANT_PREFIX})?(?:[$£€¥]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMBER_WORDS})\b)"
     rf"(?:[\s-]+(?:{_NUMBER_WORDS}|percent|per cent)\b|%)*",
     re.I,
 )
 _DATE_RE = re.compile(
-    rf"\b(?:(?:early|mid|late|in|on|since|by)\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
-    rf"|\d{{1,2}}\s+(?:{_MONTHS})(?:\s+\d{{4}})?"
-    rf"|(?:early |mid-?|late )?(?:{_MONTHS})(?:\s+(?:and|or|to)\s+(?:{_MONTHS}))?(?:\s+\d{{4}})?"
-    rf"|(?:spring|summer|autumn|fall|winter)\s+\d{{4}}"
-    rf"|\d{{4}}(?:s)?(?:\s+(?:and|to|-|–)\s+\d{{4}})?"
+    rf"\b(?:(?:early|mid|late|in|on|since|by|during)\s+)?"
+    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})(?:,?\s+\d{{4}})?"
+    rf"|(?:early |mid-?|late )?(?:{_MONTHS})(?:\s+(?:and|or|to)\s+(?:{_MONTHS}))?(?:,?\s+\d{{4}})?"
+    rf"|(?:spring|summer|autumn|fall|winter)(?:\s+of)?\s+\d{{4}}"
+    rf"|(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{{1,2}}(?:st|nd|rd|th)\s+century"
+    rf"|\d{{3,4}}(?:s|\s?(?:BC|AD|BCE|CE))?(?:\s*(?:and|to|or|-|–)\s*\d{{2,4}}s?)?"
     rf"|\d{{1,2}}(?::\d{{2}})?\s*[ap]\.?m\.?"
     rf"|(?:last|next|this|earlier|later) (?:week|month|year|day|decade)|yesterday|today|tomorrow)\b",
     re.I,
 )
 _NAME_RE = re.compile(
-    r"\b[A-Z][\w’'\-]*(?:\s+(?:of|de|da|von|van|al|bin|the|and)?\s*[A-Z][\w’'\-]*)*"
+    r"\b[A-Z][\w’'\-.]*[\w’']?(?:\s+(?:of|de|da|di|du|von|van|der|al|bin|the|and|la|le|y)?"
+    r"\s*[A-Z][\w’'\-]*)*"
 )
-_PLACE_PREFIX = re.compile(r"\b(?:in|at|to|from|near|into|across|inside|outside)\s+$", re.I)
-_CLAUSE_SPLIT = re.compile(
-    r"[,;:()“”\"]|\s[–—-]\s|\b(?:which|who|that|because|while|although|as)\b"
+_PLACE_PREFIX = re.compile(
+    r"\b(?:in|at|to|from|near|into|across|inside|outside|on|throughout|within)\s+(?:the\s+)?$",
+    re.I,
 )
+_POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
+_WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
+# Words that end a clause: an answer span never runs across them.
+_BREAKS = frozenset(
+    "which who whom whose that because while although though since when where whereas "
+    "however but as if so than".split()
+)
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+_ADVERB = re.compile(r"^\w+ly$", re.I)
+_PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
+_SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,30 +142,117 @@ class Candidate:
     text: str
     start: int
     end: int
+    score: float = 0.0
+    typed: bool = False  # matches the answer type the question asks for
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+    stem: str | None  # None for stop words
 
 
 def question_type(question: str) -> str:
+    if _WHO_IS_NAME.match(question):
+        return OTHER
     for pattern, kind in _TYPE_RULES:
         if pattern.search(question):
             return kind
     return OTHER
 
 
+def query_text(question: str) -> str:
+    """The question without its interrogative phrase, for retrieval."""
+    return _WH_PHRASE.sub(" ", question)
+
+
+def asked_unit(question: str, tokenizer: Tokenizer) -> str | None:
+    """The counted thing in "how many troops ..." as a token ("troop"), if any."""
+    match = re.search(r"\bhow (?:many|much)\s+(\w+)", question, re.I)
+    if not match:
+        return None
+    tokens = tokenizer.tokens(match.group(1))
+    return tokens[0] if tokens else None
+
+
 def extract_answer(question: str, kind: str, sentence: str, tokenizer: Tokenizer) -> str | None:
     """The short answer inside ``sentence``, or None when nothing fits ``kind``."""
+    found = find_answer(question, kind, sentence, tokenizer)
+    return found.text if found else None
+
+
+def find_answer(
+    question: str,
+    kind: str,
+    sentence: str,
+    tokenizer: Tokenizer,
+    weight: Callable[[str], float] | None = None,
+) -> Candidate | None:
+    """The best answer candidate in ``sentence`` with a score in [0, 1].
+
+    ``weight`` gives a question token its importance (idf); equal weights
+    when omitted. A candidate of the wanted type scores higher than a plain
+    clause; for numbers and dates only typed candidates count.
+    """
     question_tokens = set(tokenizer.tokens(question))
-    candidates = _candidates(kind, sentence)
-    candidates = [c for c in candidates if _novel(c.text, question_tokens, tokenizer)]
-    if not candidates:
-        if kind in (NUMBER, DATE):
-            return None
-        return _best_clause(sentence, question_tokens, tokenizer)
-    anchors = _anchor_positions(sentence, question_tokens, tokenizer)
-    best = min(candidates, key=lambda c: (_distance(c, anchors), c.start))
-    return _trim(best.text)
+    words = _words(sentence, tokenizer)
+    anchors = [
+        (i, weight(w.stem) if weight else 1.0)
+        for i, w in enumerate(words)
+        if w.stem is not None and w.stem in question_tokens
+    ]
+    total = sum(w for _, w in anchors) or 1.0
+    unit = asked_unit(question, tokenizer) if kind == NUMBER else None
+    typed = _typed_candidates(kind, sentence)
+    spans: list[tuple[Candidate, bool]] = [(c, True) for c in typed]
+    if kind not in (NUMBER, DATE):
+        spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
+    bonus = 0.1 if kind == OTHER else 0.35
+    best: Candidate | None = None
+    for candidate, is_typed in spans:
+        if not _novel(candidate.text, question_tokens, tokenizer):
+            continue
+        first, last = _word_range(words, candidate)
+        if first > last:
+            continue
+        proximity = 0.0
+        for i, w in anchors:
+            gap = first - i if i < first else i - last if i > last else 0
+            if gap == 0:  # a question word inside the answer: it answers less
+                proximity -= 0.5 * w
+                continue
+            proximity += w * math.exp(-(gap - 1) / 4.0)
+        proximity /= total
+        length = last - first + 1
+        score = 0.55 * max(proximity, 0.0) + (bonus if is_typed else 0.0)
+        if not is_typed and length == 1 and _ADVERB.match(candidate.text):
+            score -= 0.2  # "previously", "reportedly": manner words, rarely the answer
+        score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
+        if unit is not None and is_typed:
+            score += 0.1 if unit in tokenizer.tokens(candidate.text) else -0.15
+        if best is None or score > best.score:
+            best = Candidate(_trim(candidate.text), candidate.start, candidate.end, score, is_typed)
+    return best
 
 
-def _candidates(kind: str, sentence: str) -> list[Candidate]:
+def _words(sentence: str, tokenizer: Tokenizer) -> list[_Word]:
+    out = []
+    for match in _WORD.finditer(sentence):
+        tokens = tokenizer.tokens(match.group())
+        out.append(_Word(match.group(), match.start(), match.end(), tokens[0] if tokens else None))
+    return out
+
+
+def _word_range(words: Sequence[_Word], candidate: Candidate) -> tuple[int, int]:
+    inside = [
+        i for i, w in enumerate(words) if w.start >= candidate.start and w.end <= candidate.end
+    ]
+    return (inside[0], inside[-1]) if inside else (1, 0)
+
+
+def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
     if kind == NUMBER:
         return [
             _with_unit(m, sentence)
@@ -133,16 +268,34 @@ def _candidates(kind: str, sentence: str) -> list[Candidate]:
     if kind == PLACE:
         names = _names(sentence)
         placed = [
-            c for c in names if _PLACE_PREFIX.search(sentence[max(0, c.start - 12) : c.start])
+            c for c in names if _PLACE_PREFIX.search(sentence[max(0, c.start - 16) : c.start])
         ]
         return placed or names
+    if kind == QUOTE:
+        return [
+            Candidate(m.group(1).strip(" ,."), m.start(1), m.end(1))
+            for m in _QUOTED.finditer(sentence)
+        ]
+    if kind == OTHER:
+        return _names(sentence)
     return []
+
+
+def has_typed_candidate(kind: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds a number (for number questions) or a date (for date ones)."""
+    if kind == NUMBER:
+        return any(_is_quantity(m.group()) for m in _NUMBER_RE.finditer(sentence))
+    if kind == DATE:
+        return _DATE_RE.search(sentence) is not None
+    if kind == QUOTE:
+        return _QUOTED.search(sentence) is not None
+    return False
 
 
 def _is_quantity(text: str) -> bool:
     digits = re.sub(r"\D", "", text)
     # Bare years are dates, not counts.
-    return not (len(digits) == 4 and digits.startswith(("19", "20")) and "," not in text)
+    return not (len(digits) == 4 and digits.startswith(("1", "20")) and "," not in text)
 
 
 def _with_unit(match: re.Match[str], sentence: str) -> Candidate:
@@ -156,16 +309,57 @@ def _with_unit(match: re.Match[str], sentence: str) -> Candidate:
         unit_end = end + word.end()
         if word.group()[0].islower():
             break
-    return Candidate(sentence[match.start() : unit_end].strip(), match.start(), unit_end)
+    text = sentence[match.start() : unit_end].strip()
+    return Candidate(text, match.start(), match.start() + len(text))
 
 
 def _names(sentence: str) -> list[Candidate]:
     out = []
     for match in _NAME_RE.finditer(sentence):
-        text = match.group().strip()
-        if match.start() == 0 and " " not in text and text.lower() in STOP_WORDS:
-            continue
-        out.append(Candidate(text, match.start(), match.end()))
+        for part in _POSSESSIVE_SPLIT.split(match.group()):
+            text = part.rstrip(".").strip()
+            if not text:
+                continue
+            offset = match.start() + match.group().index(part)
+            for word in ("The ", "A ", "An "):  # a leading article is not part of a name
+                if text.startswith(word) and len(text) > len(word):
+                    text = text[len(word) :]
+            start = offset + part.index(text)
+            if " " not in text and text.lower() in STOP_WORDS:
+                continue
+            out.append(Candidate(text, start, start + len(text)))
+    return out
+
+
+def _clause_candidates(
+    sentence: str, words: Sequence[_Word], question_tokens: set[str]
+) -> list[Candidate]:
+    """Runs of words holding no question word, cut at punctuation and clause words."""
+    out: list[Candidate] = []
+    run: list[_Word] = []
+
+    def close() -> None:
+        trimmed = list(run)
+        while trimmed and trimmed[0].text.lower() in _SPAN_EDGE_STOP:
+            trimmed.pop(0)
+        while trimmed and trimmed[-1].text.lower() in _SPAN_EDGE_STOP:
+            trimmed.pop()
+        if trimmed:
+            start, end = trimmed[0].start, trimmed[-1].end
+            out.append(Candidate(sentence[start:end], start, end))
+        run.clear()
+
+    previous_end: int | None = None
+    for word in words:
+        if previous_end is not None and _PUNCTUATION.search(sentence[previous_end : word.start]):
+            close()
+        in_question = word.stem is not None and word.stem in question_tokens
+        if in_question or word.text.lower() in _BREAKS:
+            close()
+        else:
+            run.append(word)
+        previous_end = word.end
+    close()
     return out
 
 
@@ -175,43 +369,6 @@ def _novel(text: str, question_tokens: set[str], tokenizer: Tokenizer) -> bool:
     if not tokens:
         return False
     return any(t not in question_tokens for t in tokens)
-
-
-def _anchor_positions(sentence: str, question_tokens: set[str], tokenizer: Tokenizer) -> list[int]:
-    positions = []
-    for match in re.finditer(r"\S+", sentence):
-        if any(t in question_tokens for t in tokenizer.tokens(match.group())):
-            positions.append(match.start())
-    return positions
-
-
-def _distance(candidate: Candidate, anchors: list[int]) -> int:
-    if not anchors:
-        return 0
-    return min(
-        0
-        if candidate.start <= a < candidate.end
-        else min(abs(a - candidate.start), abs(a - candidate.end))
-        for a in anchors
-    )
-
-
-def _best_clause(sentence: str, question_tokens: set[str], tokenizer: Tokenizer) -> str | None:
-    """The clause with the most new words next to the question's words."""
-    parts = [p.strip() for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()]
-    best: tuple[float, str] | None = None
-    for part in parts:
-        tokens = tokenizer.tokens(part)
-        if not tokens:
-            continue
-        shared = sum(t in question_tokens for t in tokens)
-        new = len(tokens) - shared
-        if new == 0:
-            continue
-        score = shared + 0.5 * min(new, 4) - 0.05 * len(tokens)
-        if best is None or score > best[0]:
-            best = (score, part)
-    return _trim(best[1]) if best else None
 
 
 def _trim(text: str) -> str:

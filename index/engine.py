@@ -7,6 +7,7 @@ the old or the new index, never half of one.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.answering import extract_answer, question_type
+from index.answering import Candidate, find_answer, has_typed_candidate, query_text, question_type
 from index.bm25 import ReferenceBM25, RetrievalIndex
 from index.chunking import ChunkSettings, chunk_article
 from index.loader import load_folder
@@ -27,6 +28,17 @@ MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
 REFUSAL_THRESHOLD = 0.5
 TOP_CHUNKS = 8
+CONTEXT_WEIGHT = 0.3  # share of the best surrounding chunk's score in a sentence's score
+PROXIMITY_WEIGHT = 0.15  # lift for question word pairs standing close together
+PROXIMITY_WINDOW = 3
+TYPE_BONUS = 0.1
+IDF_POWER = 1.0
+SENTENCE_B = 0.0
+SENTENCE_K1 = 1.2
+AVERAGE_SENTENCE_TOKENS = 14.0  # lift for a sentence holding the kind of answer asked for
+ANSWER_SENTENCES = 3  # sentences searched for the short answer
+ANSWER_SCORE_GAP = 0.3  # ... as long as they score within this of the best
+COVERAGE_SHARE = 0.6  # weight of the evidence (vs the answer's fit) in the confidence
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
 
@@ -128,6 +140,7 @@ class Engine:
     def __init__(self, corpus: Corpus, tokenizer: Tokenizer | None = None) -> None:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
+        self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:
@@ -159,56 +172,138 @@ class Engine:
         text = clean_question(question)
         corpus = self.corpus  # one snapshot for the whole question
         kind = question_type(text)
-        query = self.tokenizer.tokens(text)
-        ranked = self._rank_sentences(corpus, query, article_id) if query else []
+        query = self.tokenizer.tokens(query_text(text))
+        ranked = self._rank_sentences(corpus, query, kind, article_id) if query else []
         answer = self._compose(corpus, text, kind, query, ranked)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, elapsed_ms=elapsed)
 
     def _rank_sentences(
-        self, corpus: Corpus, query: list[str], article_id: str | None
+        self, corpus: Corpus, query: list[str], kind: str, article_id: str | None
     ) -> list[_Scored]:
+        """Sentences of the best chunks, by idf-weighted coverage of the question and context.
+
+        A sentence's own coverage of the question's words decides most of its
+        score; the best chunk around it adds the evidence of its neighbours,
+        and a sentence holding the kind of thing asked for (a number for "how
+        many", a date for "when") gets a small lift.
+        """
         mask = corpus.chunk_mask(article_id) if article_id else None
         hits = corpus.index.top_k(query, TOP_CHUNKS, allowed=mask)
         if not hits:
             return []
         top_chunk = hits[0][1]
-        weights = {t: corpus.index.idf(t) for t in set(query)}
+        weights = {t: corpus.index.idf(t) ** IDF_POWER for t in set(query)}
         total = sum(weights.values()) or 1.0
-        best: dict[str, _Scored] = {}
+        chunk_share: dict[str, float] = {}
         for chunk_pos, chunk_score in hits:
             for sid in corpus.chunks[chunk_pos].sentence_ids:
-                sentence = corpus.sentence(sid)
-                tokens = set(self.tokenizer.tokens(sentence.text))
-                coverage = sum(w for t, w in weights.items() if t in tokens) / total
-                score = coverage + 0.3 * chunk_score / top_chunk
-                if sid not in best or score > best[sid].score:
-                    best[sid] = _Scored(sentence, score, coverage)
-        return sorted(best.values(), key=lambda s: (-s.score, s.sentence.position))
+                chunk_share[sid] = max(chunk_share.get(sid, 0.0), chunk_score / top_chunk)
+        pairs = [
+            (a, b, min(weights[a], weights[b])) for a, b in itertools.pairwise(query) if a != b
+        ]
+        pair_total = sum(w for _, _, w in pairs) or 1.0
+        scored: list[_Scored] = []
+        for sid, context in chunk_share.items():
+            sentence = corpus.sentence(sid)
+            positions = self._sentence_positions(sentence)
+            coverage = sum(w for t, w in weights.items() if t in positions) / total
+            if SENTENCE_B:
+                length = sum(len(p) for p in positions.values())
+                norm = 1 - SENTENCE_B + SENTENCE_B * length / AVERAGE_SENTENCE_TOKENS
+                coverage = (
+                    sum(
+                        w
+                        * len(positions[t])
+                        * (SENTENCE_K1 + 1)
+                        / (len(positions[t]) + SENTENCE_K1 * norm)
+                        for t, w in weights.items()
+                        if t in positions
+                    )
+                    / total
+                    / (SENTENCE_K1 + 1)
+                )
+            near = sum(w for a, b, w in pairs if _near(positions.get(a), positions.get(b)))
+            score = coverage + CONTEXT_WEIGHT * context + PROXIMITY_WEIGHT * near / pair_total
+            if has_typed_candidate(kind, sentence.text):
+                score += TYPE_BONUS
+            scored.append(_Scored(sentence, score, coverage))
+        return sorted(scored, key=lambda s: (-s.score, s.sentence.position))
+
+    def _sentence_positions(self, sentence: Sentence) -> dict[str, tuple[int, ...]]:
+        """Each token of the sentence with its positions (cached per sentence)."""
+        cached = self._token_cache.get(sentence.id)
+        if cached is None:
+            found: dict[str, list[int]] = {}
+            for i, token in enumerate(self.tokenizer.tokens(sentence.text)):
+                found.setdefault(token, []).append(i)
+            cached = {t: tuple(p) for t, p in found.items()}
+            if len(self._token_cache) > 200_000:
+                self._token_cache.clear()
+            self._token_cache[sentence.id] = cached
+        return cached
 
     def _compose(
         self, corpus: Corpus, question: str, kind: str, query: list[str], ranked: list[_Scored]
     ) -> Answer:
-        citations = tuple(
+        """Pick the answer among the best few sentences and decide whether to give it."""
+        citations = [
             _citation(corpus, n, scored) for n, scored in enumerate(ranked[:MAX_CITATIONS], start=1)
-        )
-        confidence = ranked[0].coverage if ranked else 0.0
+        ]
+        best: tuple[float, int, Candidate] | None = None
+        if ranked:
+            top_score = ranked[0].score
+            for position, scored in enumerate(ranked[:ANSWER_SENTENCES]):
+                if scored.score < top_score - ANSWER_SCORE_GAP:
+                    break
+                candidate = find_answer(
+                    question, kind, scored.sentence.text, self.tokenizer, corpus.index.idf
+                )
+                if candidate is None:
+                    continue
+                value = candidate.score + (scored.score - top_score)
+                if best is None or value > best[0]:
+                    best = (value, position, candidate)
+        confidence = 0.0
         short = None
-        if ranked and confidence >= REFUSAL_THRESHOLD:
-            short = extract_answer(question, kind, ranked[0].sentence.text, self.tokenizer)
+        answer_citation = None
+        if best is not None:
+            _, position, candidate = best
+            confidence = _confidence(ranked[position].coverage, candidate.score)
+            if confidence >= REFUSAL_THRESHOLD:
+                short = candidate.text
+                answer_citation = position + 1
+                if position >= MAX_CITATIONS:  # keep the sentence the answer comes from cited
+                    citations[-1] = _citation(corpus, MAX_CITATIONS, ranked[position])
+                    answer_citation = MAX_CITATIONS
+        elif ranked:
+            confidence = _confidence(ranked[0].coverage, 0.0)
         found = short is not None
-        top = corpus.article(ranked[0].sentence.article_id) if ranked else None
+        lead = ranked[answer_citation - 1 if answer_citation else 0] if ranked else None
+        top = corpus.article(lead.sentence.article_id) if lead else None
         return Answer(
             question=question,
             found=found,
             answer=short,
             answer_type=kind,
             confidence=confidence,
-            citations=citations,
+            citations=tuple(citations),
             article_id=top.id if top else None,
             article_title=top.title if top else None,
-            answer_citation=1 if found else None,
+            answer_citation=answer_citation,
         )
+
+
+def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool:
+    """Whether two question words stand within a few tokens of each other."""
+    if not first or not second:
+        return False
+    return any(abs(i - j) <= PROXIMITY_WINDOW for i in first for j in second)
+
+
+def _confidence(coverage: float, candidate_score: float) -> float:
+    """How sure the engine is, in [0, 1]: the evidence's coverage and the answer's fit."""
+    return max(0.0, min(1.0, COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * candidate_score))
 
 
 def _citation(corpus: Corpus, n: int, scored: _Scored) -> Citation:
