@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.answering import Candidate, find_answer, has_typed_candidate, query_text, question_type
-from index.bm25 import ReferenceBM25, RetrievalIndex
+from index.bm25 import RetrievalIndex, SparseBM25
 from index.chunking import ChunkSettings, chunk_article
 from index.loader import load_folder
 from index.records import Answer, Article, Chunk, Citation, LoadProblem, Sentence
@@ -93,7 +93,7 @@ def build_corpus(
     problems: Sequence[LoadProblem] = (),
     tokenizer: Tokenizer | None = None,
     chunk_settings: ChunkSettings | None = None,
-    index_factory: IndexFactory = ReferenceBM25,
+    index_factory: IndexFactory = SparseBM25,
 ) -> Corpus:
     if not articles:
         raise NoArticlesError("no usable articles to index")
@@ -104,8 +104,21 @@ def build_corpus(
     return Corpus(tuple(articles), tuple(chunks), index, tuple(problems), chunk_settings=settings)
 
 
-def load_corpus(folder: str | Path, **kwargs: object) -> Corpus:
-    """Load ``folder`` and index it; raises :class:`NoArticlesError` naming the problems."""
+def load_corpus(
+    folder: str | Path, *, index_dir: str | Path | None = None, **kwargs: object
+) -> Corpus:
+    """Load ``folder`` and index it; raises :class:`NoArticlesError` naming the problems.
+
+    With the default index the persisted one is used (``index_dir``, default
+    ``$ARTICLEBOT_INDEX_DIR`` or ``data/index`` beside the seeds): loaded when
+    the seeds are unchanged, updated for the articles that changed, rebuilt and
+    reported when it is damaged. See :mod:`index.store`.
+    """
+    if kwargs.get("index_factory", SparseBM25) is SparseBM25:
+        from index.store import open_corpus  # the store builds on this module
+
+        options = {k: v for k, v in kwargs.items() if k != "index_factory"}
+        return open_corpus(folder, index_dir=index_dir, **options).corpus  # type: ignore[arg-type]
     result = load_folder(folder)
     if not result.articles:
         detail = "; ".join(str(p) for p in result.problems) or "the folder has no .txt or .md files"

@@ -1,4 +1,12 @@
-"""Rebuilding the corpus from the seeds folder and reporting what changed."""
+"""Rebuilding the corpus from the seeds folder and reporting what changed.
+
+The rebuild is incremental: an article whose content hash (and chunk layout)
+is unchanged keeps the term counts it already has in the corpus being served,
+and only added or changed articles are split into chunks' tokens again. The
+BM25 weights are then recomputed for the new corpus statistics, so the result
+is exactly what a full rebuild would give. The new index is also saved (see
+:mod:`index.store`) so the next start loads it instead of rebuilding.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.engine import Corpus, load_corpus
+from index.engine import Corpus
 from index.records import LoadProblem
+from index.store import open_corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +30,9 @@ class ReindexReport:
     chunks: int
     seconds: float
     problems: tuple[LoadProblem, ...]
+    retokenised: int = 0  # articles whose text was split and tokenised again
+    reused: int = 0  # articles whose existing counts were kept as they were
+    index_note: str = ""  # why a stored index was not used, or why it could not be saved
 
     @property
     def summary_line(self) -> str:
@@ -31,14 +43,22 @@ class ReindexReport:
         )
 
 
-def rebuild(folder: str | Path, previous: Corpus | None = None) -> ReindexReport:
-    """Build a fresh corpus; raises like :func:`load_corpus` when nothing loads.
+def rebuild(
+    folder: str | Path,
+    previous: Corpus | None = None,
+    *,
+    index_dir: str | Path | None = None,
+    persist: bool = True,
+) -> ReindexReport:
+    """Build a new corpus from ``folder``; raises like :func:`index.engine.load_corpus`.
 
     The previous corpus is only read, never changed, so a failure here leaves
-    whoever serves it untouched.
+    whoever serves it untouched; swap the returned ``corpus`` in when done.
+    Safe to run in a worker thread.
     """
     started = time.perf_counter()
-    corpus = load_corpus(folder)
+    opened = open_corpus(folder, previous=previous, index_dir=index_dir, persist=persist)
+    corpus = opened.corpus
     old = {a.id: a for a in previous.articles} if previous else {}
     new = {a.id: a for a in corpus.articles}
     added = tuple(a.title for i, a in new.items() if i not in old)
@@ -46,6 +66,9 @@ def rebuild(folder: str | Path, previous: Corpus | None = None) -> ReindexReport
         a.title for i, a in new.items() if i in old and old[i].content_hash != a.content_hash
     )
     removed = tuple(a.title for i, a in old.items() if i not in new)
+    note = opened.problem
+    if persist and not opened.saved and opened.manifest is None:
+        note = (note + "; " if note else "") + f"the index could not be saved to {opened.index_dir}"
     return ReindexReport(
         corpus=corpus,
         added=added,
@@ -56,4 +79,7 @@ def rebuild(folder: str | Path, previous: Corpus | None = None) -> ReindexReport
         chunks=len(corpus.chunks),
         seconds=time.perf_counter() - started,
         problems=corpus.problems,
+        retokenised=len(opened.retokenised),
+        reused=opened.reused,
+        index_note=note,
     )

@@ -1,0 +1,507 @@
+"""The persisted index: postings in a NumPy ``.npz`` plus a JSON manifest.
+
+Nothing here can run code from a file: arrays are read with
+``allow_pickle=False`` and the vocabulary is stored as UTF-8 bytes, not as
+Python objects. The manifest names the format and its version, the tokeniser
+and chunking settings (with a fingerprint of the tokeniser's code, so a changed
+tokeniser never reuses stale tokens) and, per article, its content hash and a
+digest of its chunk layout. A file that is corrupt, truncated, foreign or of
+another version is reported and rebuilt from the seeds; it is never half-loaded.
+
+Writes are atomic: the arrays go to a new, uniquely named file (temporary
+name, fsync, rename), then the manifest that points to it is replaced the same
+way. A crash at any moment leaves either the old index or the new one.
+
+:func:`open_corpus` is the way in: it loads the seeds, reuses the stored
+counts of every article whose content is unchanged, tokenises only the rest,
+and saves the result when anything changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import numpy.typing as npt
+import Stemmer
+
+import index.tokenize as tokenize_module
+from index.bm25 import SparseBM25
+from index.chunking import ChunkSettings, chunk_article
+from index.engine import Corpus, NoArticlesError
+from index.loader import load_folder
+from index.records import Article, Chunk
+from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
+
+FORMAT = "articlebot-index"
+FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+INDEX_DIR_ENV = "ARTICLEBOT_INDEX_DIR"
+_ARRAYS = {"indptr": "i", "docs": "i", "tf": "i", "doc_len": "i", "terms": "u"}
+_STALE_TEMP_SECONDS = 3600
+
+log = logging.getLogger(__name__)
+
+
+class IndexStoreError(ValueError):
+    """A persisted index that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """What the index holds for one article, in corpus order."""
+
+    id: str
+    content_hash: str
+    chunks: int
+    layout: str  # digest of the article's chunk and sentence ids
+
+    @property
+    def key(self) -> tuple[str, str, int, str]:
+        return (self.id, self.content_hash, self.chunks, self.layout)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    articles: tuple[ArticleEntry, ...]
+    tokenizer: dict[str, Any]
+    chunking: dict[str, Any]
+    bm25: dict[str, Any]
+    index_file: str
+    index_bytes: int
+    index_sha256: str
+    chunks: int
+    sentences: int
+    vocabulary: int
+    postings: int
+    built_at: str
+    build_seconds: float
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["articles"] = [asdict(a) for a in self.articles]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReport:
+    """How :func:`open_corpus` got its index."""
+
+    corpus: Corpus
+    index_dir: Path | None
+    loaded: bool  # the stored index was used as it is
+    retokenised: tuple[str, ...]  # ids of the articles whose chunks were tokenised
+    reused: int  # articles whose stored or previous counts were reused
+    saved: bool
+    problem: str = ""  # why the stored index could not be used, if it could not
+    seconds: float = 0.0
+    manifest: Manifest | None = field(default=None, repr=False)
+
+
+def default_index_dir(seeds: str | Path) -> Path:
+    """``$ARTICLEBOT_INDEX_DIR``, or ``data/index`` beside the seeds folder (git-ignored)."""
+    configured = os.environ.get(INDEX_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    return Path(seeds).resolve().parent / "data" / "index"
+
+
+def tokenizer_fingerprint(settings: TokenizerSettings) -> dict[str, Any]:
+    """The settings plus what else changes tokens: the tokeniser's code and the stemmer."""
+    code = Path(tokenize_module.__file__).read_bytes()
+    return {
+        **asdict(settings),
+        "code_sha256": hashlib.sha256(code).hexdigest(),
+        "stemmer": getattr(Stemmer, "__version__", "unknown"),
+    }
+
+
+def bm25_settings(index: SparseBM25) -> dict[str, Any]:
+    return {"variant": "okapi-lucene-idf", "k1": index.k1, "b": index.b}
+
+
+def article_entries(articles: Sequence[Article], chunks: Sequence[Chunk]) -> list[ArticleEntry]:
+    """One entry per article; ``chunks`` must be grouped by article in the same order."""
+    by_article: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_article.setdefault(chunk.article_id, []).append(chunk)
+    entries = []
+    for article in articles:
+        own = by_article.get(article.id, [])
+        digest = hashlib.sha256()
+        for chunk in own:
+            digest.update(chunk.id.encode())
+            digest.update(b"\x1f".join(s.encode() for s in chunk.sentence_ids))
+            digest.update(b"\x1e")
+        entries.append(ArticleEntry(article.id, article.content_hash, len(own), digest.hexdigest()))
+    return entries
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def write_index(
+    directory: str | Path,
+    index: SparseBM25,
+    *,
+    articles: Sequence[ArticleEntry],
+    tokenizer: dict[str, Any],
+    chunking: dict[str, Any],
+    sentences: int,
+    build_seconds: float,
+    built_at: datetime | None = None,
+) -> Manifest:
+    """Save ``index`` atomically under ``directory``; returns the manifest written."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    if sum(a.chunks for a in articles) != index.size:
+        raise ValueError("the article entries do not cover the index's chunks")
+    terms = "\n".join(index.terms).encode("utf-8")
+    if index.vocabulary_size and terms.count(b"\n") != index.vocabulary_size - 1:
+        raise ValueError("a term contains a newline and cannot be stored")
+    arrays: dict[str, Any] = {**index.arrays(), "terms": np.frombuffer(terms, dtype=np.uint8)}
+    old_file = _current_index_file(folder)
+    name = f"index-{uuid.uuid4().hex[:12]}.npz"
+    with _atomic_file(folder / name) as handle:
+        np.savez(handle, **arrays)
+    manifest = Manifest(
+        articles=tuple(articles),
+        tokenizer=tokenizer,
+        chunking=chunking,
+        bm25=bm25_settings(index),
+        index_file=name,
+        index_bytes=(folder / name).stat().st_size,
+        index_sha256=_file_sha256(folder / name),
+        chunks=index.size,
+        sentences=sentences,
+        vocabulary=index.vocabulary_size,
+        postings=index.postings,
+        built_at=(built_at or datetime.now(UTC)).isoformat(),
+        build_seconds=round(build_seconds, 6),
+    )
+    payload = json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
+    with _atomic_file(folder / MANIFEST_NAME) as handle:
+        handle.write(payload)
+    _fsync_dir(folder)
+    if old_file and old_file != name:
+        (folder / old_file).unlink(missing_ok=True)
+    _remove_stale_temps(folder)
+    return manifest
+
+
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """Write to a temporary file beside ``path``, fsync it, then rename it over ``path``."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp makes it private; the index is not a secret
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _current_index_file(folder: Path) -> str | None:
+    try:
+        data = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        name = data.get("index_file") if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return None
+    return name if isinstance(name, str) and _safe_name(name) else None
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    cutoff = time.time() - _STALE_TEMP_SECONDS
+    for temp in folder.glob(".*.tmp"):
+        try:
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+        except OSError:
+            continue
+
+
+def _safe_name(name: str) -> bool:
+    return name == Path(name).name and name.startswith("index-") and name.endswith(".npz")
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def read_manifest(directory: str | Path) -> Manifest:
+    """The manifest in ``directory``; raises :class:`FileNotFoundError` or :class:`IndexStoreError`."""
+    path = Path(directory) / MANIFEST_NAME
+    raw = path.read_bytes()  # FileNotFoundError: there is no index yet
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise IndexStoreError(f"{path} is not valid JSON (corrupt or truncated)") from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise IndexStoreError(f"{path} is not an articlebot index manifest")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise IndexStoreError(
+            f"{path} has format version {data.get('format_version')!r}; "
+            f"this articlebot reads version {FORMAT_VERSION}"
+        )
+    try:
+        articles = tuple(ArticleEntry(**entry) for entry in data.pop("articles"))
+        manifest = Manifest(articles=articles, **data)
+    except (KeyError, TypeError) as exc:
+        raise IndexStoreError(f"{path} is missing or has unknown fields ({exc})") from exc
+    if not _safe_name(manifest.index_file):
+        raise IndexStoreError(f"{path} names an unexpected index file {manifest.index_file!r}")
+    return manifest
+
+
+def read_index(directory: str | Path) -> tuple[SparseBM25, Manifest]:
+    """Load and fully check the stored index; raises :class:`IndexStoreError` if unusable.
+
+    Every array is read into memory and checked before an index is made, so a
+    damaged file raises here instead of giving wrong answers later.
+    """
+    folder = Path(directory)
+    manifest = read_manifest(folder)
+    path = folder / manifest.index_file
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise IndexStoreError(f"{path} is missing") from exc
+    if size != manifest.index_bytes:
+        raise IndexStoreError(
+            f"{path} has {size:,} bytes, the manifest expects {manifest.index_bytes:,} (truncated?)"
+        )
+    if _file_sha256(path) != manifest.index_sha256:
+        raise IndexStoreError(f"{path} is corrupt (its checksum does not match the manifest)")
+    arrays = _read_arrays(path)
+    try:
+        terms = arrays.pop("terms").tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IndexStoreError(f"{path} has a damaged vocabulary") from exc
+    vocabulary = terms.split("\n") if terms or manifest.vocabulary == 1 else []
+    if len(vocabulary) != manifest.vocabulary:
+        raise IndexStoreError(f"{path} vocabulary does not match the manifest")
+    if sum(a.chunks for a in manifest.articles) != manifest.chunks:
+        raise IndexStoreError(f"{folder / MANIFEST_NAME} article chunk counts do not add up")
+    try:
+        index = SparseBM25.from_postings(
+            vocabulary,
+            arrays["indptr"],
+            arrays["docs"],
+            arrays["tf"],
+            arrays["doc_len"],
+            k1=float(manifest.bm25["k1"]),
+            b=float(manifest.bm25["b"]),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexStoreError(f"{path} is inconsistent: {exc}") from exc
+    if index.size != manifest.chunks or index.postings != manifest.postings:
+        raise IndexStoreError(f"{path} does not match its manifest")
+    return index, manifest
+
+
+def _read_arrays(path: Path) -> dict[str, npt.NDArray[Any]]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            missing = set(_ARRAYS) - set(data.files)
+            if missing:
+                raise IndexStoreError(f"{path} lacks the arrays {sorted(missing)}")
+            arrays = {name: data[name] for name in _ARRAYS}  # zip checks each CRC-32 here
+    except IndexStoreError:
+        raise
+    except Exception as exc:  # zipfile and numpy raise many kinds for a damaged file
+        raise IndexStoreError(f"{path} is corrupt or truncated ({exc!r})") from exc
+    for name, kind in _ARRAYS.items():
+        if arrays[name].ndim != 1 or arrays[name].dtype.kind != kind:
+            raise IndexStoreError(f"{path} array {name!r} has an unexpected type")
+    return arrays
+
+
+# -- opening a corpus ----------------------------------------------------------------------
+
+
+def open_corpus(
+    folder: str | Path,
+    *,
+    index_dir: str | Path | None = None,
+    previous: Corpus | None = None,
+    tokenizer: Tokenizer | None = None,
+    chunk_settings: ChunkSettings | None = None,
+    persist: bool = True,
+) -> OpenReport:
+    """The corpus of ``folder``, tokenising only articles not already indexed.
+
+    Counts are reused from ``previous`` (a corpus being served) or else from
+    the stored index, for every article whose id, content hash and chunk
+    layout are unchanged and whose tokeniser and chunk settings match. With
+    ``persist``, the result is saved when it differs from what is stored; a
+    failure to save is logged and does not stop the corpus from being served.
+    """
+    started = time.perf_counter()
+    tokenizer = tokenizer or default_tokenizer()
+    settings = chunk_settings or ChunkSettings()
+    directory = Path(index_dir) if index_dir is not None else default_index_dir(folder)
+    result = load_folder(folder)
+    if not result.articles:
+        detail = "; ".join(str(p) for p in result.problems) or "the folder has no .txt or .md files"
+        raise NoArticlesError(f"no usable articles in {folder}: {detail}")
+    articles = result.articles
+    per_article = [chunk_article(a, settings) for a in articles]
+    chunks = [c for group in per_article for c in group]
+    entries = article_entries(articles, chunks)
+    fingerprint = tokenizer_fingerprint(tokenizer.settings)
+    chunking = asdict(settings)
+
+    source: SparseBM25 | None = None
+    stored_index: SparseBM25 | None = None
+    source_entries: list[ArticleEntry] = []
+    stored: Manifest | None = None
+    problem = ""
+    if persist:
+        try:
+            stored_index, stored = read_index(directory)
+        except FileNotFoundError:
+            pass  # nothing stored yet
+        except (IndexStoreError, OSError) as exc:
+            problem = f"stored index not used: {exc}; rebuilding it from the seeds"
+            log.warning("%s", problem)
+        else:
+            if stored.tokenizer != fingerprint or stored.chunking != chunking:
+                problem = (
+                    "stored index was built with other tokeniser or chunk settings; rebuilding it"
+                )
+                log.info("%s", problem)
+                stored = None
+                stored_index = None
+            elif previous is None:
+                source, source_entries = stored_index, list(stored.articles)
+    if previous is not None and _reusable(previous, tokenizer.settings, settings):
+        assert isinstance(previous.index, SparseBM25)
+        source = previous.index
+        source_entries = article_entries(previous.articles, previous.chunks)
+
+    ranges: dict[tuple[str, str, int, str], tuple[int, int]] = {}
+    start = 0
+    for entry in source_entries:
+        ranges[entry.key] = (start, start + entry.chunks)
+        start += entry.chunks
+    plan: list[tuple[int, int] | list[list[str]]] = []
+    retokenised: list[str] = []
+    for entry, group in zip(entries, per_article, strict=True):
+        span = ranges.get(entry.key)
+        if span is not None:
+            if plan and isinstance(plan[-1], tuple) and plan[-1][1] == span[0]:
+                plan[-1] = (plan[-1][0], span[1])  # contiguous with the previous range
+            else:
+                plan.append(span)
+            continue
+        retokenised.append(entry.id)
+        tokens = [tokenizer.tokens(c.text) for c in group]
+        if plan and isinstance(plan[-1], list):
+            plan[-1].extend(tokens)
+        else:
+            plan.append(tokens)
+
+    if source is None:
+        index = SparseBM25(
+            [c for step in plan if isinstance(step, list) for c in step],
+            tokenizer_settings=tokenizer.settings,
+        )
+    elif plan == [(0, source.size)]:
+        index = source  # nothing changed: use it as it is
+    else:
+        index = source.rebuilt(plan)
+    index.tokenizer_settings = tokenizer.settings
+
+    unchanged_on_disk = stored is not None and [e.key for e in stored.articles] == [
+        e.key for e in entries
+    ]
+    loaded = stored_index is not None and index is stored_index
+    built_at = _parse_time(stored.built_at) if loaded and stored else datetime.now(UTC)
+    corpus = Corpus(
+        tuple(articles),
+        tuple(chunks),
+        index,
+        tuple(result.problems),
+        built_at=built_at,
+        chunk_settings=settings,
+    )
+    manifest = stored if unchanged_on_disk else None
+    saved = False
+    if persist and not unchanged_on_disk:
+        try:
+            manifest = write_index(
+                directory,
+                index,
+                articles=entries,
+                tokenizer=fingerprint,
+                chunking=chunking,
+                sentences=corpus.sentence_count,
+                build_seconds=time.perf_counter() - started,
+                built_at=built_at,
+            )
+            saved = True
+        except (OSError, ValueError) as exc:
+            log.warning("could not save the index to %s: %s", directory, exc)
+    return OpenReport(
+        corpus=corpus,
+        index_dir=directory if persist else None,
+        loaded=loaded,
+        retokenised=tuple(retokenised),
+        reused=len(entries) - len(retokenised),
+        saved=saved,
+        problem=problem,
+        seconds=time.perf_counter() - started,
+        manifest=manifest,
+    )
+
+
+def _reusable(previous: Corpus, tokens: TokenizerSettings, chunking: ChunkSettings) -> bool:
+    index = previous.index
+    return (
+        isinstance(index, SparseBM25)
+        and index.tokenizer_settings == tokens
+        and previous.chunk_settings == chunking
+    )
+
+
+def _parse_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now(UTC)

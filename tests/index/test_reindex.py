@@ -1,0 +1,95 @@
+"""Incremental reindex: only added or changed articles are tokenised again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.bm25 import ReferenceBM25
+from index.engine import build_corpus
+from index.loader import load_folder
+from index.reindex import rebuild
+from index.tokenize import Tokenizer
+
+HARBOUR = "Harbour news\n\nThe harbour reopened on Monday after the storm. Ferries run again.\n"
+MARKET = "Market news\n\nThe fish market moved to the old station. Prices rose by ten percent.\n"
+
+
+@pytest.fixture
+def folder(seeds_copy: Path) -> Path:
+    (seeds_copy / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    (seeds_copy / "market.txt").write_text(MARKET, encoding="utf-8")
+    return seeds_copy
+
+
+@pytest.fixture
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the tokeniser is asked for, in order."""
+    seen: list[str] = []
+    original = Tokenizer.tokens
+
+    def counting(self: Tokenizer, text: str) -> list[str]:
+        seen.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Tokenizer, "tokens", counting)
+    return seen
+
+
+def test_unchanged_article_is_not_retokenised_on_reindex(
+    folder: Path, tmp_path: Path, tokenised: list[str]
+) -> None:
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    tokenised.clear()
+    (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
+    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    assert not any("harbour" in text or "Kim" in text for text in tokenised)
+    assert report.retokenised == 1 and report.reused == 2
+
+
+def test_changed_article_is_retokenised_on_reindex(
+    folder: Path, tmp_path: Path, tokenised: list[str]
+) -> None:
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    tokenised.clear()
+    (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
+    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    assert any("twelve percent" in text for text in tokenised)
+    assert report.changed == ("Market news",)
+
+
+def test_reindex_report_lists_added_changed_and_removed(folder: Path, tmp_path: Path) -> None:
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    (folder / "harbour.txt").unlink()
+    (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
+    (folder / "rail.txt").write_text("Rail news\n\nA new line opens in May.\n", encoding="utf-8")
+    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    assert (report.added, report.changed, report.removed) == (
+        ("Rail news",),
+        ("Market news",),
+        ("Harbour news",),
+    )
+    assert report.unchanged == 1 and report.chunks == len(report.corpus.chunks)
+
+
+def test_incremental_reindex_scores_equal_a_full_reference_build(
+    folder: Path, tmp_path: Path
+) -> None:
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    (folder / "harbour.txt").unlink()
+    (folder / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
+    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
+    reference = build_corpus(load_folder(folder).articles, index_factory=ReferenceBM25).index
+    for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
+        assert np.array_equal(corpus.index.scores(query), reference.scores(query))
+
+
+def test_restart_reuses_stored_index_when_seeds_are_unchanged(
+    folder: Path, tmp_path: Path, tokenised: list[str]
+) -> None:
+    rebuild(folder, index_dir=tmp_path / "index")
+    tokenised.clear()
+    report = rebuild(folder, index_dir=tmp_path / "index")  # a fresh process: no previous corpus
+    assert tokenised == [] and report.reused == 3 and report.retokenised == 0
