@@ -1235,6 +1235,11 @@ class FakeDiscord:
     # ---------------------------------------------------------- test helpers
 
     @property
+    def session_id(self) -> str | None:
+        """The id of the current gateway session (from the last READY)."""
+        return self._session.id if self._session is not None else None
+
+    @property
     def connected(self) -> bool:
         return self._ws is not None and not self._ws.closed and self._session is not None
 
