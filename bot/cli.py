@@ -21,7 +21,12 @@ from bot import render
 DEFAULT_SEEDS = "seeds"
 # Modules that contribute sub-commands: each has ``register(subparsers)``, which
 # adds its parser with ``set_defaults(handler=...)`` and imports heavy things lazily.
-COMMAND_MODULES: tuple[str, ...] = ("bot.cli_eval", "bot.cli_summary", "bot.cli_stats")
+COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli_eval",
+    "bot.cli_summary",
+    "bot.cli_stats",
+    "bot.cli_index",
+)
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 

@@ -126,7 +126,7 @@ def tokenizer_fingerprint(settings: TokenizerSettings) -> dict[str, Any]:
     return {
         **asdict(settings),
         "code_sha256": hashlib.sha256(code).hexdigest(),
-        "stemmer": getattr(Stemmer, "__version__", "unknown"),
+        "stemmer": str(getattr(Stemmer, "version", "unknown")),
     }
 
 
@@ -363,6 +363,7 @@ def open_corpus(
     tokenizer: Tokenizer | None = None,
     chunk_settings: ChunkSettings | None = None,
     persist: bool = True,
+    reuse: bool = True,
 ) -> OpenReport:
     """The corpus of ``folder``, tokenising only articles not already indexed.
 
@@ -371,6 +372,7 @@ def open_corpus(
     layout are unchanged and whose tokeniser and chunk settings match. With
     ``persist``, the result is saved when it differs from what is stored; a
     failure to save is logged and does not stop the corpus from being served.
+    ``reuse=False`` tokenises everything and saves the result (a forced rebuild).
     """
     started = time.perf_counter()
     tokenizer = tokenizer or default_tokenizer()
@@ -392,7 +394,7 @@ def open_corpus(
     source_entries: list[ArticleEntry] = []
     stored: Manifest | None = None
     problem = ""
-    if persist:
+    if persist and reuse:
         try:
             stored_index, stored = read_index(directory)
         except FileNotFoundError:
@@ -410,7 +412,7 @@ def open_corpus(
                 stored_index = None
             elif previous is None:
                 source, source_entries = stored_index, list(stored.articles)
-    if previous is not None and _reusable(previous, tokenizer.settings, settings):
+    if reuse and previous is not None and _reusable(previous, tokenizer.settings, settings):
         assert isinstance(previous.index, SparseBM25)
         source = previous.index
         source_entries = article_entries(previous.articles, previous.chunks)
