@@ -135,9 +135,11 @@ def is_admin(
 
 
 def admin_only() -> Callable[[T], T]:
-    """Check run on every call: pair it with ``default_permissions``, which only hides."""
+    """Check run on every call, in a server only: pair it with ``default_permissions``, which only hides."""
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild_id is None:  # ``guild_only`` only hides the command in DMs
+            raise app_commands.NoPrivateMessage()
         role = _bot(interaction).settings.admin_role
         if is_admin(interaction.permissions, interaction.user, role):
             return True

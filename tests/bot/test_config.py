@@ -1,0 +1,199 @@
+"""Settings validation and the start-up failures a user can cause."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.client import intents_for
+from bot.config import ConfigError, Settings, load_settings, settings_from_env
+from bot.runner import EXIT_CONFIG, EXIT_FAILURE, RedactFilter, run_bot
+from tests.bot.conftest import DiscordRecorder, FakeResponse
+from tests.conftest import SEEDS
+
+SECRET = "MTIz.secret-token.value"
+VARIABLES = (
+    "DISCORD_TOKEN",
+    "ARTICLEBOT_SEEDS",
+    "ARTICLEBOT_DEV_GUILD_ID",
+    "ARTICLEBOT_ANSWER_CHANNEL_IDS",
+    "ARTICLEBOT_ADMIN_ROLE",
+    "ARTICLEBOT_LOG_LEVEL",
+    "ARTICLEBOT_COOLDOWN_QUESTIONS",
+    "ARTICLEBOT_COOLDOWN_SECONDS",
+    "ARTICLEBOT_MAX_QUESTION_CHARS",
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No articlebot variables, an empty working directory, root logging restored after."""
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield tmp_path
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_full_configuration() -> None:
+    settings = load_settings(
+        {
+            "DISCORD_TOKEN": f"  {SECRET} ",
+            "ARTICLEBOT_SEEDS": str(SEEDS),
+            "ARTICLEBOT_DEV_GUILD_ID": "123456789012345678",
+            "ARTICLEBOT_ANSWER_CHANNEL_IDS": "111, 222,,333",
+            "ARTICLEBOT_ADMIN_ROLE": "@Editors",
+            "ARTICLEBOT_LOG_LEVEL": "debug",
+            "ARTICLEBOT_COOLDOWN_QUESTIONS": "2",
+            "ARTICLEBOT_COOLDOWN_SECONDS": "7.5",
+            "ARTICLEBOT_MAX_QUESTION_CHARS": "300",
+        }
+    )
+
+    assert settings == Settings(
+        token=SECRET,
+        seeds=SEEDS,
+        dev_guild_id=123456789012345678,
+        answer_channel_ids=frozenset({111, 222, 333}),
+        admin_role="Editors",
+        log_level="DEBUG",
+        cooldown_questions=2,
+        cooldown_seconds=7.5,
+        max_question_chars=300,
+    )
+    assert settings.wants_message_content
+    assert SECRET not in repr(settings)
+
+
+def test_defaults_need_only_a_token() -> None:
+    settings = load_settings({"DISCORD_TOKEN": SECRET}, seeds=SEEDS)
+
+    assert settings.dev_guild_id is None and settings.admin_role is None
+    assert not settings.wants_message_content
+    intents = intents_for(settings)
+    assert intents.guilds and intents.guild_messages and intents.dm_messages
+    assert not intents.message_content and not intents.members and not intents.presences
+
+
+def test_every_problem_is_reported_at_once_without_the_token() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(
+            {
+                "DISCORD_TOKEN": "Bot " + SECRET,
+                "ARTICLEBOT_SEEDS": "/no/such/folder",
+                "ARTICLEBOT_DEV_GUILD_ID": "my-server",
+                "ARTICLEBOT_ANSWER_CHANNEL_IDS": "123,general",
+                "ARTICLEBOT_LOG_LEVEL": "loud",
+                "ARTICLEBOT_COOLDOWN_SECONDS": "-1",
+                "ARTICLEBOT_MAX_QUESTION_CHARS": "many",
+            }
+        )
+
+    message = str(caught.value)
+    assert len(caught.value.problems) == 7
+    for fragment in (
+        "without the 'Bot ' prefix",
+        "/no/such/folder does not exist",
+        "ARTICLEBOT_DEV_GUILD_ID: 'my-server' is not a Discord id",
+        "ARTICLEBOT_ANSWER_CHANNEL_IDS: 'general'",
+        "ARTICLEBOT_LOG_LEVEL must be one of",
+        "ARTICLEBOT_COOLDOWN_SECONDS must be positive",
+        "ARTICLEBOT_MAX_QUESTION_CHARS must be a positive int",
+    ):
+        assert fragment in message
+    assert SECRET not in message
+
+
+@pytest.mark.parametrize("token", ["", "   ", "two words"])
+def test_missing_or_malformed_token(token: str) -> None:
+    with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+        load_settings({"DISCORD_TOKEN": token}, seeds=SEEDS)
+
+
+def test_seeds_argument_wins_over_the_variable(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"DISCORD_TOKEN": SECRET, "ARTICLEBOT_SEEDS": "/nowhere"}, seeds=tmp_path
+    )
+
+    assert settings.seeds == tmp_path
+
+
+def test_settings_from_dotenv_file_with_environment_winning(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (clean_env / ".env").write_text(
+        f"DISCORD_TOKEN={SECRET}\nARTICLEBOT_SEEDS={SEEDS}\nARTICLEBOT_LOG_LEVEL=WARNING\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ARTICLEBOT_LOG_LEVEL", "ERROR")
+
+    settings = settings_from_env()
+
+    assert settings.token == SECRET and settings.seeds == SEEDS
+    assert settings.log_level == "ERROR"
+
+
+def test_run_bot_without_token_explains_and_exits(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = run_bot(SEEDS)
+
+    err = capsys.readouterr().err
+    assert status == EXIT_CONFIG
+    assert err.startswith("articlebot: invalid configuration")
+    assert "DISCORD_TOKEN is not set" in err and "Traceback" not in err
+
+
+def test_run_bot_with_empty_seeds_folder_exits_cleanly(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    (clean_env / "empty").mkdir()
+
+    status = run_bot(clean_env / "empty")
+
+    assert status == EXIT_FAILURE
+    assert "no usable articles" in capsys.readouterr().err
+
+
+def test_rejected_token_gets_a_clear_message_and_is_never_shown(
+    clean_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Unauthorized(DiscordRecorder):
+        def request(self, method: str, url: str, **kwargs: object) -> FakeResponse:
+            super().request(method, url, **kwargs)
+            return FakeResponse(401, {"message": "401: Unauthorized", "code": 0})
+
+    recorder = Unauthorized()
+    monkeypatch.setattr(aiohttp, "ClientSession", lambda *a, **k: recorder)
+    monkeypatch.setenv("DISCORD_TOKEN", SECRET)
+    monkeypatch.setenv("ARTICLEBOT_LOG_LEVEL", "DEBUG")
+
+    with caplog.at_level(logging.DEBUG):
+        status = run_bot(SEEDS)
+
+    captured = capsys.readouterr()
+    assert status == EXIT_FAILURE
+    assert [c.path for c in recorder.calls] == ["/users/@me"]  # nothing past the login
+    assert "Discord rejected DISCORD_TOKEN" in captured.err
+    assert "Traceback" not in captured.err
+    everything = captured.out + captured.err + caplog.text
+    assert SECRET not in everything
+
+
+def test_redact_filter_hides_the_token_in_log_records() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent %s", (SECRET,), None)
+
+    RedactFilter(SECRET).filter(record)
+
+    assert record.getMessage() == "sent [token redacted]"

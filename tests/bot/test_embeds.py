@@ -1,0 +1,193 @@
+"""Embed formatting and the text helpers: Discord's limits, escaping, mention stripping."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import discord
+import pytest
+
+from bot.checks import looks_like_question, strip_discord_markup
+from bot.embeds import (
+    DESCRIPTION_LIMIT,
+    FIELD_COUNT_LIMIT,
+    FIELD_VALUE_LIMIT,
+    NO_ANSWER_TITLE,
+    TITLE_LIMIT,
+    TOTAL_LIMIT,
+    answer_embed,
+    articles_embed,
+    clip,
+    fit,
+    reindex_embed,
+    reindex_failed_embed,
+)
+from index.engine import Corpus, Engine, NoArticlesError
+from index.records import Answer, Citation, LoadProblem
+from index.reindex import ReindexReport
+
+
+def assert_within_limits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= TITLE_LIMIT
+    assert len(embed.description or "") <= DESCRIPTION_LIMIT
+    assert len(embed.fields) <= FIELD_COUNT_LIMIT
+    assert all(len(f.value or "") <= FIELD_VALUE_LIMIT for f in embed.fields)
+    assert len(embed) <= TOTAL_LIMIT
+
+
+def citation(n: int, text: str, title: str = "Troops", paragraph: int = 2) -> Citation:
+    return Citation(n, "a1", title, paragraph, f"s{n}", text, 1.0 / n)
+
+
+def answer(found: bool = True, short: str | None = "more than 3,000", **kw: object) -> Answer:
+    base = Answer(
+        question="how many troops were sent?",
+        found=found,
+        answer=short if found else None,
+        answer_type="number",
+        confidence=0.9,
+        citations=(citation(1, "More than 3,000 troops were deployed."),),
+        answer_citation=1 if found else None,
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_answer_embed_has_short_answer_title_and_numbered_quoted_citations() -> None:
+    embed = answer_embed(answer())
+
+    assert embed.title == "more than 3,000"
+    assert embed.description == (
+        "> **[1]** “More than 3,000 troops were deployed.”\n> — Troops, paragraph 2"
+    )
+    assert "Answer from [1]" in (embed.footer.text or "")
+
+
+def test_refusal_says_the_articles_dont_say_and_shows_the_lead() -> None:
+    embed = answer_embed(answer(found=False))
+
+    assert embed.title == NO_ANSWER_TITLE
+    assert "closest lead" in (embed.description or "")
+    assert "**[1]**" in (embed.description or "")
+
+
+def test_refusal_without_any_passage() -> None:
+    embed = answer_embed(answer(found=False, citations=()))
+
+    assert embed.title == NO_ANSWER_TITLE
+    assert "/articles" in (embed.description or "")
+
+
+def test_huge_answer_stays_within_every_limit() -> None:
+    huge = answer(
+        short="9" * 5000,
+        citations=tuple(citation(n, "**bold** _x_ " * 900, "T" * 3000, n) for n in range(1, 6)),
+    )
+
+    embed = answer_embed(huge)
+
+    assert_within_limits(embed)
+    assert (embed.title or "").endswith("…")
+    assert all(f"**[{n}]**" in (embed.description or "") for n in range(1, 6))
+
+
+def test_article_text_is_escaped_and_cannot_mention() -> None:
+    text = "Say **hi** to @everyone and <@&123456789012345678> in `code` ~~now~~"
+    embed = answer_embed(answer(short="@here **x**", citations=(citation(1, text),)))
+
+    description = embed.description or ""
+    assert r"\*\*hi\*\*" in description and r"\`code\`" in description
+    assert "@everyone" not in description and "@\u200beveryone" in description
+    assert "<@&123456789012345678>" not in description
+    assert embed.title == "@\u200bhere \\*\\*x\\*\\*"
+
+
+def test_clip_never_leaves_a_lone_escape_before_the_ellipsis() -> None:
+    assert clip("abcdef", 10) == "abcdef"
+    assert clip("abcdef", 4) == "abc…"
+    assert clip("ab\\*cd", 4) == "ab…"
+    assert clip("a\\\\*cd", 4) == "a\\\\…"
+
+
+def test_fit_drops_fields_to_stay_under_the_total() -> None:
+    embed = discord.Embed(title="t" * 300, description="d" * 5000)
+    for n in range(40):
+        embed.add_field(name=f"f{n}", value="v" * 2000)
+
+    assert_within_limits(fit(embed))
+
+
+def test_articles_embed_of_many_long_titles_stays_within_limits(seed_engine: Engine) -> None:
+    article = seed_engine.corpus.articles[0]
+    many = tuple(replace(article, id=f"a{n}", title="Long title " * 60) for n in range(300))
+    corpus = Corpus(many, (), seed_engine.corpus.index, problems=(LoadProblem("x.txt", "bad"),))
+
+    embed = articles_embed(corpus, page=30)
+
+    assert_within_limits(embed)
+    assert "Page 30 of 30" in (embed.footer.text or "")
+    assert "x.txt" in embed.fields[0].value
+
+
+def test_reindex_embed_with_hundreds_of_titles_stays_within_limits(seed_engine: Engine) -> None:
+    report = ReindexReport(
+        corpus=seed_engine.corpus,
+        added=tuple(f"Article number {n} " * 10 for n in range(500)),
+        changed=("One changed",),
+        removed=(),
+        unchanged=0,
+        sentences=23,
+        chunks=21,
+        seconds=0.25,
+        problems=tuple(LoadProblem(f"bad{n}.txt", "not UTF-8") for n in range(200)),
+    )
+
+    embed = reindex_embed(report)
+
+    assert_within_limits(embed)
+    names = [f.name for f in embed.fields]
+    assert "Added (500)" in names and "Changed (1)" in names
+    assert not any(name.startswith("Removed") for name in names)
+    assert "more" in embed.fields[0].value
+
+
+def test_failed_reindex_lists_problems_by_file(seed_engine: Engine) -> None:
+    error = NoArticlesError("no usable articles in seeds: a.txt: empty; b.md: not UTF-8")
+
+    embed = reindex_failed_embed(error, seed_engine.corpus)
+
+    value = embed.fields[0].value or ""
+    assert "• a.txt: empty" in value and "• b.md: not UTF-8" in value
+    assert "previous index (1 article" in (embed.description or "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<@123> how many troops?", "how many troops?"),
+        ("<@!123> <@&456> who? <#789>", "who?"),
+        ("@everyone @here when was it?", "when was it?"),
+        ("**how** _many_ ~~troops~~ `were` ||sent||?", "how many troops were sent?"),
+        ("> quoted question?", "quoted question?"),
+        ("[the link](https://example.com) said what?", "the link said what?"),
+        ("what about file_name and snake_case?", "what about file_name and snake_case?"),
+        ("<:pepe:123> <a:dance:456> </ask:99> <t:1700000000:R> why", "why"),
+        ("   ", ""),
+    ],
+)
+def test_strip_discord_markup(raw: str, clean: str) -> None:
+    assert strip_discord_markup(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("how many troops were sent", True),
+        ("Did Kim visit Moscow", True),
+        ("the troops, were they sent?", True),
+        ("thanks all", False),
+        ("lol", False),
+        ("?", False),
+    ],
+)
+def test_looks_like_question(text: str, expected: bool) -> None:
+    assert looks_like_question(text) is expected
