@@ -78,9 +78,11 @@ EVERYONE_PERMISSIONS = (
 # Gateway intents the fake honours.
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_PRESENCES = 1 << 8
 INTENT_GUILD_MESSAGES = 1 << 9
 INTENT_DIRECT_MESSAGES = 1 << 12
 INTENT_MESSAGE_CONTENT = 1 << 15
+PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT
 
 # Message and embed limits Discord enforces with 400 Invalid Form Body.
 MAX_CONTENT = 2000
@@ -388,6 +390,9 @@ class FakeDiscord:
         self.ready_sent = 0  # READY dispatches so far
         self.resumed_sent = 0
         self.interaction_deadline = INTERACTION_DEADLINE_S
+        # Privileged intents switched on in the (imaginary) Developer Portal; IDENTIFY
+        # asking for any other one is closed with 4014, as Discord does.
+        self.enabled_privileged_intents = PRIVILEGED_INTENTS
 
         # Gateway state.
         self._sessions: dict[str, _Session] = {}
@@ -1166,7 +1171,11 @@ class FakeDiscord:
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
-        self._intents = int(data.get("intents", 0))
+        intents = int(data.get("intents", 0))
+        if intents & PRIVILEGED_INTENTS & ~self.enabled_privileged_intents:
+            await ws.close(code=4014, message=b"Disallowed intent(s).")
+            return
+        self._intents = intents
         session = _Session(secrets.token_hex(16))
         self._sessions[session.id] = session
         self._session = session

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import pytest
 from bot.client import ArticleBot
 from bot.config import load_settings
 from bot.runner import create_bot
-from index.engine import Engine
+from index.engine import Corpus, Engine
+from index.reindex import ReindexReport, rebuild
 from tests.bot.fake_discord import (
     INTENT_MESSAGE_CONTENT,
     MANAGE_GUILD,
@@ -47,6 +49,7 @@ NEW_ARTICLE_QUESTION = "how much did the lighthouse restoration cost?"
 NEW_ARTICLE_ANSWER = "4.2 million"
 
 StartBot = Callable[..., Awaitable[ArticleBot]]
+Rebuild = Callable[[Path, Corpus], ReindexReport]
 
 
 def normalise(text: str) -> str:
@@ -69,10 +72,13 @@ def assert_no_pings(posted: PostedMessage) -> None:
 
 @pytest.fixture
 async def start_bot(fake_discord: FakeDiscord, seeds_copy: Path) -> AsyncIterator[StartBot]:
-    """Start the real bot against the fake; ``env`` adds settings. Closed at teardown."""
+    """Start the real bot against the fake; ``env`` adds settings. Closed at teardown.
+
+    ``rebuild`` replaces the reindex function through ``create_bot``'s own option.
+    """
     started: list[tuple[ArticleBot, asyncio.Task[None]]] = []
 
-    async def start(**env: str) -> ArticleBot:
+    async def start(*, rebuild: Rebuild | None = None, **env: str) -> ArticleBot:
         environ = {
             "DISCORD_TOKEN": fake_discord.token,
             "ARTICLEBOT_SEEDS": str(seeds_copy),
@@ -80,7 +86,8 @@ async def start_bot(fake_discord: FakeDiscord, seeds_copy: Path) -> AsyncIterato
             **env,
         }
         settings = load_settings(environ)
-        bot = create_bot(settings, Engine.from_folder(seeds_copy))
+        options = {"rebuild": rebuild} if rebuild is not None else {}
+        bot = create_bot(settings, Engine.from_folder(seeds_copy), **options)
         task = asyncio.create_task(bot.start(settings.token))
         started.append((bot, task))
         await fake_discord.wait_for_identify()
@@ -336,6 +343,61 @@ async def test_e2e_reindex_by_configured_admin_role_is_allowed(
 
     record = await fake_discord.slash("reindex", user=fake_discord.editor)
     report = await answer_of(fake_discord, record)
+    assert NEW_ARTICLE_TITLE in normalise(report.text())
+    assert len(bot.engine.corpus.articles) == 2
+
+
+async def test_e2e_reindex_failure_keeps_old_index_and_names_the_file(
+    fake_discord: FakeDiscord, articlebot: ArticleBot, seeds_copy: Path
+) -> None:
+    engine = articlebot.engine
+    before = engine.corpus
+    for path in seeds_copy.iterdir():
+        path.unlink()
+    (seeds_copy / "scan.txt").write_bytes(b"\x00\x01binary\x00")
+
+    report = await answer_of(
+        fake_discord, await fake_discord.slash("reindex", user=fake_discord.admin)
+    )
+    assert "scan.txt" in report.text()
+    assert engine.corpus is before
+
+    await fake_discord.send_message(OFF_TOPIC_QUESTION, mention_bot=True)
+    reply = await fake_discord.wait_for_message(fake_discord.channel_id)
+    assert reply.embeds, "the old index should still be serving"
+
+
+async def test_e2e_reindex_runs_off_the_loop_and_refuses_a_second_one(
+    fake_discord: FakeDiscord, start_bot: StartBot, seeds_copy: Path
+) -> None:
+    release = threading.Event()
+    entered = threading.Event()
+
+    def slow_rebuild(folder: Path, previous: Corpus) -> ReindexReport:
+        entered.set()
+        release.wait(timeout=5)
+        return rebuild(folder, previous)
+
+    bot = await start_bot(rebuild=slow_rebuild)
+    (seeds_copy / NEW_ARTICLE_NAME).write_text(NEW_ARTICLE, encoding="utf-8")
+    try:
+        first = await fake_discord.slash("reindex", user=fake_discord.admin)
+        await asyncio.to_thread(entered.wait, 5)
+
+        second = await answer_of(
+            fake_discord, await fake_discord.slash("reindex", user=fake_discord.owner)
+        )
+        assert second.ephemeral
+        assert "already" in second.text().casefold() or "running" in second.text().casefold()
+
+        # Questions keep being answered from the old index while the rebuild runs.
+        await fake_discord.send_message(NEW_ARTICLE_QUESTION, mention_bot=True)
+        reply = await fake_discord.wait_for_message(fake_discord.channel_id)
+        assert refused(reply.text())
+        assert first.final_message() is None
+    finally:
+        release.set()
+    report = await answer_of(fake_discord, first)
     assert NEW_ARTICLE_TITLE in normalise(report.text())
     assert len(bot.engine.corpus.articles) == 2
 
