@@ -1,0 +1,38 @@
+"""Fixtures for the scale-out tests: one PostgreSQL server per session, one database per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.pg_server import PostgresServer, PostgresUnavailable
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL on 127.0.0.1, started once and stopped at the end of the session.
+
+    Where it cannot start, every test using it fails with the reason (never skips).
+    """
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL test server unavailable: {exc}", pytrace=False)
+    try:
+        server.start()
+    except PostgresUnavailable as exc:
+        server.cleanup()
+        pytest.fail(f"PostgreSQL test server unavailable: {exc}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer) -> str:
+    """The URL of a fresh, empty database on the session's server."""
+    if not pg_server.running:  # a test that stopped it and failed before starting it again
+        pg_server.start()
+    return pg_server.create_database()
