@@ -458,3 +458,36 @@ async def test_engine_is_handed_in_not_built(bot_settings: Settings, make_bot: B
     harness = await make_bot(engine=engine)
 
     assert harness.bot.engine is engine
+
+
+# -- the event loop keeps serving ------------------------------------------------
+
+
+async def _probe(stop: asyncio.Event, lags: list[float], interval: float = 0.001) -> None:
+    """Record how late each short sleep wakes up: the event loop's lag."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        started = loop.time()
+        await asyncio.sleep(interval)
+        lags.append(loop.time() - started - interval)
+
+
+async def test_event_loop_stays_responsive_during_reindex_and_questions(
+    make_bot: BotFactory, seeds_copy: Path
+) -> None:
+    seed = next(seeds_copy.glob("*.txt")).read_text(encoding="utf-8").split("\n")
+    for n in range(60):  # enough articles that a rebuild on the loop would be felt
+        copy = [f"{seed[0]} (copy {n})", *seed[1:3], f"copy-{n:03}-article", *seed[4:]]
+        (seeds_copy / f"copy_{n:02}.txt").write_text("\n".join(copy), encoding="utf-8")
+    harness = await make_bot()
+    stop, lags = asyncio.Event(), []
+    probe = asyncio.create_task(_probe(stop, lags))
+
+    await harness.call("reindex", permissions=MANAGE_GUILD)
+    for _ in range(5):
+        await harness.call("ask", question=TROOPS)
+        await harness.send(harness.message(TROOPS, mention_bot=True))
+    stop.set()
+    await probe
+
+    assert lags and max(lags) < 0.1, f"the loop stalled for {max(lags) * 1000:.0f} ms"
