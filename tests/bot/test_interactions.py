@@ -491,3 +491,30 @@ async def test_event_loop_stays_responsive_during_reindex_and_questions(
     await probe
 
     assert lags and max(lags) < 0.1, f"the loop stalled for {max(lags) * 1000:.0f} ms"
+
+
+class BrokenEngine(Engine):
+    """An engine whose questions fail unexpectedly (a stand-in dependency, not bot code)."""
+
+    def ask(self, question: str, article_id: str | None = None) -> Answer:
+        raise RuntimeError("index corrupted")
+
+
+async def test_unexpected_failure_while_answering_is_apologised_for_everywhere(
+    make_bot: BotFactory, bot_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness = await make_bot(engine=BrokenEngine(load_corpus(bot_settings.seeds)))
+
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        slash = await harness.call("ask", question=TROOPS)
+        mention = await harness.send(harness.message(TROOPS, mention_bot=True))
+
+    assert slash[0].body["type"] == 5  # deferred before the engine was asked
+    for calls in (slash, mention):
+        reply = only_message(calls)
+        assert "something went wrong" in reply.text()
+        assert "index corrupted" not in reply.text()
+        assert (reply.message or {})["allowed_mentions"]["parse"] == []
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("/ask failed" in m for m in logged)
+    assert any("error in on_message" in m for m in logged)
