@@ -446,7 +446,7 @@ async def test_dev_guild_gets_the_commands_synced_at_start(
         f"/applications/{harness.bot.application_id}/guilds/4242/commands"
     ]
     names = {command["name"] for command in syncs[0].body}
-    assert names == {"ask", "summary", "articles", "help", "reindex"}
+    assert {"ask", "summary", "articles", "help", "reindex"} <= names
     reindex = next(c for c in syncs[0].body if c["name"] == "reindex")
     assert (
         int(reindex["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
