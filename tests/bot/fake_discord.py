@@ -103,7 +103,15 @@ LOADING = 1 << 7
 # Interaction callback types.
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
+DEFERRED_UPDATE_MESSAGE = 6
+UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
+
+# Component limits.
+MAX_ACTION_ROWS = 5
+MAX_ROW_ITEMS = 5
+MAX_CUSTOM_ID = 100
+MAX_BUTTON_LABEL = 80
 
 BODY = web.RequestKey("json_body", object)  # the parsed request body, set by the middleware
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
@@ -243,6 +251,10 @@ class InteractionRecord:
             return None
         return list((self.callbacks[0].get("data") or {}).get("choices") or [])
 
+    def describe(self) -> str:
+        data = self.payload.get("data") or {}
+        return f"/{data['name']}" if "name" in data else f"button {data.get('custom_id')!r}"
+
     def final_message(self) -> PostedMessage | None:
         """The message the user sees: the last one with content or embeds."""
         shown = [m for m in self.messages if m.content or m.embeds]
@@ -266,6 +278,7 @@ def validate_message_body(body: Json) -> None:
     embeds = body.get("embeds") or []
     if len(embeds) > MAX_EMBEDS:
         raise FormError(f"embeds: must be {MAX_EMBEDS} or fewer in length")
+    _validate_components(body.get("components") or [])
     total = 0
     for i, embed in enumerate(embeds):
         title = embed.get("title") or ""
@@ -296,6 +309,39 @@ def validate_message_body(body: Json) -> None:
         total += len(title) + len(description) + len(footer) + len(author)
     if total > MAX_EMBED_TOTAL:
         raise FormError(f"embeds: total size exceeds {MAX_EMBED_TOTAL}")
+
+
+def _validate_components(rows: list[Json]) -> None:
+    if len(rows) > MAX_ACTION_ROWS:
+        raise FormError(f"components: must be {MAX_ACTION_ROWS} or fewer in length")
+    custom_ids: set[str] = set()
+    for i, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(items) <= MAX_ROW_ITEMS:
+            raise FormError(f"components.{i}: an action row holds 1 to {MAX_ROW_ITEMS} items")
+        for j, item in enumerate(items):
+            where = f"components.{i}.components.{j}"
+            custom_id = item.get("custom_id")
+            if custom_id is not None:
+                if not 1 <= len(custom_id) <= MAX_CUSTOM_ID:
+                    raise FormError(f"{where}.custom_id: must be 1 to {MAX_CUSTOM_ID} long")
+                if custom_id in custom_ids:
+                    raise FormError(f"{where}.custom_id: duplicate {custom_id!r}")
+                custom_ids.add(custom_id)
+            if len(item.get("label") or "") > MAX_BUTTON_LABEL:
+                raise FormError(f"{where}.label: must be {MAX_BUTTON_LABEL} or fewer in length")
+            if item.get("type") == 2 and (item.get("style") == 5) == bool(custom_id):
+                raise FormError(f"{where}: a link button has a url, any other a custom_id")
+
+
+def buttons(message: Json) -> list[Json]:
+    """Every button of a message, row by row."""
+    return [
+        item
+        for row in message.get("components") or []
+        for item in row.get("components") or []
+        if item.get("type") == 2
+    ]
 
 
 def validate_commands(commands: list[Json]) -> None:
@@ -709,6 +755,7 @@ class FakeDiscord:
         message_id: int | None = None,
         webhook_id: int | None = None,
         interaction: InteractionRecord | None = None,
+        components: list[Json] | None = None,
     ) -> Json:
         in_guild = channel_id not in self.dm_channels.values()
         data: Json = {
@@ -727,7 +774,7 @@ class FakeDiscord:
             "pinned": False,
             "type": 0,
             "flags": flags,
-            "components": [],
+            "components": components or [],
         }
         if in_guild:
             data["guild_id"] = str(self.guild_id)
@@ -919,6 +966,7 @@ class FakeDiscord:
             author=self.bot_user,
             content=content,
             embeds=list(body.get("embeds") or []),
+            components=list(body.get("components") or []),
             flags=flags | int(body.get("flags") or 0),
             webhook_id=self.application_id if via != "channel" else None,
             interaction=interaction,
@@ -1012,6 +1060,8 @@ class FakeDiscord:
                 raise FormError(f"choices: must be {MAX_AUTOCOMPLETE_CHOICES} or fewer in length")
             record.callbacks.append(body)
             return web.Response(status=204)
+        if kind in (DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE):
+            return await self._update_callback(record, body, response, request)
         if kind not in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
             return _error(400, f"the fake does not support callback type {kind}", 50035)
         flags = int(data.get("flags") or 0)
@@ -1036,6 +1086,30 @@ class FakeDiscord:
             }
         )
         response["resource"] = {"type": kind, "message": self._public(posted.message)}
+        if request.query.get("with_response") in ("1", "true", "True"):
+            return _json_response(response)
+        return web.Response(status=204)
+
+    async def _update_callback(
+        self, record: InteractionRecord, body: Json, response: Json, request: web.Request
+    ) -> web.Response:
+        """Types 6 and 7: acknowledge a component click, or edit the message it sits on."""
+        source = record.payload.get("message")
+        if source is None:
+            return _error(400, "Interaction has no message to update", 50035)
+        record.callbacks.append(body)
+        message = self.messages[int(source["id"])]
+        if int(body["type"]) == UPDATE_MESSAGE:
+            data = body.get("data") or {}
+            validate_message_body(data)
+            for key in ("content", "embeds", "components"):
+                if key in data:
+                    message[key] = data[key]
+            message["edited_timestamp"] = _now_iso()
+            edit = PostedMessage(int(message["channel_id"]), data, message, "update", record.token)
+            self.posted.append(edit)
+            record.messages.append(edit)
+        response["resource"] = {"type": int(body["type"]), "message": self._public(message)}
         if request.query.get("with_response") in ("1", "true", "True"):
             return _json_response(response)
         return web.Response(status=204)
@@ -1368,6 +1442,17 @@ class FakeDiscord:
         }
         if cmd is not None and "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
+        return await self._dispatch_interaction(kind, data, user=user, channel_id=channel_id)
+
+    async def _dispatch_interaction(
+        self,
+        kind: int,
+        data: Json,
+        *,
+        user: FakeUser,
+        channel_id: int,
+        message: Json | None = None,
+    ) -> InteractionRecord:
         permissions = str(self.permissions_of(user))
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: Json = {
@@ -1390,6 +1475,8 @@ class FakeDiscord:
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if message is not None:
+            payload["message"] = self._public(message)
         record = InteractionRecord(payload, time.monotonic())
         self.interactions[token] = record
         await self._dispatch("INTERACTION_CREATE", payload)
@@ -1424,6 +1511,36 @@ class FakeDiscord:
         options.setdefault(focused, "")
         return await self._interaction(
             4, name, options, user=user, channel_id=channel_id, focused=focused
+        )
+
+    async def click(
+        self,
+        message: PostedMessage | Json,
+        label_or_custom_id: str,
+        *,
+        user: FakeUser | None = None,
+    ) -> InteractionRecord:
+        """Click the button with this label (or custom id) on a message the bot posted."""
+        current = message.message if isinstance(message, PostedMessage) else message
+        current = self.messages.get(int(current["id"]), current)
+        found = [
+            b
+            for b in buttons(current)
+            if label_or_custom_id in (b.get("label"), b.get("custom_id"))
+        ]
+        if not found:
+            labels = [b.get("label") or b.get("custom_id") for b in buttons(current)]
+            raise KeyError(f"no button {label_or_custom_id!r}; the message has {labels}")
+        button = found[0]
+        if button.get("disabled"):
+            raise ValueError(f"button {label_or_custom_id!r} is disabled")
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        return await self._dispatch_interaction(
+            3,
+            data,
+            user=user or self.member,
+            channel_id=int(current["channel_id"]),
+            message=current,
         )
 
     async def wait_for_message(
@@ -1462,13 +1579,17 @@ class FakeDiscord:
         record = self.interactions[interaction] if isinstance(interaction, str) else interaction
 
         def done() -> bool:
-            return record.choices is not None or record.final_message() is not None
+            return (
+                record.choices is not None
+                or record.final_message() is not None
+                or record.callback_type == DEFERRED_UPDATE_MESSAGE
+            )
 
         try:
             await self.wait_until(done, timeout)
         except TimeoutError:
             raise AssertionError(
-                self._timeout_report(f"no answer to /{record.payload['data']['name']}")
+                self._timeout_report(f"no answer to {record.describe()}")
             ) from None
         return record
 

@@ -14,9 +14,23 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-from tests.bot.fake_discord import EPHEMERAL, FakeDiscord
+from tests.bot.fake_discord import EPHEMERAL, FakeDiscord, buttons
 
 pytest_plugins = ["tests.bot.conftest_e2e"]
+
+
+class VoteView(discord.ui.View):
+    @discord.ui.button(label="Yes", custom_id="vote:yes")
+    async def yes(
+        self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]
+    ) -> None:
+        await interaction.response.send_message("Thanks!", ephemeral=True)
+
+    @discord.ui.button(label="Close", custom_id="vote:close")
+    async def close(
+        self, interaction: discord.Interaction, button: discord.ui.Button[VoteView]
+    ) -> None:
+        await interaction.response.edit_message(content="Closed.", view=None)
 
 
 class MiniBot(commands.Bot):
@@ -40,6 +54,12 @@ class MiniBot(commands.Bot):
             """Answer only to you."""
             await interaction.response.send_message("psst", ephemeral=True)
 
+        @app_commands.command()
+        async def vote(interaction: discord.Interaction) -> None:
+            """Post a message with buttons."""
+            await interaction.response.send_message("Vote?", view=VoteView())
+
+        self.tree.add_command(vote)
         self.tree.add_command(echo)
         self.tree.add_command(secret)
         self.tree.copy_global_to(guild=self.guild)
@@ -75,7 +95,11 @@ async def test_e2e_fake_login_identify_and_sync(
     assert guild is not None and guild.get_channel(fake_discord.channel_id) is not None
     assert guild.me is not None and guild.get_member(fake_discord.admin.id) is None
     assert fake_discord.gateway_queries[0]["encoding"] == "json"
-    assert {c["name"] for c in fake_discord.commands[fake_discord.guild_id]} == {"echo", "secret"}
+    assert {c["name"] for c in fake_discord.commands[fake_discord.guild_id]} == {
+        "echo",
+        "secret",
+        "vote",
+    }
 
 
 async def test_e2e_fake_mention_reply(fake_discord: FakeDiscord, mini_bot: MiniBot) -> None:
@@ -102,3 +126,24 @@ async def test_e2e_fake_slash_and_resume(fake_discord: FakeDiscord, mini_bot: Mi
     record = await fake_discord.slash("echo", text="again")
     await fake_discord.wait_for_interaction_response(record)
     assert fake_discord.ready_sent == 1
+
+
+async def test_e2e_fake_buttons_click_reply_and_update(
+    fake_discord: FakeDiscord, mini_bot: MiniBot
+) -> None:
+    poll = await fake_discord.wait_for_interaction_response(await fake_discord.slash("vote"))
+    message = poll.final_message()
+    assert message is not None
+    assert [b["label"] for b in buttons(message.message)] == ["Yes", "Close"]
+
+    thanks = await fake_discord.wait_for_interaction_response(
+        await fake_discord.click(message, "Yes")
+    )
+    assert thanks.final_message().content == "Thanks!" and thanks.final_message().ephemeral
+
+    closed = await fake_discord.wait_for_interaction_response(
+        await fake_discord.click(message, "Close")
+    )
+    assert closed.callback_type == 7
+    assert fake_discord.messages[int(message.message["id"])]["content"] == "Closed."
+    assert buttons(fake_discord.messages[int(message.message["id"])]) == []
