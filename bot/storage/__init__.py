@@ -2,10 +2,13 @@
 
 No discord.py here: the bot's cogs, the ``articlebot stats`` command and any
 later backend share :class:`Store` and its records. :class:`SQLiteStore` is the
-backend shipped; :func:`open_store` opens the one the environment configures
-(``ARTICLEBOT_DATABASE``, ``ARTICLEBOT_RETENTION_DAYS``, ``ARTICLEBOT_USER_SALT``).
+default backend and :class:`~bot.storage.postgres.PostgresStore` the one for
+several processes; :func:`open_store` opens the one the environment configures
+(``ARTICLEBOT_DATABASE`` or ``ARTICLEBOT_DATABASE_URL``, ``ARTICLEBOT_RETENTION_DAYS``,
+``ARTICLEBOT_USER_SALT``).
 """
 
+from bot.storage.backends import open_store, store_from_config
 from bot.storage.base import (
     CorruptDatabaseError,
     GuildSettings,
@@ -20,7 +23,7 @@ from bot.storage.base import (
 )
 from bot.storage.config import StorageConfig
 from bot.storage.hashing import UserHasher, load_salt
-from bot.storage.sqlite import SCHEMA_VERSION, SQLiteStore, open_store
+from bot.storage.sqlite import SCHEMA_VERSION, SQLiteStore
 from bot.storage.stats import Stats
 
 __all__ = [
@@ -41,4 +44,5 @@ __all__ = [
     "VoteResult",
     "load_salt",
     "open_store",
+    "store_from_config",
 ]

@@ -25,6 +25,7 @@ class StorageConfig:
     database: Path = DEFAULT_DATABASE
     retention_days: int = DEFAULT_RETENTION_DAYS
     user_salt: str | None = None
+    database_url: str | None = None  # PostgreSQL (``ARTICLEBOT_DATABASE_URL``) instead of the file
 
     @property
     def salt_file(self) -> Path:
@@ -48,4 +49,12 @@ class StorageConfig:
                 f"ARTICLEBOT_RETENTION_DAYS must be between 0 (keep forever) and {MAX_RETENTION_DAYS}"
             )
         salt = env.get("ARTICLEBOT_USER_SALT") or None
-        return cls(database=Path(database), retention_days=retention, user_salt=salt)
+        url = env.get("ARTICLEBOT_DATABASE_URL", "").strip() or None
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            raise StoreError(
+                "ARTICLEBOT_DATABASE_URL must be a PostgreSQL URL "
+                "(postgresql://user:password@host:5432/dbname)"
+            )
+        return cls(
+            database=Path(database), retention_days=retention, user_salt=salt, database_url=url
+        )

@@ -1,0 +1,29 @@
+"""Choosing the storage backend: SQLite by default, PostgreSQL when a database URL is set."""
+
+from __future__ import annotations
+
+from bot.storage.base import Store
+from bot.storage.config import StorageConfig
+
+
+def store_from_config(config: StorageConfig) -> Store:
+    """The backend ``config`` names, not yet opened.
+
+    ``ARTICLEBOT_DATABASE_URL`` set: :class:`~bot.storage.postgres.PostgresStore`
+    (several processes, one database); otherwise the SQLite file
+    ``ARTICLEBOT_DATABASE`` (zero set-up, one process).
+    """
+    if config.database_url:
+        from bot.storage.postgres import PostgresStore
+
+        return PostgresStore.from_config(config)
+    from bot.storage.sqlite import SQLiteStore
+
+    return SQLiteStore.from_config(config)
+
+
+async def open_store(config: StorageConfig | None = None) -> Store:
+    """Open (check, migrate, prune) the store the environment configures."""
+    store = store_from_config(config or StorageConfig.from_env())
+    await store.open()
+    return store

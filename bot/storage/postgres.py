@@ -1,0 +1,607 @@
+"""The PostgreSQL backend: psycopg 3, async connections, for several bot processes at once.
+
+Chosen when ``ARTICLEBOT_DATABASE_URL`` is set (see :func:`bot.storage.backends.open_store`).
+It keeps the same records and figures as :class:`~bot.storage.sqlite.SQLiteStore`
+(the stats arithmetic is shared, :func:`~bot.storage.stats.compute_stats`), so
+the two backends answer every call alike; the contract tests check that.
+
+Migrations work like SQLite's: a ``schema_version`` table, one transaction per
+step, a database from a newer articlebot or holding some other program's tables
+refused and left untouched. Several processes starting at once are serialised
+by a transaction-level advisory lock, so each step runs exactly once. A
+migration that fails rolls back whole (PostgreSQL DDL is transactional), so no
+file backup is made; back the database up with ``pg_dump`` as usual.
+
+Connections come from a small pool. When the server goes away (restart,
+failover) a call waits for it, reconnecting with back-off, for up to
+``reconnect_seconds`` before raising :class:`StoreError`; a call interrupted
+that way is retried once the server is back, so a vote cast during a restart
+is stored, not lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from bot.storage.base import (
+    CorruptDatabaseError,
+    GuildSettings,
+    LoggedQuestion,
+    NewerSchemaError,
+    QuestionEntry,
+    StoreError,
+    UnknownAnswerError,
+    VoteResult,
+)
+from bot.storage.config import StorageConfig
+from bot.storage.hashing import UserHasher, load_salt
+from bot.storage.stats import QuestionRow, Stats, VoteRow, compute_stats, period
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PRUNE_INTERVAL = timedelta(days=1)
+POOL_SIZE = 4
+RECONNECT_SECONDS = 30.0
+CONNECT_TIMEOUT = 5
+MIGRATION_LOCK = 0x41_72_74_42_6F_74_01  # pg_advisory_xact_lock key while migrating
+OUR_TABLES = frozenset(
+    {
+        "schema_version",
+        "questions",
+        "votes",
+        "guild_settings",
+        "index_files",
+        "index_versions",
+        "index_version_files",
+        "index_in_force",
+    }
+)
+
+# Forward migrations: MIGRATIONS[n - 1] takes the schema from version n - 1 to n.
+# Never edit a released step; add a new one. Steps 1 and 2 match SQLite's.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v1: question log and votes.
+    (
+        """CREATE TABLE questions (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            asked_at TIMESTAMPTZ NOT NULL,
+            guild_id BIGINT,
+            channel_id BIGINT,
+            user_hash TEXT NOT NULL,
+            question TEXT NOT NULL,
+            found BOOLEAN NOT NULL,
+            answer TEXT,
+            sentence_id TEXT,
+            article_id TEXT,
+            confidence DOUBLE PRECISION NOT NULL,
+            latency_ms DOUBLE PRECISION NOT NULL
+        )""",
+        """CREATE TABLE votes (
+            question_id BIGINT NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+            user_hash TEXT NOT NULL,
+            helpful BOOLEAN NOT NULL,
+            voted_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (question_id, user_hash)
+        )""",
+    ),
+    # v2: where a question came from, per-server settings, indexes for the period queries.
+    (
+        "ALTER TABLE questions ADD COLUMN source TEXT NOT NULL DEFAULT 'unknown'",
+        "CREATE INDEX questions_asked_at ON questions(asked_at)",
+        "CREATE INDEX questions_guild_asked_at ON questions(guild_id, asked_at)",
+        """CREATE TABLE guild_settings (
+            guild_id BIGINT PRIMARY KEY,
+            answer_channels BIGINT[] NOT NULL DEFAULT '{}',
+            cooldown_seconds INTEGER NOT NULL,
+            refusal_threshold DOUBLE PRECISION NOT NULL,
+            ephemeral_ask BOOLEAN NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        )""",
+    ),
+    # v3 (PostgreSQL only): the shared index. Article files are stored once by content
+    # hash; a version lists its files; index_in_force holds the one version served.
+    (
+        """CREATE TABLE index_files (
+            sha256 TEXT PRIMARY KEY,
+            content BYTEA NOT NULL
+        )""",
+        """CREATE TABLE index_versions (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            published_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            published_by TEXT NOT NULL,
+            files INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE index_version_files (
+            version_id BIGINT NOT NULL REFERENCES index_versions(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES index_files(sha256),
+            PRIMARY KEY (version_id, name)
+        )""",
+        """CREATE TABLE index_in_force (
+            singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+            version_id BIGINT NOT NULL REFERENCES index_versions(id),
+            switched_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "(an unparsable database URL)"
+    host = info.get("host", "localhost")
+    return f"postgresql://{info.get('user', '')}@{host}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+def connect_sync(url: str, **options: Any) -> psycopg.Connection[Any]:
+    """A blocking connection in UTC; raises :class:`StoreError` saying where it failed."""
+    try:
+        return psycopg.connect(
+            url, connect_timeout=CONNECT_TIMEOUT, options="-c TimeZone=UTC", **options
+        )
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+
+
+def migrate(conn: psycopg.Connection[Any], url: str = "") -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found before.
+
+    Raises :class:`NewerSchemaError` or :class:`CorruptDatabaseError` and changes
+    nothing when the database is not ours to migrate.
+    """
+    where = redact(url) if url else "the PostgreSQL database"
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        tables = {
+            row[0]
+            for row in conn.execute(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema()"
+            )
+        }
+        if "schema_version" not in tables:
+            if tables:
+                raise CorruptDatabaseError(
+                    f"{where} holds tables {', '.join(sorted(tables)[:10])} but no "
+                    "articlebot schema_version; it was left untouched. Give articlebot a "
+                    "database (or schema) of its own."
+                )
+            conn.execute(
+                "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+                " applied_at TIMESTAMPTZ NOT NULL)"
+            )
+            found = 0
+        else:
+            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            found = int(row[0] or 0) if row else 0
+        if found > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{where} has schema version {found}, newer than this articlebot understands "
+                f"({SCHEMA_VERSION}); upgrade articlebot. The database was not changed."
+            )
+    for target in range(found + 1, SCHEMA_VERSION + 1):
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+            if row and row[0] is not None and int(row[0]) >= target:
+                continue  # another process applied it while we waited for the lock
+            for statement in MIGRATIONS[target - 1]:
+                conn.execute(statement)  # type: ignore[arg-type]  # literal SQL from MIGRATIONS
+            conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (%s, now())", (target,)
+            )
+        log.info("%s migrated to schema v%d", where, target)
+    return found
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` means the server or the connection went away (worth a retry)."""
+    if isinstance(exc, pg_errors.AdminShutdown | pg_errors.CannotConnectNow):
+        return True
+    if isinstance(exc, psycopg.OperationalError):
+        return True
+    return isinstance(exc, psycopg.InterfaceError)
+
+
+class PostgresStore:
+    """The :class:`~bot.storage.base.Store` over one PostgreSQL database, shared by processes."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        hasher: UserHasher,
+        retention_days: int = 90,
+        pool_size: int = POOL_SIZE,
+        reconnect_seconds: float = RECONNECT_SECONDS,
+    ) -> None:
+        self.url = url
+        self.retention_days = retention_days
+        self.backup_path = None  # migrations are transactional; nothing to back up here
+        self.migrated_from: int | None = None
+        self.reconnect_seconds = reconnect_seconds
+        self._hasher = hasher
+        self._pool_size = pool_size
+        self._idle: asyncio.Queue[psycopg.AsyncConnection[Any] | None] | None = None
+        self._pruner: asyncio.Task[None] | None = None
+
+    @classmethod
+    def from_config(cls, config: StorageConfig) -> PostgresStore:
+        if not config.database_url:
+            raise StoreError("ARTICLEBOT_DATABASE_URL is not set")
+        salt = load_salt(config.user_salt, config.salt_file)
+        return cls(
+            config.database_url, hasher=UserHasher(salt), retention_days=config.retention_days
+        )
+
+    def hash_user(self, user_id: int) -> str:
+        return self._hasher(user_id)
+
+    # -- life cycle ---------------------------------------------------------------
+
+    async def open(self) -> None:
+        if self._idle is not None:
+            return
+
+        def check_and_migrate() -> int:
+            with connect_sync(self.url, autocommit=True) as conn:
+                return migrate(conn, self.url)
+
+        self.migrated_from = await asyncio.to_thread(check_and_migrate)
+        idle: asyncio.Queue[psycopg.AsyncConnection[Any] | None] = asyncio.Queue()
+        for _ in range(self._pool_size):
+            idle.put_nowait(None)  # a slot: connected on first use
+        self._idle = idle
+        try:
+            await self.prune()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+            self._pruner = None
+        idle, self._idle = self._idle, None
+        if idle is None:
+            return
+        while not idle.empty():
+            conn = idle.get_nowait()
+            if conn is not None:
+                with contextlib.suppress(psycopg.Error):
+                    await conn.close()
+
+    async def __aenter__(self) -> PostgresStore:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def start_pruning(self, interval: timedelta = PRUNE_INTERVAL) -> asyncio.Task[None]:
+        """Prune old questions every ``interval`` (daily) until :meth:`close`."""
+        if self._pruner is None or self._pruner.done():
+            self._pruner = asyncio.create_task(self._prune_forever(interval.total_seconds()))
+        return self._pruner
+
+    async def _prune_forever(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                removed = await self.prune()
+            except Exception:  # keep serving; the next day tries again
+                log.exception("pruning old questions failed")
+            else:
+                if removed:
+                    log.info("pruned %d questions older than %d days", removed, self.retention_days)
+
+    # -- connections --------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        idle = self._idle
+        if idle is None:
+            raise StoreError("the store is not open")
+        conn = await idle.get()
+        try:
+            if conn is None or conn.closed:
+                conn = await psycopg.AsyncConnection.connect(
+                    self.url,
+                    autocommit=True,
+                    connect_timeout=CONNECT_TIMEOUT,
+                    options="-c TimeZone=UTC",
+                )
+            yield conn
+        except BaseException as exc:
+            if conn is not None and _connection_lost(exc):
+                with contextlib.suppress(psycopg.Error):
+                    await conn.close()
+                conn = None
+            raise
+        finally:
+            idle.put_nowait(conn)
+
+    async def _run(self, work: Callable[[psycopg.AsyncConnection[Any]], Awaitable[T]]) -> T:
+        """Run ``work`` in one transaction, waiting out a lost server for ``reconnect_seconds``."""
+        deadline = time.monotonic() + self.reconnect_seconds
+        delay = 0.05
+        while True:
+            try:
+                async with self._connection() as conn, conn.transaction():
+                    return await work(conn)
+            except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                if time.monotonic() + delay > deadline:
+                    raise StoreError(
+                        f"PostgreSQL at {redact(self.url)} is unreachable: {exc}"
+                    ) from exc
+                log.warning("PostgreSQL connection lost (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    # -- question log ---------------------------------------------------------------
+
+    async def log_question(self, entry: QuestionEntry) -> int:
+        ids = await self.log_questions([entry])
+        return ids[0]
+
+    async def log_questions(self, entries: Iterable[QuestionEntry]) -> list[int]:
+        rows = []
+        for raw in entries:
+            e = raw.clipped()
+            rows.append(
+                (
+                    e.asked_at,
+                    e.guild_id,
+                    e.channel_id,
+                    self._hasher(e.user_id),
+                    e.question,
+                    e.found,
+                    e.answer,
+                    e.sentence_id,
+                    e.article_id,
+                    e.confidence,
+                    e.latency_ms,
+                    e.source,
+                )
+            )
+        if not rows:
+            return []
+
+        async def insert(conn: psycopg.AsyncConnection[Any]) -> list[int]:
+            ids: list[int] = []
+            async with conn.cursor() as cur:
+                for row in rows:
+                    await cur.execute(
+                        "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash,"
+                        " question, found, answer, sentence_id, article_id, confidence,"
+                        " latency_ms, source)"
+                        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                        row,
+                    )
+                    got = await cur.fetchone()
+                    assert got is not None
+                    ids.append(int(got[0]))
+            return ids
+
+        return await self._run(insert)
+
+    async def get_question(self, question_id: int) -> LoggedQuestion | None:
+        async def fetch(conn: psycopg.AsyncConnection[Any]) -> LoggedQuestion | None:
+            cur = await conn.execute(
+                "SELECT id, asked_at, guild_id, channel_id, user_hash, question, found, answer,"
+                " sentence_id, article_id, confidence, latency_ms, source"
+                " FROM questions WHERE id = %s",
+                (question_id,),
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return None
+            return LoggedQuestion(
+                id=int(row[0]),
+                asked_at=row[1].astimezone(UTC),
+                guild_id=row[2],
+                channel_id=row[3],
+                user_hash=row[4],
+                question=row[5],
+                found=bool(row[6]),
+                answer=row[7],
+                sentence_id=row[8],
+                article_id=row[9],
+                confidence=row[10],
+                latency_ms=row[11],
+                source=row[12],
+            )
+
+        if not -(2**63) <= question_id < 2**63:
+            return None
+        return await self._run(fetch)
+
+    async def count_questions(self) -> int:
+        async def count(conn: psycopg.AsyncConnection[Any]) -> int:
+            row = await (await conn.execute("SELECT COUNT(*) FROM questions")).fetchone()
+            return int(row[0]) if row else 0
+
+        return await self._run(count)
+
+    # -- votes ------------------------------------------------------------------------
+
+    async def vote(self, question_id: int, user_id: int, helpful: bool) -> VoteResult:
+        user_hash = self._hasher(user_id)
+
+        async def cast(conn: psycopg.AsyncConnection[Any]) -> VoteResult:
+            exists = await (
+                await conn.execute(
+                    "SELECT 1 FROM questions WHERE id = %s FOR KEY SHARE", (question_id,)
+                )
+            ).fetchone()
+            if exists is None:
+                raise UnknownAnswerError(question_id)
+            before = await (
+                await conn.execute(
+                    "SELECT helpful FROM votes WHERE question_id = %s AND user_hash = %s"
+                    " FOR UPDATE",
+                    (question_id, user_hash),
+                )
+            ).fetchone()
+            await conn.execute(
+                "INSERT INTO votes (question_id, user_hash, helpful, voted_at)"
+                " VALUES (%s, %s, %s, now()) ON CONFLICT (question_id, user_hash)"
+                " DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at",
+                (question_id, user_hash, helpful),
+            )
+            counts = await (
+                await conn.execute(
+                    "SELECT COUNT(*) FILTER (WHERE helpful), COUNT(*) FILTER (WHERE NOT helpful)"
+                    " FROM votes WHERE question_id = %s",
+                    (question_id,),
+                )
+            ).fetchone()
+            assert counts is not None
+            previous = None if before is None else bool(before[0])
+            return VoteResult(question_id, helpful, previous, int(counts[0]), int(counts[1]))
+
+        if not -(2**63) <= question_id < 2**63:
+            raise UnknownAnswerError(question_id)
+        return await self._run(cast)
+
+    # -- per-server settings --------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        async def fetch(conn: psycopg.AsyncConnection[Any]) -> GuildSettings:
+            row = await (
+                await conn.execute(
+                    "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
+                    " updated_at FROM guild_settings WHERE guild_id = %s",
+                    (guild_id,),
+                )
+            ).fetchone()
+            if row is None:
+                return GuildSettings(guild_id)
+            return GuildSettings(
+                guild_id=guild_id,
+                answer_channels=tuple(int(c) for c in row[0]),
+                cooldown_seconds=int(row[1]),
+                refusal_threshold=float(row[2]),
+                ephemeral_ask=bool(row[3]),
+                updated_at=row[4].astimezone(UTC),
+            )
+
+        return await self._run(fetch)
+
+    async def save_guild_settings(self, settings: GuildSettings) -> GuildSettings:
+        s = GuildSettings(  # rebuilding validates a hand-made invalid copy
+            settings.guild_id,
+            settings.answer_channels,
+            settings.cooldown_seconds,
+            settings.refusal_threshold,
+            settings.ephemeral_ask,
+        )
+        now = datetime.now(UTC)
+
+        async def save(conn: psycopg.AsyncConnection[Any]) -> None:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
+                " refusal_threshold, ephemeral_ask, updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
+                " cooldown_seconds = excluded.cooldown_seconds,"
+                " refusal_threshold = excluded.refusal_threshold,"
+                " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
+                (
+                    s.guild_id,
+                    list(s.answer_channels),
+                    s.cooldown_seconds,
+                    s.refusal_threshold,
+                    s.ephemeral_ask,
+                    now,
+                ),
+            )
+
+        await self._run(save)
+        return GuildSettings(
+            s.guild_id,
+            s.answer_channels,
+            s.cooldown_seconds,
+            s.refusal_threshold,
+            s.ephemeral_ask,
+            updated_at=now,
+        )
+
+    # -- statistics -------------------------------------------------------------------------
+
+    async def stats(
+        self, *, days: int = 7, guild_id: int | None = None, now: datetime | None = None
+    ) -> Stats:
+        since, until = period(days, now)
+        where = "q.asked_at >= %s AND q.asked_at <= %s"
+        params: tuple[object, ...] = (since, until)
+        if guild_id is not None:
+            where += " AND q.guild_id = %s"
+            params += (guild_id,)
+
+        async def fetch(
+            conn: psycopg.AsyncConnection[Any],
+        ) -> tuple[list[QuestionRow], list[tuple[str, int]], list[VoteRow]]:
+            # one snapshot for all three queries
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cur = await conn.execute(
+                "SELECT extract(epoch FROM asked_at)::float8, found, latency_ms, article_id"
+                f" FROM questions q WHERE {where} ORDER BY q.id",  # type: ignore[arg-type]
+                params,
+            )
+            rows = [QuestionRow(r[0], bool(r[1]), r[2], r[3]) for r in await cur.fetchall()]
+            cur = await conn.execute(
+                f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND NOT found"  # type: ignore[arg-type]
+                " GROUP BY question ORDER BY question",
+                params,
+            )
+            unanswered = [(r[0], int(r[1])) for r in await cur.fetchall()]
+            cur = await conn.execute(
+                "SELECT q.question, q.answer, q.sentence_id,"
+                " COUNT(*) FILTER (WHERE v.helpful), COUNT(*) FILTER (WHERE NOT v.helpful)"
+                f" FROM votes v JOIN questions q ON q.id = v.question_id WHERE {where}"  # type: ignore[arg-type]
+                " GROUP BY q.id ORDER BY q.id",
+                params,
+            )
+            votes = [VoteRow(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in await cur.fetchall()]
+            return rows, unanswered, votes
+
+        rows, unanswered, votes = await self._run(fetch)
+        return compute_stats(
+            since=since,
+            until=until,
+            guild_id=guild_id,
+            rows=rows,
+            unanswered=unanswered,
+            votes=votes,
+        )
+
+    # -- retention ------------------------------------------------------------------------------
+
+    async def prune(self, now: datetime | None = None) -> int:
+        if self.retention_days <= 0:
+            return 0
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=self.retention_days)
+
+        async def delete(conn: psycopg.AsyncConnection[Any]) -> int:
+            cur = await conn.execute("DELETE FROM questions WHERE asked_at < %s", (cutoff,))
+            return cur.rowcount
+
+        return await self._run(delete)
