@@ -1410,7 +1410,7 @@ class FakeDiscord:
             if value is None:
                 continue
             if cmd is not None and name not in schema:
-                raise KeyError(f"/{cmd['name']} has no option {name!r}; it has {sorted(schema)}")
+                raise KeyError(f"{cmd['name']} has no option {name!r}; it has {sorted(schema)}")
             kind = schema[name]["type"] if name in schema else OPTION_TYPES[type(value)]
             option: Json = {"name": name, "type": kind, "value": value}
             if name == focused:
@@ -1418,6 +1418,32 @@ class FakeDiscord:
                 option["value"] = str(value)
             options.append(option)
         return options
+
+    def _resolved(self, options: list[Json]) -> Json:
+        """The ``resolved`` objects Discord attaches for user (6), channel (7) and role (8) options."""
+        resolved: dict[str, Json] = {}
+        for option in options:
+            nested = self._resolved(option.get("options") or [])
+            for key, values in nested.items():
+                resolved.setdefault(key, {}).update(values)
+            kind, value = option.get("type"), option.get("value")
+            if value is None or kind not in (6, 7, 8):
+                continue
+            option["value"] = str(value)
+            if kind == 7:
+                channel = self.channel_payload(int(value))
+                channel["permissions"] = str(EVERYONE_PERMISSIONS)
+                resolved.setdefault("channels", {})[str(value)] = channel
+            elif kind == 6:
+                user = self.user(int(value))
+                resolved.setdefault("users", {})[str(value)] = user.payload()
+                member = self.member_payload(user, with_user=False)
+                member["permissions"] = str(self.permissions_of(user))
+                resolved.setdefault("members", {})[str(value)] = member
+            else:
+                role = next(r for r in self.role_payloads() if r["id"] == str(value))
+                resolved.setdefault("roles", {})[str(value)] = role
+        return resolved
 
     async def _interaction(
         self,
@@ -1431,15 +1457,32 @@ class FakeDiscord:
     ) -> InteractionRecord:
         user = user or self.member
         channel_id = channel_id or self.channel_id
-        cmd = self.command(name)
+        top, *path = name.split()
+        cmd = self.command(top)
         if cmd is None:
-            log.warning("fake Discord: /%s was never registered by the bot", name)
+            log.warning("fake Discord: /%s was never registered by the bot", top)
+        # "/config show": subcommands (type 1) and groups (type 2) nest the options.
+        schema: Json | None = cmd
+        chain: list[Json] = []
+        for part in path:
+            sub = next((o for o in (schema or {}).get("options", []) if o["name"] == part), None)
+            if schema is not None and sub is None:
+                raise KeyError(f"/{name}: no subcommand {part!r}")
+            chain.append({"name": part, "type": sub["type"] if sub else 1, "options": []})
+            schema = sub
+        leaf = self._options(schema, options, focused)
+        for level in reversed(chain):
+            level["options"] = leaf
+            leaf = [level]
         data: Json = {
             "id": cmd["id"] if cmd else str(self.snowflake()),
-            "name": name,
+            "name": top,
             "type": 1,
-            "options": self._options(cmd, options, focused),
+            "options": leaf,
         }
+        resolved = self._resolved(leaf)
+        if resolved:
+            data["resolved"] = resolved
         if cmd is not None and "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
         return await self._dispatch_interaction(kind, data, user=user, channel_id=channel_id)
@@ -1490,8 +1533,10 @@ class FakeDiscord:
         channel_id: int | None = None,
         **options: Any,
     ) -> InteractionRecord:
-        """Invoke ``/name`` as ``user`` (a plain member by default) with ``options``.
+        """Invoke ``/name`` (``"config show"`` for a subcommand) as ``user`` with ``options``.
 
+        ``user`` is a plain member by default. Channel, user and role options
+        take the id.
         Option types come from the command the bot registered; an option the
         command does not have raises ``KeyError`` (the Discord client would
         not offer it).

@@ -27,6 +27,7 @@ from tests.bot.fake_discord import (
     FakeDiscord,
     InteractionRecord,
     PostedMessage,
+    buttons,
 )
 
 pytest_plugins = ["tests.bot.conftest_e2e"]
@@ -71,7 +72,9 @@ def assert_no_pings(posted: PostedMessage) -> None:
 
 
 @pytest.fixture
-async def start_bot(fake_discord: FakeDiscord, seeds_copy: Path) -> AsyncIterator[StartBot]:
+async def start_bot(
+    fake_discord: FakeDiscord, seeds_copy: Path, tmp_path: Path
+) -> AsyncIterator[StartBot]:
     """Start the real bot against the fake; ``env`` adds settings. Closed at teardown.
 
     ``rebuild`` replaces the reindex function through ``create_bot``'s own option.
@@ -83,6 +86,7 @@ async def start_bot(fake_discord: FakeDiscord, seeds_copy: Path) -> AsyncIterato
             "DISCORD_TOKEN": fake_discord.token,
             "ARTICLEBOT_SEEDS": str(seeds_copy),
             "ARTICLEBOT_DEV_GUILD_ID": str(fake_discord.guild_id),
+            "ARTICLEBOT_DATABASE": str(tmp_path / "articlebot.sqlite3"),
             **env,
         }
         settings = load_settings(environ)
@@ -297,6 +301,50 @@ async def test_e2e_slash_help_explains_how_to_ask(
     help_text = normalise((await answer_of(fake_discord, await fake_discord.slash("help"))).text())
     for command in ("/ask", "/summary", "/articles"):
         assert command in help_text
+
+
+async def test_e2e_answer_buttons_show_the_paragraph_and_take_a_vote(
+    fake_discord: FakeDiscord, articlebot: ArticleBot
+) -> None:
+    question = "when did Pyongyang release images"
+    await fake_discord.send_message(question, mention_bot=True)
+    answer = await fake_discord.wait_for_message(fake_discord.channel_id)
+    labels = [b.get("label") or "" for b in buttons(answer.message)]
+    paragraph_button = next(label for label in labels if "paragraph" in label.casefold())
+    helpful_button = next(label for label in labels if label.casefold() == "helpful")
+
+    shown = await answer_of(
+        fake_discord, await fake_discord.click(answer, paragraph_button, user=fake_discord.editor)
+    )
+    assert shown.ephemeral
+    cited = articlebot.engine.ask(question).citations[0].text
+    assert f"**{cited}**" in normalise(shown.text()).replace("\n", " ")
+
+    vote = await answer_of(fake_discord, await fake_discord.click(answer, helpful_button))
+    assert vote.ephemeral
+    assert_no_pings(vote)
+
+
+async def test_e2e_config_channel_add_without_content_intent_says_mentions_are_still_needed(
+    fake_discord: FakeDiscord, articlebot: ArticleBot
+) -> None:
+    record = await fake_discord.slash(
+        "config channel-add", user=fake_discord.admin, channel=fake_discord.news_channel_id
+    )
+    reply = normalise((await answer_of(fake_discord, record)).text())
+    assert f"<#{fake_discord.news_channel_id}>" in reply
+    assert "Message Content intent" in reply  # and Discord would indeed blank the content
+
+    await fake_discord.send_message(f"{TROOPS_QUESTION}?", channel_id=fake_discord.news_channel_id)
+    await fake_discord.send_message(
+        f"{TROOPS_QUESTION}?", channel_id=fake_discord.news_channel_id, mention_bot=True
+    )
+    reply_to_mention = await fake_discord.wait_for_message(fake_discord.news_channel_id)
+    await asyncio.sleep(0.1)
+    assert [p.via for p in fake_discord.posted if p.channel_id == fake_discord.news_channel_id] == [
+        "channel"
+    ]
+    assert reply_to_mention.embeds
 
 
 # -- /reindex ----------------------------------------------------------------------------
