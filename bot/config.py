@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.storage.base import StoreError
+from bot.storage.config import StorageConfig
+
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_COOLDOWN_QUESTIONS = 4
 DEFAULT_COOLDOWN_SECONDS = 20.0
@@ -41,6 +44,7 @@ class Settings:
     cooldown_questions: int = DEFAULT_COOLDOWN_QUESTIONS
     cooldown_seconds: float = DEFAULT_COOLDOWN_SECONDS
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    storage: StorageConfig | None = None  # None: no question log, feedback, /stats or /config
 
     @property
     def wants_message_content(self) -> bool:
@@ -120,6 +124,12 @@ def load_settings(
         problems,
     )
 
+    storage = None
+    try:
+        storage = StorageConfig.from_env(env)
+    except StoreError as exc:
+        problems.append(str(exc))
+
     if problems:
         raise ConfigError(problems)
     return Settings(
@@ -132,6 +142,7 @@ def load_settings(
         cooldown_questions=int(cooldown_questions),
         cooldown_seconds=float(cooldown_seconds),
         max_question_chars=int(max_chars),
+        storage=storage,
     )
 
 
