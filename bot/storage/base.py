@@ -8,10 +8,11 @@ interface into storage in clear: a backend hashes them with its
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ MAX_REFUSAL_THRESHOLD = 0.95
 DEFAULT_REFUSAL_THRESHOLD = MIN_REFUSAL_THRESHOLD
 MIN_COOLDOWN_SECONDS = 0
 MAX_COOLDOWN_SECONDS = 3600
-DEFAULT_COOLDOWN_SECONDS = 10
+DEFAULT_COOLDOWN_SECONDS = 0  # 0: only the bot-wide question limit applies
 MAX_ANSWER_CHANNELS = 25
 
 
@@ -214,6 +215,9 @@ class Store(Protocol):
         """Check, migrate and prune; raises :class:`StoreError` subclasses on a bad file."""
 
     async def close(self) -> None: ...
+
+    def start_pruning(self, interval: timedelta = ...) -> asyncio.Task[None]:
+        """Prune every ``interval`` (a day by default) until :meth:`close`."""
 
     async def log_question(self, entry: QuestionEntry) -> int:
         """Store one answered question; returns its answer id."""

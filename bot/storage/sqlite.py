@@ -117,6 +117,8 @@ class SQLiteStore:
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
         self._pruner: asyncio.Task[None] | None = None
+        # Settings are read for every message in a server: cached, replaced on save.
+        self._settings: dict[int, GuildSettings] = {}
 
     @classmethod
     def from_config(cls, config: StorageConfig) -> SQLiteStore:
@@ -419,7 +421,11 @@ class SQLiteStore:
     # -- per-server settings ------------------------------------------------------
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
-        return await self._run(self._guild_settings_sync, guild_id)
+        cached = self._settings.get(guild_id)
+        if cached is None:
+            cached = await self._run(self._guild_settings_sync, guild_id)
+            self._settings[guild_id] = cached
+        return cached
 
     def _guild_settings_sync(self, guild_id: int) -> GuildSettings:
         row = (
@@ -451,7 +457,9 @@ class SQLiteStore:
             settings.refusal_threshold,
             settings.ephemeral_ask,
         )
-        return await self._run(self._save_settings_sync, checked)
+        saved = await self._run(self._save_settings_sync, checked)
+        self._settings[saved.guild_id] = saved
+        return saved
 
     def _save_settings_sync(self, s: GuildSettings) -> GuildSettings:
         now = datetime.now(UTC)
