@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot import errors
 from bot.checks import QuestionCooldowns
 from bot.config import Settings
+from bot.storage import Store, StoreError, open_store
 from index.engine import Corpus, Engine, QuestionError
 from index.reindex import ReindexReport, rebuild
 from index.summarize import SummaryError
@@ -33,6 +34,9 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.library",
     "bot.cogs.help",
     "bot.cogs.admin",
+    "bot.cogs.settings",
+    "bot.cogs.feedback",
+    "bot.cogs.stats",
 )
 APOLOGY = "Sorry, something went wrong on my side while handling that. It has been logged."
 
@@ -131,6 +135,7 @@ class ArticleBot(commands.Bot):
         *,
         rebuild: Rebuild = rebuild,
         extensions: tuple[str, ...] = EXTENSIONS,
+        store: Store | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents_for(settings))
@@ -147,8 +152,11 @@ class ArticleBot(commands.Bot):
         self.initial_extensions = extensions
         self.cooldowns = QuestionCooldowns(settings.cooldown_questions, settings.cooldown_seconds)
         self.reindex_lock = asyncio.Lock()
+        self.store = store  # question log, votes, server settings; opened in setup_hook if None
+        self._owns_store = False
 
     async def setup_hook(self) -> None:
+        await self.open_store()
         for extension in self.initial_extensions:
             try:
                 await self.load_extension(extension)
@@ -156,6 +164,24 @@ class ArticleBot(commands.Bot):
                 log.exception("could not load extension %s", extension)
                 raise
         await self.sync_commands()
+
+    async def open_store(self) -> None:
+        """Open the configured database; a bad file turns feedback off instead of the bot."""
+        if self.store is not None or self.settings.storage is None:
+            return
+        try:
+            store = await open_store(self.settings.storage)
+        except StoreError as exc:
+            log.error("feedback, /stats and /config are off: %s", exc)
+            return
+        store.start_pruning()
+        self.store, self._owns_store = store, True
+
+    async def close(self) -> None:
+        await super().close()
+        if self._owns_store and self.store is not None:
+            store, self.store = self.store, None
+            await store.close()
 
     async def sync_commands(self) -> None:
         """Register the slash commands: in the dev guild (instantly) when set, else globally."""
