@@ -11,7 +11,8 @@ from discord.ext import commands
 
 from bot.checks import looks_like_question, question_cooldown, strip_discord_markup
 from bot.client import ArticleBot
-from bot.cogs import article_autocomplete, reply_to, resolve_article
+from bot.cogs import article_autocomplete, feedback, reply_to, resolve_article
+from bot.cogs import settings as server_settings
 from bot.embeds import answer_embed
 from bot.errors import EmptyQuestion, QuestionTooLong
 from index.engine import QuestionError, clean_question
@@ -35,7 +36,9 @@ class Ask(commands.Cog):
         if message.author.bot or message.webhook_id is not None:
             return
         addressed = self._addressed(message)
-        in_answer_channel = self._in_answer_channel(message)
+        in_answer_channel = self._in_answer_channel(message) or (
+            not addressed and await server_settings.is_answer_channel(self.bot, message)
+        )
         if not addressed and not in_answer_channel:
             return
         question = strip_discord_markup(message.content)
@@ -48,7 +51,10 @@ class Ask(commands.Cog):
         if len(question) > limit:
             await reply_to(message, str(QuestionTooLong(len(question), limit)))
             return
+        guild_id = message.guild.id if message.guild else None
         retry_after = self.bot.cooldowns.hit(message.author.id)
+        if retry_after is None:
+            retry_after = await server_settings.cooldown_wait(self.bot, guild_id, message.author.id)
         if retry_after is not None:
             wait = max(1, round(retry_after))
             await reply_to(
@@ -63,7 +69,15 @@ class Ask(commands.Cog):
             except QuestionError as exc:
                 await reply_to(message, str(exc))
                 return
-        await reply_to(message, embed=answer_embed(answer))
+        answer, view = await feedback.record_answer(
+            self.bot,
+            answer,
+            user_id=message.author.id,
+            guild_id=guild_id,
+            channel_id=message.channel.id,
+            source="mention" if addressed and message.guild else "dm" if addressed else "channel",
+        )
+        await reply_to(message, embed=answer_embed(answer), **feedback.view_kwargs(view))
 
     def _addressed(self, message: discord.Message) -> bool:
         """A DM, a mention of the bot, or a mention of the bot's own role."""
@@ -95,6 +109,7 @@ class Ask(commands.Cog):
     )
     @app_commands.autocomplete(article=article_autocomplete)
     @question_cooldown()
+    @server_settings.guild_cooldown()
     async def ask(
         self,
         interaction: discord.Interaction[ArticleBot],
@@ -110,10 +125,22 @@ class Ask(commands.Cog):
             raise EmptyQuestion()
         clean_question(text)  # the engine's own limits, checked before deferring
         article_id = resolve_article(self.bot.engine, article).id if article else None
-        await interaction.response.defer(thinking=True)
+        ephemeral = await server_settings.ephemeral_ask(self.bot, interaction.guild_id)
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         answer = await self.answer(text, article_id)
+        answer, view = await feedback.record_answer(
+            self.bot,
+            answer,
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            channel_id=interaction.channel_id,
+            source="slash",
+        )
         await interaction.followup.send(
-            embed=answer_embed(answer), allowed_mentions=discord.AllowedMentions.none()
+            embed=answer_embed(answer),
+            allowed_mentions=discord.AllowedMentions.none(),
+            ephemeral=ephemeral,
+            **feedback.view_kwargs(view),
         )
 
 
