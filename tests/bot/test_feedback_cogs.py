@@ -1,0 +1,314 @@
+"""Feedback buttons, /stats and /config driven through the real command tree and view store.
+
+Uses the recorder harness from ``tests/bot/conftest.py`` with a real SQLite
+file in ``tmp_path``: the store, the dynamic buttons, the admin checks and
+the tree's error handler all run for real.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.cogs.feedback import record_answer
+from bot.config import Settings
+from bot.storage import SQLiteStore, StorageConfig
+from index.records import Answer
+from tests.bot.conftest import (
+    ADMIN_ROLE_ID,
+    BOT_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    MANAGE_GUILD,
+    MEMBER_ID,
+    OWNER_ID,
+    BotFactory,
+    Call,
+    DiscordRecorder,
+    Harness,
+    member_payload,
+    now,
+    snowflake,
+    user_payload,
+)
+
+SALT = "salt-for-the-feedback-tests"
+TROOPS = "how many troops were sent?"
+
+
+@pytest.fixture(autouse=True)
+def multipart_recorder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the recorder read messages sent with a file (multipart ``payload_json``)."""
+    original = DiscordRecorder.request
+
+    def request(self: DiscordRecorder, method: str, url: str, **kwargs: Any) -> Any:
+        form = kwargs.get("data")
+        if isinstance(form, aiohttp.FormData):
+            fields = {opts["name"]: value for opts, _headers, value in form._fields}
+            payload = json.loads(fields.pop("payload_json"))
+            payload["_files"] = sorted(
+                opts.get("filename") for opts, _h, _v in form._fields if opts.get("filename")
+            )
+            kwargs["data"] = json.dumps(payload)
+        return original(self, method, url, **kwargs)
+
+    monkeypatch.setattr(DiscordRecorder, "request", request)
+
+
+@pytest.fixture
+def store_settings(bot_settings: Settings, tmp_path: Path) -> Settings:
+    config = StorageConfig(database=tmp_path / "data" / "bot.sqlite3", user_salt=SALT)
+    return dataclasses.replace(bot_settings, storage=config)
+
+
+@pytest.fixture
+async def bot(make_bot: BotFactory, store_settings: Settings) -> Harness:
+    return await make_bot(store_settings)
+
+
+def subcommand(harness: Harness, group: str, name: str, **kwargs: Any) -> dict[str, Any]:
+    """``/group name option:value`` as an interaction payload."""
+    options = {k: v for k, v in kwargs.items() if k not in ("user_id", "permissions", "roles")}
+    people = {k: v for k, v in kwargs.items() if k in ("user_id", "permissions", "roles")}
+    payload = harness.command(group, **people)
+    inner = harness.command(name, **options)["data"]["options"]
+    for option in inner:
+        if isinstance(option["value"], float):
+            option["type"] = 10
+    payload["data"]["options"] = [{"type": 1, "name": name, "options": inner}]
+    return payload
+
+
+def buttons(call: Call) -> dict[str, str]:
+    """Button label to custom id in a sent message."""
+    message = call.message or {}
+    return {
+        c["label"]: c["custom_id"]
+        for row in message.get("components") or []
+        for c in row["components"]
+    }
+
+
+def click(
+    harness: Harness, custom_id: str, answer: Call, *, user_id: int = MEMBER_ID
+) -> dict[str, Any]:
+    """A MESSAGE_COMPONENT interaction: ``user_id`` clicks ``custom_id`` under ``answer``."""
+    sent = answer.message or {}
+    message = {
+        "id": snowflake(),
+        "channel_id": str(CHANNEL_ID),
+        "author": user_payload(BOT_ID, "articlebot", bot=True),
+        "content": sent.get("content") or "",
+        "embeds": sent.get("embeds") or [],
+        "components": sent.get("components") or [],
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": now(),
+        "edited_timestamp": None,
+        "type": 0,
+        "flags": 0,
+    }
+    member = member_payload(user_id, f"user{user_id % 1000}")
+    member["permissions"] = "0"
+    return {
+        "id": snowflake(),
+        "application_id": str(BOT_ID),
+        "type": 3,
+        "token": f"component-token-{snowflake()}",
+        "version": 1,
+        "channel_id": str(CHANNEL_ID),
+        "guild_id": str(GUILD_ID),
+        "member": member,
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "app_permissions": "0",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "context": 0,
+        "message": message,
+        "data": {"component_type": 2, "custom_id": custom_id},
+    }
+
+
+async def ask(harness: Harness, question: str = TROOPS, **kwargs: Any) -> Call:
+    calls = await harness.call("ask", question=question, **kwargs)
+    answers = [c for c in calls if c.message and c.message.get("embeds")]
+    assert answers, calls
+    return answers[-1]
+
+
+def reply(calls: list[Call]) -> Call:
+    sent = [c for c in calls if c.message is not None]
+    assert len(sent) == 1, calls
+    return sent[0]
+
+
+async def test_every_answer_carries_feedback_buttons(bot: Harness) -> None:
+    answer = await ask(bot)
+    ids = buttons(answer)
+    assert set(ids) == {"Helpful", "Not helpful", "Show paragraph"}
+    assert ids["Not helpful"].startswith("articlebot:fb:unhelpful:")
+    mention = await bot.send(bot.message(TROOPS, mention_bot=True))
+    assert set(buttons(reply(mention))) == set(ids)
+    assert buttons(reply(mention))["Helpful"] != ids["Helpful"]  # each answer its own id
+    store = bot.bot.store
+    assert isinstance(store, SQLiteStore)
+    logged = await store.get_question(int(ids["Helpful"].rsplit(":", 1)[1]))
+    assert logged is not None and logged.question == TROOPS and logged.source == "slash"
+    assert logged.user_hash == store.hash_user(MEMBER_ID)
+
+
+async def test_vote_and_change_vote_by_clicking(bot: Harness) -> None:
+    answer = await ask(bot)
+    ids = buttons(answer)
+    first = reply(await bot.interact(click(bot, ids["Not helpful"], answer)))
+    assert first.ephemeral and "marked not helpful" in first.text()
+    again = reply(await bot.interact(click(bot, ids["Helpful"], answer)))
+    assert again.ephemeral and "Changed your vote to helpful" in again.text()
+    other = reply(await bot.interact(click(bot, ids["Helpful"], answer, user_id=OWNER_ID)))
+    assert "Thanks" in other.text()
+    stats = await bot.bot.store.stats(days=1)  # type: ignore[union-attr]
+    assert (stats.helpful_votes, stats.not_helpful_votes) == (2, 0)
+
+
+async def test_buttons_work_after_the_bot_is_recreated_on_the_same_database(
+    make_bot: BotFactory, store_settings: Settings
+) -> None:
+    first = await make_bot(store_settings)
+    answer = await ask(first)
+    ids = buttons(answer)
+    await first.bot.close()
+
+    second = await make_bot(store_settings)  # a new bot object, as after a restart
+    assert second.bot is not first.bot
+    voted = reply(await second.interact(click(second, ids["Not helpful"], answer)))
+    assert voted.ephemeral and "marked not helpful" in voted.text()
+    shown = reply(await second.interact(click(second, ids["Show paragraph"], answer)))
+    assert shown.ephemeral
+    embed = shown.message["embeds"][0]  # type: ignore[index]
+    assert "**" in embed["description"] and "3,000" in embed["description"]
+    assert "Paragraph" in embed["footer"]["text"]
+
+
+async def test_a_button_for_a_pruned_answer_says_so(bot: Harness) -> None:
+    custom_id = "articlebot:fb:helpful:999999"
+    answer = await ask(bot)
+    message = click(bot, custom_id, answer)
+    message["message"]["components"] = [
+        {
+            "type": 1,
+            "components": [{"type": 2, "style": 3, "label": "Helpful", "custom_id": custom_id}],
+        }
+    ]
+    gone = reply(await bot.interact(message))
+    assert gone.ephemeral and "no longer have the record" in gone.text()
+
+
+async def test_non_admins_are_refused_stats_and_config(bot: Harness) -> None:
+    for payload in (
+        bot.command("stats"),
+        subcommand(bot, "config", "show"),
+        subcommand(bot, "config", "cooldown", seconds=30),
+    ):
+        refused = reply(await bot.interact(payload))
+        assert refused.ephemeral and "Manage Server" in refused.text()
+    settings = await bot.bot.store.guild_settings(GUILD_ID)  # type: ignore[union-attr]
+    assert settings.cooldown_seconds == 0
+
+
+async def test_admin_stats_embed_and_chart(bot: Harness) -> None:
+    await ask(bot)
+    await ask(bot, "who is the president of France?")
+    calls = await bot.call("stats", permissions=MANAGE_GUILD)
+    sent = [c for c in calls if c.message and c.message.get("embeds")]
+    assert len(sent) == 1 and sent[0].ephemeral
+    message = sent[0].message
+    assert message is not None and message["_files"] == ["stats.png"]
+    embed = message["embeds"][0]
+    assert embed["image"]["url"] == "attachment://stats.png"
+    assert "**2** questions" in embed["description"]
+    assert "president of France" in sent[0].text()
+    by_role = await bot.call("stats", roles=(ADMIN_ROLE_ID,))
+    assert any(c.message and c.message.get("embeds") for c in by_role)
+
+
+async def test_config_changes_take_effect_without_restart(bot: Harness) -> None:
+    admin = {"permissions": MANAGE_GUILD}
+    shown = reply(await bot.interact(subcommand(bot, "config", "show", **admin)))
+    assert shown.ephemeral and "Refusal threshold" in shown.text()
+
+    done = reply(await bot.interact(subcommand(bot, "config", "ephemeral", mode="on", **admin)))
+    assert "only the member who asked" in done.text()
+    answer = await ask(bot)
+    assert answer.ephemeral
+
+    reply(await bot.interact(subcommand(bot, "config", "threshold", value=0.9, **admin)))
+    sure = Answer(TROOPS, True, "3,000", "number", 0.85, answer_citation=1)
+    shown, _view = await record_answer(
+        bot.bot, sure, user_id=MEMBER_ID, guild_id=GUILD_ID, channel_id=CHANNEL_ID, source="slash"
+    )
+    assert (shown.found, shown.answer) == (False, None)  # below this server's bar now
+    elsewhere, _view = await record_answer(
+        bot.bot, sure, user_id=MEMBER_ID, guild_id=GUILD_ID + 1, channel_id=1, source="slash"
+    )
+    assert elsewhere.found  # other servers keep the default
+
+    reply(await bot.interact(subcommand(bot, "config", "cooldown", seconds=600, **admin)))
+    await ask(bot, "when were the images released?")
+    waited = reply(await bot.call("ask", question="who tested the drones?"))
+    assert waited.ephemeral and "try again in" in waited.text()
+
+    reply(await bot.interact(subcommand(bot, "config", "reset", setting="all", **admin)))
+    settings = await bot.bot.store.guild_settings(GUILD_ID)  # type: ignore[union-attr]
+    assert (settings.cooldown_seconds, settings.ephemeral_ask) == (0, False)
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "bounds"),
+    [
+        ("cooldown", {"seconds": 3601}, "between 0 and 3600"),
+        ("cooldown", {"seconds": -5}, "between 0 and 3600"),
+        ("threshold", {"value": 0.2}, "between 0.5 and 0.95"),
+        ("threshold", {"value": 1.5}, "between 0.5 and 0.95"),
+    ],
+)
+async def test_config_rejects_out_of_bounds_values(
+    bot: Harness, name: str, options: dict[str, Any], bounds: str
+) -> None:
+    payload = subcommand(bot, "config", name, permissions=MANAGE_GUILD, **options)
+    refused = reply(await bot.interact(payload))
+    assert refused.ephemeral and bounds in refused.text() and "Not changed" in refused.text()
+    settings = await bot.bot.store.guild_settings(GUILD_ID)  # type: ignore[union-attr]
+    assert (settings.cooldown_seconds, settings.refusal_threshold) == (0, 0.5)
+
+
+async def test_without_storage_answers_still_work(make_bot: BotFactory) -> None:
+    harness = await make_bot()  # the recorder's default settings: no database configured
+    answer = await ask(harness)
+    assert buttons(answer) == {}
+    refused = reply(await harness.call("stats", permissions=MANAGE_GUILD))
+    assert refused.ephemeral and "database" in refused.text()
+
+
+async def test_a_corrupt_database_is_reported_and_left_alone(
+    make_bot: BotFactory, store_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert store_settings.storage is not None
+    path = store_settings.storage.database
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database" * 100)
+    harness = await make_bot(store_settings)
+    assert harness.bot.store is None
+    assert "not a usable articlebot database" in caplog.text
+    assert path.read_bytes() == b"not a database" * 100
+    answer = await ask(harness)  # still answers, without buttons
+    assert buttons(answer) == {}
