@@ -426,6 +426,7 @@ class FakeDiscord:
         self.unknown_routes: list[RecordedRequest] = []
         self.posted: list[PostedMessage] = []
         self.typing: list[tuple[int, float]] = []
+        self.deleted: list[int] = []  # ids of messages the bot deleted
         self.interactions: dict[str, InteractionRecord] = {}  # by token
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> commands
         self.messages: dict[int, Json] = {}  # every message by id, users' and the bot's
@@ -508,6 +509,7 @@ class FakeDiscord:
             web.post(api + "/channels/{channel_id}/messages", self._post_message),
             web.get(api + "/channels/{channel_id}/messages/{message_id}", self._get_message),
             web.patch(api + "/channels/{channel_id}/messages/{message_id}", self._patch_message),
+            web.delete(api + "/channels/{channel_id}/messages/{message_id}", self._delete_message),
             web.post(api + "/channels/{channel_id}/typing", self._typing),
             web.post(api + "/users/@me/channels", self._open_dm),
             web.get(api + "/guilds/{guild_id}", self._get_guild),
@@ -1033,6 +1035,16 @@ class FakeDiscord:
         message["edited_timestamp"] = _now_iso()
         self.posted.append(PostedMessage(int(message["channel_id"]), body, message, "edit-channel"))
         return _json_response(self._public(message))
+
+    async def _delete_message(self, request: web.Request) -> web.Response:
+        message = self.messages.get(int(request.match_info["message_id"]))
+        if message is None or message["channel_id"] != request.match_info["channel_id"]:
+            return _error(404, "Unknown Message", 10008)
+        if message["author"]["id"] != str(self.bot_user.id):
+            return _error(403, "Missing Permissions", 50013)  # no Manage Messages here
+        del self.messages[int(message["id"])]
+        self.deleted.append(int(message["id"]))
+        return web.Response(status=204)
 
     async def _callback(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]

@@ -246,6 +246,23 @@ async def test_e2e_answer_channel_answers_questions_without_mention(
     assert_troops_answer(reply.embeds[0]["title"], bot.engine)
 
 
+async def test_e2e_question_flood_gets_a_cooldown_notice(
+    fake_discord: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot(ARTICLEBOT_COOLDOWN_QUESTIONS="2", ARTICLEBOT_COOLDOWN_SECONDS="60")
+    for n in range(3):
+        await fake_discord.send_message(f"question {n}: {OFF_TOPIC_QUESTION}", mention_bot=True)
+        await fake_discord.wait_for_message(fake_discord.channel_id, after=n)
+    notice = fake_discord.posted[2]
+    assert "faster" in notice.text()
+    assert not notice.embeds
+    assert_no_pings(notice)
+
+    record = await fake_discord.slash("ask", question=OFF_TOPIC_QUESTION)
+    refusal = await answer_of(fake_discord, record)
+    assert refusal.ephemeral and "faster" in refusal.text()
+
+
 # -- slash commands ----------------------------------------------------------------------
 
 
