@@ -94,7 +94,7 @@ class Stats:
 
     @property
     def days(self) -> int:
-        return max(1, round((self.until - self.since) / timedelta(days=1)))
+        return max(1, (self.until.date() - self.since.date()).days + 1)
 
     @property
     def answered_share(self) -> float | None:
