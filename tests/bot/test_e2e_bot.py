@@ -364,6 +364,23 @@ async def test_e2e_config_channel_add_without_content_intent_says_mentions_are_s
     assert reply_to_mention.embeds
 
 
+async def test_e2e_stats_for_admins_only_with_a_chart(
+    fake_discord: FakeDiscord, articlebot: ArticleBot
+) -> None:
+    await fake_discord.send_message(OFF_TOPIC_QUESTION, mention_bot=True)
+    await fake_discord.wait_for_message(fake_discord.channel_id)
+
+    refused_stats = await answer_of(fake_discord, await fake_discord.slash("stats"))
+    assert refused_stats.ephemeral and not refused_stats.embeds
+
+    stats = await answer_of(
+        fake_discord, await fake_discord.slash("stats", user=fake_discord.admin)
+    )
+    assert "last 7 days" in stats.embeds[0]["title"]  # the default period, at any hour
+    assert OFF_TOPIC_QUESTION.rstrip("?") in normalise(stats.text())  # an unanswered question
+    assert [a["filename"] for a in stats.request.get("attachments", [])] == ["stats.png"]
+
+
 # -- /reindex ----------------------------------------------------------------------------
 
 
