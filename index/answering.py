@@ -17,11 +17,15 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from index.tokenize import STOP_WORDS, Tokenizer
 
 MAX_ANSWER_WORDS = 12
+TYPED_BONUS = 0.35  # a candidate of the asked type (name for "who", date for "when")
+OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
+UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" asks
 
 NUMBER = "number"
 DATE = "date"
@@ -33,7 +37,7 @@ QUOTE = "quote"
 OTHER = "other"
 
 # "Who is Oleh Saakyan?" asks for a description, not for another name.
-_WHO_IS_NAME = re.compile(r"^\s*who(?:'s| is| was| are| were)\s+(?:[A-Z][\w’'\-.]*\s*)+\??\s*$")
+_WHO_IS_NAME = re.compile(r"^\s*[Ww]ho(?:'s| is| was| are| were)\s+(?:[A-Z][\w’'\-.]*\s*)+\??\s*$")
 
 _TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
@@ -87,11 +91,18 @@ _WH_PHRASE = re.compile(
     r"\bhow (many|much|long|far|old|large|big|tall|high|wide|deep|heavy|often|fast)\b", re.I
 )
 
+_TYPE_NOUN = re.compile(r"\b(?:what|which|whose)\s+([a-z]+)", re.I)
+_AUXILIARIES = frozenset(
+    "is was are were did does do has have had can could would will should may might must "
+    "the a an".split()
+)
+_FILLERS = ("name", "named", "called", "call", "kind", "type", "sort", "stand", "term", "known")
+
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    "hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|billion|billions|"
+    "zero|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|billion|billions|"
     "trillion|half|quarter|single|double|triple"
 )
 _QUANT_PREFIX = (
@@ -124,6 +135,13 @@ _PLACE_PREFIX = re.compile(
     r"\b(?:in|at|to|from|near|into|across|inside|outside|on|throughout|within)\s+(?:the\s+)?$",
     re.I,
 )
+_OPENERS = frozenset(
+    "around even however although though also another many most several each every other "
+    "later earlier today yesterday here there thus therefore meanwhile instead still yet "
+    "according despite following including like unlike unfortunately fortunately "
+    "formal informal recent recently".split()
+)
+_OPENER_SHAPE = re.compile(r"^\w+(?:ly|ing|ed)$")
 _POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
 # Words that end a clause: an answer span never runs across them.
@@ -177,6 +195,13 @@ def asked_unit(question: str, tokenizer: Tokenizer) -> str | None:
     return tokens[0] if tokens else None
 
 
+def answer_type_words(question: str, tokenizer: Tokenizer) -> frozenset[str]:
+    """Tokens that name the kind of answer ("what *year*", "the *name* of") rather than evidence."""
+    words = {w.lower() for w in _TYPE_NOUN.findall(question)} - _AUXILIARIES
+    words |= {w for w in _FILLERS if re.search(rf"\b{w}\b", question, re.I)}
+    return frozenset(t for w in words for t in tokenizer.tokens(w))
+
+
 def extract_answer(question: str, kind: str, sentence: str, tokenizer: Tokenizer) -> str | None:
     """The short answer inside ``sentence``, or None when nothing fits ``kind``."""
     found = find_answer(question, kind, sentence, tokenizer)
@@ -207,9 +232,9 @@ def find_answer(
     unit = asked_unit(question, tokenizer) if kind == NUMBER else None
     typed = _typed_candidates(kind, sentence)
     spans: list[tuple[Candidate, bool]] = [(c, True) for c in typed]
-    if kind not in (NUMBER, DATE):
+    if kind not in (NUMBER, DATE) and not (kind == QUOTE and typed):
         spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
-    bonus = 0.1 if kind == OTHER else 0.35
+    bonus = OTHER_NAME_BONUS if kind == OTHER else TYPED_BONUS
     best: Candidate | None = None
     for candidate, is_typed in spans:
         if not _novel(candidate.text, question_tokens, tokenizer):
@@ -229,9 +254,10 @@ def find_answer(
         score = 0.55 * max(proximity, 0.0) + (bonus if is_typed else 0.0)
         if not is_typed and length == 1 and _ADVERB.match(candidate.text):
             score -= 0.2  # "previously", "reportedly": manner words, rarely the answer
-        score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
+        if kind != QUOTE:  # a quotation is the answer whole, however long
+            score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
         if unit is not None and is_typed:
-            score += 0.1 if unit in tokenizer.tokens(candidate.text) else -0.15
+            score += 0.1 if unit in tokenizer.tokens(candidate.text) else -UNIT_MISMATCH
         if best is None or score > best.score:
             best = Candidate(_trim(candidate.text), candidate.start, candidate.end, score, is_typed)
     return best
@@ -257,7 +283,7 @@ def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
         return [
             _with_unit(m, sentence)
             for m in _NUMBER_RE.finditer(sentence)
-            if _is_quantity(m.group())
+            if _is_quantity(m.group()) and not _in_date(m, sentence)
         ]
     if kind == DATE:
         return [
@@ -281,15 +307,46 @@ def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
     return []
 
 
-def has_typed_candidate(kind: str, sentence: str) -> bool:
-    """Whether ``sentence`` holds a number (for number questions) or a date (for date ones)."""
+def typed_evidence(
+    kind: str,
+    sentence: str,
+    unit: str | None,
+    tokenizer: Tokenizer,
+    question_tokens: frozenset[str] = frozenset(),
+) -> float:
+    """How well ``sentence`` holds the kind of thing asked for, 0 to 1.
+
+    1 for a number counting the asked unit ("3,000 troops" for "how many
+    troops"), 0.5 for a number of something else, a date for "when", a quote
+    for "what did they say"; 0 otherwise.
+    """
     if kind == NUMBER:
-        return any(_is_quantity(m.group()) for m in _NUMBER_RE.finditer(sentence))
+        found = 0.0
+        for match in _NUMBER_RE.finditer(sentence):
+            if not _is_quantity(match.group()):
+                continue
+            if unit is None:
+                return 0.5
+            found = 0.5
+            if unit in tokenizer.tokens(_with_unit(match, sentence).text):
+                return 1.0
+        return found
     if kind == DATE:
-        return _DATE_RE.search(sentence) is not None
+        return 0.5 if _DATE_RE.search(sentence) else 0.0
     if kind == QUOTE:
-        return _QUOTED.search(sentence) is not None
-    return False
+        return 0.5 if _QUOTED.search(sentence) else 0.0
+    if kind in (PERSON, PLACE, ENTITY):
+        names = _typed_candidates(kind, sentence)
+        return 0.5 if any(_novel(c.text, question_tokens, tokenizer) for c in names) else 0.0
+    return 0.0
+
+
+def _in_date(match: re.Match[str], sentence: str) -> bool:
+    """ "27" in "March 27" is a day, not a count."""
+    return any(
+        d.start() <= match.start() and match.end() <= d.end() and re.search(_MONTHS, d.group())
+        for d in _DATE_RE.finditer(sentence)
+    )
 
 
 def _is_quantity(text: str) -> bool:
@@ -304,7 +361,8 @@ def _with_unit(match: re.Match[str], sentence: str) -> Candidate:
     words = list(re.finditer(r"[A-Za-z][\w\-’']*", sentence[end:]))[:4]
     unit_end = end
     for word in words:
-        if word.start() - (unit_end - end) > 2 or word.group().lower() in STOP_WORDS:
+        between = sentence[unit_end : end + word.start()]
+        if between.strip(" -") or len(between) > 2 or word.group().lower() in STOP_WORDS:
             break
         unit_end = end + word.end()
         if word.group()[0].islower():
@@ -325,10 +383,24 @@ def _names(sentence: str) -> list[Candidate]:
                 if text.startswith(word) and len(text) > len(word):
                     text = text[len(word) :]
             start = offset + part.index(text)
-            if " " not in text and text.lower() in STOP_WORDS:
+            if not sentence[:start].strip(" “\"'‘("):
+                text, start = _drop_sentence_opener(text, start)
+            if not text or (" " not in text and text.lower() in STOP_WORDS):
                 continue
             out.append(Candidate(text, start, start + len(text)))
     return out
+
+
+def _drop_sentence_opener(text: str, start: int) -> tuple[str, int]:
+    """ "In Scotland" -> "Scotland", "Around" -> "": capitals that only open the sentence."""
+    while text:
+        first, _, rest = text.partition(" ")
+        lower = first.lower()
+        if not (lower in STOP_WORDS or lower in _OPENERS or _OPENER_SHAPE.match(lower)):
+            break
+        start += len(text) - len(rest)
+        text = rest
+    return text, start
 
 
 def _clause_candidates(
@@ -363,7 +435,7 @@ def _clause_candidates(
     return out
 
 
-def _novel(text: str, question_tokens: set[str], tokenizer: Tokenizer) -> bool:
+def _novel(text: str, question_tokens: AbstractSet[str], tokenizer: Tokenizer) -> bool:
     """A candidate made only of the question's own words answers nothing."""
     tokens = tokenizer.tokens(text)
     if not tokens:

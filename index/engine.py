@@ -17,7 +17,16 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.answering import Candidate, find_answer, has_typed_candidate, query_text, question_type
+from index.answering import (
+    NUMBER,
+    Candidate,
+    answer_type_words,
+    asked_unit,
+    find_answer,
+    query_text,
+    question_type,
+    typed_evidence,
+)
 from index.bm25 import RetrievalIndex, SparseBM25
 from index.chunking import ChunkSettings, chunk_article
 from index.loader import load_folder
@@ -31,13 +40,13 @@ TOP_CHUNKS = 8
 CONTEXT_WEIGHT = 0.3  # share of the best surrounding chunk's score in a sentence's score
 PROXIMITY_WEIGHT = 0.15  # lift for question word pairs standing close together
 PROXIMITY_WINDOW = 3
-TYPE_BONUS = 0.1
-IDF_POWER = 1.0
-SENTENCE_B = 0.0
-SENTENCE_K1 = 1.2
-AVERAGE_SENTENCE_TOKENS = 14.0  # lift for a sentence holding the kind of answer asked for
+TYPE_BONUS = 0.3  # lift for a sentence holding the kind of answer asked for (x 0.5 or 1)
+PARAGRAPH_WEIGHT = 0.3
+TITLE_WEIGHT = 1.0  # share of a question word's weight earned by the article's title holding it
+TYPE_WORD_WEIGHT = 0.3  # share kept by answer-type words ("what *year*", "the *name* of")
 ANSWER_SENTENCES = 3  # sentences searched for the short answer
 ANSWER_SCORE_GAP = 0.3  # ... as long as they score within this of the best
+ANSWER_SWITCH_MARGIN = 0.1
 COVERAGE_SHARE = 0.6  # weight of the evidence (vs the answer's fit) in the confidence
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
@@ -154,6 +163,8 @@ class Engine:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._title_cache: dict[tuple[int, str], frozenset[str]] = {}
+        self._paragraph_cache: tuple[Corpus, RetrievalIndex, list[tuple[str, int]]] | None = None
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:
@@ -186,13 +197,13 @@ class Engine:
         corpus = self.corpus  # one snapshot for the whole question
         kind = question_type(text)
         query = self.tokenizer.tokens(query_text(text))
-        ranked = self._rank_sentences(corpus, query, kind, article_id) if query else []
+        ranked = self._rank_sentences(corpus, text, query, kind, article_id) if query else []
         answer = self._compose(corpus, text, kind, query, ranked)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, elapsed_ms=elapsed)
 
     def _rank_sentences(
-        self, corpus: Corpus, query: list[str], kind: str, article_id: str | None
+        self, corpus: Corpus, question: str, query: list[str], kind: str, article_id: str | None
     ) -> list[_Scored]:
         """Sentences of the best chunks, by idf-weighted coverage of the question and context.
 
@@ -206,12 +217,25 @@ class Engine:
         if not hits:
             return []
         top_chunk = hits[0][1]
-        weights = {t: corpus.index.idf(t) ** IDF_POWER for t in set(query)}
+        fillers = answer_type_words(question, self.tokenizer)
+        weights = {
+            t: corpus.index.idf(t) * (TYPE_WORD_WEIGHT if t in fillers else 1.0) for t in set(query)
+        }
         total = sum(weights.values()) or 1.0
         chunk_share: dict[str, float] = {}
+        para_share: dict[tuple[str, int], float] = {}
+        if PARAGRAPH_WEIGHT:
+            para_index, para_keys = self._paragraph_index(corpus)
+            para_scores = para_index.scores(query)
+            best_para = float(para_scores.max()) or 1.0
+            for (aid, number), value in zip(para_keys, para_scores, strict=True):
+                if value > 0:
+                    para_share[(aid, number)] = float(value) / best_para
         for chunk_pos, chunk_score in hits:
             for sid in corpus.chunks[chunk_pos].sentence_ids:
                 chunk_share[sid] = max(chunk_share.get(sid, 0.0), chunk_score / top_chunk)
+        unit = asked_unit(question, self.tokenizer) if kind == NUMBER else None
+        asked = frozenset(self.tokenizer.tokens(question))
         pairs = [
             (a, b, min(weights[a], weights[b])) for a, b in itertools.pairwise(query) if a != b
         ]
@@ -220,28 +244,38 @@ class Engine:
         for sid, context in chunk_share.items():
             sentence = corpus.sentence(sid)
             positions = self._sentence_positions(sentence)
-            coverage = sum(w for t, w in weights.items() if t in positions) / total
-            if SENTENCE_B:
-                length = sum(len(p) for p in positions.values())
-                norm = 1 - SENTENCE_B + SENTENCE_B * length / AVERAGE_SENTENCE_TOKENS
-                coverage = (
-                    sum(
-                        w
-                        * len(positions[t])
-                        * (SENTENCE_K1 + 1)
-                        / (len(positions[t]) + SENTENCE_K1 * norm)
-                        for t, w in weights.items()
-                        if t in positions
-                    )
-                    / total
-                    / (SENTENCE_K1 + 1)
-                )
+            title = self._title_tokens(corpus, sentence.article_id)
+            own = sum(w for t, w in weights.items() if t in positions)
+            from_title = sum(w for t, w in weights.items() if t in title and t not in positions)
+            coverage = own / total
             near = sum(w for a, b, w in pairs if _near(positions.get(a), positions.get(b)))
-            score = coverage + CONTEXT_WEIGHT * context + PROXIMITY_WEIGHT * near / pair_total
-            if has_typed_candidate(kind, sentence.text):
-                score += TYPE_BONUS
+            score = (
+                coverage
+                + TITLE_WEIGHT * from_title / total
+                + CONTEXT_WEIGHT * context
+                + PARAGRAPH_WEIGHT * para_share.get((sentence.article_id, sentence.paragraph), 0.0)
+                + PROXIMITY_WEIGHT * near / pair_total
+                + TYPE_BONUS * typed_evidence(kind, sentence.text, unit, self.tokenizer, asked)
+            )
             scored.append(_Scored(sentence, score, coverage))
         return sorted(scored, key=lambda s: (-s.score, s.sentence.position))
+
+    def _paragraph_index(self, corpus: Corpus) -> tuple[RetrievalIndex, list[tuple[str, int]]]:
+        cached = self._paragraph_cache
+        if cached is None or cached[0] is not corpus:
+            keys = [(a.id, p.number) for a in corpus.articles for p in a.paragraphs]
+            docs = [self.tokenizer.tokens(p.text) for a in corpus.articles for p in a.paragraphs]
+            cached = (corpus, SparseBM25(docs), keys)
+            self._paragraph_cache = cached
+        return cached[1], cached[2]
+
+    def _title_tokens(self, corpus: Corpus, article_id: str) -> frozenset[str]:
+        key = (id(corpus), article_id)
+        cached = self._title_cache.get(key)
+        if cached is None:
+            cached = frozenset(self.tokenizer.tokens(corpus.article(article_id).title))
+            self._title_cache[key] = cached
+        return cached
 
     def _sentence_positions(self, sentence: Sentence) -> dict[str, tuple[int, ...]]:
         """Each token of the sentence with its positions (cached per sentence)."""
@@ -274,8 +308,10 @@ class Engine:
                 )
                 if candidate is None:
                     continue
+                # The best-ranked sentence that holds an answer gives it; a lower one
+                # only when its answer fits clearly better than the rank it gives up.
                 value = candidate.score + (scored.score - top_score)
-                if best is None or value > best[0]:
+                if best is None or value > best[0] + ANSWER_SWITCH_MARGIN:
                     best = (value, position, candidate)
         confidence = 0.0
         short = None
