@@ -1,6 +1,7 @@
 """``articlebot stats``: the figures ``/stats`` shows, in the terminal.
 
-Reads the database the bot writes (``ARTICLEBOT_DATABASE``); article ids are
+Reads the database the bot writes (``ARTICLEBOT_DATABASE``, or PostgreSQL when
+``ARTICLEBOT_DATABASE_URL`` is set); article ids are
 shown with their titles when the seeds folder can be read.
 """
 
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.cli import CliError, seeds_dir
 
 if TYPE_CHECKING:
+    from bot.storage.config import StorageConfig
     from bot.storage.stats import Stats
 
 MAX_DAYS = 365
@@ -57,7 +59,7 @@ def run_stats(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     if args.database:
         config = StorageConfig(Path(args.database), config.retention_days, config.user_salt)
-    if not config.database.exists():
+    if config.database_url is None and not config.database.exists():
         raise CliError(
             f"no database at {config.database} yet: the bot creates it when it first runs "
             "(or set ARTICLEBOT_DATABASE / --database)"
@@ -81,12 +83,15 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _load(config: object, days: int, guild_id: int | None) -> Stats:
-    from bot.storage import SQLiteStore, StorageConfig
+async def _load(config: StorageConfig, days: int, guild_id: int | None) -> Stats:
+    from bot.storage import store_from_config
 
-    assert isinstance(config, StorageConfig)
-    async with SQLiteStore.from_config(config) as store:
+    store = store_from_config(config)  # the SQLite file, or PostgreSQL when a URL is set
+    await store.open()
+    try:
         return await store.stats(days=days, guild_id=guild_id)
+    finally:
+        await store.close()
 
 
 def article_titles(folder: Path) -> dict[str, str]:
