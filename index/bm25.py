@@ -15,14 +15,12 @@ from __future__ import annotations
 import math
 import threading
 from array import array
-from collections import Counter
 from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
-from scipy import sparse
 
 from index.tokenize import TokenizerSettings
 
@@ -94,11 +92,20 @@ class ReferenceBM25:
         return lucene_idf(self.size, 0) if value is None else float(value)
 
 
+_BLOCK_DOCS = 8192  # documents counted per block while building
+_WEIGHT_SLICE = 1 << 20  # postings per slice when computing weights (bounds temporaries)
+
+
 def _lucene_idf_array(
     corpus_size: int, doc_freqs: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.float64]:
-    """:func:`lucene_idf` for many terms, with ``math.log`` so every value is bit-identical."""
-    return np.array([lucene_idf(corpus_size, int(df)) for df in doc_freqs], dtype=np.float64)
+    """:func:`lucene_idf` for many terms, with ``math.log`` so every value is bit-identical.
+
+    idf depends on the document frequency only, and there are few distinct ones.
+    """
+    distinct, inverse = np.unique(doc_freqs, return_inverse=True)
+    values = np.array([lucene_idf(corpus_size, int(df)) for df in distinct], dtype=np.float64)
+    return values[inverse] if len(distinct) else np.zeros(0, dtype=np.float64)
 
 
 class SparseBM25:
@@ -106,13 +113,23 @@ class SparseBM25:
 
     Every (term, chunk) pair that occurs gets its weight
     ``idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl))`` computed once,
-    with the same operations in the same order as rank-bm25, and stored in
-    term-major arrays (``indptr`` into ``docs``/``weights``, i.e. CSR with a row
-    per term). A query reads only its own terms' postings and adds them up per
-    chunk in query order, which is exactly rank-bm25's summation, so scores are
-    bit-identical rather than merely close. Top-k is a partial sort over the
-    touched chunks only, with rank-bm25's tie order (lower position first).
+    with the same operations as rank-bm25, and stored in term-major arrays
+    (``indptr`` into ``docs``/``weights``: CSR with a row per term). A query
+    reads only its own terms' postings and adds them up per chunk in query
+    order, which is rank-bm25's summation, so scores are bit-identical rather
+    than merely close. Top-k is a partial sort over the touched chunks only,
+    with rank-bm25's tie order (lower position first).
+
+    Words found in more than a quarter of the chunks would make a query touch
+    most of the corpus. When such a query has rarer words too, the rarer
+    words' postings name the candidates, the common words are looked up for
+    those candidates only, and the result is kept only if no other chunk can
+    reach the k-th score (the common words' maximum weights add up to less:
+    the MaxScore bound of Turtle and Flood, 1995). Otherwise every posting is
+    read. Either way the answer is exactly the full computation's.
     """
+
+    prune_min_postings = 16_384  # below this many postings a query is simply read in full
 
     def __init__(
         self,
@@ -125,16 +142,10 @@ class SparseBM25:
         if not corpus:
             raise ValueError("cannot build a BM25 index over an empty corpus")
         vocab: dict[str, int] = {}
-        add = vocab.setdefault
-        ids: array[int] = array("q")
-        doc_len = np.empty(len(corpus), dtype=np.int64)
-        for position, doc in enumerate(corpus):
-            ids.extend([add(token, len(vocab)) for token in doc])
-            doc_len[position] = len(doc)
-        terms = np.frombuffer(ids, dtype=np.int64) if ids else np.zeros(0, dtype=np.int64)
-        docs = np.repeat(np.arange(len(corpus), dtype=np.int64), doc_len)
-        indptr, posting_docs, tf = _postings(terms, docs, len(vocab), len(corpus))
-        self._init(list(vocab), indptr, posting_docs, tf, doc_len, k1, b, tokenizer_settings)
+        terms, tf, distinct, doc_len = _count(corpus, vocab)
+        indptr, docs, term_tf = _term_major(terms, tf, distinct, len(vocab))
+        del terms, tf, distinct
+        self._init(vocab, indptr, docs, term_tf, doc_len, k1, b, tokenizer_settings)
 
     @classmethod
     def from_postings(
@@ -154,14 +165,17 @@ class SparseBM25:
         posting_docs = np.asarray(docs, dtype=np.int32)
         freqs = np.asarray(tf, dtype=np.int32)
         lengths = np.asarray(doc_len, dtype=np.int64)
-        _check_postings(len(terms), ptr, posting_docs, freqs, lengths)
+        vocab = dict(zip(terms, range(len(terms)), strict=True))
+        if len(vocab) != len(terms):
+            raise ValueError("the vocabulary has repeated terms")
+        _check_postings(len(vocab), ptr, posting_docs, freqs, lengths)
         index = cls.__new__(cls)
-        index._init(list(terms), ptr, posting_docs, freqs, lengths, k1, b, tokenizer_settings)
+        index._init(vocab, ptr, posting_docs, freqs, lengths, k1, b, tokenizer_settings)
         return index
 
     def _init(
         self,
-        terms: list[str],
+        vocab: dict[str, int],
         indptr: npt.NDArray[np.int64],
         docs: npt.NDArray[np.int32],
         tf: npt.NDArray[np.int32],
@@ -175,21 +189,19 @@ class SparseBM25:
         self.k1, self.b = k1, b
         # what made the tokens, so a later rebuild only reuses counts made the same way
         self.tokenizer_settings = tokenizer_settings
-        self.terms: tuple[str, ...] = tuple(terms)
-        self._term_ids = {term: i for i, term in enumerate(self.terms)}
+        self._term_ids = vocab
         self._indptr, self._docs, self._tf, self._doc_len = indptr, docs, tf, doc_len
-        for arr in (indptr, docs, tf, doc_len):
-            arr.flags.writeable = False
         n = len(doc_len)
-        avgdl = int(doc_len.sum()) / n  # rank-bm25: sum of lengths (an int) / corpus size
-        self._idf = _lucene_idf_array(n, np.diff(indptr))
+        df = np.diff(indptr)
+        self._df = df
+        self._idf = _lucene_idf_array(n, df)
         self._unseen_idf = lucene_idf(n, 0)
-        # rank-bm25: idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))
-        freq = tf.astype(np.float64)
-        lengths = doc_len[docs]
-        per_term = np.repeat(self._idf, np.diff(indptr))
-        self._weights = per_term * (freq * (k1 + 1) / (freq + k1 * (1 - b + b * lengths / avgdl)))
-        self._weights.flags.writeable = False
+        self._weights = _weights(self._idf, df, docs, tf, doc_len, k1, b)
+        self._max_weight = (
+            np.maximum.reduceat(self._weights, indptr[:-1]) if len(df) else np.zeros(0)
+        )
+        for arr in (indptr, docs, tf, doc_len, df, self._idf, self._weights, self._max_weight):
+            arr.flags.writeable = False
         self._scratch = threading.local()
 
     # -- the RetrievalIndex interface --------------------------------------------------------
@@ -200,8 +212,9 @@ class SparseBM25:
 
     def scores(self, query: Sequence[str]) -> npt.NDArray[np.float64]:
         result = np.zeros(self.size, dtype=np.float64)
-        for docs, weights in self._postings_of(query):
-            result[docs] += weights  # a term's docs are distinct, so this is a plain scatter-add
+        for term in self._query_terms(query):
+            lo, hi = self._indptr[term], self._indptr[term + 1]
+            result[self._docs[lo:hi]] += self._weights[lo:hi]  # a term's docs are distinct
         return result
 
     def top_k(
@@ -209,20 +222,16 @@ class SparseBM25:
     ) -> list[tuple[int, float]]:
         if k <= 0:
             return []
-        docs, scores = self._touched(query)
-        if allowed is not None:
-            keep = np.asarray(allowed, dtype=bool)[docs]
-            docs, scores = docs[keep], scores[keep]
-        positive = scores > 0.0
-        if not positive.all():
-            docs, scores = docs[positive], scores[positive]
-        if len(docs) > k:
-            # Everything scoring at least the k-th best, ties included, then the exact order.
-            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-            close = scores >= kth
-            docs, scores = docs[close], scores[close]
-        order = np.lexsort((docs, -scores))[:k]
-        return [(int(docs[i]), float(scores[i])) for i in order]
+        terms = self._query_terms(query)
+        if not terms:
+            return []
+        mask = None if allowed is None else np.asarray(allowed, dtype=bool)
+        if int(self._df[terms].sum()) >= self.prune_min_postings:
+            pruned = self._top_k_pruned(terms, k, mask)
+            if pruned is not None:
+                return pruned
+        docs, scores = self._accumulate(terms, set(terms))
+        return _best(docs, scores, k, mask)
 
     def idf(self, term: str) -> float:
         term_id = self._term_ids.get(term)
@@ -231,8 +240,12 @@ class SparseBM25:
     # -- more about the index ----------------------------------------------------------------
 
     @property
+    def terms(self) -> list[str]:
+        return list(self._term_ids)
+
+    @property
     def vocabulary_size(self) -> int:
-        return len(self.terms)
+        return len(self._term_ids)
 
     @property
     def postings(self) -> int:
@@ -256,76 +269,76 @@ class SparseBM25:
         so the result equals a fresh build over the same documents.
         """
         vocab = dict(self._term_ids)
-        row_ptr, row_terms, row_tf = _doc_major(self._indptr, self._docs, self._tf, self.size)
-        terms: list[npt.NDArray[np.int64]] = []
-        tfs: list[npt.NDArray[np.int64]] = []
-        lengths: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+        row_ptr, row_terms, row_tf = self._doc_major()
+        terms: list[npt.NDArray[np.int32]] = []
+        tfs: list[npt.NDArray[np.int32]] = []
         distinct: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+        lengths: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
         for step in plan:
             if isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], int):
                 start, stop = step
                 if not 0 <= start <= stop <= self.size:
                     raise ValueError(f"document range {start}:{stop} outside 0:{self.size}")
                 lo, hi = int(row_ptr[start]), int(row_ptr[stop])
-                terms.append(row_terms[lo:hi].astype(np.int64))
-                tfs.append(row_tf[lo:hi].astype(np.int64))
-                lengths.append(self._doc_len[start:stop])
+                terms.append(row_terms[lo:hi])
+                tfs.append(row_tf[lo:hi])
                 distinct.append(np.diff(row_ptr[start : stop + 1]))
-            else:
-                new_terms, new_tf, new_lengths, new_distinct = _count_new(step, vocab)
+                lengths.append(self._doc_len[start:stop])
+            elif step:
+                new_terms, new_tf, new_distinct, new_lengths = _count(step, vocab)
                 terms.append(new_terms)
                 tfs.append(new_tf)
-                lengths.append(new_lengths)
                 distinct.append(new_distinct)
-        doc_len = np.concatenate(lengths)
-        docs = np.repeat(np.arange(len(doc_len), dtype=np.int64), np.concatenate(distinct))
-        all_terms = np.concatenate(terms) if terms else np.zeros(0, np.int64)
-        all_tf = np.concatenate(tfs) if tfs else np.zeros(0, np.int64)
-        indptr, posting_docs, tf_out = _postings(all_terms, docs, len(vocab), len(doc_len), all_tf)
-        terms_list = list(vocab)
+                lengths.append(new_lengths)
+        all_terms = np.concatenate(terms) if terms else np.zeros(0, np.int32)
+        all_tf = np.concatenate(tfs) if tfs else np.zeros(0, np.int32)
+        indptr, docs, tf = _term_major(all_terms, all_tf, np.concatenate(distinct), len(vocab))
         df = np.diff(indptr)
         if not (df > 0).all():  # terms that only the dropped documents had
             keep = np.flatnonzero(df > 0)
-            terms_list = [terms_list[i] for i in keep]
+            words = list(vocab)
+            vocab = {words[i]: n for n, i in enumerate(keep.tolist())}
             indptr = np.concatenate(([0], np.cumsum(df[keep])))
-        return SparseBM25.from_postings(
-            terms_list,
+        index = SparseBM25.__new__(SparseBM25)
+        index._init(
+            vocab,
             indptr,
-            posting_docs,
-            tf_out,
-            doc_len,
+            docs,
+            tf,
+            np.concatenate(lengths),
             self.k1,
             self.b,
-            tokenizer_settings=self.tokenizer_settings,
+            self.tokenizer_settings,
         )
+        return index
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _postings_of(
-        self, query: Sequence[str]
-    ) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]]:
-        out = []
-        for token in query:  # repeated tokens count again, as in rank-bm25
-            term_id = self._term_ids.get(token)
-            if term_id is not None:
-                lo, hi = self._indptr[term_id], self._indptr[term_id + 1]
-                out.append((self._docs[lo:hi], self._weights[lo:hi]))
-        return out
+    def _query_terms(self, query: Sequence[str]) -> list[int]:
+        """Term ids in query order; repeated tokens count again and unknown ones add 0, as in rank-bm25."""
+        ids = self._term_ids
+        return [ids[token] for token in query if token in ids]
 
-    def _touched(
-        self, query: Sequence[str]
+    def _doc_major(
+        self,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """The postings by document: (row pointer, term ids, tf), terms ascending per document."""
+        term_of = np.repeat(np.arange(len(self._df), dtype=np.int32), self._df)
+        order = np.argsort(self._docs, kind="stable")
+        row_ptr = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self._docs, minlength=self.size), out=row_ptr[1:])
+        return row_ptr, term_of[order], self._tf[order]
+
+    def _accumulate(
+        self, terms: list[int], full: set[int], candidates: npt.NDArray[np.int32] | None = None
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-        """The chunks the query touches and their scores, summed in query order.
+        """Chunks and their scores, each summed over the query terms in query order.
 
-        Sums go into a per-thread scratch vector that is cleared again at the
-        touched positions only, so a query costs time in its postings, not in
-        the corpus size, and threads never share a buffer.
+        Terms in ``full`` add their whole posting list; the others are looked up
+        for ``candidates`` only. Sums go into a per-thread scratch vector that is
+        cleared again at the touched positions only, so a query costs time in
+        its postings, not in the corpus size, and threads never share a buffer.
         """
-        parts = self._postings_of(query)
-        if not parts:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
-        if len(parts) == 1:
-            return parts[0][0], parts[0][1].copy()
         scratch = self._scratch.__dict__
         if "sums" not in scratch:
             scratch["sums"] = np.zeros(self.size, dtype=np.float64)
@@ -334,72 +347,150 @@ class SparseBM25:
         seen: npt.NDArray[np.bool_] = scratch["seen"]
         fresh: list[npt.NDArray[np.int32]] = []
         try:
-            for docs, weights in parts:
-                sums[docs] += weights  # a term's docs are distinct: a plain scatter-add
-                new = docs[~seen[docs]]
-                seen[new] = True
-                fresh.append(new)
-            touched = np.concatenate(fresh)
+            for term in terms:
+                lo, hi = self._indptr[term], self._indptr[term + 1]
+                docs, weights = self._docs[lo:hi], self._weights[lo:hi]
+                if term in full:
+                    sums[docs] += weights  # a term's docs are distinct: a plain scatter-add
+                    new = docs[~seen[docs]]
+                    seen[new] = True
+                    fresh.append(new)
+                elif candidates is not None and len(candidates):
+                    at = np.searchsorted(docs, candidates)
+                    inside = at < len(docs)
+                    hit = np.zeros(len(candidates), dtype=bool)
+                    hit[inside] = docs[at[inside]] == candidates[inside]
+                    sums[candidates[hit]] += weights[at[hit]]
+            touched = np.concatenate(fresh) if fresh else np.zeros(0, dtype=np.int32)
             return touched, sums[touched]  # fancy indexing copies
         finally:
             for new in fresh:
                 sums[new] = 0.0
                 seen[new] = False
 
-
-def _postings(
-    terms: npt.NDArray[np.int64],
-    docs: npt.NDArray[np.int64],
-    vocabulary: int,
-    corpus_size: int,
-    counts: npt.NDArray[np.int64] | None = None,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """Term-major postings (indptr, docs, tf) from parallel (term, doc[, count]) arrays."""
-    data = np.ones(len(terms), dtype=np.int64) if counts is None else counts
-    matrix = sparse.coo_matrix(
-        (data, (terms, docs)), shape=(vocabulary, max(corpus_size, 1))
-    ).tocsr()  # sums duplicates; indices sorted per row
-    matrix.sum_duplicates()
-    return (
-        matrix.indptr.astype(np.int64),
-        matrix.indices.astype(np.int32),
-        matrix.data.astype(np.int32),
-    )
-
-
-def _doc_major(
-    indptr: npt.NDArray[np.int64], docs: npt.NDArray[np.int32], tf: npt.NDArray[np.int32], n: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """The same postings by document: (row pointer, term ids, tf)."""
-    matrix = sparse.csr_matrix((tf, docs, indptr), shape=(len(indptr) - 1, n)).tocsc()
-    matrix.sort_indices()
-    return matrix.indptr.astype(np.int64), matrix.indices.astype(np.int32), matrix.data
+    def _top_k_pruned(
+        self, terms: list[int], k: int, allowed: npt.NDArray[np.bool_] | None
+    ) -> list[tuple[int, float]] | None:
+        """Top-k without reading common words' postings in full, or None when unsafe."""
+        common = {t for t in terms if 4 * int(self._df[t]) > self.size}
+        rare = set(terms) - common
+        if not common or not rare:
+            return None
+        candidates, _ = self._accumulate([t for t in terms if t in rare], rare)
+        # the candidates' complete scores: sums restarted, every term in query order
+        docs, scores = self._accumulate(terms, rare, candidates)
+        if allowed is not None:
+            keep = allowed[docs]
+            docs, scores = docs[keep], scores[keep]
+        if len(docs) < k:
+            return None  # chunks outside the candidates could still fill the top k
+        kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
+        bound = 0.0
+        for term in terms:  # query order: float addition is monotonic, so this bounds any sum
+            if term in common:
+                bound += float(self._max_weight[term])
+        if not bound * (1 + 1e-9) < kth:
+            return None
+        return _best(docs, scores, k, None)
 
 
-def _count_new(
+def _best(
+    docs: npt.NDArray[np.int32],
+    scores: npt.NDArray[np.float64],
+    k: int,
+    allowed: npt.NDArray[np.bool_] | None,
+) -> list[tuple[int, float]]:
+    """The ``k`` best positive (doc, score) pairs, best first, ties by lower doc."""
+    if allowed is not None:
+        keep = allowed[docs]
+        docs, scores = docs[keep], scores[keep]
+    positive = scores > 0.0
+    if not positive.all():
+        docs, scores = docs[positive], scores[positive]
+    if len(docs) > k:
+        # Everything scoring at least the k-th best, ties included, then the exact order.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        close = scores >= kth
+        docs, scores = docs[close], scores[close]
+    order = np.lexsort((docs, -scores))[:k]
+    return [(int(docs[i]), float(scores[i])) for i in order]
+
+
+def _count(
     corpus: Sequence[Sequence[str]], vocab: dict[str, int]
 ) -> tuple[
-    npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]
+    npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]
 ]:
-    """(term ids, tf, doc lengths, distinct terms per doc) for new documents; extends ``vocab``."""
+    """Document-major counts of new documents, extending ``vocab`` with their new terms.
+
+    Returns (term ids, tf) per distinct (document, term), terms ascending within
+    a document, plus the number of distinct terms and the length of each document.
+    Counted in blocks so the temporaries stay small for any corpus size.
+    """
     add = vocab.setdefault
-    terms: list[int] = []
-    tf: list[int] = []
-    lengths: list[int] = []
-    distinct: list[int] = []
-    for doc in corpus:
-        counts = Counter(add(token, len(vocab)) for token in doc)
-        ordered = sorted(counts.items())
-        terms.extend(t for t, _ in ordered)
-        tf.extend(c for _, c in ordered)
-        lengths.append(len(doc))
-        distinct.append(len(ordered))
+    terms: list[npt.NDArray[np.int32]] = []
+    tfs: list[npt.NDArray[np.int32]] = []
+    distinct: list[npt.NDArray[np.int64]] = []
+    lengths = np.fromiter((len(doc) for doc in corpus), dtype=np.int64, count=len(corpus))
+    for start in range(0, len(corpus), _BLOCK_DOCS):
+        block = corpus[start : start + _BLOCK_DOCS]
+        ids: array[int] = array("i")
+        for doc in block:
+            ids.extend([add(token, len(vocab)) for token in doc])
+        width = max(len(vocab), 1)
+        local = np.repeat(
+            np.arange(len(block), dtype=np.int64), lengths[start : start + len(block)]
+        )
+        keys, counts = np.unique(
+            local * width + np.frombuffer(ids, dtype=np.int32), return_counts=True
+        )
+        terms.append((keys % width).astype(np.int32))
+        tfs.append(counts.astype(np.int32))
+        distinct.append(np.bincount(keys // width, minlength=len(block)).astype(np.int64))
+    empty32 = np.zeros(0, np.int32)
     return (
-        np.array(terms, dtype=np.int64),
-        np.array(tf, dtype=np.int64),
-        np.array(lengths, dtype=np.int64),
-        np.array(distinct, dtype=np.int64),
+        np.concatenate(terms) if terms else empty32,
+        np.concatenate(tfs) if tfs else empty32,
+        np.concatenate(distinct) if distinct else np.zeros(0, np.int64),
+        lengths,
     )
+
+
+def _term_major(
+    terms: npt.NDArray[np.int32],
+    tf: npt.NDArray[np.int32],
+    distinct: npt.NDArray[np.int64],
+    vocabulary: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Document-major counts to term-major postings (indptr, docs, tf), docs ascending per term."""
+    order = np.argsort(terms, kind="stable")  # stable: documents stay ascending
+    indptr = np.zeros(vocabulary + 1, dtype=np.int64)
+    np.cumsum(np.bincount(terms, minlength=vocabulary), out=indptr[1:])
+    docs = np.repeat(np.arange(len(distinct), dtype=np.int32), distinct)[order]
+    return indptr, docs, tf[order].astype(np.int32, copy=False)
+
+
+def _weights(
+    idf: npt.NDArray[np.float64],
+    df: npt.NDArray[np.int64],
+    docs: npt.NDArray[np.int32],
+    tf: npt.NDArray[np.int32],
+    doc_len: npt.NDArray[np.int64],
+    k1: float,
+    b: float,
+) -> npt.NDArray[np.float64]:
+    """Per-posting BM25 weights, operation for operation as rank-bm25 computes them:
+    ``idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))``."""
+    avgdl = int(doc_len.sum()) / len(doc_len)  # rank-bm25: sum of lengths (an int) / corpus size
+    term_idf = np.repeat(idf, df)
+    out = np.empty(len(docs), dtype=np.float64)
+    for lo in range(0, len(docs), _WEIGHT_SLICE):
+        hi = lo + _WEIGHT_SLICE
+        freq = tf[lo:hi].astype(np.float64)
+        norm = b * doc_len[docs[lo:hi]] / avgdl
+        norm = k1 * (1 - b + norm)
+        out[lo:hi] = term_idf[lo:hi] * (freq * (k1 + 1) / (freq + norm))
+    return out
 
 
 def _check_postings(

@@ -126,3 +126,24 @@ def test_from_postings_rejects_inconsistent_arrays() -> None:
 def test_empty_corpus_is_rejected() -> None:
     with pytest.raises(ValueError, match="empty corpus"):
         SparseBM25([])
+
+
+@settings(max_examples=150, deadline=None)
+@given(docs_strategy, query_strategy, st.integers(1, 10), st.data())
+def test_pruned_top_k_for_queries_with_common_words_equals_reference(
+    docs: list[list[str]], query: list[str], k: int, data: st.DataObject
+) -> None:
+    sparse = SparseBM25(docs)
+    sparse.prune_min_postings = 0  # take the common-word shortcut whenever it is safe
+    mask = data.draw(st.none() | st.lists(st.booleans(), min_size=len(docs), max_size=len(docs)))
+    allowed = None if mask is None else np.array(mask, dtype=bool)
+    expected = ReferenceBM25(docs).top_k([*query, COMMON], k, allowed=allowed)
+    assert sparse.top_k([*query, COMMON], k, allowed=allowed) == expected
+
+
+def test_common_word_shortcut_is_taken_when_the_bound_allows() -> None:
+    docs = [["common", "x"] for _ in range(50)] + [["common", "rare", "rare"], ["rare", "y"]]
+    sparse = SparseBM25(docs)
+    sparse.prune_min_postings = 0
+    result = sparse._top_k_pruned(sparse._query_terms(["rare", "common"]), 1, None)
+    assert result == ReferenceBM25(docs).top_k(["rare", "common"], 1)
