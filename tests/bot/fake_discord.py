@@ -27,6 +27,25 @@ is mentioned or asked for the Message Content intent, and the ``pings`` of
 every posted message are computed from its ``allowed_mentions``. Routes it
 does not know are logged at ERROR, recorded in ``unknown_routes`` and answered
 with 404, so a gap shows up instead of passing silently.
+
+What it speaks
+    REST (under /api/v10, ``Authorization: Bot <token>`` checked, 401 otherwise):
+    GET /gateway, /gateway/bot, /users/@me, /oauth2/applications/@me;
+    GET/PUT/POST application commands, global and per guild (validated, ids
+    kept across overwrites); GET /channels/{id}, /guilds/{id},
+    /guilds/{id}/members/{id}; POST/GET/PATCH/DELETE channel messages
+    (``message_reference``, ``allowed_mentions``, embeds, components,
+    multipart ``payload_json``); POST typing; POST /users/@me/channels (DMs);
+    POST interaction callbacks (types 4, 5, 6, 7, 8; ``with_response``); the
+    follow-up webhook (POST, GET/PATCH/DELETE ``@original`` and by id).
+    Gateway: HELLO (10), HEARTBEAT (1) -> ACK (11), IDENTIFY (2) -> READY with
+    the guild unavailable, then GUILD_CREATE (4004 for a bad token, 4014 for
+    a privileged intent not enabled), RESUME (6) -> replay of missed events
+    then RESUMED (INVALID_SESSION for an unknown session), REQUEST_GUILD_MEMBERS
+    (8) -> GUILD_MEMBERS_CHUNK, PRESENCE/VOICE updates accepted; test helpers
+    send MESSAGE_CREATE, INTERACTION_CREATE (commands, subcommands,
+    autocomplete, button clicks), RECONNECT (7), INVALID_SESSION (9), a close
+    with any code, or an abrupt drop.
 """
 
 from __future__ import annotations
