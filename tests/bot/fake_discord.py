@@ -1297,6 +1297,7 @@ class FakeDiscord:
                 "relationships": [],
                 "presences": [],
                 "geo_ordered_rtc_regions": [],
+                **({"shard": data["shard"]} if "shard" in data else {}),
             },
         )
         self.ready_sent += 1

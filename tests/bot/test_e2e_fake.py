@@ -147,3 +147,20 @@ async def test_e2e_fake_buttons_click_reply_and_update(
     assert closed.callback_type == 7
     assert fake_discord.messages[int(message.message["id"])]["content"] == "Closed."
     assert buttons(fake_discord.messages[int(message.message["id"])]) == []
+
+
+async def test_e2e_fake_serves_an_auto_sharded_bot(fake_discord: FakeDiscord) -> None:
+    bot = commands.AutoShardedBot(
+        command_prefix="!", intents=discord.Intents.default(), guild_ready_timeout=0.05
+    )
+    task = asyncio.create_task(bot.start(fake_discord.token))
+    try:
+        await fake_discord.wait_for_identify()
+        async with asyncio.timeout(5):
+            await bot.wait_until_ready()
+        assert fake_discord.requests_to("GET /api/v{version}/gateway/bot")
+        assert fake_discord.identifies[0]["shard"] == [0, 1]
+        assert bot.get_guild(fake_discord.guild_id) is not None
+    finally:
+        await bot.close()
+        await task
