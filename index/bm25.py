@@ -202,7 +202,8 @@ class SparseBM25:
         )
         for arr in (indptr, docs, tf, doc_len, df, self._idf, self._weights, self._max_weight):
             arr.flags.writeable = False
-        self._scratch = threading.local()
+        self._spare: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]] = []
+        self._spare_lock = threading.Lock()
 
     # -- the RetrievalIndex interface --------------------------------------------------------
 
@@ -337,14 +338,14 @@ class SparseBM25:
         Terms in ``full`` add their whole posting list; the others are looked up
         for ``candidates`` only. Sums go into a per-thread scratch vector that is
         cleared again at the touched positions only, so a query costs time in
-        its postings, not in the corpus size, and threads never share a buffer.
+        its postings, not in the corpus size. Concurrent queries each take their
+        own vector from a small pool (as many as ever ran at once).
         """
-        scratch = self._scratch.__dict__
-        if "sums" not in scratch:
-            scratch["sums"] = np.zeros(self.size, dtype=np.float64)
-            scratch["seen"] = np.zeros(self.size, dtype=bool)
-        sums: npt.NDArray[np.float64] = scratch["sums"]
-        seen: npt.NDArray[np.bool_] = scratch["seen"]
+        with self._spare_lock:
+            buffers = self._spare.pop() if self._spare else None
+        if buffers is None:
+            buffers = (np.zeros(self.size, dtype=np.float64), np.zeros(self.size, dtype=bool))
+        sums, seen = buffers
         fresh: list[npt.NDArray[np.int32]] = []
         try:
             for term in terms:
@@ -367,6 +368,10 @@ class SparseBM25:
             for new in fresh:
                 sums[new] = 0.0
                 seen[new] = False
+            if candidates is not None:
+                sums[candidates] = 0.0  # in case a rare term had not reached them yet
+            with self._spare_lock:
+                self._spare.append(buffers)
 
     def _top_k_pruned(
         self, terms: list[int], k: int, allowed: npt.NDArray[np.bool_] | None

@@ -147,3 +147,15 @@ def test_common_word_shortcut_is_taken_when_the_bound_allows() -> None:
     sparse.prune_min_postings = 0
     result = sparse._top_k_pruned(sparse._query_terms(["rare", "common"]), 1, None)
     assert result == ReferenceBM25(docs).top_k(["rare", "common"], 1)
+
+
+def test_queries_from_many_threads_match_sequential_results() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(3)
+    docs = [[f"w{i}" for i in rng.integers(0, 40, size=12)] for _ in range(300)]
+    queries = [[f"w{i}" for i in rng.integers(0, 40, size=4)] for _ in range(200)]
+    sparse = SparseBM25(docs)
+    expected = [sparse.top_k(q, 5) for q in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda q: sparse.top_k(q, 5), queries)) == expected
