@@ -12,13 +12,18 @@ import asyncio
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.client import ArticleBot
 from bot.config import ConfigError, Settings, settings_from_env
+from bot.sharding import ScaleOut, bot_class, following, load_engine, rebuild_hook
+from bot.storage.base import StoreError
 from index.engine import Engine, NoArticlesError
+
+if TYPE_CHECKING:
+    from bot.storage.index_versions import SharedIndex
 
 log = logging.getLogger("bot")
 
@@ -33,13 +38,21 @@ def create_bot(settings: Settings, engine: Engine, **options: Any) -> ArticleBot
     ``options`` go to :class:`ArticleBot` (``rebuild=``, ``extensions=``, and
     discord.py client options).
     """
-    return ArticleBot(settings, engine, **options)
+    scale = options.pop("scale", None) or ScaleOut.from_env()
+    for key, value in scale.client_options().items():  # sharded: AutoShardedBot options
+        options.setdefault(key, value)
+    return bot_class(ArticleBot, scale)(settings, engine, **options)
 
 
-async def serve(settings: Settings, engine: Engine) -> None:
+async def serve(settings: Settings, engine: Engine, shared: SharedIndex | None = None) -> None:
     """Run until the connection is closed for good; cleans up on the way out."""
-    bot = create_bot(settings, engine)
-    async with bot:
+    if shared is None:
+        bot = create_bot(settings, engine)
+        async with bot:
+            await bot.start(settings.token)
+        return
+    bot = create_bot(settings, engine, rebuild=rebuild_hook(shared))
+    async with bot, following(bot, shared):
         await bot.start(settings.token)
 
 
@@ -52,14 +65,14 @@ def run_bot(seeds_dir: str | Path | None = None) -> int:
         return EXIT_CONFIG
     configure_logging(settings)
     try:
-        engine = Engine.from_folder(settings.seeds)
-    except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
+        engine, shared = load_engine(settings.seeds)
+    except (FileNotFoundError, NotADirectoryError, NoArticlesError, StoreError, ConfigError) as exc:
         _fail(str(exc))
         return EXIT_FAILURE
     for problem in engine.corpus.problems:
         log.warning("skipped %s", problem)
     try:
-        asyncio.run(serve(settings, engine))
+        asyncio.run(serve(settings, engine, shared))
     except discord.LoginFailure:
         _fail(
             "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal "
