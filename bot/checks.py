@@ -42,6 +42,7 @@ def strip_discord_markup(text: str) -> str:
     >>> strip_discord_markup("<@123> **how many** troops? @everyone")
     'how many troops?'
     """
+    text = text.replace("\0", " ")  # NUL is the placeholder below; a typed one is just a gap
     text = _DISCORD_TOKENS.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _MD_LINK.sub(r"\1", text)
