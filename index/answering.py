@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from index.tokenize import STOP_WORDS, Tokenizer
 
 MAX_ANSWER_WORDS = 12
-TYPED_BONUS = 0.35  # a candidate of the asked type (name for "who", date for "when")
+TYPED_BONUS = 0.5  # a candidate of the asked type (name for "who", date for "when")
 OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
-UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" asks
+UNIT_MISMATCH = 0.3
+SANDWICH_PENALTY = 0.3  # a number counting something other than what "how many X" asks
 
 NUMBER = "number"
 DATE = "date"
@@ -59,7 +60,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bwho(m|se)?\b|\bwhat(?:'s| is| was) the name of\b", re.I), PERSON),
     (
         re.compile(
-            r"\bwhere\b|\b(which|what) (country|countries|city|cities|region|state|town|place|"
+            r"\bwhere\b|\b(which|what) (\w+ )?(country|countries|city|cities|region|state|town|place|"
             r"area|province|continent|county|location|island|river|mountain|capital|nation)\b",
             re.I,
         ),
@@ -141,6 +142,9 @@ _OPENERS = frozenset(
     "according despite following including like unlike unfortunately fortunately "
     "formal informal recent recently".split()
 )
+_ASKS_YEAR = re.compile(r"\b(?:what|which)\s+years?\b", re.I)
+_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
+_MODIFIER_QUESTION = re.compile(r"\b(?:kind|type|sort|form|style|color|colour)s? of\b", re.I)
 _OPENER_SHAPE = re.compile(r"^\w+(?:ly|ing|ed)$")
 _POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
@@ -150,7 +154,7 @@ _BREAKS = frozenset(
     "however but as if so than".split()
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
-_ADVERB = re.compile(r"^\w+ly$", re.I)
+_ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)
 _PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
 _SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
@@ -162,6 +166,7 @@ class Candidate:
     end: int
     score: float = 0.0
     typed: bool = False  # matches the answer type the question asks for
+    unit_match: bool | None = None  # counts what "how many X" asks for (None: no X asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +198,11 @@ def asked_unit(question: str, tokenizer: Tokenizer) -> str | None:
         return None
     tokens = tokenizer.tokens(match.group(1))
     return tokens[0] if tokens else None
+
+
+def asks_year(question: str) -> bool:
+    """ "In which years ...", "what year ...": a calendar year is wanted, not any date."""
+    return _ASKS_YEAR.search(question) is not None
 
 
 def answer_type_words(question: str, tokenizer: Tokenizer) -> frozenset[str]:
@@ -234,6 +244,8 @@ def find_answer(
     spans: list[tuple[Candidate, bool]] = [(c, True) for c in typed]
     if kind not in (NUMBER, DATE) and not (kind == QUOTE and typed):
         spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
+    anchor_positions = {i for i, _ in anchors}
+    modifier_wanted = _MODIFIER_QUESTION.search(question) is not None
     bonus = OTHER_NAME_BONUS if kind == OTHER else TYPED_BONUS
     best: Candidate | None = None
     for candidate, is_typed in spans:
@@ -251,15 +263,28 @@ def find_answer(
             proximity += w * math.exp(-(gap - 1) / 4.0)
         proximity /= total
         length = last - first + 1
+        if not is_typed and not modifier_wanted and {first - 1, last + 1} <= anchor_positions:
+            proximity -= (
+                SANDWICH_PENALTY  # "latest *troop* deployment": part of the question's phrase
+            )
         score = 0.55 * max(proximity, 0.0) + (bonus if is_typed else 0.0)
         if not is_typed and length == 1 and _ADVERB.match(candidate.text):
-            score -= 0.2  # "previously", "reportedly": manner words, rarely the answer
+            score -= 0.2  # "previously", "showcasing": lone adverbs and verbs, rarely the answer
         if kind != QUOTE:  # a quotation is the answer whole, however long
             score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
+        unit_match = None
         if unit is not None and is_typed:
-            score += 0.1 if unit in tokenizer.tokens(candidate.text) else -UNIT_MISMATCH
+            unit_match = unit in tokenizer.tokens(candidate.text)
+            score += 0.1 if unit_match else -UNIT_MISMATCH
         if best is None or score > best.score:
-            best = Candidate(_trim(candidate.text), candidate.start, candidate.end, score, is_typed)
+            best = Candidate(
+                _trim(candidate.text),
+                candidate.start,
+                candidate.end,
+                score,
+                is_typed and kind != OTHER,
+                unit_match,
+            )
     return best
 
 
@@ -313,6 +338,7 @@ def typed_evidence(
     unit: str | None,
     tokenizer: Tokenizer,
     question_tokens: frozenset[str] = frozenset(),
+    years: bool = False,
 ) -> float:
     """How well ``sentence`` holds the kind of thing asked for, 0 to 1.
 
@@ -332,6 +358,8 @@ def typed_evidence(
                 return 1.0
         return found
     if kind == DATE:
+        if years and _YEAR.search(sentence):
+            return 1.0
         return 0.5 if _DATE_RE.search(sentence) else 0.0
     if kind == QUOTE:
         return 0.5 if _QUOTED.search(sentence) else 0.0
