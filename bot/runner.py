@@ -30,6 +30,11 @@ log = logging.getLogger("bot")
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+REJECTED_TOKEN = (
+    "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal "
+    "(your application -> Bot -> Reset Token) into .env; the application's client "
+    "secret or public key will not work."
+)
 
 
 def create_bot(settings: Settings, engine: Engine, **options: Any) -> ArticleBot:
@@ -74,10 +79,15 @@ def run_bot(seeds_dir: str | Path | None = None) -> int:
     try:
         asyncio.run(serve(settings, engine, shared))
     except discord.LoginFailure:
+        _fail(REJECTED_TOKEN)
+        return EXIT_FAILURE
+    except discord.ConnectionClosed as exc:
+        # Close codes discord.py does not reconnect from, e.g. 4004 when the token is reset
+        # in the Developer Portal while the bot runs.
         _fail(
-            "Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal "
-            "(your application -> Bot -> Reset Token) into .env; the application's client "
-            "secret or public key will not work."
+            REJECTED_TOKEN
+            if exc.code == 4004
+            else f"Discord closed the connection for good (code {exc.code})"
         )
         return EXIT_FAILURE
     except discord.PrivilegedIntentsRequired:
