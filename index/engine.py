@@ -8,6 +8,7 @@ the old or the new index, never half of one.
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ import numpy.typing as npt
 
 from index.answering import (
     NUMBER,
+    QUOTE,
     Candidate,
     answer_type_words,
     asked_unit,
@@ -51,7 +53,10 @@ ANSWER_SWITCH_MARGIN = 0.1
 COVERAGE_SHARE = 0.6  # weight of the evidence (vs the answer's fit) in the confidence
 TYPED_CONFIDENCE = 0.15  # an answer of the asked type is a sign the question is answerable
 UNIT_MISMATCH_FACTOR = 0.3
+UNSEEN_NAME_FACTOR = 0.3  # a name no article mentions: the question is about something else
 UNSEEN_PENALTY = 0.3  # words no article uses suggest the question is about something else
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
 
@@ -275,6 +280,16 @@ class Engine:
             self._paragraph_cache = cached
         return cached[1], cached[2]
 
+    def _unseen_names(self, corpus: Corpus, question: str) -> list[str]:
+        """Capitalised words of the question (past its first word) that no article uses."""
+        unseen = lucene_idf(corpus.index.size, 0) - 1e-9
+        names = []
+        for word in _CAPITALISED.findall(question)[0 if question[:1].islower() else 1 :]:
+            tokens = self.tokenizer.tokens(word)
+            if tokens and all(corpus.index.idf(t) >= unseen for t in tokens):
+                names.append(word)
+        return names
+
     def _title_tokens(self, corpus: Corpus, article_id: str) -> frozenset[str]:
         key = (id(corpus), article_id)
         cached = self._title_cache.get(key)
@@ -325,8 +340,10 @@ class Engine:
         if best is not None:
             _, position, candidate = best
             confidence = _confidence(ranked[position].coverage, candidate)
-            if not candidate.typed:
+            if not (candidate.unit_match or kind == QUOTE):
                 confidence = max(0.0, confidence - UNSEEN_PENALTY * _unseen_share(corpus, query))
+            if self._unseen_names(corpus, question):
+                confidence *= UNSEEN_NAME_FACTOR
             if confidence >= REFUSAL_THRESHOLD:
                 short = candidate.text
                 answer_citation = position + 1
