@@ -245,6 +245,7 @@ def run_worker(name: str, corpus: str, chunks: int, query_limit: int, out: Path)
         "build_s": build_s,
         "query_ms": latencies,
         "peak_mb": (peak - base) / 2**20,
+        "process_peak_mb": peak / 2**20,  # including the corpus's token lists
         "load_s": load_s,
     }
     out.write_text(json.dumps(result), encoding="utf-8")

@@ -120,13 +120,12 @@ class SparseBM25:
     than merely close. Top-k is a partial sort over the touched chunks only,
     with rank-bm25's tie order (lower position first).
 
-    Words found in more than a quarter of the chunks would make a query touch
-    most of the corpus. When such a query has rarer words too, the rarer
-    words' postings name the candidates, the common words are looked up for
-    those candidates only, and the result is kept only if no other chunk can
-    reach the k-th score (the common words' maximum weights add up to less:
-    the MaxScore bound of Turtle and Flood, 1995). Otherwise every posting is
-    read. Either way the answer is exactly the full computation's.
+    Common words would make a query touch most of the corpus. For a query
+    with many postings, :meth:`_top_k_pruned` skips the postings of words that
+    provably cannot lift a chunk into the top k on their own (MaxScore) and
+    looks them up only for the chunks the other words name; when nothing can
+    be skipped every posting is read. Either way the answer is exactly the
+    full computation's.
     """
 
     prune_min_postings = 16_384  # below this many postings a query is simply read in full
@@ -142,9 +141,9 @@ class SparseBM25:
         if not corpus:
             raise ValueError("cannot build a BM25 index over an empty corpus")
         vocab: dict[str, int] = {}
-        terms, tf, distinct, doc_len = _count(corpus, vocab)
-        indptr, docs, term_tf = _term_major(terms, tf, distinct, len(vocab))
-        del terms, tf, distinct
+        blocks, doc_len = _count(corpus, vocab)
+        indptr, docs, term_tf = _term_major(blocks, len(vocab))
+        del blocks
         self._init(vocab, indptr, docs, term_tf, doc_len, k1, b, tokenizer_settings)
 
     @classmethod
@@ -271,29 +270,27 @@ class SparseBM25:
         """
         vocab = dict(self._term_ids)
         row_ptr, row_terms, row_tf = self._doc_major()
-        terms: list[npt.NDArray[np.int32]] = []
-        tfs: list[npt.NDArray[np.int32]] = []
-        distinct: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
+        blocks: list[_Block] = []
         lengths: list[npt.NDArray[np.int64]] = [np.zeros(0, np.int64)]
         for step in plan:
             if isinstance(step, tuple) and len(step) == 2 and isinstance(step[0], int):
                 start, stop = step
                 if not 0 <= start <= stop <= self.size:
                     raise ValueError(f"document range {start}:{stop} outside 0:{self.size}")
-                lo, hi = int(row_ptr[start]), int(row_ptr[stop])
-                terms.append(row_terms[lo:hi])
-                tfs.append(row_tf[lo:hi])
-                distinct.append(np.diff(row_ptr[start : stop + 1]))
+                for first in range(start, stop, _BLOCK_DOCS):
+                    last = min(first + _BLOCK_DOCS, stop)
+                    lo, hi = int(row_ptr[first]), int(row_ptr[last])
+                    blocks.append(
+                        (row_terms[lo:hi], row_tf[lo:hi], np.diff(row_ptr[first : last + 1]))
+                    )
                 lengths.append(self._doc_len[start:stop])
             elif step:
-                new_terms, new_tf, new_distinct, new_lengths = _count(step, vocab)
-                terms.append(new_terms)
-                tfs.append(new_tf)
-                distinct.append(new_distinct)
+                new_blocks, new_lengths = _count(step, vocab)
+                blocks.extend(new_blocks)
                 lengths.append(new_lengths)
-        all_terms = np.concatenate(terms) if terms else np.zeros(0, np.int32)
-        all_tf = np.concatenate(tfs) if tfs else np.zeros(0, np.int32)
-        indptr, docs, tf = _term_major(all_terms, all_tf, np.concatenate(distinct), len(vocab))
+        del row_ptr, row_terms, row_tf
+        indptr, docs, tf = _term_major(blocks, len(vocab))
+        del blocks
         df = np.diff(indptr)
         if not (df > 0).all():  # terms that only the dropped documents had
             keep = np.flatnonzero(df > 0)
@@ -376,27 +373,52 @@ class SparseBM25:
     def _top_k_pruned(
         self, terms: list[int], k: int, allowed: npt.NDArray[np.bool_] | None
     ) -> list[tuple[int, float]] | None:
-        """Top-k without reading common words' postings in full, or None when unsafe."""
-        common = {t for t in terms if 4 * int(self._df[t]) > self.size}
-        rare = set(terms) - common
-        if not common or not rare:
+        """Top-k reading in full only the postings that can matter, or None if none can be skipped.
+
+        MaxScore (Turtle and Flood, 1995): the exact scores of the rarest term's
+        chunks give a floor ``theta`` for the k-th best score. The terms with the
+        smallest maximum weights whose maxima add up to less than ``theta`` cannot
+        lift a chunk into the top k on their own, so only the other terms'
+        postings name candidates, and the skipped terms are looked up for those
+        candidates alone. Every candidate's score is the full sum in query order.
+        """
+        distinct = sorted(set(terms), key=lambda t: int(self._df[t]))
+        if len(distinct) < 2:
             return None
-        candidates, _ = self._accumulate([t for t in terms if t in rare], rare)
-        # the candidates' complete scores: sums restarted, every term in query order
-        docs, scores = self._accumulate(terms, rare, candidates)
+        lo, hi = self._indptr[distinct[0]], self._indptr[distinct[0] + 1]
+        seeds = self._docs[lo:hi]
         if allowed is not None:
-            keep = allowed[docs]
-            docs, scores = docs[keep], scores[keep]
-        if len(docs) < k:
-            return None  # chunks outside the candidates could still fill the top k
-        kth = float(np.partition(scores, len(scores) - k)[len(scores) - k])
-        bound = 0.0
-        for term in terms:  # query order: float addition is monotonic, so this bounds any sum
-            if term in common:
-                bound += float(self._max_weight[term])
-        if not bound * (1 + 1e-9) < kth:
+            seeds = seeds[allowed[seeds]]
+        if len(seeds) < k:
             return None
-        return _best(docs, scores, k, None)
+        theta = float(np.partition(self._scores_for(terms, seeds), len(seeds) - k)[len(seeds) - k])
+        skipped: set[int] = set()
+        for term in sorted(distinct[1:], key=lambda t: float(self._max_weight[t])):
+            trial = skipped | {term}
+            bound = 0.0
+            for t in terms:  # query order: float addition is monotonic, so this bounds any sum
+                if t in trial:
+                    bound += float(self._max_weight[t])
+            if not bound * (1 + 1e-9) < theta:
+                break
+            skipped = trial
+        if not skipped:
+            return None
+        essential = set(distinct) - skipped
+        candidates, _ = self._accumulate([t for t in terms if t in essential], essential)
+        docs, scores = self._accumulate(terms, essential, candidates)
+        return _best(docs, scores, k, allowed)
+
+    def _scores_for(self, terms: list[int], docs: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+        """Full scores of the given distinct chunks, summed in query order, by lookup."""
+        scores = np.zeros(len(docs), dtype=np.float64)
+        for term in terms:
+            lo, hi = self._indptr[term], self._indptr[term + 1]
+            posting_docs = self._docs[lo:hi]
+            at = np.minimum(np.searchsorted(posting_docs, docs), len(posting_docs) - 1)
+            hit = posting_docs[at] == docs
+            scores[hit] += self._weights[lo:hi][at[hit]]
+        return scores
 
 
 def _best(
@@ -421,21 +443,20 @@ def _best(
     return [(int(docs[i]), float(scores[i])) for i in order]
 
 
+# Document-major counts of a run of documents: term ids and tf per distinct (document,
+# term), terms ascending within a document, and the number of distinct terms per document.
+_Block = tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64]]
+
+
 def _count(
     corpus: Sequence[Sequence[str]], vocab: dict[str, int]
-) -> tuple[
-    npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.int64], npt.NDArray[np.int64]
-]:
-    """Document-major counts of new documents, extending ``vocab`` with their new terms.
+) -> tuple[list[_Block], npt.NDArray[np.int64]]:
+    """Blocks of counts for new documents and their lengths; extends ``vocab`` with new terms.
 
-    Returns (term ids, tf) per distinct (document, term), terms ascending within
-    a document, plus the number of distinct terms and the length of each document.
-    Counted in blocks so the temporaries stay small for any corpus size.
+    Counted a block of documents at a time so temporaries stay small at any corpus size.
     """
     add = vocab.setdefault
-    terms: list[npt.NDArray[np.int32]] = []
-    tfs: list[npt.NDArray[np.int32]] = []
-    distinct: list[npt.NDArray[np.int64]] = []
+    blocks: list[_Block] = []
     lengths = np.fromiter((len(doc) for doc in corpus), dtype=np.int64, count=len(corpus))
     for start in range(0, len(corpus), _BLOCK_DOCS):
         block = corpus[start : start + _BLOCK_DOCS]
@@ -449,30 +470,50 @@ def _count(
         keys, counts = np.unique(
             local * width + np.frombuffer(ids, dtype=np.int32), return_counts=True
         )
-        terms.append((keys % width).astype(np.int32))
-        tfs.append(counts.astype(np.int32))
-        distinct.append(np.bincount(keys // width, minlength=len(block)).astype(np.int64))
-    empty32 = np.zeros(0, np.int32)
-    return (
-        np.concatenate(terms) if terms else empty32,
-        np.concatenate(tfs) if tfs else empty32,
-        np.concatenate(distinct) if distinct else np.zeros(0, np.int64),
-        lengths,
-    )
+        blocks.append(
+            (
+                (keys % width).astype(np.int32),
+                counts.astype(np.int32),
+                np.bincount(keys // width, minlength=len(block)).astype(np.int64),
+            )
+        )
+    return blocks, lengths
 
 
 def _term_major(
-    terms: npt.NDArray[np.int32],
-    tf: npt.NDArray[np.int32],
-    distinct: npt.NDArray[np.int64],
-    vocabulary: int,
+    blocks: Sequence[_Block], vocabulary: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """Document-major counts to term-major postings (indptr, docs, tf), docs ascending per term."""
-    order = np.argsort(terms, kind="stable")  # stable: documents stay ascending
+    """Blocks of document-major counts to term-major postings (indptr, docs, tf).
+
+    A counting sort: each block's postings go straight to their final places,
+    after those of earlier blocks, so documents stay ascending within a term and
+    no corpus-sized permutation is ever made.
+    """
+    df = np.zeros(vocabulary, dtype=np.int64)
+    for terms, _, _ in blocks:
+        df += np.bincount(terms, minlength=vocabulary)
     indptr = np.zeros(vocabulary + 1, dtype=np.int64)
-    np.cumsum(np.bincount(terms, minlength=vocabulary), out=indptr[1:])
-    docs = np.repeat(np.arange(len(distinct), dtype=np.int32), distinct)[order]
-    return indptr, docs, tf[order].astype(np.int32, copy=False)
+    np.cumsum(df, out=indptr[1:])
+    cursor = indptr[:-1].copy()
+    docs = np.empty(int(indptr[-1]), dtype=np.int32)
+    tf = np.empty(int(indptr[-1]), dtype=np.int32)
+    first_doc = 0
+    for terms, counts, distinct in blocks:
+        block_docs = np.repeat(
+            np.arange(first_doc, first_doc + len(distinct), dtype=np.int32), distinct
+        )
+        first_doc += len(distinct)
+        if not len(terms):
+            continue
+        order = np.argsort(terms, kind="stable")
+        ordered = terms[order]
+        starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        runs = np.diff(np.append(starts, len(ordered)))
+        places = cursor[ordered] + (np.arange(len(ordered)) - np.repeat(starts, runs))
+        docs[places] = block_docs[order]
+        tf[places] = counts[order]
+        cursor[ordered[starts]] += runs
+    return indptr, docs, tf
 
 
 def _weights(
@@ -487,14 +528,15 @@ def _weights(
     """Per-posting BM25 weights, operation for operation as rank-bm25 computes them:
     ``idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))``."""
     avgdl = int(doc_len.sum()) / len(doc_len)  # rank-bm25: sum of lengths (an int) / corpus size
-    term_idf = np.repeat(idf, df)
+    ends = np.cumsum(df)
     out = np.empty(len(docs), dtype=np.float64)
     for lo in range(0, len(docs), _WEIGHT_SLICE):
-        hi = lo + _WEIGHT_SLICE
+        hi = min(lo + _WEIGHT_SLICE, len(docs))
+        term_idf = idf[np.searchsorted(ends, np.arange(lo, hi), side="right")]
         freq = tf[lo:hi].astype(np.float64)
         norm = b * doc_len[docs[lo:hi]] / avgdl
         norm = k1 * (1 - b + norm)
-        out[lo:hi] = term_idf[lo:hi] * (freq * (k1 + 1) / (freq + norm))
+        out[lo:hi] = term_idf * (freq * (k1 + 1) / (freq + norm))
     return out
 
 
@@ -514,14 +556,18 @@ def _check_postings(
         raise ValueError("postings arrays have different lengths")
     if len(docs) and (docs.min() < 0 or docs.max() >= n):
         raise ValueError("a posting points outside the corpus")
-    steps = np.diff(docs.astype(np.int64))
+    steps = np.diff(docs)
     steps[indptr[1:-1] - 1] = 1  # where one term's postings end and the next one's begin
     if np.any(steps < 1):
         raise ValueError("a term's postings are not sorted by document")
+    del steps
     if len(tf) and tf.min() < 1:
         raise ValueError("a term frequency is not positive")
     if doc_len.ndim != 1 or (n and doc_len.min() < 0):
         raise ValueError("document lengths are invalid")
-    per_doc = np.bincount(docs, weights=tf, minlength=n) if len(docs) else np.zeros(n)
-    if not np.array_equal(per_doc, doc_len.astype(np.float64)):
+    per_doc = np.zeros(n, dtype=np.int64)
+    for lo in range(0, len(docs), _WEIGHT_SLICE):
+        hi = lo + _WEIGHT_SLICE
+        per_doc += np.bincount(docs[lo:hi], weights=tf[lo:hi], minlength=n).astype(np.int64)
+    if not np.array_equal(per_doc, doc_len):
         raise ValueError("term frequencies do not add up to the document lengths")

@@ -141,7 +141,7 @@ def test_pruned_top_k_for_queries_with_common_words_equals_reference(
     assert sparse.top_k([*query, COMMON], k, allowed=allowed) == expected
 
 
-def test_common_word_shortcut_is_taken_when_the_bound_allows() -> None:
+def test_common_word_postings_are_skipped_when_the_bound_allows() -> None:
     docs = [["common", "x"] for _ in range(50)] + [["common", "rare", "rare"], ["rare", "y"]]
     sparse = SparseBM25(docs)
     sparse.prune_min_postings = 0
