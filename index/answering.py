@@ -112,7 +112,7 @@ _QUANT_PREFIX = (
     r"estimated)\s+"
 )
 _NUMBER_RE = re.compile(
-    rf"(?:{_QUANT_PREFIX})?(?:[$£€¥]\s?)?(?:\d[\d,]*(?:\.\d+)?|\b(?:{_NUMBER_WORDS})\b)"
+    rf"(?:{_QUANT_PREFIX})?(?:[$£€¥]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:{_NUMBER_WORDS})\b)"
     rf"(?:[\s-]+(?:{_NUMBER_WORDS}|percent|per cent)\b|%)*",
     re.I,
 )
@@ -128,6 +128,7 @@ _DATE_RE = re.compile(
     rf"|(?:last|next|this|earlier|later) (?:week|month|year|day|decade)|yesterday|today|tomorrow)\b",
     re.I,
 )
+_DATE_LEAD = re.compile(r"(?:in|on|since|by|during)\s+", re.I)
 _NAME_RE = re.compile(
     r"\b[A-Z][\w’'\-.]*[\w’']?(?:\s+(?:of|de|da|di|du|von|van|der|al|bin|the|and|la|le|y)?"
     r"\s*[A-Z][\w’'\-]*)*"
@@ -311,9 +312,12 @@ def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
             if _is_quantity(m.group()) and not _in_date(m, sentence)
         ]
     if kind == DATE:
-        return [
-            Candidate(m.group().strip(), m.start(), m.end()) for m in _DATE_RE.finditer(sentence)
-        ]
+        dates = []
+        for m in _DATE_RE.finditer(sentence):
+            lead = _DATE_LEAD.match(m.group())
+            start = m.start() + (lead.end() if lead else 0)
+            dates.append(Candidate(sentence[start : m.end()].strip(), start, m.end()))
+        return dates
     if kind in (PERSON, ENTITY):
         return [c for c in _names(sentence) if not _DATE_RE.fullmatch(c.text)]
     if kind == PLACE:

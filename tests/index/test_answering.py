@@ -1,0 +1,106 @@
+"""Short answers by question type, from one sentence at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answering import (
+    DATE,
+    ENTITY,
+    NUMBER,
+    OTHER,
+    PERSON,
+    PLACE,
+    QUOTE,
+    extract_answer,
+    question_type,
+)
+from index.tokenize import Tokenizer
+
+TOKENIZER = Tokenizer()
+
+
+def answer(question: str, sentence: str) -> str | None:
+    return extract_answer(question, question_type(question), sentence, TOKENIZER)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many troops were sent?", NUMBER),
+        ("how much money did they pay", NUMBER),
+        ("When did Pyongyang release the images?", DATE),
+        ("In which years did Kim go to Moscow?", DATE),
+        ("Who said that Kim would visit Moscow?", PERSON),
+        ("Where did the soldiers fight?", PLACE),
+        ("In which Russian region did the soldiers fight?", PLACE),
+        ("Which news agency reported it?", ENTITY),
+        ("What did the spokesperson say about the drone?", QUOTE),
+        ("Who is Oleh Saakyan?", OTHER),
+        ("What kind of drones did Kim inspect?", OTHER),
+    ],
+)
+def test_question_word_decides_the_answer_type(question: str, kind: str) -> None:
+    assert question_type(question) == kind
+
+
+def test_number_answer_keeps_its_unit() -> None:
+    sentence = "Officials said that more than 3,000 North Korean troops were deployed in March."
+    assert (
+        answer("How many troops were deployed?", sentence) == "more than 3,000 North Korean troops"
+    )
+
+
+def test_number_answer_prefers_the_number_counting_what_was_asked() -> None:
+    sentence = "The 2 companies hired 450 engineers last year."
+    assert answer("How many engineers were hired?", sentence) == "450 engineers"
+
+
+def test_a_day_of_a_date_is_not_a_count() -> None:
+    sentence = "Pyongyang released images on March 27, showing the drones."
+    assert answer("How many drones were shown?", sentence) is None
+
+
+def test_date_answer() -> None:
+    sentence = "Pyongyang released images on March 27, showcasing Kim inspecting drones."
+    assert "March 27" in (answer("When did Pyongyang release the images?", sentence) or "")
+
+
+def test_person_answer_is_a_name_not_in_the_question() -> None:
+    sentence = "The plan was announced by Deputy Foreign Minister Andrei Rudenko in Moscow."
+    assert "Andrei Rudenko" in (answer("Who announced the plan?", sentence) or "")
+
+
+def test_place_answer_follows_a_place_preposition() -> None:
+    sentence = "The soldiers took part in operations in the Kursk region last winter."
+    assert answer("Where did the soldiers take part in operations?", sentence) == "Kursk"
+
+
+def test_entity_answer_drops_the_possessive_owner() -> None:
+    sentence = "South Korea’s Yonhap news agency reported the deployment."
+    assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
+
+
+def test_quote_answer_is_the_quotation() -> None:
+    sentence = "The spokesperson was sceptical, saying, “It looks quite cumbersome.”"
+    assert answer("What did the spokesperson say?", sentence) == "It looks quite cumbersome"
+
+
+def test_other_answer_is_the_clause_next_to_the_question_words() -> None:
+    sentence = "Kim previously traveled to Moscow, arriving via armored train, in 2019."
+    assert answer("How did Kim travel to Moscow?", sentence) == "arriving via armored train"
+
+
+def test_who_is_name_gets_a_description() -> None:
+    sentence = "Ukrainian analyst Oleh Saakyan expressed concerns about the war."
+    assert answer("Who is Oleh Saakyan?", sentence) == "Ukrainian analyst"
+
+
+def test_answer_never_repeats_only_question_words() -> None:
+    assert answer("Who is Kim?", "Kim.") is None
+
+
+def test_answer_is_at_most_about_twelve_words() -> None:
+    sentence = "He said, “" + " ".join(f"word{i}" for i in range(30)) + ".”"
+    result = answer("What did he say?", sentence) or ""
+    assert len(result.split()) <= 12

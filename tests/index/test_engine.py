@@ -1,0 +1,104 @@
+"""The ask pipeline: answers, citations, refusals, restriction to one article."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.engine import (
+    MAX_QUESTION_CHARS,
+    Engine,
+    QuestionError,
+    build_corpus,
+    clean_question,
+)
+from index.loader import article_from_text, load_folder
+from tests.conftest import SEEDS
+
+TROOPS = "how many troops were sent"
+
+
+def test_troops_question_answers_3000(seed_engine: Engine) -> None:
+    answer = seed_engine.ask(TROOPS)
+    assert answer.found
+    assert "3,000" in (answer.answer or "")
+
+
+def test_troops_answer_cites_the_sentence_it_comes_from(seed_engine: Engine) -> None:
+    answer = seed_engine.ask(TROOPS)
+    assert answer.answer_citation is not None
+    cited = answer.citations[answer.answer_citation - 1]
+    assert "3,000" in cited.text
+    assert cited.paragraph in (1, 2)
+
+
+def test_unanswerable_question_is_refused(seed_engine: Engine) -> None:
+    answer = seed_engine.ask("What is Kim Jong Un's favourite food?")
+    assert not answer.found
+    assert answer.answer is None
+
+
+def test_question_about_an_unknown_name_is_refused(seed_engine: Engine) -> None:
+    assert not seed_engine.ask("Who is the president of France?").found
+
+
+def test_refusal_still_offers_the_closest_passage(seed_engine: Engine) -> None:
+    answer = seed_engine.ask("What is Kim Jong Un's favourite food?")
+    assert answer.citations
+
+
+def test_citations_point_at_the_paragraph_holding_their_text(seed_engine: Engine) -> None:
+    answer = seed_engine.ask("Which news agency reported the troop deployment?")
+    assert answer.citations
+    for citation in answer.citations:
+        article = seed_engine.corpus.article(citation.article_id)
+        assert citation.text in article.paragraphs[citation.paragraph - 1].text
+        assert seed_engine.corpus.sentence(citation.sentence_id).text == citation.text
+
+
+def test_citations_are_numbered_from_one(seed_engine: Engine) -> None:
+    answer = seed_engine.ask("When did Pyongyang release the images of the drones?")
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+def test_answer_names_its_article(seed_engine: Engine) -> None:
+    answer = seed_engine.ask(TROOPS)
+    assert answer.article_title == seed_engine.corpus.articles[0].title
+
+
+def _two_article_engine() -> Engine:
+    seed = load_folder(SEEDS).articles[0]
+    other = article_from_text(
+        "harbour",
+        "Harbour news",
+        ["The port of Valletta sent 3,000 troops of volunteers to clean the harbour in May."],
+    )
+    return Engine(build_corpus([seed, other]))
+
+
+def test_restricting_to_one_article_answers_from_it_only() -> None:
+    engine = _two_article_engine()
+    answer = engine.ask("how many troops were sent to clean the harbour", article_id="harbour")
+    assert answer.citations
+    assert {c.article_id for c in answer.citations} == {"harbour"}
+
+
+def test_restricting_to_the_other_article_cites_only_it() -> None:
+    engine = _two_article_engine()
+    seed_id = engine.corpus.articles[0].id
+    answer = engine.ask("how many troops were sent to clean the harbour", article_id=seed_id)
+    assert {c.article_id for c in answer.citations} == {seed_id}
+
+
+def test_empty_question_is_rejected() -> None:
+    with pytest.raises(QuestionError, match="empty"):
+        clean_question("  \n\t ")
+
+
+def test_overlong_question_is_rejected() -> None:
+    with pytest.raises(QuestionError, match="characters long"):
+        clean_question("why " * (MAX_QUESTION_CHARS // 2))
+
+
+def test_latency_per_question_is_small(seed_engine: Engine) -> None:
+    timings = sorted(seed_engine.ask(TROOPS).elapsed_ms for _ in range(20))
+    assert timings[len(timings) // 2] < 20

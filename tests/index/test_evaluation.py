@@ -1,0 +1,156 @@
+"""The evaluation formats, the official SQuAD scores, and regressions on the dev sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.engine import Engine, build_corpus
+from index.evaluation import DEV, SQUAD, EvalFormatError, detect_format, read_json_file
+from index.evaluation.qa import contains, evaluate_dev, parse_dev_lines
+from index.evaluation.squad import (
+    evaluate_squad,
+    exact_match,
+    f1_score,
+    normalize_answer,
+    parse_squad,
+    prediction_text,
+)
+from index.loader import load_folder
+from index.records import Answer
+from tests.conftest import SEEDS
+
+EVAL = Path(__file__).parents[2].parent / "shared" / "eval"
+DEV_FILE = EVAL / "article_qa_dev.jsonl"
+SQUAD_V1 = EVAL / "squad" / "squad-v1.1-dev.json"
+needs_dev = pytest.mark.skipif(not DEV_FILE.exists(), reason="shared dev set not present")
+needs_squad = pytest.mark.skipif(not SQUAD_V1.exists(), reason="shared SQuAD set not present")
+
+SQUAD_SAMPLE: dict[str, Any] = {
+    "version": "v2.0",
+    "data": [
+        {
+            "title": "Harbour",
+            "paragraphs": [
+                {
+                    "context": "The port of Valletta opened in 1530. It handles 3,000 ships a year.",
+                    "qas": [
+                        {
+                            "id": "q1",
+                            "question": "When did the port of Valletta open?",
+                            "answers": [{"text": "1530", "answer_start": 31}],
+                        },
+                        {
+                            "id": "q2",
+                            "question": "Who painted the port of Valletta?",
+                            "answers": [],
+                            "is_impossible": True,
+                        },
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+def test_squad_json_is_recognised() -> None:
+    kind, _ = detect_format(json.dumps(SQUAD_SAMPLE))
+    assert kind == SQUAD
+
+
+def test_dev_json_lines_are_recognised() -> None:
+    line = {"id": "a", "question": "How many?", "answers": ["3"], "evidence": ["3 ships"]}
+    kind, items = detect_format(json.dumps(line) + "\n" + json.dumps(line))
+    assert kind == DEV
+    assert isinstance(items, list) and len(items) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"data": "nope"}', "[1, 2, 3]", "hello world", '{"version": "v1.1", "data": [{}]}', ""],
+)
+def test_a_file_in_neither_format_is_a_clear_error(text: str) -> None:
+    with pytest.raises(EvalFormatError):
+        detect_format(text)
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EvalFormatError, match="no such file"):
+        read_json_file(tmp_path / "absent.json")
+
+
+def test_dev_line_without_question_names_its_line() -> None:
+    with pytest.raises(EvalFormatError, match="line 2"):
+        parse_dev_lines('{"question": "a?", "answers": []}\n{"answers": []}')
+
+
+def test_squad_normalisation_drops_case_punctuation_and_articles() -> None:
+    assert normalize_answer("The  Denver Broncos!") == "denver broncos"
+
+
+def test_exact_match_ignores_articles() -> None:
+    assert exact_match("the Broncos", "Broncos") == 1.0
+
+
+def test_f1_counts_shared_tokens() -> None:
+    assert f1_score("Denver Broncos team", "Denver Broncos") == pytest.approx(0.8)
+
+
+def test_f1_of_refusal_on_unanswerable_is_one() -> None:
+    assert f1_score("", "") == 1.0
+    assert f1_score("something", "") == 0.0
+
+
+def test_refusal_is_written_as_the_empty_prediction() -> None:
+    refusal = Answer(question="q", found=False, answer=None, answer_type="other", confidence=0)
+    assert prediction_text(refusal) == ""
+
+
+def test_dev_answer_match_ignores_case_punctuation_and_curly_quotes() -> None:
+    assert contains("More than 3,000 “troops”", "3,000 troops")
+    assert not contains("13,000 troops", "3,000")
+
+
+def test_squad_offsets_map_to_paragraph_sentences() -> None:
+    squad = parse_squad(SQUAD_SAMPLE)
+    report = evaluate_squad(squad)
+    figures = report.to_json()
+    assert figures["questions"] == 2
+    assert figures["sentence_recall@1"] == 1.0
+    assert report.predictions()["q1"] == "1530"
+
+
+def test_squad_v2_reports_answerable_and_unanswerable_f1() -> None:
+    figures = evaluate_squad(parse_squad(SQUAD_SAMPLE)).to_json()
+    assert {"f1_answerable", "f1_unanswerable", "answerable", "unanswerable"} <= set(figures)
+
+
+@needs_dev
+def test_dev_set_figures_hold() -> None:
+    _, items = read_json_file(DEV_FILE)
+    engine = Engine(build_corpus(load_folder(SEEDS).articles))
+    figures = evaluate_dev(engine, items).to_json()  # type: ignore[arg-type]
+    assert figures["evidence@1"] == 1.0
+    assert figures["evidence@3"] == 1.0
+    assert figures["answer_accuracy"] >= 0.9
+    assert figures["refused"] == figures["unanswerable"] == 3
+    assert figures["false_refusals"] == 0
+    assert figures["p95_ms"] < 20
+
+
+@needs_squad
+def test_squad_slice_figures_hold() -> None:
+    data = json.loads(SQUAD_V1.read_text(encoding="utf-8"))
+    first = data["data"][0]
+    sliced = {
+        "version": data["version"],
+        "data": [{**first, "paragraphs": first["paragraphs"][:20]}],
+    }
+    figures = evaluate_squad(parse_squad(sliced)).to_json()
+    assert figures["questions"] == 378
+    assert figures["sentence_recall@1"] >= 0.58  # measured 0.616
+    assert figures["f1"] >= 29.0  # measured 31.9
