@@ -179,7 +179,8 @@ class Runner:
             known = [t for t in query if t in index.vocab_dict]
             if not known:
                 return None
-            return index.retrieve([known], k=TOP_K, show_progress=False, n_threads=1)
+            k = min(TOP_K, len(self.docs))
+            return index.retrieve([known], k=k, show_progress=False, n_threads=1)
         return index.top_k(query, TOP_K)
 
     def scores(self, index: Any, query: list[str]) -> npt.NDArray[np.float64]:

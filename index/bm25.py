@@ -185,6 +185,8 @@ class SparseBM25:
     ) -> None:
         if len(doc_len) == 0:
             raise ValueError("cannot build a BM25 index over an empty corpus")
+        if not (k1 >= 0 and 0 <= b <= 1):  # also keeps every weight positive
+            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1, not k1={k1}, b={b}")
         self.k1, self.b = k1, b
         # what made the tokens, so a later rebuild only reuses counts made the same way
         self.tokenizer_settings = tokenizer_settings
@@ -201,7 +203,7 @@ class SparseBM25:
         )
         for arr in (indptr, docs, tf, doc_len, df, self._idf, self._weights, self._max_weight):
             arr.flags.writeable = False
-        self._spare: list[tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]] = []
+        self._spare: list[npt.NDArray[np.float64]] = []
         self._spare_lock = threading.Lock()
 
     # -- the RetrievalIndex interface --------------------------------------------------------
@@ -332,68 +334,71 @@ class SparseBM25:
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
         """Chunks and their scores, each summed over the query terms in query order.
 
-        Terms in ``full`` add their whole posting list; the others are looked up
-        for ``candidates`` only. Sums go into a per-thread scratch vector that is
-        cleared again at the touched positions only, so a query costs time in
-        its postings, not in the corpus size. Concurrent queries each take their
-        own vector from a small pool (as many as ever ran at once).
+        Without ``candidates``, every term adds its whole posting list and the
+        touched chunks are returned. With them, terms in ``full`` add their whole
+        lists (which must only name candidates) and the others are looked up for
+        the candidates alone. Sums go into a scratch vector that is cleared again
+        at the touched positions only, so a query costs time in its postings, not
+        in the corpus size; concurrent queries each take their own vector from a
+        small pool (as many as ever ran at once). Every weight is positive, so a
+        chunk is touched for the first time exactly when its running sum is 0.
         """
         with self._spare_lock:
-            buffers = self._spare.pop() if self._spare else None
-        if buffers is None:
-            buffers = (np.zeros(self.size, dtype=np.float64), np.zeros(self.size, dtype=bool))
-        sums, seen = buffers
+            sums = self._spare.pop() if self._spare else None
+        if sums is None:
+            sums = np.zeros(self.size, dtype=np.float64)
         fresh: list[npt.NDArray[np.int32]] = []
         try:
             for term in terms:
                 lo, hi = self._indptr[term], self._indptr[term + 1]
                 docs, weights = self._docs[lo:hi], self._weights[lo:hi]
                 if term in full:
-                    sums[docs] += weights  # a term's docs are distinct: a plain scatter-add
-                    new = docs[~seen[docs]]
-                    seen[new] = True
-                    fresh.append(new)
+                    before = sums[docs]  # a term's docs are distinct: a plain scatter-add
+                    if candidates is None:
+                        fresh.append(docs[before == 0.0])
+                    sums[docs] = before + weights
                 elif candidates is not None and len(candidates):
-                    at = np.searchsorted(docs, candidates)
-                    inside = at < len(docs)
-                    hit = np.zeros(len(candidates), dtype=bool)
-                    hit[inside] = docs[at[inside]] == candidates[inside]
+                    at = np.minimum(np.searchsorted(docs, candidates), len(docs) - 1)
+                    hit = docs[at] == candidates
                     sums[candidates[hit]] += weights[at[hit]]
-            touched = np.concatenate(fresh) if fresh else np.zeros(0, dtype=np.int32)
+            if candidates is None:
+                touched = np.concatenate(fresh) if fresh else np.zeros(0, dtype=np.int32)
+            else:
+                touched = candidates
             return touched, sums[touched]  # fancy indexing copies
         finally:
             for new in fresh:
                 sums[new] = 0.0
-                seen[new] = False
             if candidates is not None:
-                sums[candidates] = 0.0  # in case a rare term had not reached them yet
+                sums[candidates] = 0.0
             with self._spare_lock:
-                self._spare.append(buffers)
+                self._spare.append(sums)
 
     def _top_k_pruned(
         self, terms: list[int], k: int, allowed: npt.NDArray[np.bool_] | None
     ) -> list[tuple[int, float]] | None:
         """Top-k reading in full only the postings that can matter, or None if none can be skipped.
 
-        MaxScore (Turtle and Flood, 1995): the exact scores of the rarest term's
-        chunks give a floor ``theta`` for the k-th best score. The terms with the
+        MaxScore (Turtle and Flood, 1995): the exact scores of the rarest terms'
+        chunks (at least k of them) give a floor ``theta`` for the k-th best score. The terms with the
         smallest maximum weights whose maxima add up to less than ``theta`` cannot
         lift a chunk into the top k on their own, so only the other terms'
         postings name candidates, and the skipped terms are looked up for those
         candidates alone. Every candidate's score is the full sum in query order.
         """
         distinct = sorted(set(terms), key=lambda t: int(self._df[t]))
-        if len(distinct) < 2:
-            return None
-        lo, hi = self._indptr[distinct[0]], self._indptr[distinct[0] + 1]
-        seeds = self._docs[lo:hi]
-        if allowed is not None:
-            seeds = seeds[allowed[seeds]]
+        seeds = np.zeros(0, dtype=np.int32)
+        used = 0  # the rarest terms whose chunks serve as seeds; they are never skipped
+        while used < len(distinct) - 1 and len(seeds) < k:
+            lo, hi = self._indptr[distinct[used]], self._indptr[distinct[used] + 1]
+            more = self._docs[lo:hi]
+            seeds = np.union1d(seeds, more if allowed is None else more[allowed[more]])
+            used += 1
         if len(seeds) < k:
             return None
         theta = float(np.partition(self._scores_for(terms, seeds), len(seeds) - k)[len(seeds) - k])
         skipped: set[int] = set()
-        for term in sorted(distinct[1:], key=lambda t: float(self._max_weight[t])):
+        for term in sorted(distinct[used:], key=lambda t: float(self._max_weight[t])):
             trial = skipped | {term}
             bound = 0.0
             for t in terms:  # query order: float addition is monotonic, so this bounds any sum
