@@ -549,10 +549,3 @@ class SQLiteStore:
     def _prune_sync(self, cutoff: float) -> int:
         cursor = self._db().execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
         return cursor.rowcount
-
-
-async def open_store(config: StorageConfig | None = None) -> SQLiteStore:
-    """Open (check, migrate, prune) the store the environment configures."""
-    store = SQLiteStore.from_config(config or StorageConfig.from_env())
-    await store.open()
-    return store
