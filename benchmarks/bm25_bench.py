@@ -191,10 +191,11 @@ class Runner:
             return np.asarray(index.get_scores(known), dtype=np.float64) * K1_PLUS_1
         return np.asarray(index.scores(query), dtype=np.float64)
 
-    def persist_and_load(self, index: Any) -> float | None:
+    def persist(self, index: Any) -> str | None:
+        """Save the index; returns the folder, or None for rank-bm25 (no format but pickle)."""
         folder = self.workdir / f"persist-{self.name}"
         if self.name == "sparse":
-            from index.store import ArticleEntry, read_index, write_index
+            from index.store import ArticleEntry, write_index
 
             entry = ArticleEntry("synthetic", "-", index.size, "-")
             write_index(
@@ -206,17 +207,26 @@ class Runner:
                 sentences=0,
                 build_seconds=0.0,
             )
-            started = time.perf_counter()
-            read_index(folder)
-            return time.perf_counter() - started
+            return str(folder)
         if self.name == "bm25s":
-            import bm25s
-
             index.save(str(folder), show_progress=False)
-            started = time.perf_counter()
-            bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
-            return time.perf_counter() - started
-        return None  # rank-bm25 has no persisted form except pickle
+            return str(folder)
+        return None
+
+
+def run_load(name: str, folder: str) -> None:
+    """Time loading a saved index in a fresh process, as a starting bot would."""
+    if name == "sparse":
+        from index.store import read_index
+
+        started = time.perf_counter()
+        read_index(folder)
+    else:
+        import bm25s
+
+        started = time.perf_counter()
+        bm25s.BM25.load(folder, show_progress=False, verbosity=0)
+    print(json.dumps({"load_s": time.perf_counter() - started}))
 
 
 def run_worker(name: str, corpus: str, chunks: int, query_limit: int, out: Path) -> None:
@@ -240,14 +250,14 @@ def run_worker(name: str, corpus: str, chunks: int, query_limit: int, out: Path)
     compared = RANK_BM25_FEW if chunks > RANK_BM25_FULL_LIMIT else QUERIES
     scores = np.stack([runner.scores(index, q) for q in queries[:compared]])
     np.save(out.with_suffix(".npy"), scores, allow_pickle=False)
-    load_s = runner.persist_and_load(index)
+    saved = runner.persist(index)
     result = {
         "implementation": name,
         "build_s": build_s,
         "query_ms": latencies,
         "peak_mb": (peak - base) / 2**20,
         "process_peak_mb": peak / 2**20,  # including the corpus's token lists
-        "load_s": load_s,
+        "saved": saved,
     }
     out.write_text(json.dumps(result), encoding="utf-8")
 
@@ -292,6 +302,12 @@ def measure(corpus: str, chunks: int, names: Sequence[str], workdir: Path) -> di
         env = {**os.environ, "PYTHONHASHSEED": "0", "DISABLE_TQDM": "1"}
         subprocess.run(command, check=True, env=env)
         data = json.loads(out.read_text(encoding="utf-8"))
+        saved = data.pop("saved")
+        data["load_s"] = None
+        if saved:
+            load = [sys.executable, __file__, "--load", name, saved]
+            done = subprocess.run(load, check=True, env=env, capture_output=True, text=True)
+            data["load_s"] = json.loads(done.stdout.strip().splitlines()[-1])["load_s"]
         latencies = np.array(data.pop("query_ms"))
         data["queries_timed"] = len(latencies)
         data["query_ms_p50"] = float(np.percentile(latencies, 50))
@@ -444,8 +460,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", default="synthetic", help=argparse.SUPPRESS)
     parser.add_argument("--query-limit", type=int, default=QUERIES, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--load", nargs=2, metavar=("IMPL", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.load:
+        run_load(*args.load)
+        return 0
     if args.worker:
         run_worker(args.worker, args.corpus, args.chunks or 0, args.query_limit, args.out)
         return 0

@@ -534,10 +534,14 @@ def _weights(
     ``idf * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avgdl)))``."""
     avgdl = int(doc_len.sum()) / len(doc_len)  # rank-bm25: sum of lengths (an int) / corpus size
     ends = np.cumsum(df)
+    starts = ends - df
     out = np.empty(len(docs), dtype=np.float64)
     for lo in range(0, len(docs), _WEIGHT_SLICE):
         hi = min(lo + _WEIGHT_SLICE, len(docs))
-        term_idf = idf[np.searchsorted(ends, np.arange(lo, hi), side="right")]
+        first = int(np.searchsorted(ends, lo, side="right"))  # terms whose postings meet lo:hi
+        last = int(np.searchsorted(ends, hi - 1, side="right")) + 1
+        spans = np.minimum(ends[first:last], hi) - np.maximum(starts[first:last], lo)
+        term_idf = np.repeat(idf[first:last], spans)
         freq = tf[lo:hi].astype(np.float64)
         norm = b * doc_len[docs[lo:hi]] / avgdl
         norm = k1 * (1 - b + norm)
