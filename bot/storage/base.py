@@ -9,11 +9,13 @@ interface into storage in clear: a backend hashes them with its
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, runtime_checkable
 
 if TYPE_CHECKING:
     from bot.storage.stats import Stats
@@ -241,3 +243,64 @@ class Store(Protocol):
 
     async def prune(self, now: datetime | None = None) -> int:
         """Delete questions (and their votes) older than the retention period."""
+
+
+PRUNE_INTERVAL = timedelta(days=1)
+_log = logging.getLogger("bot.storage")
+
+
+class PruningLifecycle:
+    """What every backend does the same way around its own I/O: the daily pruning
+    task, stopping it on close, and ``async with`` support.
+
+    A backend sets ``retention_days``, implements ``open``, ``prune`` and
+    ``_close_backend``, and calls ``super().__init__()``.
+    """
+
+    retention_days: int
+
+    def __init__(self) -> None:
+        self._pruner: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        raise NotImplementedError
+
+    async def prune(self, now: datetime | None = None) -> int:
+        raise NotImplementedError
+
+    async def _close_backend(self) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        if self._pruner is not None:
+            self._pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pruner
+            self._pruner = None
+        await self._close_backend()
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def start_pruning(self, interval: timedelta = PRUNE_INTERVAL) -> asyncio.Task[None]:
+        """Prune old questions every ``interval`` (daily) until :meth:`close`."""
+        if self._pruner is None or self._pruner.done():
+            self._pruner = asyncio.create_task(self._prune_forever(interval.total_seconds()))
+        return self._pruner
+
+    async def _prune_forever(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                removed = await self.prune()
+            except Exception:  # keep serving; the next day tries again
+                _log.exception("pruning old questions failed")
+            else:
+                if removed:
+                    _log.info(
+                        "pruned %d questions older than %d days", removed, self.retention_days
+                    )

@@ -37,6 +37,7 @@ from bot.storage.base import (
     GuildSettings,
     LoggedQuestion,
     NewerSchemaError,
+    PruningLifecycle,
     QuestionEntry,
     StoreError,
     UnknownAnswerError,
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-PRUNE_INTERVAL = timedelta(days=1)
 POOL_SIZE = 4
 RECONNECT_SECONDS = 30.0
 CONNECT_TIMEOUT = 5
@@ -219,7 +219,7 @@ def _connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, psycopg.InterfaceError)
 
 
-class PostgresStore:
+class PostgresStore(PruningLifecycle):
     """The :class:`~bot.storage.base.Store` over one PostgreSQL database, shared by processes."""
 
     def __init__(
@@ -232,6 +232,7 @@ class PostgresStore:
         reconnect_seconds: float = RECONNECT_SECONDS,
     ) -> None:
         self.url = url
+        super().__init__()
         self.retention_days = retention_days
         self.backup_path = None  # migrations are transactional; nothing to back up here
         self.migrated_from: int | None = None
@@ -239,7 +240,6 @@ class PostgresStore:
         self._hasher = hasher
         self._pool_size = pool_size
         self._idle: asyncio.Queue[psycopg.AsyncConnection[Any] | None] | None = None
-        self._pruner: asyncio.Task[None] | None = None
 
     @classmethod
     def from_config(cls, config: StorageConfig) -> PostgresStore:
@@ -274,12 +274,7 @@ class PostgresStore:
             await self.close()
             raise
 
-    async def close(self) -> None:
-        if self._pruner is not None:
-            self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-            self._pruner = None
+    async def _close_backend(self) -> None:
         idle, self._idle = self._idle, None
         if idle is None:
             return
@@ -288,30 +283,6 @@ class PostgresStore:
             if conn is not None:
                 with contextlib.suppress(psycopg.Error):
                     await conn.close()
-
-    async def __aenter__(self) -> PostgresStore:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    def start_pruning(self, interval: timedelta = PRUNE_INTERVAL) -> asyncio.Task[None]:
-        """Prune old questions every ``interval`` (daily) until :meth:`close`."""
-        if self._pruner is None or self._pruner.done():
-            self._pruner = asyncio.create_task(self._prune_forever(interval.total_seconds()))
-        return self._pruner
-
-    async def _prune_forever(self, seconds: float) -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                removed = await self.prune()
-            except Exception:  # keep serving; the next day tries again
-                log.exception("pruning old questions failed")
-            else:
-                if removed:
-                    log.info("pruned %d questions older than %d days", removed, self.retention_days)
 
     # -- connections --------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from bot.storage.base import (
     GuildSettings,
     LoggedQuestion,
     NewerSchemaError,
+    PruningLifecycle,
     QuestionEntry,
     StoreError,
     UnknownAnswerError,
@@ -45,7 +46,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-PRUNE_INTERVAL = timedelta(days=1)
 
 # Forward migrations: MIGRATIONS[n - 1] takes the schema from version n - 1 to n.
 # Never edit a released step; add a new one.
@@ -100,7 +100,7 @@ def _from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
-class SQLiteStore:
+class SQLiteStore(PruningLifecycle):
     """The :class:`~bot.storage.base.Store` over one SQLite file."""
 
     def __init__(
@@ -111,12 +111,12 @@ class SQLiteStore:
         retention_days: int = 90,
     ) -> None:
         self.path = Path(path)
+        super().__init__()
         self.retention_days = retention_days
         self.backup_path: Path | None = None  # set when open() migrated an older file
         self._hasher = hasher
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
-        self._pruner: asyncio.Task[None] | None = None
         # Settings are read for every message in a server: cached, replaced on save.
         self._settings: dict[int, GuildSettings] = {}
 
@@ -141,42 +141,13 @@ class SQLiteStore:
             await self.close()
             raise
 
-    async def close(self) -> None:
-        if self._pruner is not None:
-            self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-            self._pruner = None
+    async def _close_backend(self) -> None:
         executor, self._executor = self._executor, None
         if executor is None:
             return
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(executor, self._close_sync)
         executor.shutdown(wait=True)
-
-    async def __aenter__(self) -> SQLiteStore:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    def start_pruning(self, interval: timedelta = PRUNE_INTERVAL) -> asyncio.Task[None]:
-        """Prune old questions every ``interval`` (daily) until :meth:`close`."""
-        if self._pruner is None or self._pruner.done():
-            self._pruner = asyncio.create_task(self._prune_forever(interval.total_seconds()))
-        return self._pruner
-
-    async def _prune_forever(self, seconds: float) -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                removed = await self.prune()
-            except Exception:  # keep serving; the next day tries again
-                log.exception("pruning old questions failed")
-            else:
-                if removed:
-                    log.info("pruned %d questions older than %d days", removed, self.retention_days)
 
     async def _run(self, fn: Callable[..., T], *args: object) -> T:
         if self._executor is None:
