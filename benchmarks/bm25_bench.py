@@ -432,12 +432,15 @@ def loop_lag(chunks: int) -> dict[str, float]:
 
 
 def write_synthetic_articles(folder: Path, chunks: int) -> None:
-    """Plain-text articles of 50 sentences each (one chunk per sentence start)."""
-    corpus, _ = synthetic_corpus(chunks)
-    per_article = 50
+    """Plain-text articles of 5 paragraphs of 12 sentences: 50 three-sentence chunks each."""
+    corpus, _ = synthetic_corpus(chunks * 6 // 5)
+    per_article, per_paragraph = 60, 12
     for n in range(0, len(corpus), per_article):
         sentences = [" ".join(doc[:12]).capitalize() + "." for doc in corpus[n : n + per_article]]
-        paragraphs = ["\n".join(sentences[i : i + 5]) for i in range(0, len(sentences), 5)]
+        paragraphs = [
+            " ".join(sentences[i : i + per_paragraph])
+            for i in range(0, len(sentences), per_paragraph)
+        ]
         text = f"Synthetic article {n // per_article}\n\n" + "\n\n".join(paragraphs) + "\n"
         (folder / f"a{n // per_article:06d}.txt").write_text(text, encoding="utf-8")
 

@@ -164,7 +164,10 @@ class SparseBM25:
         posting_docs = np.asarray(docs, dtype=np.int32)
         freqs = np.asarray(tf, dtype=np.int32)
         lengths = np.asarray(doc_len, dtype=np.int64)
-        vocab = dict(zip(terms, range(len(terms)), strict=True))
+        vocab: dict[str, int] = {}
+        for lo in range(0, len(terms), _BLOCK_DOCS):  # in steps, so other threads get turns
+            part = terms[lo : lo + _BLOCK_DOCS]
+            vocab.update(zip(part, range(lo, lo + len(part)), strict=True))
         if len(vocab) != len(terms):
             raise ValueError("the vocabulary has repeated terms")
         _check_postings(len(vocab), ptr, posting_docs, freqs, lengths)

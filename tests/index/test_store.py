@@ -178,3 +178,25 @@ def test_unwritable_index_dir_still_serves(seeds_copy: Path, tmp_path: Path) -> 
     blocker.write_text("not a folder", encoding="utf-8")
     report = open_corpus(seeds_copy, index_dir=blocker / "index")
     assert not report.saved and report.corpus.chunks
+
+
+def test_collector_is_paused_during_a_build_and_enabled_again_after(
+    seeds_copy: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import index.store as store
+
+    seen: list[bool] = []
+    real = store.chunk_article
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "chunk_article", spy)
+    open_corpus(seeds_copy, index_dir=index_dir)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(FileNotFoundError):
+        open_corpus(seeds_copy / "missing", index_dir=index_dir)
+    assert gc.isenabled()
