@@ -26,7 +26,8 @@ MAX_ANSWER_WORDS = 12
 TYPED_BONUS = 0.5  # a candidate of the asked type (name for "who", date for "when")
 OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
 UNIT_MISMATCH = 0.3
-SANDWICH_PENALTY = 0.3  # a number counting something other than what "how many X" asks
+SANDWICH_PENALTY = 0.3
+PLACED_BONUS = 0.15  # a name after "in", "at", "near"... for "where" questions  # a number counting something other than what "how many X" asks
 
 NUMBER = "number"
 DATE = "date"
@@ -148,6 +149,7 @@ _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
 _MODIFIER_QUESTION = re.compile(r"\b(?:kind|type|sort|form|style|color|colour)s? of\b", re.I)
 _OPENER_SHAPE = re.compile(r"^\w+(?:ly|ing|ed)$")
 _POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
+_OWNER_BEFORE = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*[’']s\s+$")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
 # Words that end a clause: an answer span never runs across them.
 _BREAKS = frozenset(
@@ -273,6 +275,8 @@ def find_answer(
             score -= 0.2  # "previously", "showcasing": lone adverbs and verbs, rarely the answer
         if kind != QUOTE:  # a quotation is the answer whole, however long
             score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
+        if kind == PLACE and is_typed and _placed(sentence, candidate.start):
+            score += PLACED_BONUS
         unit_match = None
         if unit is not None and is_typed:
             unit_match = unit in tokenizer.tokens(candidate.text)
@@ -298,9 +302,7 @@ def _words(sentence: str, tokenizer: Tokenizer) -> list[_Word]:
 
 
 def _word_range(words: Sequence[_Word], candidate: Candidate) -> tuple[int, int]:
-    inside = [
-        i for i, w in enumerate(words) if w.start >= candidate.start and w.end <= candidate.end
-    ]
+    inside = [i for i, w in enumerate(words) if w.start < candidate.end and w.end > candidate.start]
     return (inside[0], inside[-1]) if inside else (1, 0)
 
 
@@ -321,11 +323,7 @@ def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
     if kind in (PERSON, ENTITY):
         return [c for c in _names(sentence) if not _DATE_RE.fullmatch(c.text)]
     if kind == PLACE:
-        names = _names(sentence)
-        placed = [
-            c for c in names if _PLACE_PREFIX.search(sentence[max(0, c.start - 16) : c.start])
-        ]
-        return placed or names
+        return _names(sentence)
     if kind == QUOTE:
         return [
             Candidate(m.group(1).strip(" ,."), m.start(1), m.end(1))
@@ -379,6 +377,12 @@ def _in_date(match: re.Match[str], sentence: str) -> bool:
         d.start() <= match.start() and match.end() <= d.end() and re.search(_MONTHS, d.group())
         for d in _DATE_RE.finditer(sentence)
     )
+
+
+def _placed(sentence: str, start: int) -> bool:
+    """Whether a place preposition stands before ``start`` ("in [Russia’s] Kursk")."""
+    before = _OWNER_BEFORE.sub("", sentence[max(0, start - 40) : start])
+    return _PLACE_PREFIX.search(before[-16:]) is not None
 
 
 def _is_quantity(text: str) -> bool:

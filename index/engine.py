@@ -8,9 +8,10 @@ the old or the new index, never half of one.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,24 +39,32 @@ from index.tokenize import Tokenizer, default_tokenizer
 
 MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
-REFUSAL_THRESHOLD = 0.5  # answers need a calibrated confidence of at least this
-RAW_BOUNDARY = 0.22  # the raw score that maps to it, chosen on the dev sets (README)
-TOP_CHUNKS = 8
-CONTEXT_WEIGHT = 0.3  # share of the best surrounding chunk's score in a sentence's score
+BOUNDARY = 0.5  # the calibrated confidence where answers start
+REFUSAL_THRESHOLD = BOUNDARY  # answers need a confidence of at least this
+RAW_BOUNDARY = 0.22  # the raw score that maps to BOUNDARY, chosen on the dev sets (README)
+
+# Sentence ranking (README, "Evaluation", has the measurements behind each weight).
+TOP_CHUNKS = 8  # chunks whose sentences are ranked
+CONTEXT_WEIGHT = 0.3  # the best surrounding chunk's BM25 score, as a share of the top chunk's
+PARAGRAPH_WEIGHT = 0.3  # the sentence's paragraph's BM25 score, as a share of the top one's
+TITLE_WEIGHT = 1.0  # share of a question word's weight earned by the article's title holding it
+PREFIX_WEIGHT = 0.5  # ... by a word that extends it ("russia" -> "russian")
+MIN_PREFIX = 5
+TYPE_WORD_WEIGHT = 0.3  # share kept by answer-type words ("what *year*", "the *name* of")
 PROXIMITY_WEIGHT = 0.15  # lift for question word pairs standing close together
 PROXIMITY_WINDOW = 3
 TYPE_BONUS = 0.3  # lift for a sentence holding the kind of answer asked for (x 0.5 or 1)
-PARAGRAPH_WEIGHT = 0.3
-TITLE_WEIGHT = 1.0  # share of a question word's weight earned by the article's title holding it
-TYPE_WORD_WEIGHT = 0.3  # share kept by answer-type words ("what *year*", "the *name* of")
+LENGTH_PENALTY = 0.05  # x log(tokens): longer sentences cover more words by chance
+
+# Answer choice and confidence.
 ANSWER_SENTENCES = 3  # sentences searched for the short answer
 ANSWER_SCORE_GAP = 0.3  # ... as long as they score within this of the best
-ANSWER_SWITCH_MARGIN = 0.1
+ANSWER_SWITCH_MARGIN = 0.1  # a lower sentence's answer must fit this much better to win
 COVERAGE_SHARE = 0.6  # weight of the evidence (vs the answer's fit) in the confidence
 TYPED_CONFIDENCE = 0.15  # an answer of the asked type is a sign the question is answerable
-UNIT_MISMATCH_FACTOR = 0.3
+UNIT_MISMATCH_FACTOR = 0.15  # "how many drones" answered with a number of troops
 UNSEEN_NAME_FACTOR = 0.3  # a name no article mentions: the question is about something else
-UNSEEN_PENALTY = 0.3  # words no article uses suggest the question is about something else
+UNSEEN_PENALTY = 0.3  # x share of question words no article uses at all
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 
@@ -257,6 +266,12 @@ class Engine:
             positions = self._sentence_positions(sentence)
             title = self._title_tokens(corpus, sentence.article_id)
             own = sum(w for t, w in weights.items() if t in positions)
+            if PREFIX_WEIGHT:
+                own += PREFIX_WEIGHT * sum(
+                    w
+                    for t, w in weights.items()
+                    if t not in positions and _shares_prefix(t, positions)
+                )
             from_title = sum(w for t, w in weights.items() if t in title and t not in positions)
             coverage = own / total
             near = sum(w for a, b, w in pairs if _near(positions.get(a), positions.get(b)))
@@ -266,11 +281,13 @@ class Engine:
                 + CONTEXT_WEIGHT * context
                 + PARAGRAPH_WEIGHT * para_share.get((sentence.article_id, sentence.paragraph), 0.0)
                 + PROXIMITY_WEIGHT * near / pair_total
+                - LENGTH_PENALTY * math.log1p(len(positions))
                 + TYPE_BONUS
                 * typed_evidence(kind, sentence.text, unit, self.tokenizer, asked, years)
             )
             scored.append(_Scored(sentence, score, coverage))
-        return sorted(scored, key=lambda s: (-s.score, s.sentence.position))
+        scored.sort(key=lambda s: (-s.score, s.sentence.position))
+        return scored
 
     def _paragraph_index(self, corpus: Corpus) -> tuple[RetrievalIndex, list[tuple[str, int]]]:
         cached = self._paragraph_cache
@@ -370,6 +387,16 @@ class Engine:
         )
 
 
+def _shares_prefix(token: str, others: Iterable[str]) -> bool:
+    """ "russia" and "russian", "victoria" and "victorian": one stem extends the other."""
+    if len(token) < MIN_PREFIX:
+        return False
+    return any(
+        len(other) >= MIN_PREFIX and (other.startswith(token) or token.startswith(other))
+        for other in others
+    )
+
+
 def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool:
     """Whether two question words stand within a few tokens of each other."""
     if not first or not second:
@@ -386,8 +413,8 @@ def calibrate(raw: float) -> float:
     """
     raw = max(0.0, min(1.0, raw))
     if raw < RAW_BOUNDARY:
-        return REFUSAL_THRESHOLD * raw / RAW_BOUNDARY
-    return REFUSAL_THRESHOLD + (1 - REFUSAL_THRESHOLD) * (raw - RAW_BOUNDARY) / (1 - RAW_BOUNDARY)
+        return BOUNDARY * raw / RAW_BOUNDARY
+    return BOUNDARY + (1 - BOUNDARY) * (raw - RAW_BOUNDARY) / (1 - RAW_BOUNDARY)
 
 
 def _unseen_share(corpus: Corpus, query: list[str]) -> float:
