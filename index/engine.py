@@ -65,7 +65,9 @@ TYPED_CONFIDENCE = 0.15  # an answer of the asked type is a sign the question is
 UNIT_MISMATCH_FACTOR = 0.15  # "how many drones" answered with a number of troops
 UNSEEN_NAME_FACTOR = 0.3  # a name no article mentions: the question is about something else
 UNSEEN_PENALTY = 0.3  # x share of question words no article uses at all
+UNSUPPORTED_NEGATION_FACTOR = 0.3  # "what was *never* dropped" against a sentence with no negation
 
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|neither)\b|n[’']t\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
@@ -362,6 +364,8 @@ class Engine:
                 confidence = max(0.0, confidence - UNSEEN_PENALTY * _unseen_share(corpus, query))
             if self._unseen_names(corpus, question):
                 confidence *= UNSEEN_NAME_FACTOR
+            if _NEGATION.search(question) and not _NEGATION.search(ranked[position].sentence.text):
+                confidence *= UNSUPPORTED_NEGATION_FACTOR
             confidence = calibrate(confidence)
             if confidence >= REFUSAL_THRESHOLD:
                 short = candidate.text

@@ -102,3 +102,8 @@ def test_overlong_question_is_rejected() -> None:
 def test_latency_per_question_is_small(seed_engine: Engine) -> None:
     timings = sorted(seed_engine.ask(TROOPS).elapsed_ms for _ in range(20))
     assert timings[len(timings) // 2] < 20
+
+
+def test_negated_question_against_a_positive_sentence_is_refused(seed_engine: Engine) -> None:
+    answer = seed_engine.ask("Which news agency never reported the troop deployment?")
+    assert not answer.found
