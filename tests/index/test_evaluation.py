@@ -152,5 +152,5 @@ def test_squad_slice_figures_hold() -> None:
     }
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
-    assert figures["sentence_recall@1"] >= 0.58  # measured 0.616
-    assert figures["f1"] >= 29.0  # measured 31.9
+    assert figures["sentence_recall@1"] >= 0.60  # measured 0.630
+    assert figures["f1"] >= 29.0  # measured 31.2
