@@ -16,6 +16,9 @@ import json
 from pathlib import Path
 from typing import Literal
 
+from index.engine import Engine, QuestionError
+from index.records import Answer
+
 DEV: Literal["dev"] = "dev"
 SQUAD: Literal["squad"] = "squad"
 MAX_EVAL_BYTES = 200 * 1024 * 1024
@@ -25,6 +28,14 @@ Format = Literal["dev", "squad"]
 
 class EvalFormatError(ValueError):
     """The file is neither the development JSON-lines format nor SQuAD."""
+
+
+def ask_or_refuse(engine: Engine, question: str, article_id: str | None = None) -> Answer:
+    """Ask; a question the engine rejects (empty, too long) counts as a refusal."""
+    try:
+        return engine.ask(question, article_id=article_id)
+    except QuestionError:
+        return Answer(question=question, found=False, answer=None, answer_type="", confidence=0.0)
 
 
 def read_json_file(path: str | Path) -> tuple[Format, object]:

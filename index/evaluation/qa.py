@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from index.engine import Engine
+from index.evaluation import ask_or_refuse
 from index.records import Answer
 
 Progress = Callable[[Sequence[Any]], Iterable[Any]]
@@ -148,7 +149,7 @@ def evaluate_dev(
         if item.article:
             found = engine.find_article(item.article)
             article_id = found.id if found else None
-        answer = engine.ask(item.question, article_id=article_id)
+        answer = ask_or_refuse(engine, item.question, article_id)
         latencies.append(answer.elapsed_ms)
         rank = next(
             (

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.engine import Corpus, Engine, build_corpus
+from index.evaluation import ask_or_refuse
 from index.loader import article_from_text
 from index.records import Answer, Article
 
@@ -245,7 +246,7 @@ def evaluate_squad(
     questions = squad.questions
     for q in progress(questions) if progress else questions:
         t0 = time.perf_counter()
-        answer = engine.ask(q.question)
+        answer = ask_or_refuse(engine, q.question)
         asking += time.perf_counter() - t0
         predicted = prediction_text(answer)
         rank = None

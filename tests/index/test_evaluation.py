@@ -154,3 +154,10 @@ def test_squad_slice_figures_hold() -> None:
     assert figures["questions"] == 378
     assert figures["sentence_recall@1"] >= 0.60  # measured 0.630
     assert figures["f1"] >= 29.0  # measured 31.2
+
+
+def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:
+    engine = Engine(build_corpus(load_folder(SEEDS).articles))
+    items = parse_dev_lines('{"id": "e", "question": "   ", "answers": [], "evidence": []}')
+    figures = evaluate_dev(engine, items).to_json()
+    assert figures["refused"] == 1
