@@ -355,7 +355,8 @@ def summary(chunks: int | str, results: dict[str, Any]) -> dict[str, Any]:
 def print_table(label: str, results: dict[str, Any]) -> None:
     header = (
         f"{'corpus':>10} {'impl':>10} {'build s':>8} {'p50 ms':>9} {'p95 ms':>9} "
-        f"{'x rank':>8} {'x bm25s':>8} {'load s':>7} {'peak MB':>8} {'max rel diff':>12}"
+        f"{'x rank':>8} {'x bm25s':>8} {'load s':>7} {'peak MB':>8} {'proc MB':>8} "
+        f"{'max rel diff':>12}"
     )
     print(header)
     for name, d in results.items():
@@ -367,7 +368,8 @@ def print_table(label: str, results: dict[str, Any]) -> None:
             f"{label:>10} {name:>10} {d['build_s']:8.2f} {d['query_ms_p50']:9.3f} "
             f"{d['query_ms_p95']:9.3f} {'-' if speed is None else f'{speed:.0f}x':>8} "
             f"{'-' if vs_bm25s is None else f'{vs_bm25s:.1f}x':>8} {load:>7} "
-            f"{d['peak_mb']:8.1f} {'-' if diff is None else f'{diff:.1e}':>12}"
+            f"{d['peak_mb']:8.1f} {d['process_peak_mb']:8.1f} "
+            f"{'-' if diff is None else f'{diff:.1e}':>12}"
         )
 
 
@@ -493,7 +495,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             f"queries: {QUERIES} of {QUERY_WORDS[0]}-{QUERY_WORDS[1]} words, top {TOP_K}; "
-            f"speed-up from p50; peak MB = peak RSS above the corpus held in memory"
+            f"speed-up from p50; peak MB = peak RSS above the corpus held in memory, "
+            "proc MB = the whole process's peak RSS"
         )
 
         def emit(label: str, results: dict[str, Any]) -> None:

@@ -466,6 +466,11 @@ def _count(
     add = vocab.setdefault
     blocks: list[_Block] = []
     lengths = np.fromiter((len(doc) for doc in corpus), dtype=np.int64, count=len(corpus))
+    # One allocation for all blocks, sized for the worst case (every token distinct): pages
+    # never written are never resident, and the whole of it goes back to the system at once.
+    all_terms = np.empty(int(lengths.sum()), dtype=np.int32)
+    all_tf = np.empty(int(lengths.sum()), dtype=np.int32)
+    used = 0
     for start in range(0, len(corpus), _BLOCK_DOCS):
         block = corpus[start : start + _BLOCK_DOCS]
         ids: array[int] = array("i")
@@ -478,13 +483,12 @@ def _count(
         keys, counts = np.unique(
             local * width + np.frombuffer(ids, dtype=np.int32), return_counts=True
         )
-        blocks.append(
-            (
-                (keys % width).astype(np.int32),
-                counts.astype(np.int32),
-                np.bincount(keys // width, minlength=len(block)).astype(np.int64),
-            )
-        )
+        end = used + len(keys)
+        all_terms[used:end] = keys % width
+        all_tf[used:end] = counts
+        distinct = np.bincount(keys // width, minlength=len(block)).astype(np.int64)
+        blocks.append((all_terms[used:end], all_tf[used:end], distinct))
+        used = end
     return blocks, lengths
 
 
