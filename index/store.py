@@ -450,9 +450,15 @@ def _open_corpus(
     source_entries: list[ArticleEntry] = []
     stored: Manifest | None = None
     problem = ""
+    use_previous = (
+        reuse and previous is not None and _reusable(previous, tokenizer.settings, settings)
+    )
     if persist and reuse:
         try:
-            stored_index, stored = read_index(directory)
+            if use_previous:  # counts come from memory; the manifest says if the disk is current
+                stored = read_manifest(directory)
+            else:
+                stored_index, stored = read_index(directory)
         except FileNotFoundError:
             pass  # nothing stored yet
         except (IndexStoreError, OSError) as exc:
@@ -466,10 +472,10 @@ def _open_corpus(
                 log.info("%s", problem)
                 stored = None
                 stored_index = None
-            elif previous is None:
+            elif not use_previous:
                 source, source_entries = stored_index, list(stored.articles)
-    if reuse and previous is not None and _reusable(previous, tokenizer.settings, settings):
-        assert isinstance(previous.index, SparseBM25)
+    if use_previous:
+        assert previous is not None and isinstance(previous.index, SparseBM25)
         source = previous.index
         source_entries = article_entries(previous.articles, previous.chunks)
 
