@@ -23,11 +23,14 @@ from dataclasses import dataclass
 from index.tokenize import STOP_WORDS, Tokenizer
 
 MAX_ANSWER_WORDS = 12
+# Candidate scores (README, "Evaluation"): 0.55 x closeness to the question's words plus these.
 TYPED_BONUS = 0.5  # a candidate of the asked type (name for "who", date for "when")
 OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
-UNIT_MISMATCH = 0.3
-SANDWICH_PENALTY = 0.3
-PLACED_BONUS = 0.15  # a name after "in", "at", "near"... for "where" questions  # a number counting something other than what "how many X" asks
+PLACED_BONUS = 0.15  # a name after "in", "at", "near"... for "where" questions
+UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" asks
+SANDWICH_PENALTY = 0.3  # words wedged between question words ("latest *troop* deployment")
+BEFORE_ANCHOR = 1.0  # weight of question words that come after the candidate
+PROXIMITY_DECAY = 4.0  # words of distance at which a question word's pull falls to 1/e
 
 NUMBER = "number"
 DATE = "date"
@@ -147,7 +150,6 @@ _OPENERS = frozenset(
 _ASKS_YEAR = re.compile(r"\b(?:what|which)\s+years?\b", re.I)
 _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
 _MODIFIER_QUESTION = re.compile(r"\b(?:kind|type|sort|form|style|color|colour)s? of\b", re.I)
-_OPENER_SHAPE = re.compile(r"^\w+(?:ly|ing|ed)$")
 _POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
 _OWNER_BEFORE = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*[’']s\s+$")
 _WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
@@ -157,7 +159,7 @@ _BREAKS = frozenset(
     "however but as if so than".split()
 )
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
-_ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)
+_ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)  # "previously", "showcasing", "stated"
 _PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
 _SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
@@ -263,13 +265,12 @@ def find_answer(
             if gap == 0:  # a question word inside the answer: it answers less
                 proximity -= 0.5 * w
                 continue
-            proximity += w * math.exp(-(gap - 1) / 4.0)
+            side = 1.0 if i < first else BEFORE_ANCHOR
+            proximity += side * w * math.exp(-(gap - 1) / PROXIMITY_DECAY)
         proximity /= total
         length = last - first + 1
         if not is_typed and not modifier_wanted and {first - 1, last + 1} <= anchor_positions:
-            proximity -= (
-                SANDWICH_PENALTY  # "latest *troop* deployment": part of the question's phrase
-            )
+            proximity -= SANDWICH_PENALTY
         score = 0.55 * max(proximity, 0.0) + (bonus if is_typed else 0.0)
         if not is_typed and length == 1 and _ADVERB.match(candidate.text):
             score -= 0.2  # "previously", "showcasing": lone adverbs and verbs, rarely the answer
@@ -432,7 +433,7 @@ def _drop_sentence_opener(text: str, start: int) -> tuple[str, int]:
     while text:
         first, _, rest = text.partition(" ")
         lower = first.lower()
-        if not (lower in STOP_WORDS or lower in _OPENERS or _OPENER_SHAPE.match(lower)):
+        if not (lower in STOP_WORDS or lower in _OPENERS or _ADVERB.match(lower)):
             break
         start += len(text) - len(rest)
         text = rest

@@ -184,7 +184,7 @@ class Engine:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
-        self._title_cache: dict[tuple[int, str], frozenset[str]] = {}
+        self._title_cache: dict[str, frozenset[str]] = {}
         self._paragraph_cache: tuple[Corpus, RetrievalIndex, list[tuple[str, int]]] | None = None
 
     @classmethod
@@ -229,9 +229,12 @@ class Engine:
         """Sentences of the best chunks, by idf-weighted coverage of the question and context.
 
         A sentence's own coverage of the question's words decides most of its
-        score; the best chunk around it adds the evidence of its neighbours,
-        and a sentence holding the kind of thing asked for (a number for "how
-        many", a date for "when") gets a small lift.
+        score; the best chunk around it and its paragraph add the evidence of
+        its neighbours, the article's title counts for every sentence under
+        it, question words standing close together and a sentence holding the
+        kind of thing asked for (a number for "how many", a date for "when")
+        lift it, and length costs a little. The paragraph index is built on
+        the first question after a corpus swap.
         """
         mask = corpus.chunk_mask(article_id) if article_id else None
         hits = corpus.index.top_k(query, TOP_CHUNKS, allowed=mask)
@@ -248,10 +251,11 @@ class Engine:
         if PARAGRAPH_WEIGHT:
             para_index, para_keys = self._paragraph_index(corpus)
             para_scores = para_index.scores(query)
-            best_para = float(para_scores.max()) or 1.0
             for (aid, number), value in zip(para_keys, para_scores, strict=True):
-                if value > 0:
-                    para_share[(aid, number)] = float(value) / best_para
+                if value > 0 and (article_id is None or aid == article_id):
+                    para_share[(aid, number)] = float(value)
+            best_para = max(para_share.values(), default=0.0) or 1.0
+            para_share = {key: value / best_para for key, value in para_share.items()}
         for chunk_pos, chunk_score in hits:
             for sid in corpus.chunks[chunk_pos].sentence_ids:
                 chunk_share[sid] = max(chunk_share.get(sid, 0.0), chunk_score / top_chunk)
@@ -311,11 +315,11 @@ class Engine:
         return names
 
     def _title_tokens(self, corpus: Corpus, article_id: str) -> frozenset[str]:
-        key = (id(corpus), article_id)
-        cached = self._title_cache.get(key)
+        title = corpus.article(article_id).title
+        cached = self._title_cache.get(title)
         if cached is None:
-            cached = frozenset(self.tokenizer.tokens(corpus.article(article_id).title))
-            self._title_cache[key] = cached
+            cached = frozenset(self.tokenizer.tokens(title))
+            self._title_cache[title] = cached
         return cached
 
     def _sentence_positions(self, sentence: Sentence) -> dict[str, tuple[int, ...]]:
