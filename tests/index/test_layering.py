@@ -30,6 +30,10 @@ def test_index_package_never_imports_discord_or_bot() -> None:
 
 
 def test_importing_the_engine_does_not_load_discord() -> None:
-    code = "import sys, index.engine, index.summarize, index.reindex; print('discord' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    code = (
+        "import sys, index.engine, index.summarize, index.reindex; print('discord' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
