@@ -200,3 +200,23 @@ def test_collector_is_paused_during_a_build_and_enabled_again_after(
     with pytest.raises(FileNotFoundError):
         open_corpus(seeds_copy / "missing", index_dir=index_dir)
     assert gc.isenabled()
+
+
+def test_load_corpus_keeps_its_index_in_data_beside_the_seeds(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.engine import load_corpus
+
+    monkeypatch.delenv("ARTICLEBOT_INDEX_DIR", raising=False)
+    corpus = load_corpus(seeds_copy)
+    assert isinstance(corpus.index, SparseBM25)
+    assert (seeds_copy.parent / "data" / "index" / MANIFEST_NAME).is_file()
+
+
+def test_index_dir_can_be_set_in_the_environment(
+    seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARTICLEBOT_INDEX_DIR", str(tmp_path / "elsewhere"))
+    report = open_corpus(seeds_copy)
+    assert report.index_dir == tmp_path / "elsewhere"
+    assert (tmp_path / "elsewhere" / MANIFEST_NAME).is_file()
