@@ -325,12 +325,33 @@ class SparseBM25:
     def _doc_major(
         self,
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-        """The postings by document: (row pointer, term ids, tf), terms ascending per document."""
-        term_of = np.repeat(np.arange(len(self._df), dtype=np.int32), self._df)
-        order = np.argsort(self._docs, kind="stable")
+        """The postings by document: (row pointer, term ids, tf), terms ascending per document.
+
+        The counting sort of :func:`_term_major` the other way round, a slice of
+        terms at a time, so no corpus-sized permutation is made.
+        """
         row_ptr = np.zeros(self.size + 1, dtype=np.int64)
         np.cumsum(np.bincount(self._docs, minlength=self.size), out=row_ptr[1:])
-        return row_ptr, term_of[order], self._tf[order]
+        cursor = row_ptr[:-1].copy()
+        terms = np.empty(self.postings, dtype=np.int32)
+        tf = np.empty(self.postings, dtype=np.int32)
+        first = 0
+        while first < len(self._df):  # whole terms, about _WEIGHT_SLICE postings at a time
+            last = int(np.searchsorted(self._indptr, self._indptr[first] + _WEIGHT_SLICE))
+            last = min(max(last, first + 1), len(self._df))
+            lo, hi = int(self._indptr[first]), int(self._indptr[last])
+            docs = self._docs[lo:hi]
+            order = np.argsort(docs, kind="stable")  # stable: terms stay ascending per document
+            ordered = docs[order]
+            starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+            runs = np.diff(np.append(starts, len(ordered)))
+            places = cursor[ordered] + (np.arange(len(ordered)) - np.repeat(starts, runs))
+            term_ids = np.repeat(np.arange(first, last, dtype=np.int32), self._df[first:last])
+            terms[places] = term_ids[order]
+            tf[places] = self._tf[lo:hi][order]
+            cursor[ordered[starts]] += runs
+            first = last
+        return row_ptr, terms, tf
 
     def _accumulate(
         self, terms: list[int], full: set[int], candidates: npt.NDArray[np.int32] | None = None
