@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="articlebot",
         description="Answer questions about news articles with short answers and cited sentences.",
     )
-    _add_seeds(parser)
+    add_seeds_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer one question and exit")
@@ -66,11 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--article", help="only search this article (id, file name or part of the title)"
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    _add_seeds(ask)
+    add_seeds_option(ask)
     ask.set_defaults(handler=run_ask)
 
     chat = sub.add_parser("chat", help="interactive terminal chat (the default without a token)")
-    _add_seeds(chat)
+    add_seeds_option(chat)
     chat.set_defaults(handler=run_chat)
 
     for module_name in COMMAND_MODULES:
@@ -78,12 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_seeds(parser: argparse.ArgumentParser) -> None:
+def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None:
+    """The ``--seeds DIR`` option every sub-command shares (read back by :func:`seeds_dir`)."""
     parser.add_argument(
         "--seeds",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help=f"folder of article files (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
+        help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, open_engine
+from bot.cli import CliError, add_seeds_option, open_engine
 
 _LABELS = {
     "evidence@1": "evidence in top citation",
@@ -44,12 +44,7 @@ def register(subparsers: Any) -> None:
         help='write {question_id: answer_text} ("" for a refusal), the SQuAD prediction format',
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    parser.add_argument(
-        "--seeds",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="folder of article files for the JSON-lines format (default: ./seeds)",
-    )
+    add_seeds_option(parser, " (for the JSON-lines format)")
     parser.set_defaults(handler=run_eval)
 
 

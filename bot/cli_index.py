@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, seeds_dir
+from bot.cli import CliError, add_seeds_option, seeds_dir
 
 
 def register(subparsers: Any) -> None:
@@ -43,12 +43,7 @@ def register(subparsers: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--seeds",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="folder of article files (default: $ARTICLEBOT_SEEDS or ./seeds)",
-    )
+    add_seeds_option(parser)
     parser.add_argument(
         "--index-dir",
         metavar="DIR",

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli import CliError, seeds_dir
+from bot.cli import CliError, add_seeds_option, seeds_dir
 
 if TYPE_CHECKING:
     from bot.storage.config import StorageConfig
@@ -39,12 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--chart", metavar="PNG", help="also write the per-day chart to this file")
-    parser.add_argument(
-        "--seeds",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="folder of article files, for article titles (default: $ARTICLEBOT_SEEDS or ./seeds)",
-    )
+    add_seeds_option(parser, " (for article titles)")
     parser.set_defaults(handler=run_stats)
 
 

@@ -15,7 +15,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli import CliError, _add_seeds, open_engine, seeds_dir
+from bot.cli import CliError, add_seeds_option, open_engine, seeds_dir
 
 if TYPE_CHECKING:
     from index.evaluation.summaries import Report
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
         help=f"number of sentences, 1 to {MAX_SENTENCES} (default {DEFAULT_SENTENCES})",
     )
     summary.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_seeds(summary)
+    add_seeds_option(summary)
     summary.set_defaults(handler=run_summary)
 
     evaluate = subparsers.add_parser(
