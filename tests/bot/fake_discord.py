@@ -46,12 +46,27 @@ What it speaks
     send MESSAGE_CREATE, INTERACTION_CREATE (commands, subcommands,
     autocomplete, button clicks), RECONNECT (7), INVALID_SESSION (9), a close
     with any code, or an abrupt drop.
+
+Shards
+    ``FakeDiscord(shard_count=4, guild_count=8)`` runs several servers spread
+    over shards by Discord's rule ``(guild_id >> 22) % shard_count`` (guild
+    ``i`` lands on shard ``i % shard_count``). GET /gateway/bot recommends
+    ``shard_count``; IDENTIFY must carry ``shard: [shard_id, shard_count]``
+    with exactly that count (4011 Sharding required when it is missing or too
+    small, 4010 Invalid shard otherwise). Each shard's connection gets READY
+    and GUILD_CREATE for its own guilds only, and every event of a guild
+    (MESSAGE_CREATE, INTERACTION_CREATE, GUILD_MEMBERS_CHUNK) goes out on its
+    shard's connection only; DMs go to shard 0, as on Discord. With the
+    defaults (one shard, one guild) it is the single-connection fake above.
+    ``identify_peer`` can name the client behind each TCP source port, so a
+    test with several bot processes can tell which one sent what.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import itertools
 import json
 import logging
@@ -59,7 +74,7 @@ import re
 import secrets
 import socket
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -147,6 +162,53 @@ class _Snowflakes:
         ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._counter) & 0x3FFFFF)
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A snowflake that, as a guild id, Discord routes to ``shard_id`` of ``shard_count``."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms += (shard_id - ms) % shard_count  # the shard is the timestamp modulo the count
+        return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
+
+def shard_for(guild_id: int, shard_count: int) -> int:
+    """Discord's rule for the shard that receives a guild's events."""
+    return (guild_id >> 22) % shard_count
+
+
+@dataclass(frozen=True)
+class FakeGuild:
+    """One server the bot is in; its payloads come from :class:`FakeDiscord`.
+
+    Every guild has the same shape (two text channels in a category, the same
+    four roles) under its own ids, and the same users as members.
+    """
+
+    id: int
+    name: str
+    admin_role_id: int  # "Server Admin": Manage Server
+    editor_role_id: int  # "Article Editor": no special permissions
+    bot_role_id: int
+    category_id: int
+    channel_id: int  # "general"
+    news_channel_id: int  # "news-questions"
+
+    @property
+    def everyone_role_id(self) -> int:
+        return self.id  # Discord: @everyone shares the guild id
+
+    @property
+    def channel_ids(self) -> tuple[int, int, int]:
+        return (self.category_id, self.channel_id, self.news_channel_id)
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """One gateway event the fake sent: on which shard, and for which guild."""
+
+    shard_id: int
+    event: str
+    guild_id: int | None
+    seq: int
+
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
@@ -205,6 +267,13 @@ class RecordedRequest:
     json: Any
     authorization: str | None
     at: float = field(default_factory=time.monotonic)
+    peer: str | None = None  # who sent it, when FakeDiscord.identify_peer knows
+
+
+# The request being handled, so handlers deep down can credit what they create to its sender.
+_current_request: contextvars.ContextVar[RecordedRequest | None] = contextvars.ContextVar(
+    "fake_discord_request", default=None
+)
 
 
 @dataclass
@@ -216,6 +285,7 @@ class PostedMessage:
     message: Json  # the message object the fake answered with
     via: str  # "channel", "interaction", "followup", "edit"
     interaction_token: str | None = None
+    peer: str | None = None  # who posted it, when FakeDiscord.identify_peer knows
 
     @property
     def content(self) -> str:
@@ -402,42 +472,62 @@ def _validate_options(where: str, options: list[Json]) -> None:
 
 
 class _Session:
-    """A gateway session: its id, sequence and the events sent, for RESUME."""
+    """A gateway session: its id, shard, sequence and the events sent, for RESUME."""
 
-    def __init__(self, session_id: str) -> None:
+    def __init__(
+        self, session_id: str, shard_id: int = 0, shard_count: int = 1, intents: int = 0
+    ) -> None:
         self.id = session_id
+        self.shard_id = shard_id
+        self.shard_count = shard_count
+        self.intents = intents
         self.seq = 0
         self.sent: list[Json] = []  # dispatches with their "s", kept for replay
+        self.ws: web.WebSocketResponse | None = None  # the connection carrying it, if any
+        self.peer: str | None = None  # who identified, when FakeDiscord.identify_peer knows
+
+    @property
+    def live(self) -> bool:
+        return self.ws is not None and not self.ws.closed
 
 
 class FakeDiscord:
     """An aiohttp server that speaks enough Discord for a real discord.py bot."""
 
-    def __init__(self, *, token: str = DEFAULT_TOKEN) -> None:
+    def __init__(
+        self, *, token: str = DEFAULT_TOKEN, shard_count: int = 1, guild_count: int = 1
+    ) -> None:
+        if shard_count < 1 or guild_count < 1:
+            raise ValueError("shard_count and guild_count must be at least 1")
         self.token = token
+        self.shard_count = shard_count  # what GET /gateway/bot recommends and IDENTIFY must use
         self.snowflake = _Snowflakes()
         self.host = "127.0.0.1"
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Condition()
+        # Names the client behind a TCP source port (e.g. which bot process); None: unknown.
+        self.identify_peer: Callable[[int], str | None] | None = None
 
-        # Identities.
+        # Identities. Guild i lands on shard i % shard_count; the first is "the" guild.
         self.application_id = self.snowflake()
         self.bot_user = FakeUser(self.snowflake(), "articlebot", bot=True)
-        self.guild_id = self.snowflake()
-        self.everyone_role_id = self.guild_id  # Discord: @everyone shares the guild id
-        self.admin_role_id = self.snowflake()  # "Server Admin": Manage Server
-        self.editor_role_id = self.snowflake()  # "Article Editor": no special permissions
-        self.bot_role_id = self.snowflake()
+        self.guilds = [self._new_guild(i) for i in range(guild_count)]
+        primary = self.guilds[0]
+        self.guild_id = primary.id
+        self.everyone_role_id = primary.everyone_role_id
+        self.admin_role_id = primary.admin_role_id
+        self.editor_role_id = primary.editor_role_id
+        self.bot_role_id = primary.bot_role_id
         self.owner = FakeUser(self.snowflake(), "owner", role_ids=(self.admin_role_id,))
         self.admin = FakeUser(self.snowflake(), "ada_admin", role_ids=(self.admin_role_id,))
         self.editor = FakeUser(self.snowflake(), "eddie_editor", role_ids=(self.editor_role_id,))
         self.member = FakeUser(self.snowflake(), "mia_member")
         self.bot_user.role_ids = (self.bot_role_id,)
         self.users = [self.bot_user, self.owner, self.admin, self.editor, self.member]
-        self.category_id = self.snowflake()
-        self.channel_id = self.snowflake()  # "general"
-        self.news_channel_id = self.snowflake()  # "news-questions"
+        self.category_id = primary.category_id
+        self.channel_id = primary.channel_id
+        self.news_channel_id = primary.news_channel_id
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
 
         # Records.
@@ -451,6 +541,7 @@ class FakeDiscord:
         self.messages: dict[int, Json] = {}  # every message by id, users' and the bot's
         self.identifies: list[Json] = []
         self.resumes: list[Json] = []
+        self.dispatches: list[Dispatch] = []  # every event sent, with its shard
         self.heartbeats = 0
         self.gateway_queries: list[dict[str, str]] = []
         self.ready_sent = 0  # READY dispatches so far
@@ -460,12 +551,42 @@ class FakeDiscord:
         # asking for any other one is closed with 4014, as Discord does.
         self.enabled_privileged_intents = PRIVILEGED_INTENTS
 
-        # Gateway state.
+        # Gateway state: every session by id (for RESUME), the current one of each shard.
         self._sessions: dict[str, _Session] = {}
-        self._ws: web.WebSocketResponse | None = None
-        self._session: _Session | None = None
-        self._intents = 0
-        self._ws_lock = asyncio.Lock()
+        self._current: dict[int, _Session] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    def _new_guild(self, index: int) -> FakeGuild:
+        guild_id = self.snowflake.on_shard(index % self.shard_count, self.shard_count)
+        return FakeGuild(
+            id=guild_id,
+            name="Article Readers" if index == 0 else f"Article Readers {index + 1}",
+            admin_role_id=self.snowflake(),
+            editor_role_id=self.snowflake(),
+            bot_role_id=self.snowflake(),
+            category_id=self.snowflake(),
+            channel_id=self.snowflake(),
+            news_channel_id=self.snowflake(),
+        )
+
+    def guild(self, guild_id: int | None = None) -> FakeGuild:
+        """A guild by id (the first guild by default); KeyError for an unknown one."""
+        if guild_id is None:
+            return self.guilds[0]
+        for guild in self.guilds:
+            if guild.id == guild_id:
+                return guild
+        raise KeyError(f"the fake has no guild {guild_id}")
+
+    def guild_of_channel(self, channel_id: int) -> FakeGuild | None:
+        """The guild a channel belongs to; None for DMs and unknown channels."""
+        return next((g for g in self.guilds if channel_id in g.channel_ids), None)
+
+    def shard_of(self, guild_id: int) -> int:
+        return shard_for(guild_id, self.shard_count)
+
+    def guilds_on_shard(self, shard_id: int) -> list[FakeGuild]:
+        return [g for g in self.guilds if self.shard_of(g.id) == shard_id]
 
     # ------------------------------------------------------------------ setup
 
@@ -494,8 +615,9 @@ class FakeDiscord:
         log.info("fake Discord listening on %s", self.base_url)
 
     async def close(self) -> None:
-        if self._ws is not None and not self._ws.closed:
-            await self._ws.close(code=1001)
+        for ws in list(self._sockets):
+            if not ws.closed:
+                await ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -567,8 +689,10 @@ class FakeDiscord:
             query=dict(request.query),
             json=body,
             authorization=request.headers.get("Authorization"),
+            peer=self._peer(request),
         )
         self.requests.append(record)
+        _current_request.set(record)  # this request's own task: handlers credit its sender
         is_webhook = "/webhooks/" in request.path or "/interactions/" in request.path
         if not is_webhook and record.authorization != f"Bot {self.token}":
             response: web.StreamResponse = _error(401, "401: Unauthorized")
@@ -587,9 +711,18 @@ class FakeDiscord:
         async with self._changed:
             self._changed.notify_all()
 
+    def _peer(self, request: web.Request) -> str | None:
+        """Who is on the other end of ``request``'s connection, asked while it is open."""
+        if self.identify_peer is None:
+            return None
+        address = request.transport.get_extra_info("peername") if request.transport else None
+        return self.identify_peer(int(address[1])) if address else None
+
     # ------------------------------------------------------------- payloads
 
-    def role_payloads(self) -> list[Json]:
+    def role_payloads(self, guild: FakeGuild | None = None) -> list[Json]:
+        guild = guild or self.guilds[0]
+
         def role(role_id: int, name: str, permissions: int, position: int) -> Json:
             return {
                 "id": str(role_id),
@@ -601,32 +734,46 @@ class FakeDiscord:
                 "unicode_emoji": None,
                 "position": position,
                 "permissions": str(permissions),
-                "managed": role_id == self.bot_role_id,
+                "managed": role_id == guild.bot_role_id,
                 "mentionable": False,
                 "flags": 0,
             }
 
         return [
-            role(self.everyone_role_id, "@everyone", EVERYONE_PERMISSIONS, 0),
-            role(self.editor_role_id, "Article Editor", 0, 1),
-            role(self.bot_role_id, "articlebot", EVERYONE_PERMISSIONS, 2),
-            role(self.admin_role_id, "Server Admin", MANAGE_GUILD | MENTION_EVERYONE, 3),
+            role(guild.everyone_role_id, "@everyone", EVERYONE_PERMISSIONS, 0),
+            role(guild.editor_role_id, "Article Editor", 0, 1),
+            role(guild.bot_role_id, "articlebot", EVERYONE_PERMISSIONS, 2),
+            role(guild.admin_role_id, "Server Admin", MANAGE_GUILD | MENTION_EVERYONE, 3),
         ]
 
-    def permissions_of(self, user: FakeUser) -> int:
+    def roles_in(self, user: FakeUser, guild: FakeGuild | None = None) -> tuple[int, ...]:
+        """``user.role_ids`` (ids of the first guild's roles) as the same roles in ``guild``."""
+        guild = guild or self.guilds[0]
+        first = self.guilds[0]
+        same = {
+            first.admin_role_id: guild.admin_role_id,
+            first.editor_role_id: guild.editor_role_id,
+            first.bot_role_id: guild.bot_role_id,
+        }
+        return tuple(same.get(r, r) for r in user.role_ids)
+
+    def permissions_of(self, user: FakeUser, guild: FakeGuild | None = None) -> int:
         if user is self.owner:
             return (1 << 53) - 1  # the owner has every permission
-        roles = {int(r["id"]): int(r["permissions"]) for r in self.role_payloads()}
-        value = roles[self.everyone_role_id]
-        for role_id in user.role_ids:
+        guild = guild or self.guilds[0]
+        roles = {int(r["id"]): int(r["permissions"]) for r in self.role_payloads(guild)}
+        value = roles[guild.everyone_role_id]
+        for role_id in self.roles_in(user, guild):
             value |= roles.get(role_id, 0)
         if value & ADMINISTRATOR:
             return (1 << 53) - 1
         return value
 
-    def member_payload(self, user: FakeUser, *, with_user: bool = True) -> Json:
+    def member_payload(
+        self, user: FakeUser, *, with_user: bool = True, guild: FakeGuild | None = None
+    ) -> Json:
         data: Json = {
-            "roles": [str(r) for r in user.role_ids],
+            "roles": [str(r) for r in self.roles_in(user, guild)],
             "nick": None,
             "avatar": None,
             "banner": None,
@@ -652,12 +799,15 @@ class FakeDiscord:
                 "last_message_id": None,
                 "recipients": [user.payload()],
             }
-        names = {self.channel_id: "general", self.news_channel_id: "news-questions"}
-        if channel_id == self.category_id:
+        guild = self.guild_of_channel(channel_id)
+        if guild is None:
+            raise KeyError(f"the fake has no channel {channel_id}")
+        names = {guild.channel_id: "general", guild.news_channel_id: "news-questions"}
+        if channel_id == guild.category_id:
             return {
                 "id": str(channel_id),
                 "type": 4,
-                "guild_id": str(self.guild_id),
+                "guild_id": str(guild.id),
                 "name": "Text Channels",
                 "position": 0,
                 "permission_overwrites": [],
@@ -668,12 +818,12 @@ class FakeDiscord:
         return {
             "id": str(channel_id),
             "type": 0,
-            "guild_id": str(self.guild_id),
+            "guild_id": str(guild.id),
             "name": names[channel_id],
             "position": list(names).index(channel_id),
             "permission_overwrites": [],
             "nsfw": False,
-            "parent_id": str(self.category_id),
+            "parent_id": str(guild.category_id),
             "topic": None,
             "last_message_id": None,
             "rate_limit_per_user": 0,
@@ -681,10 +831,11 @@ class FakeDiscord:
             "flags": 0,
         }
 
-    def guild_payload(self) -> Json:
+    def guild_payload(self, guild: FakeGuild | None = None) -> Json:
+        guild = guild or self.guilds[0]
         return {
-            "id": str(self.guild_id),
-            "name": "Article Readers",
+            "id": str(guild.id),
+            "name": guild.name,
             "icon": None,
             "splash": None,
             "discovery_splash": None,
@@ -710,14 +861,16 @@ class FakeDiscord:
             "max_members": 500000,
             "max_video_channel_users": 25,
             "application_id": None,
-            "roles": self.role_payloads(),
+            "roles": self.role_payloads(guild),
             "emojis": [],
             "stickers": [],
             "soundboard_sounds": [],
         }
 
-    def guild_create_payload(self) -> Json:
-        data = self.guild_payload()
+    def guild_create_payload(self, guild: FakeGuild | None = None, intents: int = 0) -> Json:
+        """GUILD_CREATE for a connection that identified with ``intents``."""
+        guild = guild or self.guilds[0]
+        data = self.guild_payload(guild)
         data.update(
             {
                 "unavailable": False,
@@ -727,14 +880,11 @@ class FakeDiscord:
                 "member_count": len(self.users),
                 # Without the privileged members intent Discord sends only the bot itself.
                 "members": [
-                    self.member_payload(u)
+                    self.member_payload(u, guild=guild)
                     for u in self.users
-                    if self._intents & INTENT_GUILD_MEMBERS or u is self.bot_user
+                    if intents & INTENT_GUILD_MEMBERS or u is self.bot_user
                 ],
-                "channels": [
-                    self.channel_payload(c)
-                    for c in (self.category_id, self.channel_id, self.news_channel_id)
-                ],
+                "channels": [self.channel_payload(c) for c in guild.channel_ids],
                 "threads": [],
                 "presences": [],
                 "voice_states": [],
@@ -779,6 +929,7 @@ class FakeDiscord:
         components: list[Json] | None = None,
     ) -> Json:
         in_guild = channel_id not in self.dm_channels.values()
+        guild = self.guild_of_channel(channel_id) or self.guilds[0]
         data: Json = {
             "id": str(message_id or self.snowflake()),
             "channel_id": str(channel_id),
@@ -798,8 +949,8 @@ class FakeDiscord:
             "components": components or [],
         }
         if in_guild:
-            data["guild_id"] = str(self.guild_id)
-            data["member"] = self.member_payload(author, with_user=False)
+            data["guild_id"] = str(guild.id)
+            data["member"] = self.member_payload(author, with_user=False, guild=guild)
         if webhook_id is not None:
             data["webhook_id"] = str(webhook_id)
             data["application_id"] = str(self.application_id)
@@ -812,7 +963,7 @@ class FakeDiscord:
                 "user": interaction.payload["member"]["user"]
                 if "member" in interaction.payload
                 else interaction.payload["user"],
-                "authorizing_integration_owners": {"0": str(self.guild_id)},
+                "authorizing_integration_owners": {"0": str(guild.id)},
                 "name": cmd.get("name"),
             }
         return data
@@ -832,7 +983,7 @@ class FakeDiscord:
         return _json_response(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.shard_count,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,
@@ -854,7 +1005,7 @@ class FakeDiscord:
         if request.match_info["app_id"] != str(self.application_id):
             return _error(403, "Missing Access", 50001)
         guild = request.match_info.get("guild_id")
-        if guild is not None and guild != str(self.guild_id):
+        if guild is not None and guild not in {str(g.id) for g in self.guilds}:
             return _error(403, "Missing Access", 50001)
         return None
 
@@ -904,11 +1055,8 @@ class FakeDiscord:
         return _json_response(stored, 201)
 
     def _known_channel(self, channel_id: int) -> bool:
-        return channel_id in (
-            self.channel_id,
-            self.news_channel_id,
-            self.category_id,
-            *self.dm_channels.values(),
+        return (
+            self.guild_of_channel(channel_id) is not None or channel_id in self.dm_channels.values()
         )
 
     async def _get_channel(self, request: web.Request) -> web.Response:
@@ -918,15 +1066,21 @@ class FakeDiscord:
         return _json_response(self.channel_payload(channel_id))
 
     async def _get_guild(self, request: web.Request) -> web.Response:
-        if request.match_info["guild_id"] != str(self.guild_id):
+        try:
+            guild = self.guild(int(request.match_info["guild_id"]))
+        except (KeyError, ValueError):
             return _error(404, "Unknown Guild", 10004)
-        return _json_response(self.guild_payload())
+        return _json_response(self.guild_payload(guild))
 
     async def _get_member(self, request: web.Request) -> web.Response:
         user_id = int(request.match_info["user_id"])
+        try:
+            guild = self.guild(int(request.match_info["guild_id"]))
+        except (KeyError, ValueError):
+            return _error(404, "Unknown Guild", 10004)
         if user_id not in {u.id for u in self.users}:
             return _error(404, "Unknown Member", 10007)
-        return _json_response(self.member_payload(self.user(user_id)))
+        return _json_response(self.member_payload(self.user(user_id), guild=guild))
 
     async def _open_dm(self, request: web.Request) -> web.Response:
         user_id = int((request[BODY] or {})["recipient_id"])
@@ -1011,8 +1165,14 @@ class FakeDiscord:
         ]
         message["mention_roles"] = [p.split(":")[1] for p in pings if p.startswith("role:")]
         self.messages[int(message["id"])] = message
+        sender = _current_request.get()
         posted = PostedMessage(
-            channel_id, body, message, via, interaction.token if interaction else None
+            channel_id,
+            body,
+            message,
+            via,
+            interaction.token if interaction else None,
+            peer=sender.peer if sender is not None else None,
         )
         posted.message["_pings"] = pings
         self.posted.append(posted)
@@ -1232,34 +1392,50 @@ class FakeDiscord:
             return _error(400, "the fake speaks encoding=json only")
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
-        async with self._ws_lock:
-            old = self._ws
-            self._ws = ws
-        if old is not None and not old.closed:
-            await old.close(code=4000)
+        self._sockets.add(ws)
+        peer = self._peer(request)
         await self._send(ws, {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
         try:
             async for msg in ws:
                 if msg.type is aiohttp.WSMsgType.TEXT:
-                    await self._gateway_op(ws, json.loads(msg.data))
+                    await self._gateway_op(ws, json.loads(msg.data), peer)
                 elif msg.type is aiohttp.WSMsgType.ERROR:
                     break
         finally:
-            if self._ws is ws:
-                self._ws = None
+            self._sockets.discard(ws)
+            for session in self._sessions.values():
+                if session.ws is ws:
+                    session.ws = None  # events keep being queued for a RESUME
             await self._notify()
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, payload: Json) -> None:
         await ws.send_str(json.dumps(payload))
 
-    async def _gateway_op(self, ws: web.WebSocketResponse, msg: Json) -> None:
+    def _session_on(self, ws: web.WebSocketResponse) -> _Session | None:
+        return next((s for s in self._sessions.values() if s.ws is ws), None)
+
+    async def _attach(self, session: _Session, ws: web.WebSocketResponse) -> None:
+        """Make ``ws`` carry ``session`` as its shard's current one; an older connection
+        of that shard is closed, as Discord does when a session moves."""
+        replaced = self._current.get(session.shard_id)
+        for old in {session.ws, replaced.ws if replaced else None} - {None, ws}:
+            assert old is not None
+            for other in self._sessions.values():
+                if other.ws is old:
+                    other.ws = None
+            if not old.closed:
+                await old.close(code=4000)
+        session.ws = ws
+        self._current[session.shard_id] = session
+
+    async def _gateway_op(self, ws: web.WebSocketResponse, msg: Json, peer: str | None) -> None:
         op, data = msg.get("op"), msg.get("d")
         if op == 1:
             self.heartbeats += 1
             await self._send(ws, {"op": 11})
         elif op == 2:
-            await self._identify(ws, data)
+            await self._identify(ws, data, peer)
         elif op == 6:
             await self._resume(ws, data)
         elif op == 8:
@@ -1271,7 +1447,22 @@ class FakeDiscord:
             await ws.close(code=4001, message=b"Unknown opcode")
         await self._notify()
 
-    async def _identify(self, ws: web.WebSocketResponse, data: Json) -> None:
+    def _shard_problem(self, shard: Any) -> tuple[int, bytes] | None:
+        """The close code Discord answers a bad ``shard`` in IDENTIFY with, or None."""
+        if shard is None:
+            return (4011, b"Sharding required.") if self.shard_count > 1 else None
+        valid = (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+        )
+        if valid and shard[1] < self.shard_count:
+            return 4011, b"Sharding required."  # too few shards for the bot's guilds
+        if not valid or shard[1] != self.shard_count or not 0 <= shard[0] < shard[1]:
+            return 4010, b"Invalid shard."
+        return None
+
+    async def _identify(self, ws: web.WebSocketResponse, data: Json, peer: str | None) -> None:
         self.identifies.append(data)
         if data.get("token") != self.token:
             await ws.close(code=4004, message=b"Authentication failed.")
@@ -1280,16 +1471,23 @@ class FakeDiscord:
         if intents & PRIVILEGED_INTENTS & ~self.enabled_privileged_intents:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
-        self._intents = intents
-        session = _Session(secrets.token_hex(16))
+        problem = self._shard_problem(data.get("shard"))
+        if problem is not None:
+            await ws.close(code=problem[0], message=problem[1])
+            return
+        shard_id, shard_count = data.get("shard") or (0, 1)
+        session = _Session(secrets.token_hex(16), shard_id, shard_count, intents)
+        session.peer = peer
         self._sessions[session.id] = session
-        self._session = session
-        await self._dispatch(
+        await self._attach(session, ws)
+        guilds = self.guilds_on_shard(shard_id)
+        await self._dispatch_on(
+            session,
             "READY",
             {
                 "v": 10,
                 "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False},
-                "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+                "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
                 "session_id": session.id,
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": str(self.application_id), "flags": 0},
@@ -1301,8 +1499,11 @@ class FakeDiscord:
             },
         )
         self.ready_sent += 1
-        if self._intents & INTENT_GUILDS:
-            await self._dispatch("GUILD_CREATE", self.guild_create_payload())
+        if intents & INTENT_GUILDS:
+            for guild in guilds:
+                await self._dispatch_on(
+                    session, "GUILD_CREATE", self.guild_create_payload(guild, intents)
+                )
 
     async def _resume(self, ws: web.WebSocketResponse, data: Json) -> None:
         self.resumes.append(data)
@@ -1313,20 +1514,26 @@ class FakeDiscord:
         if session is None:
             await self._send(ws, {"op": 9, "d": False})
             return
-        self._session = session
+        await self._attach(session, ws)
         seq = int(data.get("seq") or 0)
         for event in session.sent:
             if event["s"] > seq:
                 await self._send(ws, event)
-        await self._dispatch("RESUMED", {})
+        await self._dispatch_on(session, "RESUMED", {})
         self.resumed_sent += 1
 
     async def _request_members(self, ws: web.WebSocketResponse, data: Json) -> None:
-        await self._dispatch(
+        session = self._session_on(ws)
+        if session is None:
+            await ws.close(code=4003, message=b"Not authenticated.")
+            return
+        guild = self.guild(int(data.get("guild_id") or self.guild_id))
+        await self._dispatch_on(
+            session,
             "GUILD_MEMBERS_CHUNK",
             {
-                "guild_id": str(self.guild_id),
-                "members": [self.member_payload(u) for u in self.users],
+                "guild_id": str(guild.id),
+                "members": [self.member_payload(u, guild=guild) for u in self.users],
                 "chunk_index": 0,
                 "chunk_count": 1,
                 "not_found": [],
@@ -1334,14 +1541,30 @@ class FakeDiscord:
             },
         )
 
-    async def _dispatch(self, event: str, data: Json) -> None:
-        session = self._session
+    async def _dispatch(self, event: str, data: Json, *, shard_id: int = 0) -> None:
+        """Send ``event`` on the current session of ``shard_id`` (queued while it is away)."""
+        session = self._current.get(shard_id)
         if session is None:
-            raise RuntimeError("no gateway session: the bot has not identified")
+            raise RuntimeError(
+                f"no gateway session on shard {shard_id}: the bot has not identified"
+            )
+        await self._dispatch_on(session, event, data)
+
+    async def _dispatch_guild(self, event: str, data: Json, guild_id: int | None) -> None:
+        """Send a guild's event on that guild's shard only; DMs (no guild) go to shard 0."""
+        await self._dispatch(
+            event, data, shard_id=0 if guild_id is None else self.shard_of(guild_id)
+        )
+
+    async def _dispatch_on(self, session: _Session, event: str, data: Json) -> None:
         session.seq += 1
         payload = {"op": 0, "t": event, "s": session.seq, "d": data}
         session.sent.append(payload)
-        ws = self._ws
+        guild = data.get("guild_id") or (data.get("id") if event == "GUILD_CREATE" else None)
+        self.dispatches.append(
+            Dispatch(session.shard_id, event, int(guild) if guild else None, session.seq)
+        )
+        ws = session.ws
         if ws is None or ws.closed:
             return  # kept for replay when the client resumes
         with contextlib.suppress(ConnectionResetError):
@@ -1350,13 +1573,32 @@ class FakeDiscord:
     # ---------------------------------------------------------- test helpers
 
     @property
+    def _session(self) -> _Session | None:
+        """Shard 0's current session (the only one of an unsharded bot)."""
+        return self._current.get(0)
+
+    @property
     def session_id(self) -> str | None:
-        """The id of the current gateway session (from the last READY)."""
+        """The id of shard 0's current gateway session (from the last READY)."""
         return self._session.id if self._session is not None else None
 
     @property
     def connected(self) -> bool:
-        return self._ws is not None and not self._ws.closed and self._session is not None
+        """Whether shard 0 (the only shard of an unsharded bot) has a live session."""
+        return self._session is not None and self._session.live
+
+    @property
+    def connected_shards(self) -> dict[int, str | None]:
+        """Shards with a live session, each with who identified it (``identify_peer``)."""
+        return {shard: s.peer for shard, s in sorted(self._current.items()) if s.live}
+
+    def events_for(self, guild_id: int, event: str | None = None) -> list[Dispatch]:
+        """The events sent for one guild (all shards), optionally of one type."""
+        return [
+            d
+            for d in self.dispatches
+            if d.guild_id == guild_id and (event is None or d.event == event)
+        ]
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
         """Wait until ``predicate()`` holds; re-checked after every request or gateway op."""
@@ -1365,6 +1607,17 @@ class FakeDiscord:
 
     async def wait_for_identify(self, count: int = 1, timeout: float = 5.0) -> None:
         await self.wait_until(lambda: self.ready_sent >= count and self.connected, timeout)
+
+    async def wait_for_shards(self, shard_ids: Iterable[int], timeout: float = 5.0) -> None:
+        """Wait until every shard in ``shard_ids`` has a live, identified session."""
+        wanted = set(shard_ids)
+        try:
+            await self.wait_until(lambda: wanted <= set(self.connected_shards), timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"fake Discord: shards {sorted(wanted - set(self.connected_shards))} never "
+                f"identified (connected: {self.connected_shards})"
+            ) from None
 
     def dm_channel(self, user: FakeUser) -> int:
         if user.id not in self.dm_channels:
@@ -1396,10 +1649,11 @@ class FakeDiscord:
             if not any(u.id == author.id for u in self.users):
                 self.users.append(author)
         channel_id = channel_id or self.channel_id
+        guild = None if dm else self.guild_of_channel(channel_id) or self.guilds[0]
         message = self.message_payload(channel_id=channel_id, author=author, content=content)
         mentioned = {int(u) for u in re.findall(r"<@!?(\d+)>", content)}
         message["mentions"] = [
-            {**u.payload(), "member": self.member_payload(u, with_user=False)}
+            {**u.payload(), "member": self.member_payload(u, with_user=False, guild=guild)}
             if not dm
             else u.payload()
             for u in self.users
@@ -1408,11 +1662,14 @@ class FakeDiscord:
         message["mention_roles"] = re.findall(r"<@&(\d+)>", content)
         message["mention_everyone"] = bool(
             re.search(r"@(everyone|here)", content)
-            and self.permissions_of(author) & MENTION_EVERYONE
+            and self.permissions_of(author, guild) & MENTION_EVERYONE
         )
         self.messages[int(message["id"])] = message
         needed = INTENT_DIRECT_MESSAGES if dm else INTENT_GUILD_MESSAGES
-        if not self._intents & needed:
+        shard_id = 0 if guild is None else self.shard_of(guild.id)
+        session = self._current.get(shard_id)
+        intents = session.intents if session is not None else 0
+        if not intents & needed:
             log.warning("fake Discord: bot lacks the intent for this message; not delivered")
             return message
         delivered = dict(message)
@@ -1420,15 +1677,16 @@ class FakeDiscord:
             dm
             or self.bot_user.id in mentioned
             or author.id == self.bot_user.id
-            or self._intents & INTENT_MESSAGE_CONTENT
+            or intents & INTENT_MESSAGE_CONTENT
         )
         if not sees_content:
             delivered.update({"content": "", "embeds": [], "attachments": [], "components": []})
-        await self._dispatch("MESSAGE_CREATE", delivered)
+        await self._dispatch("MESSAGE_CREATE", delivered, shard_id=shard_id)
         return message
 
     def command(self, name: str, guild_id: int | None = None) -> Json | None:
-        """A registered command by name: the guild's copy first, then the global one."""
+        """A registered command by name: the guild's copy first (the first guild's by
+        default), then the global one."""
         for scope in (guild_id or self.guild_id, None):
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == name and int(cmd.get("type", 1)) == 1:
@@ -1473,7 +1731,8 @@ class FakeDiscord:
                 member["permissions"] = str(self.permissions_of(user))
                 resolved.setdefault("members", {})[str(value)] = member
             else:
-                role = next(r for r in self.role_payloads() if r["id"] == str(value))
+                roles = [r for g in self.guilds for r in self.role_payloads(g)]
+                role = next(r for r in roles if r["id"] == str(value))
                 resolved.setdefault("roles", {})[str(value)] = role
         return resolved
 
@@ -1489,8 +1748,9 @@ class FakeDiscord:
     ) -> InteractionRecord:
         user = user or self.member
         channel_id = channel_id or self.channel_id
+        guild = self.guild_of_channel(channel_id) or self.guilds[0]
         top, *path = name.split()
-        cmd = self.command(top)
+        cmd = self.command(top, guild.id)
         if cmd is None:
             log.warning("fake Discord: /%s was never registered by the bot", top)
         # "/config show": subcommands (type 1) and groups (type 2) nest the options.
@@ -1528,25 +1788,26 @@ class FakeDiscord:
         channel_id: int,
         message: Json | None = None,
     ) -> InteractionRecord:
-        permissions = str(self.permissions_of(user))
+        guild = self.guild_of_channel(channel_id) or self.guilds[0]
+        permissions = str(self.permissions_of(user, guild))
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: Json = {
             "id": str(self.snowflake()),
             "application_id": str(self.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(self.guild_id),
-            "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
+            "guild_id": str(guild.id),
+            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
             "channel_id": str(channel_id),
             "channel": self.channel_payload(channel_id),
-            "member": {**self.member_payload(user), "permissions": permissions},
+            "member": {**self.member_payload(user, guild=guild), "permissions": permissions},
             "token": token,
             "version": 1,
             "app_permissions": str(EVERYONE_PERMISSIONS),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild.id)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
@@ -1554,7 +1815,7 @@ class FakeDiscord:
             payload["message"] = self._public(message)
         record = InteractionRecord(payload, time.monotonic())
         self.interactions[token] = record
-        await self._dispatch("INTERACTION_CREATE", payload)
+        await self._dispatch_guild("INTERACTION_CREATE", payload, guild.id)
         return record
 
     async def slash(
@@ -1670,31 +1931,36 @@ class FakeDiscord:
             ) from None
         return record
 
-    async def close_gateway(self, code: int = 4000) -> None:
-        """Close the gateway websocket with ``code`` (Discord's "unknown error" by default)."""
-        ws = self._ws
-        assert ws is not None, "the bot is not connected"
+    def _live(self, shard_id: int) -> tuple[_Session, web.WebSocketResponse]:
+        session = self._current.get(shard_id)
+        assert session is not None and session.ws is not None, (
+            f"the bot is not connected on shard {shard_id}"
+        )
+        return session, session.ws
+
+    async def close_gateway(self, code: int = 4000, *, shard_id: int = 0) -> None:
+        """Close a shard's websocket with ``code`` (Discord's "unknown error" by default)."""
+        _, ws = self._live(shard_id)
         await ws.close(code=code, message=b"fake Discord closed the connection")
 
-    async def drop_gateway(self) -> None:
-        """Cut the gateway connection without a close frame, like a network failure."""
-        ws = self._ws
-        assert ws is not None, "the bot is not connected"
-        self._ws = None
+    async def drop_gateway(self, *, shard_id: int = 0) -> None:
+        """Cut a shard's connection without a close frame, like a network failure."""
+        session, ws = self._live(shard_id)
+        session.ws = None
         ws._writer.transport.abort()  # type: ignore[union-attr]  # no close frame at all
         await self._notify()
 
-    async def send_reconnect(self) -> None:
+    async def send_reconnect(self, *, shard_id: int = 0) -> None:
         """Send op 7 RECONNECT, asking the client to reconnect and resume."""
-        assert self._ws is not None, "the bot is not connected"
-        await self._send(self._ws, {"op": 7, "d": None})
+        _, ws = self._live(shard_id)
+        await self._send(ws, {"op": 7, "d": None})
 
-    async def invalidate_session(self, resumable: bool = False) -> None:
+    async def invalidate_session(self, resumable: bool = False, *, shard_id: int = 0) -> None:
         """Send op 9 INVALID_SESSION; a non-resumable one makes the client identify again."""
-        assert self._ws is not None, "the bot is not connected"
-        if not resumable and self._session is not None:
-            self._sessions.pop(self._session.id, None)
-        await self._send(self._ws, {"op": 9, "d": resumable})
+        session, ws = self._live(shard_id)
+        if not resumable:
+            self._sessions.pop(session.id, None)
+        await self._send(ws, {"op": 9, "d": resumable})
 
     def requests_to(self, route: str) -> list[RecordedRequest]:
         """Recorded requests whose ``route`` (``"METHOD /template"``) contains ``route``."""
