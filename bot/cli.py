@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from bot import render
 
@@ -33,6 +34,24 @@ EXIT_FAILURE = 1
 
 class CliError(Exception):
     """A user-facing failure: printed as one line, exit status 1."""
+
+
+DASH_HINT = "a question that starts with '-' goes after '--', e.g. articlebot ask -- \"-5 or 5?\""
+
+
+class _SubcommandParser(argparse.ArgumentParser):
+    """Sub-command parsers; ``ask``'s usage errors name the fix for a leading '-'.
+
+    A question starting with '-' looks like an option to argparse, whose own
+    message ("ignored explicit argument 'ow many...'") says nothing a user can
+    act on.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        if not self.prog.endswith(" ask"):
+            super().error(message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nhint: {DASH_HINT}\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,10 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer questions about news articles with short answers and cited sentences.",
     )
     add_seeds_option(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubcommandParser)
 
     ask = sub.add_parser("ask", help="answer one question and exit")
-    ask.add_argument("question", help="the question, in quotes")
+    ask.add_argument(
+        "question", nargs="+", help="the question (quotes optional: the words are joined)"
+    )
     ask.add_argument(
         "--article", help="only search this article (id, file name or part of the title)"
     )
@@ -128,7 +149,7 @@ def run_ask(args: argparse.Namespace) -> int:
             )
         article_id = article.id
     try:
-        answer = engine.ask(args.question, article_id=article_id)
+        answer = engine.ask(" ".join(args.question), article_id=article_id)
     except QuestionError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

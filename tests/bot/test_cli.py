@@ -62,6 +62,28 @@ def test_ask_prints_answer_and_paragraph(capsys: pytest.CaptureFixture[str]) -> 
     assert "Answer:" in out and "3,000" in out and "paragraph" in out
 
 
+def test_ask_joins_an_unquoted_question(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["ask", "how", "many", "troops", "were", "sent", "--json", "--seeds", str(SEEDS)], capsys
+    )
+    assert code == 0
+    assert json.loads(out)["question"] == "how many troops were sent"
+
+
+def test_question_starting_with_a_dash_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "-how many troops were sent"])
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "ask -- " in err and "Traceback" not in err
+
+
+def test_question_after_double_dash_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["ask", "--json", "--seeds", str(SEEDS), "--", "-how many troops were sent"], capsys
+    )
+    assert code == 0 and "3,000" in json.loads(out)["answer"]
+
+
 def test_empty_question_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["ask", "   ", "--seeds", str(SEEDS)], capsys)
     assert code != 0 and "empty" in err and "Traceback" not in err + out
