@@ -45,6 +45,11 @@ class ReindexRunning(UserFacingError):
         )
 
 
+class OwnerOnly(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__("Only the bot's owner can see the figures of every server together.")
+
+
 class NotAdmin(app_commands.CheckFailure):
     """The member lacks Manage Server and the configured admin role."""
 

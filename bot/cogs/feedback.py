@@ -11,22 +11,25 @@ the server's refusal threshold, logs the question and returns the view.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import re
-from typing import Any, Literal
+from collections.abc import Awaitable
+from typing import Any, Literal, TypeVar
 
 import discord
 
 from bot.client import ArticleBot
 from bot.cogs.settings import settings_for
 from bot.embeds import DESCRIPTION_LIMIT, INFO, TITLE_LIMIT, clip, escape
-from bot.storage import QuestionEntry, UnknownAnswerError
+from bot.storage import QuestionEntry, Store, StoreError, UnknownAnswerError
 from bot.storage.base import Source
 from index.records import Answer
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Action = Literal["helpful", "unhelpful", "paragraph"]
 CUSTOM_ID = "articlebot:fb:{action}:{answer_id}"
 TEMPLATE = r"articlebot:fb:(?P<action>helpful|unhelpful|paragraph):(?P<answer_id>[0-9]{1,18})"
@@ -39,6 +42,13 @@ GONE = (
     "I no longer have the record of that answer (answers are forgotten after the retention "
     "period). Ask again to get a fresh one."
 )
+UNSAVED = (
+    "I couldn't save your vote: the bot's database is unreachable right now. "
+    "Please click again in a minute."
+)
+# Discord drops a click not acknowledged within 3 s. A vote normally takes milliseconds;
+# one waiting for a restarting database is acknowledged first and answered when stored.
+VOTE_PATIENCE_SECONDS = 1.5
 
 
 class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TEMPLATE):
@@ -77,11 +87,18 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
             await show_paragraph(interaction, bot, self.answer_id)
             return
         helpful = self.action == "helpful"
+        vote = self._vote(store, interaction.user.id, helpful)
+        await _reply(interaction, await _in_time(interaction, vote))
+
+    async def _vote(self, store: Store, user_id: int, helpful: bool) -> str:
+        """Store the vote (the store waits out a database restart); returns the reply."""
         try:
-            result = await store.vote(self.answer_id, interaction.user.id, helpful)
+            result = await store.vote(self.answer_id, user_id, helpful)
         except UnknownAnswerError:
-            await _reply(interaction, GONE)
-            return
+            return GONE
+        except StoreError as exc:
+            log.warning("could not store a vote on answer %s: %s", self.answer_id, exc)
+            return UNSAVED
         verdict = "helpful" if helpful else "not helpful"
         if result.changed:
             text = f"Changed your vote to {verdict}."
@@ -91,7 +108,17 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
             text = f"Thanks: marked {verdict}."
         if not helpful:
             text += " Admins see answers marked not helpful in /stats."
-        await _reply(interaction, text)
+        return text
+
+
+async def _in_time(interaction: discord.Interaction[Any], work: Awaitable[T]) -> T:
+    """``work``'s result, acknowledging the click first when it takes longer than
+    :data:`VOTE_PATIENCE_SECONDS`, so Discord keeps the interaction open meanwhile."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=VOTE_PATIENCE_SECONDS)
+    if not done:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
 
 
 def feedback_view(answer_id: int) -> discord.ui.View:
@@ -186,6 +213,12 @@ def paragraph_text(text: str, start: int, end: int) -> str:
 
 
 async def _reply(interaction: discord.Interaction[Any], text: str) -> None:
+    """Answer privately; after a deferral the follow-up replaces the "thinking" message."""
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+        )
+        return
     await interaction.response.send_message(
         text, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
     )

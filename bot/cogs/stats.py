@@ -1,4 +1,9 @@
-"""``/stats`` (admins): how the bot did in this server, as an embed plus a PNG chart."""
+"""``/stats`` (admins): how the bot did in this server, as an embed plus a PNG chart.
+
+``/stats all_servers:True`` is for the bot's owner: the figures of every
+server together. A sharded bot runs as several processes, each serving some
+servers, all writing to one database; this is where the owner sees them as one.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from bot.checks import admin_only
 from bot.client import ArticleBot
 from bot.cogs.settings import store_of
 from bot.embeds import FIELD_VALUE_LIMIT, INFO, clip, escape, fit
+from bot.errors import OwnerOnly
 from bot.storage.chart import render_chart_async
 from bot.storage.stats import Stats
 
@@ -43,8 +49,9 @@ def stats_embed(stats: Stats, titles: dict[str, str]) -> discord.Embed:
     """The figures within Discord's embed limits; the chart is attached as ``stats.png``."""
     votes = stats.helpful_votes + stats.not_helpful_votes
     p95 = "–" if stats.p95_latency_ms is None else f"{stats.p95_latency_ms:,.0f} ms"
+    where = " in every server" if stats.guild_id is None else ""
     embed = discord.Embed(
-        title=f"Questions in the last {stats.days} day{'s' if stats.days != 1 else ''}",
+        title=f"Questions{where} in the last {stats.days} day{'s' if stats.days != 1 else ''}",
         description=(
             f"**{stats.questions:,}** questions · answered **{_share(stats.answered_share)}** · "
             f"refused **{_share(stats.refused_share)}**\n"
@@ -98,7 +105,10 @@ class StatsCog(commands.Cog, name="Stats"):
         self.bot = bot
 
     @app_commands.command(name="stats")
-    @app_commands.describe(days=f"How many days back, 1 to {MAX_DAYS} (default 7)")
+    @app_commands.describe(
+        days=f"How many days back, 1 to {MAX_DAYS} (default 7)",
+        all_servers="Every server the bot is in together (the bot's owner only)",
+    )
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     @admin_only()
@@ -106,13 +116,16 @@ class StatsCog(commands.Cog, name="Stats"):
         self,
         interaction: discord.Interaction[ArticleBot],
         days: app_commands.Range[int, 1, MAX_DAYS] = 7,
+        all_servers: bool = False,
     ) -> None:
         """How the bot did here: answered and refused, feedback, what it could not answer."""
         if not 1 <= days <= MAX_DAYS:  # Range is enforced by the client only
             days = min(max(days, 1), MAX_DAYS)
         store = store_of(self.bot)
+        if all_servers and not await self.bot.is_owner(interaction.user):
+            raise OwnerOnly()  # other servers' questions are not a server admin's to read
         await interaction.response.defer(thinking=True, ephemeral=True)
-        stats = await store.stats(days=days, guild_id=interaction.guild_id)
+        stats = await store.stats(days=days, guild_id=None if all_servers else interaction.guild_id)
         titles = {a.id: a.title for a in self.bot.engine.corpus.articles}
         embed = stats_embed(stats, titles)
         chart = await render_chart_async(stats)

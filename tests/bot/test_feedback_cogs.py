@@ -7,6 +7,7 @@ the tree's error handler all run for real.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from bot.cogs.feedback import record_answer
 from bot.config import Settings
-from bot.storage import SQLiteStore, StorageConfig
+from bot.storage import QuestionEntry, SQLiteStore, StorageConfig, StoreError
 from index.records import Answer
 from tests.bot.conftest import (
     ADMIN_ROLE_ID,
@@ -31,6 +32,7 @@ from tests.bot.conftest import (
     Call,
     DiscordRecorder,
     Harness,
+    _finish,
     member_payload,
     now,
     snowflake,
@@ -312,3 +314,69 @@ async def test_a_corrupt_database_is_reported_and_left_alone(
     assert path.read_bytes() == b"not a database" * 100
     answer = await ask(harness)  # still answers, without buttons
     assert buttons(answer) == {}
+
+
+async def test_stats_of_every_server_together_for_the_owner_only(bot: Harness) -> None:
+    """A sharded bot's processes share one database; the owner sees all servers at once."""
+    await ask(bot)
+    store = bot.bot.store
+    assert store is not None
+    elsewhere = QuestionEntry(MEMBER_ID, "which zebra escaped?", found=False, guild_id=GUILD_ID + 1)
+    await store.log_question(elsewhere)
+
+    refused = reply(await bot.call("stats", permissions=MANAGE_GUILD, all_servers=True))
+    assert refused.ephemeral and "owner" in refused.text() and "zebra" not in refused.text()
+    everywhere = reply(
+        await bot.call("stats", user_id=OWNER_ID, permissions=MANAGE_GUILD, all_servers=True)
+    )
+    assert everywhere.ephemeral and "every server" in everywhere.text()
+    assert "**2** questions" in everywhere.text() and "zebra" in everywhere.text()
+    here = reply(await bot.call("stats", user_id=OWNER_ID, permissions=MANAGE_GUILD))
+    assert "**1** questions" in here.text() and "zebra" not in here.text()
+
+
+async def test_a_slow_vote_is_acknowledged_in_time_then_answered(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A vote waiting for a restarting database defers the click instead of letting
+    Discord's 3-second deadline pass, and is confirmed once stored."""
+    answer = await ask(bot)
+    store = bot.bot.store
+    assert store is not None
+    stored = asyncio.Event()
+    real_vote = store.vote
+
+    async def vote_when_the_database_is_back(*args: Any) -> Any:
+        await stored.wait()
+        return await real_vote(*args)
+
+    monkeypatch.setattr(store, "vote", vote_when_the_database_is_back)
+    feedback_module = bot.bot.extensions["bot.cogs.feedback"]
+    monkeypatch.setattr(feedback_module, "VOTE_PATIENCE_SECONDS", 0.01)
+    first = len(bot.http.calls)
+    tasks = bot.start_interaction(click(bot, buttons(answer)["Helpful"], answer))
+    async with asyncio.timeout(5):
+        while not any(c.path.endswith("/callback") for c in bot.http.calls[first:]):
+            await asyncio.sleep(0.01)
+    deferral = next(c for c in bot.http.calls[first:] if c.path.endswith("/callback"))
+    assert deferral.body["type"] == 5 and deferral.body["data"]["flags"] & 64
+    stored.set()
+    await _finish(tasks)
+    confirmed = reply(bot.http.calls[first:])
+    assert confirmed.ephemeral and "Thanks: marked helpful" in confirmed.text()
+    assert (await store.stats(days=1)).helpful_votes == 1
+
+
+async def test_a_vote_the_database_cannot_take_says_so(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = await ask(bot)
+    store = bot.bot.store
+    assert store is not None
+
+    async def unreachable(*args: Any) -> Any:
+        raise StoreError("PostgreSQL at postgresql://bot@db:5432/bot is unreachable")
+
+    monkeypatch.setattr(store, "vote", unreachable)
+    refused = reply(await bot.interact(click(bot, buttons(answer)["Helpful"], answer)))
+    assert refused.ephemeral and "couldn't save your vote" in refused.text()
