@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from index.bm25 import RetrievalIndex, SparseBM25, lucene_idf
 from index.chunking import ChunkSettings, chunk_article
 from index.loader import load_folder
 from index.records import Answer, Article, Chunk, Citation, LoadProblem, Sentence
-from index.tokenize import Tokenizer, default_tokenizer
+from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 
 MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
@@ -91,6 +92,8 @@ class Corpus:
     chunk_settings: ChunkSettings = field(default_factory=ChunkSettings)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_paragraphs", {})
+        object.__setattr__(self, "_paragraphs_lock", threading.Lock())
         sentences = {s.id: s for a in self.articles for s in a.sentences}
         articles = {a.id: a for a in self.articles}
         positions = {a.id: i for i, a in enumerate(self.articles)}
@@ -115,6 +118,69 @@ class Corpus:
     @property
     def sentence_count(self) -> int:
         return sum(a.sentence_count for a in self.articles)
+
+    def paragraph_index(
+        self, tokenizer: Tokenizer, previous: Corpus | None = None
+    ) -> ParagraphIndex:
+        """BM25 over whole paragraphs, built once per corpus and tokenizer.
+
+        Answer ranking weighs a sentence by its paragraph's score too. Building
+        it costs a pass over every paragraph, so the reindex worker warms it
+        (see :func:`index.reindex.rebuild`) instead of the first question after
+        a swap paying for it, reusing ``previous``'s counts for unchanged
+        articles as the chunk index does; a new :class:`Engine` builds it
+        before serving. It is not persisted, so a restart tokenises the
+        paragraphs once. The lock keeps two threads from building it twice.
+        """
+        cache: dict[TokenizerSettings, ParagraphIndex] = self.__dict__["_paragraphs"]
+        with self.__dict__["_paragraphs_lock"]:
+            built = cache.get(tokenizer.settings)
+            if built is None:
+                reusable = (
+                    previous.__dict__["_paragraphs"].get(tokenizer.settings) if previous else None
+                )
+                built = _build_paragraph_index(self, tokenizer, previous, reusable)
+                cache[tokenizer.settings] = built
+            return built
+
+
+@dataclass(frozen=True)
+class ParagraphIndex:
+    """Paragraph-level BM25 and the (article id, paragraph number) of each row."""
+
+    index: RetrievalIndex
+    keys: tuple[tuple[str, int], ...]
+
+    def rows(self) -> dict[str, tuple[int, int]]:
+        """Each article's run of rows (its paragraphs are stored together, in order)."""
+        spans: dict[str, tuple[int, int]] = {}
+        for row, (article_id, _) in enumerate(self.keys):
+            start, _ = spans.get(article_id, (row, row))
+            spans[article_id] = (start, row + 1)
+        return spans
+
+
+def _build_paragraph_index(
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    previous: Corpus | None,
+    reusable: ParagraphIndex | None,
+) -> ParagraphIndex:
+    """Tokenise the paragraphs of new or changed articles; take the rest from ``reusable``."""
+    keys = tuple((a.id, p.number) for a in corpus.articles for p in a.paragraphs)
+    if previous is None or reusable is None or not isinstance(reusable.index, SparseBM25):
+        docs = [tokenizer.tokens(p.text) for a in corpus.articles for p in a.paragraphs]
+        return ParagraphIndex(SparseBM25(docs), keys)
+    spans = reusable.rows()
+    plan: list[tuple[int, int] | list[list[str]]] = []
+    for article in corpus.articles:
+        old = previous.__dict__["_articles"].get(article.id)
+        span = spans.get(article.id)
+        if old is not None and span is not None and old.content_hash == article.content_hash:
+            plan.append(span)
+        else:
+            plan.append([tokenizer.tokens(p.text) for p in article.paragraphs])
+    return ParagraphIndex(reusable.index.rebuilt(plan), keys)
 
 
 def build_corpus(
@@ -185,7 +251,7 @@ class Engine:
         self.tokenizer = tokenizer or default_tokenizer()
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
         self._title_cache: dict[str, frozenset[str]] = {}
-        self._paragraph_cache: tuple[Corpus, RetrievalIndex, list[tuple[str, int]]] | None = None
+        corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:
@@ -233,8 +299,7 @@ class Engine:
         its neighbours, the article's title counts for every sentence under
         it, question words standing close together and a sentence holding the
         kind of thing asked for (a number for "how many", a date for "when")
-        lift it, and length costs a little. The paragraph index is built on
-        the first question after a corpus swap.
+        lift it, and length costs a little.
         """
         mask = corpus.chunk_mask(article_id) if article_id else None
         hits = corpus.index.top_k(query, TOP_CHUNKS, allowed=mask)
@@ -249,9 +314,9 @@ class Engine:
         chunk_share: dict[str, float] = {}
         para_share: dict[tuple[str, int], float] = {}
         if PARAGRAPH_WEIGHT:
-            para_index, para_keys = self._paragraph_index(corpus)
-            para_scores = para_index.scores(query)
-            for (aid, number), value in zip(para_keys, para_scores, strict=True):
+            paragraphs = corpus.paragraph_index(self.tokenizer)
+            para_scores = paragraphs.index.scores(query)
+            for (aid, number), value in zip(paragraphs.keys, para_scores, strict=True):
                 if value > 0 and (article_id is None or aid == article_id):
                     para_share[(aid, number)] = float(value)
             best_para = max(para_share.values(), default=0.0) or 1.0
@@ -294,15 +359,6 @@ class Engine:
             scored.append(_Scored(sentence, score, coverage))
         scored.sort(key=lambda s: (-s.score, s.sentence.position))
         return scored
-
-    def _paragraph_index(self, corpus: Corpus) -> tuple[RetrievalIndex, list[tuple[str, int]]]:
-        cached = self._paragraph_cache
-        if cached is None or cached[0] is not corpus:
-            keys = [(a.id, p.number) for a in corpus.articles for p in a.paragraphs]
-            docs = [self.tokenizer.tokens(p.text) for a in corpus.articles for p in a.paragraphs]
-            cached = (corpus, SparseBM25(docs), keys)
-            self._paragraph_cache = cached
-        return cached[1], cached[2]
 
     def _unseen_names(self, corpus: Corpus, question: str) -> list[str]:
         """Capitalised words of the question (past its first word) that no article uses."""

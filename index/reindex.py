@@ -17,6 +17,7 @@ from pathlib import Path
 from index.engine import Corpus
 from index.records import LoadProblem
 from index.store import open_corpus
+from index.tokenize import default_tokenizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,8 @@ def rebuild(
     started = time.perf_counter()
     opened = open_corpus(folder, previous=previous, index_dir=index_dir, persist=persist)
     corpus = opened.corpus
+    if previous is not None:  # a reindex: warm it here, not in the first question after the swap
+        corpus.paragraph_index(default_tokenizer(), previous)
     old = {a.id: a for a in previous.articles} if previous else {}
     new = {a.id: a for a in corpus.articles}
     added = tuple(a.title for i, a in new.items() if i not in old)

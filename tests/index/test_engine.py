@@ -89,6 +89,12 @@ def test_restricting_to_the_other_article_cites_only_it() -> None:
     assert {c.article_id for c in answer.citations} == {seed_id}
 
 
+def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
+    first = seed_engine.corpus.paragraph_index(seed_engine.tokenizer)
+    seed_engine.ask("how many troops were sent")
+    assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
+
+
 def test_empty_question_is_rejected() -> None:
     with pytest.raises(QuestionError, match="empty"):
         clean_question("  \n\t ")

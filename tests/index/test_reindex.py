@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.bm25 import ReferenceBM25
-from index.engine import build_corpus
+from index.engine import Engine, build_corpus
 from index.loader import load_folder
 from index.reindex import rebuild
 from index.tokenize import Tokenizer
@@ -41,7 +41,7 @@ def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_unchanged_article_is_not_retokenised_on_reindex(
     folder: Path, tmp_path: Path, tokenised: list[str]
 ) -> None:
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = Engine(rebuild(folder, index_dir=tmp_path / "index").corpus).corpus  # served
     tokenised.clear()
     (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
     report = rebuild(folder, first, index_dir=tmp_path / "index")
@@ -93,3 +93,29 @@ def test_restart_reuses_stored_index_when_seeds_are_unchanged(
     tokenised.clear()
     report = rebuild(folder, index_dir=tmp_path / "index")  # a fresh process: no previous corpus
     assert tokenised == [] and report.reused == 3 and report.retokenised == 0
+
+
+def test_incremental_reindex_paragraph_scores_equal_a_fresh_build(
+    folder: Path, tmp_path: Path
+) -> None:
+    tokenizer = Tokenizer()
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    (folder / "harbour.txt").unlink()
+    (folder / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
+    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
+    fresh = build_corpus(load_folder(folder).articles).paragraph_index(tokenizer)
+    reused = corpus.paragraph_index(tokenizer)
+    assert reused.keys == fresh.keys
+    for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
+        assert np.allclose(reused.index.scores(query), fresh.index.scores(query))
+
+
+def test_reindex_builds_the_paragraph_index_before_the_swap(
+    folder: Path, tmp_path: Path, tokenised: list[str]
+) -> None:
+    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
+    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
+    tokenised.clear()
+    corpus.paragraph_index(Tokenizer())  # what the first question after the swap asks for
+    assert tokenised == []
