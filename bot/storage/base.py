@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, runtime_checkable
@@ -138,6 +138,26 @@ class LoggedQuestion:
     confidence: float
     latency_ms: float
     source: str
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any], asked_at: datetime) -> Self:
+        """A row of the ``questions`` table in column order (each backend's SELECT spells it
+        out as a literal, so the SQL stays checkable); each converts its own time type."""
+        return cls(
+            id=int(row[0]),
+            asked_at=asked_at,
+            guild_id=row[2],
+            channel_id=row[3],
+            user_hash=row[4],
+            question=row[5],
+            found=bool(row[6]),
+            answer=row[7],
+            sentence_id=row[8],
+            article_id=row[9],
+            confidence=row[10],
+            latency_ms=row[11],
+            source=row[12],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -385,21 +385,7 @@ class PostgresStore(PruningLifecycle):
             row = await cur.fetchone()
             if row is None:
                 return None
-            return LoggedQuestion(
-                id=int(row[0]),
-                asked_at=row[1].astimezone(UTC),
-                guild_id=row[2],
-                channel_id=row[3],
-                user_hash=row[4],
-                question=row[5],
-                found=bool(row[6]),
-                answer=row[7],
-                sentence_id=row[8],
-                article_id=row[9],
-                confidence=row[10],
-                latency_ms=row[11],
-                source=row[12],
-            )
+            return LoggedQuestion.from_row(row, row[1].astimezone(UTC))
 
         if not -(2**63) <= question_id < 2**63:
             return None

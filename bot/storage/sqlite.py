@@ -332,21 +332,7 @@ class SQLiteStore(PruningLifecycle):
         )
         if row is None:
             return None
-        return LoggedQuestion(
-            id=row[0],
-            asked_at=_from_epoch(row[1]),
-            guild_id=row[2],
-            channel_id=row[3],
-            user_hash=row[4],
-            question=row[5],
-            found=bool(row[6]),
-            answer=row[7],
-            sentence_id=row[8],
-            article_id=row[9],
-            confidence=row[10],
-            latency_ms=row[11],
-            source=row[12],
-        )
+        return LoggedQuestion.from_row(row, _from_epoch(row[1]))
 
     async def count_questions(self) -> int:
         return await self._run(
