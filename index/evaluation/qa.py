@@ -8,7 +8,6 @@ in it; case, punctuation and curly quotes are ignored on both sides.
 
 from __future__ import annotations
 
-import json
 import re
 import string
 import unicodedata
@@ -20,6 +19,7 @@ import numpy as np
 
 from index.engine import Engine
 from index.evaluation import ask_or_refuse
+from index.evaluation.jsonlines import numbered_rows
 from index.records import Answer
 
 Progress = Callable[[Sequence[Any]], Iterable[Any]]
@@ -101,16 +101,14 @@ def parse_dev_lines(text: str, name: str = "the file") -> list[DevItem]:
     from index.evaluation import EvalFormatError
 
     items: list[DevItem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise EvalFormatError(
-                f"{name} line {number} is not JSON ({exc.msg}); expected SQuAD JSON or "
-                "one question object per line"
-            ) from exc
+
+    def not_json(number: int, message: str) -> EvalFormatError:
+        return EvalFormatError(
+            f"{name} line {number} is not JSON ({message}); expected SQuAD JSON or "
+            "one question object per line"
+        )
+
+    for number, row in numbered_rows(text, not_json):
         if not isinstance(row, dict) or not isinstance(row.get("question"), str):
             raise EvalFormatError(f"{name} line {number} has no 'question' text")
         answers = row.get("answers", [])

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.evaluation.jsonlines import numbered_rows
 from index.loader import article_from_text
 from index.records import Article, Sentence
 from index.summarize import summarize
@@ -124,13 +125,11 @@ def read_examples(path: str | Path) -> list[Example]:
     except OSError as exc:
         raise SummaryDataError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     examples: list[Example] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SummaryDataError(f"{path}, line {number}: not valid JSON ({exc.msg})") from exc
+
+    def not_json(number: int, message: str) -> SummaryDataError:
+        return SummaryDataError(f"{path}, line {number}: not valid JSON ({message})")
+
+    for number, row in numbered_rows(text, not_json):
         if not isinstance(row, dict):
             raise SummaryDataError(f"{path}, line {number}: expected a JSON object")
         missing = [k for k in ("article", "summary") if not isinstance(row.get(k), str)]
