@@ -11,10 +11,12 @@ here are not shared with the copy the ask cog imported.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
@@ -262,16 +264,42 @@ def settings_embed(settings: GuildSettings, bot: ArticleBot) -> discord.Embed:
 # -- helpers for the ask cog -------------------------------------------------------
 
 
+# A settings read normally takes a millisecond. One waiting for a restarting database must
+# not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds
+# (it reads the settings twice before deferring), so it gives up after this long.
+SETTINGS_PATIENCE_SECONDS = 0.5
+LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
+_last_known: weakref.WeakKeyDictionary[ArticleBot, OrderedDict[int, GuildSettings]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 async def settings_for(bot: ArticleBot, guild_id: int | None) -> GuildSettings | None:
-    """This server's settings; None in DMs or when storage is off."""
+    """This server's settings; None in DMs or when storage is off.
+
+    When the store fails or is slower than :data:`SETTINGS_PATIENCE_SECONDS`,
+    the settings last read for the server (None, the defaults, if none were):
+    a database hiccup must not stop answers.
+    """
     store: Store | None = getattr(bot, "store", None)
     if guild_id is None or store is None:
         return None
+    known = _last_known.setdefault(bot, OrderedDict())
     try:
-        return await store.guild_settings(guild_id)
-    except Exception:  # a database hiccup must not stop answers
+        settings = await asyncio.wait_for(store.guild_settings(guild_id), SETTINGS_PATIENCE_SECONDS)
+    except TimeoutError:
+        log.warning(
+            "the settings of server %s were not read in time; using the last known", guild_id
+        )
+        return known.get(guild_id)
+    except Exception:
         log.exception("could not read the settings of server %s", guild_id)
-        return None
+        return known.get(guild_id)
+    known[guild_id] = settings
+    known.move_to_end(guild_id)
+    if len(known) > LAST_KNOWN_SERVERS:
+        known.popitem(last=False)
+    return settings
 
 
 async def is_answer_channel(bot: ArticleBot, message: discord.Message) -> bool:

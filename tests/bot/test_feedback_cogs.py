@@ -380,3 +380,29 @@ async def test_a_vote_the_database_cannot_take_says_so(
     monkeypatch.setattr(store, "vote", unreachable)
     refused = reply(await bot.interact(click(bot, buttons(answer)["Helpful"], answer)))
     assert refused.ephemeral and "couldn't save your vote" in refused.text()
+
+
+async def test_settings_slower_than_their_patience_fall_back_to_the_last_known(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the database stuck (restarting), /ask still answers in time, with the server's
+    settings as last read, instead of waiting for the store past Discord's deadline."""
+    admin = {"permissions": MANAGE_GUILD}
+    reply(await bot.interact(subcommand(bot, "config", "ephemeral", mode="on", **admin)))
+    assert (await ask(bot)).ephemeral  # read once while the database answers
+    store = bot.bot.store
+    assert store is not None
+    stuck = asyncio.Event()
+
+    async def never_answers(guild_id: int) -> Any:
+        await stuck.wait()
+
+    monkeypatch.setattr(store, "guild_settings", never_answers)
+    # load_extension runs a module afresh: the ask and feedback cogs hold their own copies.
+    for helpers in (
+        vars(bot.bot.extensions["bot.cogs.ask"].server_settings),
+        bot.bot.extensions["bot.cogs.feedback"].settings_for.__globals__,
+    ):
+        monkeypatch.setitem(helpers, "SETTINGS_PATIENCE_SECONDS", 0.01)
+    answer = await ask(bot, "when were the images released?")
+    assert answer.ephemeral and "articlebot:fb:helpful:" in str(buttons(answer))

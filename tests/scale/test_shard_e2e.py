@@ -440,6 +440,8 @@ async def test_postgres_restart_mid_run_answers_again_and_loses_no_vote(cluster:
         click = await fake.click(before["B"], "Helpful", user=fake.editor)
         await fake.wait_until(lambda: click.deferred, timeout=10)  # acknowledged, still storing
         question = await fake.send_message(TROOPS, channel_id=guild_a.channel_id, mention_bot=True)
+        slash = await fake.slash("ask", channel_id=guild_b.news_channel_id, question=TROOPS)
+        await fake.wait_until(lambda: slash.deferred, timeout=10)  # in time, database or not
     finally:
         await asyncio.to_thread(cluster.pg.start)  # same port, same data folder
     FIGURES["postgres down (s)"] = time.monotonic() - started
@@ -447,6 +449,8 @@ async def test_postgres_restart_mid_run_answers_again_and_loses_no_vote(cluster:
     assert "Thanks: marked helpful" in (await answered(cluster, click, timeout=40)).text()
     during = await fake.wait_for_message(guild_a.channel_id, 40, predicate=reply_to(question))
     assert "3,000" in during.text() and during.peer == "A"
+    slashed = await answered(cluster, slash, timeout=40)
+    assert "3,000" in slashed.text() and slashed.peer == "B" and not slash.late
     for name, guild in (("A", guild_a), ("B", guild_b)):
         after = await ask(cluster, guild)
         assert "3,000" in after.text() and after.peer == name
