@@ -351,8 +351,13 @@ async def test_a_slow_vote_is_acknowledged_in_time_then_answered(
         return await real_vote(*args)
 
     monkeypatch.setattr(store, "vote", vote_when_the_database_is_back)
-    feedback_module = bot.bot.extensions["bot.cogs.feedback"]
-    monkeypatch.setattr(feedback_module, "VOTE_PATIENCE_SECONDS", 0.01)
+    # load_extension runs a module afresh, and the buttons of a sent view re-register the
+    # class of the copy that built them (the ask cog's): patch both copies.
+    for feedback_module in (
+        bot.bot.extensions["bot.cogs.feedback"],
+        bot.bot.extensions["bot.cogs.ask"].feedback,
+    ):
+        monkeypatch.setattr(feedback_module, "VOTE_PATIENCE_SECONDS", 0.01)
     first = len(bot.http.calls)
     tasks = bot.start_interaction(click(bot, buttons(answer)["Helpful"], answer))
     async with asyncio.timeout(5):
