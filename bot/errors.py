@@ -50,6 +50,20 @@ class OwnerOnly(UserFacingError):
         super().__init__("Only the bot's owner can see the figures of every server together.")
 
 
+class StorageUnavailable(UserFacingError):
+    """A command needing the database while the bot runs without one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Settings and statistics are off: the bot's database could not be opened at start "
+            "(the bot's log says why). Questions are still answered."
+        )
+
+
+class BadSetting(UserFacingError):
+    """A /config value out of bounds; the message names the bounds."""
+
+
 class NotAdmin(app_commands.CheckFailure):
     """The member lacks Manage Server and the configured admin role."""
 

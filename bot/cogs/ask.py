@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import feedback, server_settings
 from bot.checks import looks_like_question, question_cooldown, strip_discord_markup
 from bot.client import ArticleBot
-from bot.cogs import article_autocomplete, feedback, reply_to, resolve_article
-from bot.cogs import settings as server_settings
+from bot.cogs import article_autocomplete, reply_to, resolve_article
 from bot.embeds import answer_embed
 from bot.errors import EmptyQuestion, QuestionTooLong
 from index.engine import QuestionError, clean_question

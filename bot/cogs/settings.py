@@ -1,24 +1,17 @@
 """``/config``: per-server answer channels, cooldown, refusal threshold, ephemeral ``/ask``.
 
 Settings live in the store (which caches them); a change is saved and the
-next question already uses it (no restart). The helpers at the bottom
-(:func:`settings_for`, :func:`is_answer_channel`, :func:`cooldown_wait`,
-:func:`guild_cooldown`, :func:`ephemeral_ask`) are what the ask cog calls; with
-no store they fall back to the bot-wide behaviour. They keep no state in the
-cog: ``load_extension`` executes this module afresh, so classes and globals
-here are not shared with the copy the ask cog imported.
+next question already uses it (no restart). What other cogs read of the
+settings (:func:`~bot.server_settings.settings_for` and friends) lives in the
+plain module :mod:`bot.server_settings`: this extension's module is executed
+afresh by ``load_extension``, so nothing here is imported elsewhere.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
-import time
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -26,9 +19,9 @@ from discord.ext import commands
 
 from bot.checks import admin_only
 from bot.client import ArticleBot
-from bot.embeds import INFO
-from bot.errors import UserFacingError
-from bot.storage import GuildSettings, SettingsError, Store
+from bot.errors import BadSetting
+from bot.server_settings import settings_embed, store_of
+from bot.storage import GuildSettings, SettingsError
 from bot.storage.base import (
     MAX_COOLDOWN_SECONDS,
     MAX_REFUSAL_THRESHOLD,
@@ -38,28 +31,8 @@ from bot.storage.base import (
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 COG_NAME = "ServerSettings"
 Setting = Literal["all", "channels", "cooldown", "threshold", "ephemeral"]
-
-
-class StorageUnavailable(UserFacingError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Settings and statistics are off: the bot's database could not be opened at start "
-            "(the bot's log says why). Questions are still answered."
-        )
-
-
-class BadSetting(UserFacingError):
-    """A value out of bounds; the message names the bounds."""
-
-
-def store_of(bot: ArticleBot) -> Store:
-    store: Store | None = getattr(bot, "store", None)
-    if store is None:
-        raise StorageUnavailable()
-    return store
 
 
 class ServerSettings(commands.Cog, name=COG_NAME):
@@ -222,134 +195,6 @@ class ServerSettings(commands.Cog, name=COG_NAME):
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-
-
-def settings_embed(settings: GuildSettings, bot: ArticleBot) -> discord.Embed:
-    channels = ", ".join(f"<#{c}>" for c in settings.answer_channels) or "none (mentions and DMs)"
-    bot_wide = bot.settings.answer_channel_ids
-    if bot_wide:
-        channels += f"\nAlso, from the bot's configuration: {', '.join(f'<#{c}>' for c in sorted(bot_wide))}"
-    cooldown = (
-        f"{settings.cooldown_seconds} s between one member's questions"
-        if settings.cooldown_seconds
-        else "bot-wide limit only"
-    )
-    embed = discord.Embed(title="Settings for this server", colour=INFO)
-    embed.add_field(name="Answer channels", value=channels[:1024], inline=False)
-    embed.add_field(
-        name="Cooldown",
-        value=f"{cooldown} (bot-wide: {bot.settings.cooldown_questions} questions per "
-        f"{bot.settings.cooldown_seconds:g} s)",
-        inline=False,
-    )
-    embed.add_field(
-        name="Refusal threshold",
-        value=f"{settings.refusal_threshold:.2f} (range {MIN_REFUSAL_THRESHOLD}–"
-        f"{MAX_REFUSAL_THRESHOLD}; higher refuses more)",
-        inline=False,
-    )
-    embed.add_field(
-        name="/ask answers",
-        value="only the member who asked sees them"
-        if settings.ephemeral_ask
-        else "everyone in the channel sees them",
-        inline=False,
-    )
-    if settings.updated_at:
-        embed.timestamp = settings.updated_at
-        embed.set_footer(text="Last changed")
-    return embed
-
-
-# -- helpers for the ask cog -------------------------------------------------------
-
-
-# A settings read normally takes a millisecond. One waiting for a restarting database must
-# not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds
-# (it reads the settings twice before deferring), so it gives up after this long.
-SETTINGS_PATIENCE_SECONDS = 0.5
-LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
-_last_known: weakref.WeakKeyDictionary[ArticleBot, OrderedDict[int, GuildSettings]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def settings_for(bot: ArticleBot, guild_id: int | None) -> GuildSettings | None:
-    """This server's settings; None in DMs or when storage is off.
-
-    When the store fails or is slower than :data:`SETTINGS_PATIENCE_SECONDS`,
-    the settings last read for the server (None, the defaults, if none were):
-    a database hiccup must not stop answers.
-    """
-    store: Store | None = getattr(bot, "store", None)
-    if guild_id is None or store is None:
-        return None
-    known = _last_known.setdefault(bot, OrderedDict())
-    try:
-        settings = await asyncio.wait_for(store.guild_settings(guild_id), SETTINGS_PATIENCE_SECONDS)
-    except TimeoutError:
-        log.warning(
-            "the settings of server %s were not read in time; using the last known", guild_id
-        )
-        return known.get(guild_id)
-    except Exception:
-        log.exception("could not read the settings of server %s", guild_id)
-        return known.get(guild_id)
-    known[guild_id] = settings
-    known.move_to_end(guild_id)
-    if len(known) > LAST_KNOWN_SERVERS:
-        known.popitem(last=False)
-    return settings
-
-
-async def is_answer_channel(bot: ArticleBot, message: discord.Message) -> bool:
-    """Whether /config made this message's channel (or its thread's parent) an answer channel."""
-    settings = await settings_for(bot, message.guild.id if message.guild else None)
-    if settings is None or not settings.answer_channels:
-        return False
-    parent = getattr(message.channel, "parent_id", None)
-    return message.channel.id in settings.answer_channels or parent in settings.answer_channels
-
-
-# When each member last asked in each server, per bot (a restart forgets it, as intended).
-_last_question: weakref.WeakKeyDictionary[ArticleBot, dict[tuple[int, int], float]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-async def cooldown_wait(bot: ArticleBot, guild_id: int | None, user_id: int) -> float | None:
-    """Seconds this member must wait under the server's cooldown, or None (the question counts)."""
-    settings = await settings_for(bot, guild_id)
-    if settings is None or settings.cooldown_seconds <= 0:
-        return None
-    last_asked = _last_question.setdefault(bot, {})
-    key = (settings.guild_id, user_id)
-    now = time.monotonic()
-    last = last_asked.get(key)
-    if last is not None and now - last < settings.cooldown_seconds:
-        return settings.cooldown_seconds - (now - last)
-    if len(last_asked) > 10_000:  # forget members whose longest possible cooldown has passed
-        horizon = now - MAX_COOLDOWN_SECONDS
-        last_asked = _last_question[bot] = {k: t for k, t in last_asked.items() if t > horizon}
-    last_asked[key] = now
-    return None
-
-
-def guild_cooldown() -> Callable[[T], T]:
-    """Check for slash commands: the server's cooldown, as ``CommandOnCooldown``."""
-
-    async def predicate(interaction: discord.Interaction[Any]) -> bool:
-        wait = await cooldown_wait(interaction.client, interaction.guild_id, interaction.user.id)
-        if wait is not None:
-            raise app_commands.CommandOnCooldown(app_commands.Cooldown(1, wait), wait)
-        return True
-
-    return app_commands.check(predicate)
-
-
-async def ephemeral_ask(bot: ArticleBot, guild_id: int | None) -> bool:
-    settings = await settings_for(bot, guild_id)
-    return settings is not None and settings.ephemeral_ask
 
 
 async def setup(bot: ArticleBot) -> None:

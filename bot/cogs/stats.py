@@ -16,9 +16,9 @@ from discord.ext import commands
 
 from bot.checks import admin_only
 from bot.client import ArticleBot
-from bot.cogs.settings import store_of
 from bot.embeds import FIELD_VALUE_LIMIT, INFO, clip, escape, fit
 from bot.errors import OwnerOnly
+from bot.server_settings import store_of
 from bot.storage.chart import render_chart_async
 from bot.storage.stats import Stats
 

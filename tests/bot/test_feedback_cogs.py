@@ -16,8 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.cogs.feedback import record_answer
+from bot import feedback, server_settings
 from bot.config import Settings
+from bot.feedback import record_answer
 from bot.storage import QuestionEntry, SQLiteStore, StorageConfig, StoreError
 from index.records import Answer
 from tests.bot.conftest import (
@@ -351,13 +352,7 @@ async def test_a_slow_vote_is_acknowledged_in_time_then_answered(
         return await real_vote(*args)
 
     monkeypatch.setattr(store, "vote", vote_when_the_database_is_back)
-    # load_extension runs a module afresh, and the buttons of a sent view re-register the
-    # class of the copy that built them (the ask cog's): patch both copies.
-    for feedback_module in (
-        bot.bot.extensions["bot.cogs.feedback"],
-        bot.bot.extensions["bot.cogs.ask"].feedback,
-    ):
-        monkeypatch.setattr(feedback_module, "VOTE_PATIENCE_SECONDS", 0.01)
+    monkeypatch.setattr(feedback, "VOTE_PATIENCE_SECONDS", 0.01)
     first = len(bot.http.calls)
     tasks = bot.start_interaction(click(bot, buttons(answer)["Helpful"], answer))
     async with asyncio.timeout(5):
@@ -387,6 +382,33 @@ async def test_a_vote_the_database_cannot_take_says_so(
     assert refused.ephemeral and "couldn't save your vote" in refused.text()
 
 
+async def test_extensions_share_one_copy_of_the_feedback_and_settings_helpers(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``load_extension`` executes an extension's module afresh and replaces it in
+    ``sys.modules``: helpers that cogs import from each other would exist twice, and a
+    click would run whichever copy sent the answer. They live in plain modules instead."""
+    loaded = bot.bot.extensions
+    registered = loaded["bot.cogs.feedback"].FeedbackButton
+    assert registered is loaded["bot.cogs.ask"].feedback.FeedbackButton is feedback.FeedbackButton
+    assert loaded["bot.cogs.ask"].server_settings is server_settings
+    assert loaded["bot.cogs.stats"].store_of is loaded["bot.cogs.settings"].store_of
+    assert loaded["bot.cogs.settings"].store_of is server_settings.store_of
+    # The view of a sent answer re-registers its button class; a click on it still runs
+    # the one module, so patching that module alone changes what the click says.
+    answer = await ask(bot)
+    store = bot.bot.store
+    assert store is not None
+
+    async def unreachable(*args: Any) -> Any:
+        raise StoreError("database restarting")
+
+    monkeypatch.setattr(store, "vote", unreachable)
+    monkeypatch.setattr(feedback, "UNSAVED", "patched in bot.feedback only")
+    refused = reply(await bot.interact(click(bot, buttons(answer)["Helpful"], answer)))
+    assert refused.text() == "patched in bot.feedback only"
+
+
 async def test_settings_slower_than_their_patience_fall_back_to_the_last_known(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -403,11 +425,6 @@ async def test_settings_slower_than_their_patience_fall_back_to_the_last_known(
         await stuck.wait()
 
     monkeypatch.setattr(store, "guild_settings", never_answers)
-    # load_extension runs a module afresh: the ask and feedback cogs hold their own copies.
-    for helpers in (
-        vars(bot.bot.extensions["bot.cogs.ask"].server_settings),
-        bot.bot.extensions["bot.cogs.feedback"].settings_for.__globals__,
-    ):
-        monkeypatch.setitem(helpers, "SETTINGS_PATIENCE_SECONDS", 0.01)
+    monkeypatch.setattr(server_settings, "SETTINGS_PATIENCE_SECONDS", 0.01)
     answer = await ask(bot, "when were the images released?")
     assert answer.ephemeral and "articlebot:fb:helpful:" in str(buttons(answer))

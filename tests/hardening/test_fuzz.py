@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from bot.checks import strip_discord_markup
 from bot.client import APOLOGY, user_message
 from bot.cogs import article_choices
-from bot.cogs.feedback import paragraph_text
 from bot.embeds import (
     answer_embed,
     articles_embed,
@@ -34,6 +33,7 @@ from bot.embeds import (
     summary_embed,
 )
 from bot.errors import ArticleNotFound, QuestionTooLong
+from bot.feedback import paragraph_text
 from index.engine import Engine, NoArticlesError, QuestionError, build_corpus
 from index.loader import ArticleError, load_folder, parse_article
 from index.records import Answer, Citation, LoadProblem, Sentence
