@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -31,6 +31,7 @@ UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" 
 SANDWICH_PENALTY = 0.3  # words wedged between question words ("latest *troop* deployment")
 BEFORE_ANCHOR = 1.0  # weight of question words that come after the candidate
 PROXIMITY_DECAY = 4.0  # words of distance at which a question word's pull falls to 1/e
+MIN_PREFIX = 5  # shortest stem that counts as extended by a longer one ("russia"/"russian")
 
 NUMBER = "number"
 DATE = "date"
@@ -161,6 +162,8 @@ _BREAKS = frozenset(
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)  # "previously", "showcasing", "stated"
 _PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
+# A nationality used as an adjective: "[North Korean] soldiers", "[Chinese] officials".
+_DEMONYM_MODIFIER = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*(?:an|ese|ish|i)\s+([a-z][\w\-]*)")
 _SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
 
@@ -276,8 +279,11 @@ def find_answer(
             score -= 0.2  # "previously", "showcasing": lone adverbs and verbs, rarely the answer
         if kind != QUOTE:  # a quotation is the answer whole, however long
             score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
-        if kind == PLACE and is_typed and _placed(sentence, candidate.start):
-            score += PLACED_BONUS
+        if kind == PLACE and is_typed:
+            if _placed(sentence, candidate.start):
+                score += PLACED_BONUS
+            elif _nationality_adjective(sentence, candidate.start):
+                score -= TYPED_BONUS  # "North Korean soldiers": a nationality, not a place
         unit_match = None
         if unit is not None and is_typed:
             unit_match = unit in tokenizer.tokens(candidate.text)
@@ -386,6 +392,12 @@ def _placed(sentence: str, start: int) -> bool:
     return _PLACE_PREFIX.search(before[-16:]) is not None
 
 
+def _nationality_adjective(sentence: str, start: int) -> bool:
+    """ "North Korean soldiers", "Chinese officials"; not "Milan is" (a stop word follows)."""
+    match = _DEMONYM_MODIFIER.match(sentence, start)
+    return match is not None and match.group(1) not in STOP_WORDS
+
+
 def _is_quantity(text: str) -> bool:
     digits = re.sub(r"\D", "", text)
     # Bare years are dates, not counts.
@@ -473,11 +485,25 @@ def _clause_candidates(
 
 
 def _novel(text: str, question_tokens: AbstractSet[str], tokenizer: Tokenizer) -> bool:
-    """A candidate made only of the question's own words answers nothing."""
+    """A candidate made only of the question's own words answers nothing.
+
+    "Russia" is the question's own word when it asks about "the Russian
+    minister": the stemmer keeps the two apart, a shared prefix does not.
+    """
     tokens = tokenizer.tokens(text)
     if not tokens:
         return False
-    return any(t not in question_tokens for t in tokens)
+    return any(t not in question_tokens and not shares_prefix(t, question_tokens) for t in tokens)
+
+
+def shares_prefix(token: str, others: Iterable[str]) -> bool:
+    """ "russia" and "russian", "victoria" and "victorian": one stem extends the other."""
+    if len(token) < MIN_PREFIX:
+        return False
+    return any(
+        len(other) >= MIN_PREFIX and (other.startswith(token) or token.startswith(other))
+        for other in others
+    )
 
 
 def _trim(text: str) -> str:

@@ -12,7 +12,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from index.answering import (
     find_answer,
     query_text,
     question_type,
+    shares_prefix,
     typed_evidence,
 )
 from index.bm25 import RetrievalIndex, SparseBM25, lucene_idf
@@ -50,7 +51,6 @@ CONTEXT_WEIGHT = 0.3  # the best surrounding chunk's BM25 score, as a share of t
 PARAGRAPH_WEIGHT = 0.3  # the sentence's paragraph's BM25 score, as a share of the top one's
 TITLE_WEIGHT = 1.0  # share of a question word's weight earned by the article's title holding it
 PREFIX_WEIGHT = 0.5  # ... by a word that extends it ("russia" -> "russian")
-MIN_PREFIX = 5
 TYPE_WORD_WEIGHT = 0.3  # share kept by answer-type words ("what *year*", "the *name* of")
 PROXIMITY_WEIGHT = 0.15  # lift for question word pairs standing close together
 PROXIMITY_WINDOW = 3
@@ -341,7 +341,7 @@ class Engine:
                 own += PREFIX_WEIGHT * sum(
                     w
                     for t, w in weights.items()
-                    if t not in positions and _shares_prefix(t, positions)
+                    if t not in positions and shares_prefix(t, positions)
                 )
             from_title = sum(w for t, w in weights.items() if t in title and t not in positions)
             coverage = own / total
@@ -449,16 +449,6 @@ class Engine:
             article_title=top.title if top else None,
             answer_citation=answer_citation,
         )
-
-
-def _shares_prefix(token: str, others: Iterable[str]) -> bool:
-    """ "russia" and "russian", "victoria" and "victorian": one stem extends the other."""
-    if len(token) < MIN_PREFIX:
-        return False
-    return any(
-        len(other) >= MIN_PREFIX and (other.startswith(token) or token.startswith(other))
-        for other in others
-    )
 
 
 def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool:

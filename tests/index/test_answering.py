@@ -76,6 +76,19 @@ def test_place_answer_follows_a_place_preposition() -> None:
     assert answer("Where did the soldiers take part in operations?", sentence) == "Kursk"
 
 
+def test_place_answer_is_not_a_nationality_adjective() -> None:
+    sentence = (
+        "This troop movement follows an earlier deployment of 11,000 North Korean soldiers"
+        " who have since participated in operations in Russia’s Kursk region."
+    )
+    assert answer("Where did the earlier troops fight?", sentence) in {"Russia", "Kursk"}
+
+
+def test_a_name_the_question_already_uses_in_another_form_is_not_the_answer() -> None:
+    sentence = "The talks were held in Russia, at Kazan."
+    assert answer("Which Russian city hosted the talks?", sentence) == "Kazan"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
