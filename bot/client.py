@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -39,6 +39,12 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.stats",
 )
 APOLOGY = "Sorry, something went wrong on my side while handling that. It has been logged."
+DATABASE_DOWN = (
+    "The bot's database is unreachable right now, so settings and statistics can't be read "
+    "or changed. Questions are still answered; please try again in a minute."
+)
+
+T = TypeVar("T")
 
 Rebuild = Callable[[Path, Corpus], ReindexReport]
 
@@ -89,6 +95,8 @@ def user_message(error: BaseException) -> str | None:
         error = error.original
     if isinstance(error, errors.UserFacingError | errors.NotAdmin):
         return str(error)
+    if isinstance(error, StoreError):  # the store gave up waiting for its database
+        return DATABASE_DOWN
     if isinstance(error, app_commands.CommandOnCooldown):
         wait = max(1, round(error.retry_after))
         return (
@@ -123,6 +131,17 @@ async def send_ephemeral(interaction: discord.Interaction[Any], text: str) -> No
             )
     except discord.HTTPException as exc:
         log.warning("could not send the error reply: %s", exc)
+
+
+async def in_time(interaction: discord.Interaction[Any], work: Awaitable[T], patience: float) -> T:
+    """``work``'s result, deferring the interaction privately first when it takes longer
+    than ``patience`` seconds: Discord drops an interaction not acknowledged within 3 s,
+    and a store waits out a database restart for much longer than that."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=patience)
+    if not done and not interaction.response.is_done():
+        await interaction.response.defer(ephemeral=True, thinking=True)
+    return await task
 
 
 class ArticleBot(commands.Bot):

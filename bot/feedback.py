@@ -17,16 +17,14 @@ twice. Here there is one :class:`FeedbackButton`, the one the
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import logging
 import re
-from collections.abc import Awaitable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import discord
 
-from bot.client import ArticleBot
+from bot.client import ArticleBot, in_time
 from bot.embeds import DESCRIPTION_LIMIT, INFO, TITLE_LIMIT, clip, escape
 from bot.server_settings import settings_for
 from bot.storage import QuestionEntry, Store, StoreError, UnknownAnswerError
@@ -35,7 +33,6 @@ from index.records import Answer
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 Action = Literal["helpful", "unhelpful", "paragraph"]
 CUSTOM_ID = "articlebot:fb:{action}:{answer_id}"
 TEMPLATE = r"articlebot:fb:(?P<action>helpful|unhelpful|paragraph):(?P<answer_id>[0-9]{1,18})"
@@ -94,7 +91,7 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
             return
         helpful = self.action == "helpful"
         vote = self._vote(store, interaction.user.id, helpful)
-        await _reply(interaction, await _in_time(interaction, vote))
+        await _reply(interaction, await in_time(interaction, vote, VOTE_PATIENCE_SECONDS))
 
     async def _vote(self, store: Store, user_id: int, helpful: bool) -> str:
         """Store the vote (the store waits out a database restart); returns the reply."""
@@ -115,16 +112,6 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TE
         if not helpful:
             text += " Admins see answers marked not helpful in /stats."
         return text
-
-
-async def _in_time(interaction: discord.Interaction[Any], work: Awaitable[T]) -> T:
-    """``work``'s result, acknowledging the click first when it takes longer than
-    :data:`VOTE_PATIENCE_SECONDS`, so Discord keeps the interaction open meanwhile."""
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=VOTE_PATIENCE_SECONDS)
-    if not done:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-    return await task
 
 
 def feedback_view(answer_id: int) -> discord.ui.View:

@@ -85,6 +85,8 @@ def settings_embed(settings: GuildSettings, bot: ArticleBot) -> discord.Embed:
 # not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds
 # (it reads the settings twice before deferring), so it gives up after this long.
 SETTINGS_PATIENCE_SECONDS = 0.5
+# /config reads and saves through the store too, and must answer (or defer) in 3 s.
+CONFIG_PATIENCE_SECONDS = 1.5
 LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
 _last_known: weakref.WeakKeyDictionary[ArticleBot, OrderedDict[int, GuildSettings]] = (
     weakref.WeakKeyDictionary()

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import server_settings
 from bot.checks import admin_only
-from bot.client import ArticleBot
+from bot.client import ArticleBot, in_time
 from bot.errors import BadSetting
 from bot.server_settings import settings_embed, store_of
 from bot.storage import GuildSettings, SettingsError
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 COG_NAME = "ServerSettings"
 Setting = Literal["all", "channels", "cooldown", "threshold", "ephemeral"]
+Changes = Callable[[GuildSettings], dict[str, Any]]
 
 
 class ServerSettings(commands.Cog, name=COG_NAME):
@@ -48,18 +51,39 @@ class ServerSettings(commands.Cog, name=COG_NAME):
     def __init__(self, bot: ArticleBot) -> None:
         self.bot = bot
 
-    async def get(self, guild_id: int) -> GuildSettings:
-        return await store_of(self.bot).guild_settings(guild_id)
+    async def get(self, interaction: discord.Interaction[ArticleBot]) -> GuildSettings:
+        """This server's settings, read in time (see :meth:`update`)."""
+        assert interaction.guild_id is not None
+        read = store_of(self.bot).guild_settings(interaction.guild_id)
+        return await in_time(interaction, read, server_settings.CONFIG_PATIENCE_SECONDS)
 
-    async def change(self, guild_id: int, **changes: Any) -> GuildSettings:
-        """Validate and save; raises :class:`BadSetting` naming the bounds."""
-        current = await self.get(guild_id)
+    async def update(
+        self, interaction: discord.Interaction[ArticleBot], changes: Changes
+    ) -> GuildSettings:
+        """Read, change and save this server's settings as one piece of work.
+
+        A store waiting out a database restart would keep the command past
+        Discord's 3 seconds, so after :data:`~bot.server_settings.CONFIG_PATIENCE_SECONDS`
+        the command is acknowledged (privately) and answered when the work ends;
+        the store's :class:`StoreError` reaches the tree's handler, which says the
+        database is unreachable. One deadline for the whole read-change-save, not one
+        per store call, so two slow calls cannot add up past it.
+        """
+        assert interaction.guild_id is not None
+        work = self.change(interaction.guild_id, changes)
+        return await in_time(interaction, work, server_settings.CONFIG_PATIENCE_SECONDS)
+
+    async def change(self, guild_id: int, changes: Changes) -> GuildSettings:
+        """Validate and save ``changes(current)``; raises :class:`BadSetting` naming the bounds."""
+        store = store_of(self.bot)
+        current = await store.guild_settings(guild_id)
+        fields = changes(current)
         try:
-            wanted = dataclasses.replace(current, **changes)
+            wanted = dataclasses.replace(current, **fields)
         except SettingsError as exc:
             raise BadSetting(f"Not changed: {exc}.") from exc
-        saved = await store_of(self.bot).save_guild_settings(wanted)
-        log.info("server %s settings changed: %s", guild_id, sorted(changes))
+        saved = await store.save_guild_settings(wanted)
+        log.info("server %s settings changed: %s", guild_id, sorted(fields))
         return saved
 
     # -- /config ----------------------------------------------------------------
@@ -68,11 +92,8 @@ class ServerSettings(commands.Cog, name=COG_NAME):
     @admin_only()
     async def show(self, interaction: discord.Interaction[ArticleBot]) -> None:
         """Show this server's settings."""
-        assert interaction.guild_id is not None
-        settings = await self.get(interaction.guild_id)
-        await interaction.response.send_message(
-            embed=settings_embed(settings, self.bot), ephemeral=True
-        )
+        settings = await self.get(interaction)
+        await self._send(interaction, embed=settings_embed(settings, self.bot))
 
     @config.command(name="channel-add")
     @app_commands.describe(channel="Answer every question asked in this channel")
@@ -81,10 +102,9 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[ArticleBot], channel: discord.TextChannel
     ) -> None:
         """Answer every question in a channel (not only mentions)."""
-        assert interaction.guild_id is not None
-        current = await self.get(interaction.guild_id)
-        saved = await self.change(
-            interaction.guild_id, answer_channels=(*current.answer_channels, channel.id)
+        saved = await self.update(
+            interaction,
+            lambda current: {"answer_channels": (*current.answer_channels, channel.id)},
         )
         note = ""
         if not self.bot.intents.message_content:
@@ -102,14 +122,13 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[ArticleBot], channel: discord.TextChannel
     ) -> None:
         """Stop answering every question in a channel (mentions still work)."""
-        assert interaction.guild_id is not None
-        current = await self.get(interaction.guild_id)
-        if channel.id not in current.answer_channels:
-            raise BadSetting(f"{channel.mention} is not an answer channel here.")
-        saved = await self.change(
-            interaction.guild_id,
-            answer_channels=current.without_channel(channel.id).answer_channels,
-        )
+
+        def without(current: GuildSettings) -> dict[str, Any]:
+            if channel.id not in current.answer_channels:
+                raise BadSetting(f"{channel.mention} is not an answer channel here.")
+            return {"answer_channels": current.without_channel(channel.id).answer_channels}
+
+        saved = await self.update(interaction, without)
         await self._done(
             interaction, saved, f"I no longer answer every question in {channel.mention}."
         )
@@ -126,8 +145,7 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         seconds: app_commands.Range[int, MIN_COOLDOWN_SECONDS, MAX_COOLDOWN_SECONDS],
     ) -> None:
         """Set the minimum time between one member's questions in this server."""
-        assert interaction.guild_id is not None
-        saved = await self.change(interaction.guild_id, cooldown_seconds=seconds)
+        saved = await self.update(interaction, lambda _: {"cooldown_seconds": seconds})
         await self._done(interaction, saved, f"Cooldown set to {seconds} s.")
 
     @config.command(name="threshold")
@@ -142,8 +160,7 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         value: app_commands.Range[float, MIN_REFUSAL_THRESHOLD, MAX_REFUSAL_THRESHOLD],
     ) -> None:
         """Set how sure the bot must be to answer instead of saying the articles don't say."""
-        assert interaction.guild_id is not None
-        saved = await self.change(interaction.guild_id, refusal_threshold=value)
+        saved = await self.update(interaction, lambda _: {"refusal_threshold": value})
         await self._done(interaction, saved, f"Refusal threshold set to {value:.2f}.")
 
     @config.command(name="ephemeral")
@@ -159,8 +176,8 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         self, interaction: discord.Interaction[ArticleBot], mode: app_commands.Choice[str]
     ) -> None:
         """Choose whether /ask answers are visible only to the member who asked."""
-        assert interaction.guild_id is not None
-        saved = await self.change(interaction.guild_id, ephemeral_ask=mode.value == "on")
+        on = mode.value == "on"
+        saved = await self.update(interaction, lambda _: {"ephemeral_ask": on})
         await self._done(interaction, saved, f"/ask answers are now seen by {mode.name}.")
 
     @config.command(name="reset")
@@ -181,20 +198,25 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         names = (
             [n for group in fields.values() for n in group] if setting == "all" else fields[setting]
         )
-        saved = await self.change(
-            interaction.guild_id, **{name: getattr(default, name) for name in names}
+        saved = await self.update(
+            interaction, lambda _: {name: getattr(default, name) for name in names}
         )
         await self._done(interaction, saved, f"Reset {setting} to the default.")
 
     async def _done(
         self, interaction: discord.Interaction[ArticleBot], saved: GuildSettings, text: str
     ) -> None:
-        await interaction.response.send_message(
-            text,
-            embed=settings_embed(saved, self.bot),
-            ephemeral=True,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
+        await self._send(interaction, text, embed=settings_embed(saved, self.bot))
+
+    async def _send(
+        self, interaction: discord.Interaction[ArticleBot], text: str | None = None, **kwargs: Any
+    ) -> None:
+        """Privately; after a slow store's deferral the follow-up replaces "thinking"."""
+        kwargs.update(ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        if interaction.response.is_done():
+            await interaction.followup.send(text, **kwargs)
+        else:
+            await interaction.response.send_message(text, **kwargs)
 
 
 async def setup(bot: ArticleBot) -> None:

@@ -409,6 +409,52 @@ async def test_extensions_share_one_copy_of_the_feedback_and_settings_helpers(
     assert refused.text() == "patched in bot.feedback only"
 
 
+async def test_config_during_a_database_restart_is_acknowledged_then_answered(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/config waiting on a restarting database defers (privately) instead of letting
+    Discord's 3-second deadline pass, and shows the settings once the store answers."""
+    store = bot.bot.store
+    assert store is not None
+    back = asyncio.Event()
+    real_read = store.guild_settings
+
+    async def read_when_the_database_is_back(guild_id: int) -> Any:
+        await back.wait()
+        return await real_read(guild_id)
+
+    monkeypatch.setattr(store, "guild_settings", read_when_the_database_is_back)
+    monkeypatch.setattr(server_settings, "CONFIG_PATIENCE_SECONDS", 0.01)
+    first = len(bot.http.calls)
+    payload = subcommand(bot, "config", "cooldown", seconds=30, permissions=MANAGE_GUILD)
+    tasks = bot.start_interaction(payload)
+    async with asyncio.timeout(5):
+        while not any(c.path.endswith("/callback") for c in bot.http.calls[first:]):
+            await asyncio.sleep(0.01)
+    deferral = next(c for c in bot.http.calls[first:] if c.path.endswith("/callback"))
+    assert deferral.body["type"] == 5 and deferral.body["data"]["flags"] & 64
+    back.set()
+    await _finish(tasks)
+    done = reply(bot.http.calls[first:])
+    assert done.ephemeral and "Cooldown set to 30 s." in done.text()
+    assert (await real_read(GUILD_ID)).cooldown_seconds == 30
+
+
+async def test_config_with_the_database_down_says_so(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = bot.bot.store
+    assert store is not None
+
+    async def unreachable(guild_id: int) -> Any:
+        raise StoreError("PostgreSQL at postgresql://bot@db:5432/bot is unreachable")
+
+    monkeypatch.setattr(store, "guild_settings", unreachable)
+    refused = reply(await bot.interact(subcommand(bot, "config", "show", permissions=MANAGE_GUILD)))
+    assert refused.ephemeral and "database is unreachable" in refused.text()
+    assert "postgresql://" not in refused.text()  # the URL stays in the log
+
+
 async def test_settings_slower_than_their_patience_fall_back_to_the_last_known(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
