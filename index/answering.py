@@ -128,7 +128,7 @@ _DATE_RE = re.compile(
     rf"|(?:early |mid-?|late )?(?:{_MONTHS})(?:\s+(?:and|or|to)\s+(?:{_MONTHS}))?(?:,?\s+\d{{4}})?"
     rf"|(?:spring|summer|autumn|fall|winter)(?:\s+of)?\s+\d{{4}}"
     rf"|(?:the\s+)?(?:early\s+|late\s+|mid-?)?\d{{1,2}}(?:st|nd|rd|th)\s+century"
-    rf"|\d{{3,4}}(?:s|\s?(?:BC|AD|BCE|CE))?(?:\s*(?:and|to|or|-|–)\s*\d{{2,4}}s?)?"
+    rf"|(?<!\d[,.])\d{{3,4}}(?:s|\s?(?:BC|AD|BCE|CE))?(?:\s*(?:and|to|or|-|–)\s*\d{{2,4}}s?)?"
     rf"|\d{{1,2}}(?::\d{{2}})?\s*[ap]\.?m\.?"
     rf"|(?:last|next|this|earlier|later) (?:week|month|year|day|decade)|yesterday|today|tomorrow)\b",
     re.I,
@@ -164,6 +164,10 @@ _ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)  # "previously", "showcasing",
 _PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
 # A nationality used as an adjective: "[North Korean] soldiers", "[Chinese] officials".
 _DEMONYM_MODIFIER = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*(?:an|ese|ish|i)\s+([a-z][\w\-]*)")
+_PREPOSITIONS = frozenset(
+    "by with of for from to in on at about into onto over under between among against".split()
+)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
 
@@ -253,11 +257,17 @@ def find_answer(
     if kind not in (NUMBER, DATE) and not (kind == QUOTE and typed):
         spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
     anchor_positions = {i for i, _ in anchors}
+    acronyms = frozenset(
+        _ACRONYM.findall(question)
+    )  # "the JCS": "Joint Chiefs of Staff" is no answer
     modifier_wanted = _MODIFIER_QUESTION.search(question) is not None
     bonus = OTHER_NAME_BONUS if kind == OTHER else TYPED_BONUS
     best: Candidate | None = None
     for candidate, is_typed in spans:
-        if not _novel(candidate.text, question_tokens, tokenizer):
+        if (
+            not _novel(candidate.text, question_tokens, tokenizer)
+            or _initials(candidate.text) in acronyms
+        ):
             continue
         first, last = _word_range(words, candidate)
         if first > last:
@@ -468,6 +478,7 @@ def _clause_candidates(
         if trimmed:
             start, end = trimmed[0].start, trimmed[-1].end
             out.append(Candidate(sentence[start:end], start, end))
+            out.extend(_after_last_preposition(sentence, trimmed))
         run.clear()
 
     previous_end: int | None = None
@@ -482,6 +493,34 @@ def _clause_candidates(
         previous_end = word.end
     close()
     return out
+
+
+def _initials(text: str) -> str:
+    """ "Joint Chiefs of Staff" -> "JCS": the capitals of a name's words, small words skipped."""
+    words = text.split()
+    if len(words) < 2 or any(w.isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def _after_last_preposition(sentence: str, run: Sequence[_Word]) -> list[Candidate]:
+    """The phrase after a clause's last preposition, as one more candidate.
+
+    "Recent events coincide with statements by [Russia’s Deputy Foreign
+    Minister]" for "who is Andrei Rudenko": the noun phrase next to the
+    question's words answers, not the whole clause. A preposition inside a
+    name ("Joint Chiefs of Staff", "Bank of America") is not a cut.
+    """
+    cuts = [
+        i
+        for i, w in enumerate(run[:-1])
+        if w.text.lower() in _PREPOSITIONS
+        and not (i > 0 and run[i - 1].text[:1].isupper() and run[i + 1].text[:1].isupper())
+    ]
+    if not cuts:
+        return []
+    first = run[cuts[-1] + 1]
+    return [Candidate(sentence[first.start : run[-1].end], first.start, run[-1].end)]
 
 
 def _novel(text: str, question_tokens: AbstractSet[str], tokenizer: Tokenizer) -> bool:

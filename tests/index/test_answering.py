@@ -89,6 +89,25 @@ def test_a_name_the_question_already_uses_in_another_form_is_not_the_answer() ->
     assert answer("Which Russian city hosted the talks?", sentence) == "Kazan"
 
 
+def test_who_is_name_gets_the_title_next_to_the_name() -> None:
+    sentence = (
+        "Recent events coincide with statements by Russia’s Deputy Foreign Minister"
+        " Andrei Rudenko, who spoke on Monday."
+    )
+    assert answer("Who is Andrei Rudenko?", sentence) == "Russia’s Deputy Foreign Minister"
+
+
+def test_expansion_of_an_acronym_in_the_question_is_not_the_answer() -> None:
+    sentence = "The Joint Chiefs of Staff observed that 3,000 troops were deployed in January."
+    found = answer("What did the JCS observe?", sentence)
+    assert found is not None and "3,000 troops" in found
+
+
+def test_the_thousands_of_a_number_are_not_a_year() -> None:
+    sentence = "More than 3,000 troops were deployed in January and February."
+    assert answer("When were the troops deployed?", sentence) == "January and February"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
