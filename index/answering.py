@@ -29,6 +29,7 @@ OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
 PLACED_BONUS = 0.15  # a name after "in", "at", "near"... for "where" questions
 UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" asks
 SANDWICH_PENALTY = 0.3  # words wedged between question words ("latest *troop* deployment")
+STRANDED_BONUS = 0.2  # "dependent on?" answered by what follows "dependent on" in the sentence
 BEFORE_ANCHOR = 1.0  # weight of question words that come after the candidate
 PROXIMITY_DECAY = 4.0  # words of distance at which a question word's pull falls to 1/e
 MIN_PREFIX = 5  # shortest stem that counts as extended by a longer one ("russia"/"russian")
@@ -167,6 +168,9 @@ _DEMONYM_MODIFIER = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*(?:an|ese|ish|i
 _PREPOSITIONS = frozenset(
     "by with of for from to in on at about into onto over under between among against".split()
 )
+_ENDING_PREPOSITION = re.compile(
+    r"\b(on|with|of|for|from|to|in|at|about|by|into|against|between|among)\s*\??\s*$", re.I
+)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
 
@@ -257,6 +261,7 @@ def find_answer(
     if kind not in (NUMBER, DATE) and not (kind == QUOTE and typed):
         spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
     anchor_positions = {i for i, _ in anchors}
+    stranded = _stranded_preposition(question)
     acronyms = frozenset(
         _ACRONYM.findall(question)
     )  # "the JCS": "Joint Chiefs of Staff" is no answer
@@ -298,6 +303,8 @@ def find_answer(
         if unit is not None and is_typed:
             unit_match = unit in tokenizer.tokens(candidate.text)
             score += 0.1 if unit_match else -UNIT_MISMATCH
+        if stranded and stranded.search(sentence[max(0, candidate.start - 40) : candidate.start]):
+            score += STRANDED_BONUS
         if best is None or score > best.score:
             best = Candidate(
                 _trim(candidate.text),
@@ -493,6 +500,19 @@ def _clause_candidates(
         previous_end = word.end
     close()
     return out
+
+
+def _stranded_preposition(question: str) -> re.Pattern[str] | None:
+    """For "what is Russia dependent *on*?", a pattern for the words right after "on".
+
+    A question ending in a preposition asks for that preposition's object; in
+    the sentence it follows the same preposition, perhaps after a word or two
+    ("summits with [former] U.S. President Donald Trump").
+    """
+    match = _ENDING_PREPOSITION.search(question)
+    if match is None:
+        return None
+    return re.compile(rf"\b{match.group(1)}\s+(?:[a-z][\w\-]*\s+){{0,2}}$", re.I)
 
 
 def _initials(text: str) -> str:

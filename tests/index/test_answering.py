@@ -108,6 +108,11 @@ def test_the_thousands_of_a_number_are_not_a_year() -> None:
     assert answer("When were the troops deployed?", sentence) == "January and February"
 
 
+def test_question_ending_in_a_preposition_is_answered_by_its_object() -> None:
+    sentence = "We can say that Russia is already becoming dependent on North Korea in many ways."
+    assert answer("What is Russia becoming dependent on?", sentence) == "North Korea"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
