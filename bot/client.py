@@ -47,6 +47,7 @@ DATABASE_DOWN = (
 T = TypeVar("T")
 
 Rebuild = Callable[[Path, Corpus], ReindexReport]
+ReindexProbe = Callable[[], bool]  # blocking: whether another process is reindexing
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -155,6 +156,7 @@ class ArticleBot(commands.Bot):
         rebuild: Rebuild = rebuild,
         extensions: tuple[str, ...] = EXTENSIONS,
         store: Store | None = None,
+        reindex_elsewhere: ReindexProbe | None = None,
         **options: Any,
     ) -> None:
         options.setdefault("intents", intents_for(settings))
@@ -171,6 +173,7 @@ class ArticleBot(commands.Bot):
         self.initial_extensions = extensions
         self.cooldowns = QuestionCooldowns(settings.cooldown_questions, settings.cooldown_seconds)
         self.reindex_lock = asyncio.Lock()
+        self.reindex_elsewhere = reindex_elsewhere  # set when the index is shared (sharding)
         self.store = store  # question log, votes, server settings; opened in setup_hook if None
         self._owns_store = False
 

@@ -56,7 +56,12 @@ async def serve(settings: Settings, engine: Engine, shared: SharedIndex | None =
         async with bot:
             await bot.start(settings.token)
         return
-    bot = create_bot(settings, engine, rebuild=rebuild_hook(shared))
+    bot = create_bot(
+        settings,
+        engine,
+        rebuild=rebuild_hook(shared),
+        reindex_elsewhere=shared.reindex_running,
+    )
     async with bot, following(bot, shared):
         await bot.start(settings.token)
 

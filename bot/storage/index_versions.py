@@ -197,6 +197,16 @@ class SharedIndex:
                 with contextlib.suppress(psycopg.Error):
                     conn.execute("SELECT pg_advisory_unlock(%s)", (REINDEX_LOCK,))
 
+    def reindex_running(self) -> bool:
+        """Whether some process holds the reindex lock right now (a probe: it may change
+        the next moment). Lets ``/reindex`` refuse before it acknowledges publicly."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (REINDEX_LOCK,)).fetchone()
+            if not row or not row[0]:
+                return True
+            conn.execute("SELECT pg_advisory_unlock(%s)", (REINDEX_LOCK,))
+        return False
+
     # -- local folders and builds ------------------------------------------------------------
 
     @property

@@ -396,6 +396,34 @@ async def test_second_reindex_while_one_runs_is_told_so(
     assert len(reports) == 1
 
 
+async def test_reindex_running_in_another_process_is_refused_privately_too(
+    make_bot: BotFactory,
+) -> None:
+    """A sharded bot asks the database before deferring publicly, so the refusal for a
+    reindex in another process looks like the one for a reindex in this process."""
+
+    def must_not_run(folder: Path, previous: object) -> ReindexReport:
+        raise AssertionError("rebuilt while another process was reindexing")
+
+    harness = await make_bot(rebuild=must_not_run, reindex_elsewhere=lambda: True)
+    calls = await harness.call("reindex", permissions=MANAGE_GUILD)
+    assert_ephemeral_refusal(calls, "already running")
+
+
+async def test_reindex_goes_ahead_when_the_check_for_another_cannot_be_made(
+    make_bot: BotFactory,
+) -> None:
+    """A probe that fails (database restarting) does not block /reindex: the rebuild takes
+    the lock itself and refuses or reports as usual."""
+
+    def unreachable() -> bool:
+        raise OSError("connection refused")
+
+    harness = await make_bot(reindex_elsewhere=unreachable)
+    calls = await harness.call("reindex", permissions=MANAGE_GUILD)
+    assert "Reindex finished" in assert_deferred_then_followed_up(calls).text()
+
+
 async def test_failing_reindex_keeps_the_old_index_and_names_the_file(
     harness: Harness, seeds_copy: Path
 ) -> None:

@@ -167,6 +167,7 @@ def test_postgres_concurrent_reindex_refused_across_processes(
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        assert shared.reindex_running()  # what /reindex checks before deferring
         with pytest.raises(ReindexElsewhere, match="already running"):
             shared.reindex(seeds_copy, None)
         assert shared.in_force() == 1  # nothing published
@@ -182,3 +183,4 @@ def test_postgres_concurrent_reindex_refused_across_processes(
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+    assert not shared.reindex_running()  # the probe left no lock behind

@@ -418,6 +418,7 @@ async def test_shard_second_reindex_refused_across_processes(cluster: Cluster) -
             cluster, await fake.slash("reindex", user=fake.admin, channel_id=guild_a.channel_id)
         )
         assert "already running" in again.text() and again.peer == "A"
+        assert refused.ephemeral and again.ephemeral  # refused alike, in or out of process
         assert first.final_message() is None  # still running
     finally:
         await asyncio.to_thread(blocker.rollback)
