@@ -172,7 +172,10 @@ _ENDING_PREPOSITION = re.compile(
     r"\b(on|with|of|for|from|to|in|at|about|by|into|against|between|among)\s*\??\s*$", re.I
 )
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-_SPAN_EDGE_STOP = STOP_WORDS | {"also", "such", "both", "either", "neither", "many", "much"}
+# Function words that never begin or end an answer ("as [per]", "is [already] becoming").
+_SPAN_EDGE_STOP = STOP_WORDS | frozenset(
+    "also such both either neither many much per via already just even still".split()
+)
 
 
 @dataclass(frozen=True, slots=True)

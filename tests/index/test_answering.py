@@ -113,6 +113,11 @@ def test_question_ending_in_a_preposition_is_answered_by_its_object() -> None:
     assert answer("What is Russia becoming dependent on?", sentence) == "North Korea"
 
 
+def test_a_lone_function_word_is_never_the_answer() -> None:
+    sentence = "He worked as a ditch digger for $2 per day."
+    assert answer("What did he do for $2 a day?", sentence) == "ditch digger"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
