@@ -373,10 +373,20 @@ def quiet_gc() -> Iterator[None]:
     corpus) moves to the permanent generation (:func:`gc.freeze`), so later
     collections do not walk it again; it is still freed when no longer used.
     Nested and concurrent builds share one pause.
+
+    The freeze takes every object the collector tracks, garbage included, and
+    frozen garbage in a reference cycle is never collected. A running bot
+    always has some (discord.py's views and interactions are cycles that wait
+    for a collection), so before pausing, one collection frees it. That
+    collection is cheap: what was frozen by the previous build is not walked.
+    Without it the soak benchmark (a /reindex every 5 s) froze about 3,000
+    unreachable objects per 5,000 questions, for good.
     """
     with _gc_lock:
         if _gc_state["quiet"] == 0:
             _gc_state["was_enabled"] = gc.isenabled()
+            if _gc_state["was_enabled"]:
+                gc.collect()  # garbage now would otherwise be frozen below, never freed
             gc.disable()
         _gc_state["quiet"] += 1
     try:

@@ -202,6 +202,32 @@ def test_collector_is_paused_during_a_build_and_enabled_again_after(
     assert gc.isenabled()
 
 
+def test_a_build_does_not_freeze_garbage_for_good(seeds_copy: Path, index_dir: Path) -> None:
+    """Cyclic garbage waiting for a collection when a build starts is freed, not frozen.
+
+    A bot rebuilding its index always has some (discord.py's views are cycles);
+    frozen, it would stay in memory for the life of the process.
+    """
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    gc.disable()  # no automatic collection may free the cycle before the build does
+    try:
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        alive = weakref.ref(node)
+        del node
+    finally:
+        gc.enable()
+    open_corpus(seeds_copy, index_dir=index_dir)
+    gc.collect()
+    assert alive() is None
+    assert gc.isenabled()
+
+
 def test_load_corpus_keeps_its_index_in_data_beside_the_seeds(
     seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
