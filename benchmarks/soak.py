@@ -59,6 +59,7 @@ START_TIMEOUT_S = 90.0  # the bot process builds its index and connects
 STOP_TIMEOUT_S = 30.0
 RSS_EVERY = 100  # questions between samples of the bot's resident memory
 PER_THOUSAND = 1000 // RSS_EVERY
+REPORT_LIMIT = 1 << 20  # bytes of one report line from the bot process
 
 
 class TimedDiscord(FakeDiscord):
@@ -161,6 +162,7 @@ class BotProcess:
             stdout=asyncio.subprocess.PIPE,
             env=bot_environment(self.fake, self.work),
             cwd=str(self.work),
+            limit=REPORT_LIMIT,
         )
         line = await self._line(START_TIMEOUT_S)
         if not line.get("ready"):
@@ -263,6 +265,7 @@ async def soak(questions: int, rate: float, reindex_every: float) -> dict[str, A
             latencies.append((replies[0] - at) * 1000)
             duplicates += len(replies) > 1
     error_lines = [*report["errors"], *errors.lines]
+    error_count = report["error_count"] + len(errors.lines)
 
     def mean_mb(samples: list[float]) -> float:
         return round(statistics.fmean(samples), 1) if samples else float("nan")
@@ -278,7 +281,7 @@ async def soak(questions: int, rate: float, reindex_every: float) -> dict[str, A
         "answered": answered,
         "unanswered": questions - answered,
         "duplicates": duplicates,
-        "errors": len(error_lines) + duplicates,
+        "errors": error_count + duplicates,
         "error_samples": error_lines[:5],
         "reindexes": reindexes,
         "rate_per_s": round(questions / elapsed, 1),

@@ -15,7 +15,8 @@ point at the fake Discord the parent serves on 127.0.0.1.
 Protocol with the parent, one JSON object per line on stdout:
 ``{"ready": true, "pid": ...}`` once the bot is connected and sees its guild;
 then, after the parent writes any line (or closes) on stdin, the bot closes and
-prints ``{"loop_lag_max_ms": ..., "errors": [...]}`` and exits 0.
+prints ``{"loop_lag_max_ms": ..., "error_count": ..., "errors": [the first lines]}``
+and exits 0.
 
     .venv/bin/python benchmarks/soak_bot.py --api-base http://127.0.0.1:PORT/api/v10 \\
         --gateway ws://127.0.0.1:PORT/gateway
@@ -50,17 +51,23 @@ PROBE_S = 0.01
 
 
 class ErrorCounter(logging.Handler):
-    """Every ERROR record the bot logs: the soak counts each one as an error."""
+    """Counts the ERROR records the bot logs (the soak counts each as an error); keeps a few.
+
+    Only the first lines are kept, so that a run gone wrong neither grows the
+    bot's memory nor sends the parent a report line of megabytes.
+    """
+
+    KEEP = 20
 
     def __init__(self) -> None:
         super().__init__(logging.ERROR)
+        self.count = 0
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if len(self.lines) < 1000:  # a broken run must not grow without bound either
+        self.count += 1
+        if len(self.lines) < self.KEEP:
             self.lines.append(f"{record.name}: {record.getMessage()}"[:300])
-        else:
-            self.lines[-1] = f"... and more ({record.name}: {record.getMessage()[:100]})"
 
 
 def point_discord_at(api_base: str, gateway: str) -> None:
@@ -118,7 +125,11 @@ async def serve(api_base: str, gateway: str) -> dict[str, Any]:
         await bot.close()
         await runner
         logging.getLogger().removeHandler(errors)
-    return {"loop_lag_max_ms": round(lag_max * 1000, 2), "errors": errors.lines}
+    return {
+        "loop_lag_max_ms": round(lag_max * 1000, 2),
+        "error_count": errors.count,
+        "errors": errors.lines,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
