@@ -267,10 +267,12 @@ async def soak(questions: int, rate: float, reindex_every: float) -> dict[str, A
     error_lines = [*report["errors"], *errors.lines]
     error_count = report["error_count"] + len(errors.lines)
 
-    def mean_mb(samples: list[float]) -> float:
-        return round(statistics.fmean(samples), 1) if samples else float("nan")
+    def mean_mb(samples: list[float]) -> float | None:
+        return round(statistics.fmean(samples), 1) if samples else None
 
-    def growth(before: float, after: float) -> float:
+    def growth(before: float | None, after: float | None) -> float | None:
+        if before is None or after is None:
+            return None  # a run too short to have the samples
         return round((after / before - 1) * 100, 2)
 
     first = mean_mb(rss[:PER_THOUSAND])
@@ -326,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         and result["errors"] == 0
         and (result["p99_ms"] or 1e9) < 250
         and result["loop_lag_max_ms"] < 50
+        and result["rss_growth_pct"] is not None
         and result["rss_growth_pct"] < 10
     )
     return 0 if ok else 1
