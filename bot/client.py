@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
+from bot.backlog import Backlog
 from bot.checks import QuestionCooldowns
 from bot.config import Settings
 from bot.storage import Store, StoreError, open_store
@@ -172,6 +173,7 @@ class ArticleBot(commands.Bot):
         self.rebuild = rebuild
         self.initial_extensions = extensions
         self.cooldowns = QuestionCooldowns(settings.cooldown_questions, settings.cooldown_seconds)
+        self.backlog = Backlog(settings.max_pending)  # questions in flight; the rest are refused
         self.reindex_lock = asyncio.Lock()
         self.reindex_elsewhere = reindex_elsewhere  # set when the index is shared (sharding)
         self.store = store  # question log, votes, server settings; opened in setup_hook if None

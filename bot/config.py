@@ -20,6 +20,13 @@ DEFAULT_SEEDS = Path("seeds")
 DEFAULT_COOLDOWN_QUESTIONS = 4
 DEFAULT_COOLDOWN_SECONDS = 20.0
 DEFAULT_MAX_QUESTION_CHARS = 500
+# Questions and summaries in flight at once before new ones are refused (bot/backlog.py).
+# One costs ~1-5 ms of engine time, run one at a time under the GIL, so 64 in flight is at
+# worst ~0.3 s of queued work: the last accepted question is still answered well inside
+# Discord's 3 s and long before anyone gives up. 64 is also twice the largest default thread
+# pool (32 workers), so shedding never leaves a worker idle while questions are refused, and
+# it is 16 users asking their full cooldown allowance (4) at the same moment.
+DEFAULT_MAX_PENDING = 64
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -44,6 +51,7 @@ class Settings:
     cooldown_questions: int = DEFAULT_COOLDOWN_QUESTIONS
     cooldown_seconds: float = DEFAULT_COOLDOWN_SECONDS
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
+    max_pending: int = DEFAULT_MAX_PENDING  # in flight at once; more are refused, not queued
     storage: StorageConfig | None = None  # None: no question log, feedback, /stats or /config
 
     @property
@@ -123,6 +131,9 @@ def load_settings(
         DEFAULT_MAX_QUESTION_CHARS,
         problems,
     )
+    max_pending = _positive(
+        get("ARTICLEBOT_MAX_PENDING"), "ARTICLEBOT_MAX_PENDING", DEFAULT_MAX_PENDING, problems
+    )
 
     storage = None
     try:
@@ -142,6 +153,7 @@ def load_settings(
         cooldown_questions=int(cooldown_questions),
         cooldown_seconds=float(cooldown_seconds),
         max_question_chars=int(max_chars),
+        max_pending=int(max_pending),
         storage=storage,
     )
 

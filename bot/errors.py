@@ -70,3 +70,12 @@ class NotAdmin(app_commands.CheckFailure):
     def __init__(self, admin_role: str | None) -> None:
         role = f" or the “{admin_role}” role" if admin_role else ""
         super().__init__(f"Only members with the Manage Server permission{role} can do that.")
+
+
+class Busy(UserFacingError):
+    """Refused before any work: the bot already has as many questions in flight as it takes."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I'm answering a lot of questions right now — please ask again in a few seconds."
+        )

@@ -11,7 +11,13 @@ import aiohttp
 import pytest
 
 from bot.client import intents_for
-from bot.config import ConfigError, Settings, load_settings, settings_from_env
+from bot.config import (
+    DEFAULT_MAX_PENDING,
+    ConfigError,
+    Settings,
+    load_settings,
+    settings_from_env,
+)
 from bot.runner import EXIT_CONFIG, EXIT_FAILURE, RedactFilter, run_bot
 from tests.bot.conftest import DiscordRecorder, FakeResponse
 from tests.conftest import SEEDS
@@ -27,6 +33,7 @@ VARIABLES = (
     "ARTICLEBOT_COOLDOWN_QUESTIONS",
     "ARTICLEBOT_COOLDOWN_SECONDS",
     "ARTICLEBOT_MAX_QUESTION_CHARS",
+    "ARTICLEBOT_MAX_PENDING",
 )
 
 
@@ -112,6 +119,30 @@ def test_every_problem_is_reported_at_once_without_the_token() -> None:
     ):
         assert fragment in message
     assert SECRET not in message
+
+
+def test_backlog_limit_defaults_and_is_read_from_the_environment() -> None:
+    default = load_settings({"DISCORD_TOKEN": SECRET}, seeds=SEEDS)
+    chosen = load_settings({"DISCORD_TOKEN": SECRET, "ARTICLEBOT_MAX_PENDING": " 8 "}, seeds=SEEDS)
+
+    assert default.max_pending == DEFAULT_MAX_PENDING
+    assert chosen.max_pending == 8
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("0", "ARTICLEBOT_MAX_PENDING must be positive, not '0'"),
+        ("-5", "ARTICLEBOT_MAX_PENDING must be positive, not '-5'"),
+        ("2.5", "ARTICLEBOT_MAX_PENDING must be a positive int, not '2.5'"),
+        ("lots", "ARTICLEBOT_MAX_PENDING must be a positive int, not 'lots'"),
+    ],
+)
+def test_bad_backlog_limit_is_reported_by_name(value: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"DISCORD_TOKEN": SECRET, "ARTICLEBOT_MAX_PENDING": value}, seeds=SEEDS)
+
+    assert caught.value.problems == (problem,)
 
 
 @pytest.mark.parametrize("token", ["", "   ", "two words"])
