@@ -14,7 +14,7 @@ from bot.checks import looks_like_question, question_cooldown, strip_discord_mar
 from bot.client import ArticleBot
 from bot.cogs import article_autocomplete, reply_to, resolve_article
 from bot.embeds import answer_embed
-from bot.errors import EmptyQuestion, QuestionTooLong
+from bot.errors import Busy, EmptyQuestion, QuestionTooLong
 from index.engine import QuestionError, clean_question
 from index.records import Answer
 
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 HOW_TO_ASK = (
     "Ask me about the indexed articles, for example “how many troops were sent?”. /help shows more."
 )
+BUSY_DELETE_AFTER_S = 10.0  # the "ask again in a few seconds" note is stale after that
 
 
 class Ask(commands.Cog):
@@ -63,6 +64,17 @@ class Ask(commands.Cog):
                 delete_after=max(wait, 5),
             )
             return
+        source = "mention" if addressed and message.guild else "dm" if addressed else "channel"
+        try:
+            with self.bot.backlog.slot():
+                await self._reply_with_answer(message, question, guild_id, source)
+        except Busy as busy:  # raised on entering the slot only: nothing was sent yet
+            await reply_to(message, str(busy), delete_after=BUSY_DELETE_AFTER_S)
+
+    async def _reply_with_answer(
+        self, message: discord.Message, question: str, guild_id: int | None, source: str
+    ) -> None:
+        """Answer, log and reply: everything a question costs, held in one backlog slot."""
         async with message.channel.typing():
             try:
                 answer = await self.answer(question)
@@ -75,7 +87,7 @@ class Ask(commands.Cog):
             user_id=message.author.id,
             guild_id=guild_id,
             channel_id=message.channel.id,
-            source="mention" if addressed and message.guild else "dm" if addressed else "channel",
+            source=source,
         )
         await reply_to(message, embed=answer_embed(answer), **feedback.view_kwargs(view))
 
@@ -125,23 +137,24 @@ class Ask(commands.Cog):
             raise EmptyQuestion()
         clean_question(text)  # the engine's own limits, checked before deferring
         article_id = resolve_article(self.bot.engine, article).id if article else None
-        ephemeral = await server_settings.ephemeral_ask(self.bot, interaction.guild_id)
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-        answer = await self.answer(text, article_id)
-        answer, view = await feedback.record_answer(
-            self.bot,
-            answer,
-            user_id=interaction.user.id,
-            guild_id=interaction.guild_id,
-            channel_id=interaction.channel_id,
-            source="slash",
-        )
-        await interaction.followup.send(
-            embed=answer_embed(answer),
-            allowed_mentions=discord.AllowedMentions.none(),
-            ephemeral=ephemeral,
-            **feedback.view_kwargs(view),
-        )
+        with self.bot.backlog.slot():  # Busy when full: refused privately, before deferring
+            ephemeral = await server_settings.ephemeral_ask(self.bot, interaction.guild_id)
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            answer = await self.answer(text, article_id)
+            answer, view = await feedback.record_answer(
+                self.bot,
+                answer,
+                user_id=interaction.user.id,
+                guild_id=interaction.guild_id,
+                channel_id=interaction.channel_id,
+                source="slash",
+            )
+            await interaction.followup.send(
+                embed=answer_embed(answer),
+                allowed_mentions=discord.AllowedMentions.none(),
+                ephemeral=ephemeral,
+                **feedback.view_kwargs(view),
+            )
 
 
 async def setup(bot: ArticleBot) -> None:

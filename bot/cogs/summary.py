@@ -37,11 +37,12 @@ class Summaries(commands.Cog):
         """Summarise one article, or what it says about a topic, in its own sentences."""
         found = resolve_article(self.bot.engine, article)
         wanted = strip_discord_markup(topic)[:200] if topic else None
-        await interaction.response.defer(thinking=True)
-        result = await asyncio.to_thread(summarize, found, sentences, wanted or None)
-        await interaction.followup.send(
-            embed=summary_embed(result), allowed_mentions=discord.AllowedMentions.none()
-        )
+        with self.bot.backlog.slot():  # Busy when full: refused privately, before deferring
+            await interaction.response.defer(thinking=True)
+            result = await asyncio.to_thread(summarize, found, sentences, wanted or None)
+            await interaction.followup.send(
+                embed=summary_embed(result), allowed_mentions=discord.AllowedMentions.none()
+            )
 
 
 async def setup(bot: ArticleBot) -> None:
