@@ -171,6 +171,15 @@ _PREPOSITIONS = frozenset(
 _ENDING_PREPOSITION = re.compile(
     r"\b(on|with|of|for|from|to|in|at|about|by|into|against|between|among)\s*\??\s*$", re.I
 )
+_PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
+_SHARE_OF = re.compile(r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+)?([\w\-]+(?:\s+[\w\-]+)?)", re.I)
+_CURRENCY = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|yen|yuan|rubles?|won)\b", re.I)
+_MONEY_QUESTION = re.compile(
+    r"\b(?:money|cost|costs|pay|paid|price|spend|spent|worth|fund|funding|raise|raised|earn|"
+    r"earned|budget|fee|fees|salary|sell|sold|buy|bought|revenue|profit|loss|income|"
+    r"dollars?|pounds?|euros?)\b",
+    re.I,
+)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # Function words that never begin or end an answer ("as [per]", "is [already] becoming").
 _SPAN_EDGE_STOP = STOP_WORDS | frozenset(
@@ -304,7 +313,7 @@ def find_answer(
                 score -= TYPED_BONUS  # "North Korean soldiers": a nationality, not a place
         unit_match = None
         if unit is not None and is_typed:
-            unit_match = unit in tokenizer.tokens(candidate.text)
+            unit_match = counts_unit(unit, candidate, sentence, question, tokenizer)
             score += 0.1 if unit_match else -UNIT_MISMATCH
         if stranded and stranded.search(sentence[max(0, candidate.start - 40) : candidate.start]):
             score += STRANDED_BONUS
@@ -368,6 +377,7 @@ def typed_evidence(
     tokenizer: Tokenizer,
     question_tokens: frozenset[str] = frozenset(),
     years: bool = False,
+    question: str = "",
 ) -> float:
     """How well ``sentence`` holds the kind of thing asked for, 0 to 1.
 
@@ -383,7 +393,7 @@ def typed_evidence(
             if unit is None:
                 return 0.5
             found = 0.5
-            if unit in tokenizer.tokens(_with_unit(match, sentence).text):
+            if counts_unit(unit, _with_unit(match, sentence), sentence, question, tokenizer):
                 return 1.0
         return found
     if kind == DATE:
@@ -396,6 +406,22 @@ def typed_evidence(
         names = _typed_candidates(kind, sentence)
         return 0.5 if any(_novel(c.text, question_tokens, tokenizer) for c in names) else 0.0
     return 0.0
+
+
+def counts_unit(
+    unit: str, candidate: Candidate, sentence: str, question: str, tokenizer: Tokenizer
+) -> bool:
+    """Whether the number ``candidate`` counts the ``unit`` that "how many <unit>" asks for.
+
+    Its own words ("3,000 troops"), the noun after a share ("42% *of teachers*"),
+    or money for a question about money ("$100,000" for "how much money").
+    """
+    if unit in tokenizer.tokens(candidate.text):
+        return True
+    share = _SHARE_OF.match(sentence, candidate.end) if _PERCENT.search(candidate.text) else None
+    if share and unit in tokenizer.tokens(share.group(1)):
+        return True
+    return bool(_CURRENCY.search(candidate.text)) and _MONEY_QUESTION.search(question) is not None
 
 
 def _in_date(match: re.Match[str], sentence: str) -> bool:

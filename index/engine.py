@@ -354,7 +354,7 @@ class Engine:
                 + PROXIMITY_WEIGHT * near / pair_total
                 - LENGTH_PENALTY * math.log1p(len(positions))
                 + TYPE_BONUS
-                * typed_evidence(kind, sentence.text, unit, self.tokenizer, asked, years)
+                * typed_evidence(kind, sentence.text, unit, self.tokenizer, asked, years, question)
             )
             scored.append(_Scored(sentence, score, coverage))
         scored.sort(key=lambda s: (-s.score, s.sentence.position))

@@ -13,6 +13,7 @@ from index.answering import (
     PLACE,
     QUOTE,
     extract_answer,
+    find_answer,
     question_type,
 )
 from index.tokenize import Tokenizer
@@ -54,6 +55,18 @@ def test_number_answer_keeps_its_unit() -> None:
 def test_number_answer_prefers_the_number_counting_what_was_asked() -> None:
     sentence = "The 2 companies hired 450 engineers last year."
     assert answer("How many engineers were hired?", sentence) == "450 engineers"
+
+
+def test_a_share_counts_the_noun_after_of() -> None:
+    sentence = "In a 2000 study, 42% of teachers reported occupational stress."
+    candidate = find_answer("How many teachers felt stress?", NUMBER, sentence, TOKENIZER)
+    assert candidate is not None and candidate.text == "42%" and candidate.unit_match
+
+
+def test_money_answers_how_much_money() -> None:
+    sentence = "John Jacob Astor IV provided Tesla with $100,000 in 1899."
+    candidate = find_answer("How much money did Astor provide?", NUMBER, sentence, TOKENIZER)
+    assert candidate is not None and candidate.text == "$100,000" and candidate.unit_match
 
 
 def test_a_day_of_a_date_is_not_a_count() -> None:
