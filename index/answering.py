@@ -180,6 +180,7 @@ _MONEY_QUESTION = re.compile(
     r"dollars?|pounds?|euros?)\b",
     re.I,
 )
+_LONE_LETTER = re.compile(r"[^\W\d_]\.?")
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # Function words that never begin or end an answer ("as [per]", "is [already] becoming").
 _SPAN_EDGE_STOP = STOP_WORDS | frozenset(
@@ -284,6 +285,7 @@ def find_answer(
         if (
             not _novel(candidate.text, question_tokens, tokenizer)
             or _initials(candidate.text) in acronyms
+            or _LONE_LETTER.fullmatch(candidate.text)  # "L" of "Super Bowl L", "E" of "E number"
         ):
             continue
         first, last = _word_range(words, candidate)

@@ -131,6 +131,11 @@ def test_a_lone_function_word_is_never_the_answer() -> None:
     assert answer("What did he do for $2 a day?", sentence) == "ditch digger"
 
 
+def test_a_lone_letter_is_never_the_answer() -> None:
+    sentence = "Average temperatures exceed 32 °C (90 °F) during summer."
+    assert answer("What do average temperatures exceed in summer?", sentence) == "32 °C"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
