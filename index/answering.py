@@ -168,9 +168,7 @@ _DEMONYM_MODIFIER = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*(?:an|ese|ish|i
 _PREPOSITIONS = frozenset(
     "by with of for from to in on at about into onto over under between among against".split()
 )
-_ENDING_PREPOSITION = re.compile(
-    r"\b(on|with|of|for|from|to|in|at|about|by|into|against|between|among)\s*\??\s*$", re.I
-)
+_ENDING_PREPOSITION = re.compile(rf"\b({'|'.join(sorted(_PREPOSITIONS))})\s*\??\s*$", re.I)
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 _SHARE_OF = re.compile(r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+)?([\w\-]+(?:\s+[\w\-]+)?)", re.I)
 _CURRENCY = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|yen|yuan|rubles?|won)\b", re.I)
@@ -275,9 +273,8 @@ def find_answer(
         spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
     anchor_positions = {i for i, _ in anchors}
     stranded = _stranded_preposition(question)
-    acronyms = frozenset(
-        _ACRONYM.findall(question)
-    )  # "the JCS": "Joint Chiefs of Staff" is no answer
+    # "the JCS": its expansion "Joint Chiefs of Staff" repeats the question.
+    acronyms = frozenset(_ACRONYM.findall(question))
     modifier_wanted = _MODIFIER_QUESTION.search(question) is not None
     bonus = OTHER_NAME_BONUS if kind == OTHER else TYPED_BONUS
     best: Candidate | None = None
