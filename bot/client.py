@@ -45,6 +45,8 @@ DATABASE_DOWN = (
     "or changed. Questions are still answered; please try again in a minute."
 )
 
+MAX_SCHEDULED_DELETES = 1_000  # short-lived notes awaiting deletion; beyond, a note stays
+
 T = TypeVar("T")
 
 Rebuild = Callable[[Path, Corpus], ReindexReport]
@@ -178,6 +180,7 @@ class ArticleBot(commands.Bot):
         self.reindex_elsewhere = reindex_elsewhere  # set when the index is shared (sharding)
         self.store = store  # question log, votes, server settings; opened in setup_hook if None
         self._owns_store = False
+        self._deletions: set[asyncio.Task[None]] = set()  # see delete_later
 
     async def setup_hook(self) -> None:
         await self.open_store()
@@ -201,7 +204,33 @@ class ArticleBot(commands.Bot):
         store.start_pruning()
         self.store, self._owns_store = store, True
 
+    def delete_later(self, message: discord.Message, delay: float) -> None:
+        """Delete a short-lived note (cooldown, busy) after ``delay`` s, in a task the bot owns.
+
+        discord.py's ``delete_after`` runs in a task nobody holds, which fails with "Session
+        is closed" (an ERROR log) when the bot closes first: under load shedding, every busy
+        note still showing at shutdown. These tasks are cancelled on close instead. At most
+        ``MAX_SCHEDULED_DELETES`` wait at once, so a flood of refusals cannot grow memory
+        without bound; beyond that a note simply stays.
+        """
+        if len(self._deletions) >= MAX_SCHEDULED_DELETES:
+            return
+        task = asyncio.create_task(self._delete_after(message.channel.id, message.id, delay))
+        self._deletions.add(task)
+        task.add_done_callback(self._deletions.discard)
+
+    async def _delete_after(self, channel_id: int, message_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await self.http.delete_message(channel_id, message_id)
+        except discord.HTTPException as exc:  # already deleted, or no longer allowed
+            log.debug("could not delete note %s: %s", message_id, exc)
+
     async def close(self) -> None:
+        deletions = list(self._deletions)
+        for task in deletions:
+            task.cancel()
+        await asyncio.gather(*deletions, return_exceptions=True)
         await super().close()
         if self._owns_store and self.store is not None:
             store, self.store = self.store, None

@@ -62,9 +62,11 @@ def resolve_article(engine: Engine, query: str) -> Article:
     return article
 
 
-async def reply_to(message: discord.Message, content: str | None = None, **kwargs: Any) -> None:
-    """Reply to ``message`` without pinging its author or anyone else."""
-    await message.channel.send(
+async def reply_to(
+    message: discord.Message, content: str | None = None, **kwargs: Any
+) -> discord.Message:
+    """Reply to ``message`` without pinging its author or anyone else; the reply sent."""
+    return await message.channel.send(
         content,
         reference=message.to_reference(fail_if_not_exists=False),
         mention_author=False,

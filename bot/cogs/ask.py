@@ -58,18 +58,17 @@ class Ask(commands.Cog):
             retry_after = await server_settings.cooldown_wait(self.bot, guild_id, message.author.id)
         if retry_after is not None:
             wait = max(1, round(retry_after))
-            await reply_to(
-                message,
-                f"You're asking faster than I can keep up: try again in {wait} s.",
-                delete_after=max(wait, 5),
+            note = await reply_to(
+                message, f"You're asking faster than I can keep up: try again in {wait} s."
             )
+            self.bot.delete_later(note, max(wait, 5))
             return
         source = "mention" if addressed and message.guild else "dm" if addressed else "channel"
         try:
             with self.bot.backlog.slot():
                 await self._reply_with_answer(message, question, guild_id, source)
         except Busy as busy:  # raised on entering the slot only: nothing was sent yet
-            await reply_to(message, str(busy), delete_after=BUSY_DELETE_AFTER_S)
+            self.bot.delete_later(await reply_to(message, str(busy)), BUSY_DELETE_AFTER_S)
 
     async def _reply_with_answer(
         self, message: discord.Message, question: str, guild_id: int | None, source: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 
@@ -188,3 +189,33 @@ async def test_backlog_place_is_given_back_once_the_question_is_answered(full: F
     assert full.harness.bot.backlog.pending == 0
     assert "3,000" in sent(calls)[0].text()
     assert full.engine.calls == 2
+
+
+async def test_busy_note_is_deleted_after_a_while(
+    full: Full, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the module as the bot loaded it (load_extension imports a fresh copy)
+    monkeypatch.setattr(sys.modules["bot.cogs.ask"], "BUSY_DELETE_AFTER_S", 0.01)
+
+    await full.harness.send(full.harness.message(TROOPS, mention_bot=True))
+    async with asyncio.timeout(5):
+        while not any(c.method == "DELETE" for c in full.harness.http.calls):
+            await asyncio.sleep(0.01)
+
+    [delete] = [c for c in full.harness.http.calls if c.method == "DELETE"]
+    assert delete.path.startswith("/channels/") and "/messages/" in delete.path
+
+
+async def test_fault_bot_closing_with_busy_notes_showing_cancels_their_deletion(
+    full: Full,
+) -> None:
+    """discord.py's ``delete_after`` task would fail with "Session is closed" (an ERROR)."""
+    await full.harness.send(full.harness.message(TROOPS, mention_bot=True))
+    full.engine.release.set()
+    await asyncio.gather(*full.holder)
+
+    await full.harness.bot.close()
+
+    waiting = [t for t in asyncio.all_tasks() if "_delete_after" in repr(t.get_coro())]
+    assert waiting == []
+    assert not any(c.method == "DELETE" for c in full.harness.http.calls)
