@@ -12,7 +12,8 @@ errors (ERROR log records in either process, timeouts, duplicates, replies
 Discord would reject), the bot's event loop's worst lag (a probe that sleeps
 10 ms, in the bot's process), and the bot process's resident memory over the
 first and last thousand questions (also over the second thousand, after the
-caches have filled).
+caches have filled). ``shed`` is how many questions the bot refused as busy
+(its backlog, ``ARTICLEBOT_MAX_PENDING``, was full); any is a missed target.
 
 Why the bot has a process of its own: the fake's records and the per-question
 bookkeeping here grow with every question by design (about 1 KB a question),
@@ -286,6 +287,7 @@ async def soak(questions: int, rate: float, reindex_every: float) -> dict[str, A
         "errors": error_count + duplicates,
         "error_samples": error_lines[:5],
         "reindexes": reindexes,
+        "shed": report.get("shed", 0),  # refused by the bot's backlog (ARTICLEBOT_MAX_PENDING)
         "rate_per_s": round(questions / elapsed, 1),
         "seconds": round(elapsed, 1),
         "p50_ms": round(percentile(latencies, 50), 2) if latencies else None,
@@ -326,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = (
         result["answered"] == result["questions"]
         and result["errors"] == 0
+        and result["shed"] == 0  # a "busy, ask again" reply is counted as a reply, not an answer
         and (result["p99_ms"] or 1e9) < 250
         and result["loop_lag_max_ms"] < 50
         and result["rss_growth_pct"] is not None

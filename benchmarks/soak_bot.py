@@ -15,7 +15,8 @@ point at the fake Discord the parent serves on 127.0.0.1.
 Protocol with the parent, one JSON object per line on stdout:
 ``{"ready": true, "pid": ...}`` once the bot is connected and sees its guild;
 then, after the parent writes any line (or closes) on stdin, the bot closes and
-prints ``{"loop_lag_max_ms": ..., "error_count": ..., "errors": [the first lines]}``
+prints ``{"loop_lag_max_ms": ..., "error_count": ..., "errors": [the first lines],
+"shed": questions refused by the backlog}``
 and exits 0.
 
     .venv/bin/python benchmarks/soak_bot.py --api-base http://127.0.0.1:PORT/api/v10 \\
@@ -91,7 +92,7 @@ def emit(payload: dict[str, Any]) -> None:
 
 
 async def serve(api_base: str, gateway: str) -> dict[str, Any]:
-    """Run the bot until told to stop; return the worst loop lag and the ERROR lines."""
+    """Run the bot until told to stop; return the worst loop lag, the ERROR lines, the shed count."""
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     logging.getLogger().setLevel(logging.WARNING)
@@ -129,6 +130,7 @@ async def serve(api_base: str, gateway: str) -> dict[str, Any]:
         "loop_lag_max_ms": round(lag_max * 1000, 2),
         "error_count": errors.count,
         "errors": errors.lines,
+        "shed": bot.backlog.shed,  # refused as "busy" (ARTICLEBOT_MAX_PENDING), not answered
     }
 
 
