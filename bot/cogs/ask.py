@@ -15,6 +15,7 @@ from bot.client import ArticleBot
 from bot.cogs import article_autocomplete, reply_to, resolve_article
 from bot.embeds import answer_embed
 from bot.errors import Busy, EmptyQuestion, QuestionTooLong
+from bot.storage.base import Source
 from index.engine import QuestionError, clean_question
 from index.records import Answer
 
@@ -63,7 +64,9 @@ class Ask(commands.Cog):
             )
             self.bot.delete_later(note, max(wait, 5))
             return
-        source = "mention" if addressed and message.guild else "dm" if addressed else "channel"
+        source: Source = (
+            "mention" if addressed and message.guild else "dm" if addressed else "channel"
+        )
         try:
             with self.bot.backlog.slot():
                 await self._reply_with_answer(message, question, guild_id, source)
@@ -71,7 +74,7 @@ class Ask(commands.Cog):
             self.bot.delete_later(await reply_to(message, str(busy)), BUSY_DELETE_AFTER_S)
 
     async def _reply_with_answer(
-        self, message: discord.Message, question: str, guild_id: int | None, source: str
+        self, message: discord.Message, question: str, guild_id: int | None, source: Source
     ) -> None:
         """Answer, log and reply: everything a question costs, held in one backlog slot."""
         async with message.channel.typing():
