@@ -149,6 +149,16 @@ async def ask(harness: Harness, question: str = TROOPS, **kwargs: Any) -> Call:
     return answers[-1]
 
 
+async def _private_deferral(bot: Harness, first: int) -> Call:
+    """Wait for the interaction's first response after call ``first``: a private deferral."""
+    async with asyncio.timeout(5):
+        while not any(c.path.endswith("/callback") for c in bot.http.calls[first:]):
+            await asyncio.sleep(0.01)
+    deferral = next(c for c in bot.http.calls[first:] if c.path.endswith("/callback"))
+    assert deferral.body["type"] == 5 and deferral.body["data"]["flags"] & 64
+    return deferral
+
+
 def reply(calls: list[Call]) -> Call:
     sent = [c for c in calls if c.message is not None]
     assert len(sent) == 1, calls
@@ -355,11 +365,7 @@ async def test_a_slow_vote_is_acknowledged_in_time_then_answered(
     monkeypatch.setattr(feedback, "VOTE_PATIENCE_SECONDS", 0.01)
     first = len(bot.http.calls)
     tasks = bot.start_interaction(click(bot, buttons(answer)["Helpful"], answer))
-    async with asyncio.timeout(5):
-        while not any(c.path.endswith("/callback") for c in bot.http.calls[first:]):
-            await asyncio.sleep(0.01)
-    deferral = next(c for c in bot.http.calls[first:] if c.path.endswith("/callback"))
-    assert deferral.body["type"] == 5 and deferral.body["data"]["flags"] & 64
+    await _private_deferral(bot, first)
     stored.set()
     await _finish(tasks)
     confirmed = reply(bot.http.calls[first:])
@@ -428,11 +434,7 @@ async def test_config_during_a_database_restart_is_acknowledged_then_answered(
     first = len(bot.http.calls)
     payload = subcommand(bot, "config", "cooldown", seconds=30, permissions=MANAGE_GUILD)
     tasks = bot.start_interaction(payload)
-    async with asyncio.timeout(5):
-        while not any(c.path.endswith("/callback") for c in bot.http.calls[first:]):
-            await asyncio.sleep(0.01)
-    deferral = next(c for c in bot.http.calls[first:] if c.path.endswith("/callback"))
-    assert deferral.body["type"] == 5 and deferral.body["data"]["flags"] & 64
+    await _private_deferral(bot, first)
     back.set()
     await _finish(tasks)
     done = reply(bot.http.calls[first:])
