@@ -82,7 +82,10 @@ def run_eval(args: argparse.Namespace) -> int:
 def _progress_bar(items: Sequence[Any]) -> Iterable[Any]:
     from tqdm import tqdm
 
-    return tqdm(items, desc="questions", unit="q", file=sys.stderr, leave=False, mininterval=0.2)
+    bar: Iterable[Any] = tqdm(
+        items, desc="questions", unit="q", file=sys.stderr, leave=False, mininterval=0.2
+    )
+    return bar
 
 
 def _write_predictions(path: Path, predictions: dict[str, str]) -> None:

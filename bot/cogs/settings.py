@@ -213,10 +213,12 @@ class ServerSettings(commands.Cog, name=COG_NAME):
     ) -> None:
         """Privately; after a slow store's deferral the follow-up replaces "thinking"."""
         kwargs.update(ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        if text is not None:
+            kwargs["content"] = text
         if interaction.response.is_done():
-            await interaction.followup.send(text, **kwargs)
+            await interaction.followup.send(**kwargs)
         else:
-            await interaction.response.send_message(text, **kwargs)
+            await interaction.response.send_message(**kwargs)
 
 
 async def setup(bot: ArticleBot) -> None:

@@ -202,7 +202,7 @@ def migrate(conn: psycopg.Connection[Any], url: str = "") -> int:
             if row and row[0] is not None and int(row[0]) >= target:
                 continue  # another process applied it while we waited for the lock
             for statement in MIGRATIONS[target - 1]:
-                conn.execute(statement)  # type: ignore[arg-type]  # literal SQL from MIGRATIONS
+                conn.execute(statement)  # literal SQL from MIGRATIONS
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (%s, now())", (target,)
             )
@@ -520,12 +520,12 @@ class PostgresStore(PruningLifecycle):
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur = await conn.execute(
                 "SELECT extract(epoch FROM asked_at)::float8, found, latency_ms, article_id"
-                f" FROM questions q WHERE {where} ORDER BY q.id",  # type: ignore[arg-type]
+                f" FROM questions q WHERE {where} ORDER BY q.id",
                 params,
             )
             rows = [QuestionRow(r[0], bool(r[1]), r[2], r[3]) for r in await cur.fetchall()]
             cur = await conn.execute(
-                f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND NOT found"  # type: ignore[arg-type]
+                f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND NOT found"
                 " GROUP BY question ORDER BY question",
                 params,
             )
@@ -533,7 +533,7 @@ class PostgresStore(PruningLifecycle):
             cur = await conn.execute(
                 "SELECT q.question, q.answer, q.sentence_id,"
                 " COUNT(*) FILTER (WHERE v.helpful), COUNT(*) FILTER (WHERE NOT v.helpful)"
-                f" FROM votes v JOIN questions q ON q.id = v.question_id WHERE {where}"  # type: ignore[arg-type]
+                f" FROM votes v JOIN questions q ON q.id = v.question_id WHERE {where}"
                 " GROUP BY q.id ORDER BY q.id",
                 params,
             )
