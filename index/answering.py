@@ -34,6 +34,8 @@ BEFORE_ANCHOR = 1.0  # weight of question words that come after the candidate
 PROXIMITY_DECAY = 4.0  # words of distance at which a question word's pull falls to 1/e
 MIN_PREFIX = 5  # shortest stem that counts as extended by a longer one ("russia"/"russian")
 
+MONEY = "money"  # the unit of "how much did they pay"
+
 NUMBER = "number"
 DATE = "date"
 PERSON = "person"
@@ -219,12 +221,20 @@ def query_text(question: str) -> str:
 
 
 def asked_unit(question: str, tokenizer: Tokenizer) -> str | None:
-    """The counted thing in "how many troops ..." as a token ("troop"), if any."""
-    match = re.search(r"\bhow (?:many|much)\s+(\w+)", question, re.I)
+    """The counted thing in "how many troops ..." as a token ("troop"), if any.
+
+    "How much did Russia pay?" names no unit but asks for money: the unit is
+    then "money", so a count of soldiers does not pass for the price.
+    """
+    match = re.search(r"\bhow (many|much)\s+(\w+)", question, re.I)
     if not match:
         return None
-    tokens = tokenizer.tokens(match.group(1))
-    return tokens[0] if tokens else None
+    tokens = tokenizer.tokens(match.group(2))
+    if tokens:
+        return tokens[0]
+    if match.group(1).lower() == "much" and _MONEY_QUESTION.search(question):
+        return MONEY
+    return None
 
 
 def asks_year(question: str) -> bool:

@@ -69,6 +69,11 @@ def test_money_answers_how_much_money() -> None:
     assert candidate is not None and candidate.text == "$100,000" and candidate.unit_match
 
 
+def test_how_much_did_they_pay_wants_money_not_a_count() -> None:
+    sentence = "Russia took 11,000 soldiers and paid $20 million for the shells."
+    assert answer("How much did Russia pay for the shells?", sentence) == "$20 million"
+
+
 def test_a_day_of_a_date_is_not_a_count() -> None:
     sentence = "Pyongyang released images on March 27, showing the drones."
     assert answer("How many drones were shown?", sentence) is None
