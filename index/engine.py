@@ -67,8 +67,18 @@ UNIT_MISMATCH_FACTOR = 0.15  # "how many drones" answered with a number of troop
 UNSEEN_NAME_FACTOR = 0.3  # a name no article mentions: the question is about something else
 UNSEEN_PENALTY = 0.3  # x share of question words no article uses at all
 UNSUPPORTED_NEGATION_FACTOR = 0.3  # "what was *never* dropped" against a sentence with no negation
+UNKNOWN_FACTOR = 0.1  # the sentence says it is not known: "the lawyer did not say *who* called"
 
 _NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|neither)\b|n[’']t\b", re.I)
+_WH_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
+_NOT_KNOWN = re.compile(
+    r"(?:\b(?:not|never)\s+|n[’']t\s+|\bdeclined\s+to\s+|\brefused\s+to\s+|\bno\s+one\s+)"
+    r"(?:(?:immediately|yet|publicly|officially)\s+)?"
+    r"(?:say|said|says|know|known|knew|clear|disclose|disclosed|reveal|revealed|specify|"
+    r"specified|confirm|confirmed|explain|explained|identify|identified|determine|determined)"
+    r"(?P<rest>(?:\s+\w+){1,2})",
+    re.I,
+)
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
@@ -426,6 +436,8 @@ class Engine:
                 confidence *= UNSEEN_NAME_FACTOR
             if _NEGATION.search(question) and not _NEGATION.search(ranked[position].sentence.text):
                 confidence *= UNSUPPORTED_NEGATION_FACTOR
+            if any(says_unknown(question, r.sentence.text) for r in _close_to_top(ranked)):
+                confidence *= UNKNOWN_FACTOR
             confidence = calibrate(confidence)
             if confidence >= REFUSAL_THRESHOLD:
                 short = candidate.text
@@ -469,6 +481,28 @@ def calibrate(raw: float) -> float:
     if raw < RAW_BOUNDARY:
         return BOUNDARY * raw / RAW_BOUNDARY
     return BOUNDARY + (1 - BOUNDARY) * (raw - RAW_BOUNDARY) / (1 - RAW_BOUNDARY)
+
+
+def _close_to_top(ranked: Sequence[_Scored]) -> list[_Scored]:
+    """The sentences the answer may come from: the best few, within the score gap of the top."""
+    top = ranked[0].score
+    return [r for r in ranked[:ANSWER_SENTENCES] if r.score >= top - ANSWER_SCORE_GAP]
+
+
+def says_unknown(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` says the very thing asked is not known.
+
+    News marks its gaps: "the lawyer did not say who called the paramedics",
+    "it was not clear how many died", "police declined to say why". Such a
+    sentence matches the question's words well and answers nothing.
+    """
+    wh = _WH_WORD.search(question)
+    if wh is None:
+        return False
+    word = wh.group(0).lower()
+    return any(
+        word in match.group("rest").lower().split()[:2] for match in _NOT_KNOWN.finditer(sentence)
+    )
 
 
 def _unseen_share(corpus: Corpus, query: list[str]) -> float:

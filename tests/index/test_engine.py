@@ -10,6 +10,7 @@ from index.engine import (
     QuestionError,
     build_corpus,
     clean_question,
+    says_unknown,
 )
 from index.loader import article_from_text, load_folder
 from tests.conftest import SEEDS
@@ -93,6 +94,35 @@ def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
     first = seed_engine.corpus.paragraph_index(seed_engine.tokenizer)
     seed_engine.ask("how many troops were sent")
     assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("Who called the paramedics?", "The lawyer did not say who called the paramedics."),
+        ("How many people died?", "It was not immediately clear how many people died."),
+        ("Why did the police leave?", "Police declined to say why they left."),
+    ],
+)
+def test_a_sentence_that_says_it_is_not_known_is_recognised(question: str, sentence: str) -> None:
+    assert says_unknown(question, sentence)
+
+
+def test_a_negation_elsewhere_in_the_sentence_is_not_a_gap() -> None:
+    assert not says_unknown("Who won the race?", "He did not say much, but Smith won the race.")
+
+
+def test_question_the_article_says_is_unknown_is_refused() -> None:
+    article = article_from_text(
+        "villa",
+        "Villa news",
+        [
+            "Paramedics were called to the villa by Anna Berg, the manager, on March 20.",
+            "The lawyer did not say who called the police.",
+        ],
+    )
+    answer = Engine(build_corpus([article])).ask("Who called the police?")
+    assert not answer.found and answer.citations
 
 
 def test_empty_question_is_rejected() -> None:
