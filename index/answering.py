@@ -286,7 +286,9 @@ def find_answer(
     # "the JCS": its expansion "Joint Chiefs of Staff" repeats the question.
     acronyms = frozenset(_ACRONYM.findall(question))
     modifier_wanted = _MODIFIER_QUESTION.search(question) is not None
-    bonus = OTHER_NAME_BONUS if kind == OTHER else TYPED_BONUS
+    bonus = TYPED_BONUS
+    if kind == OTHER:  # "who is Elias Rodriguez" wants what he is ("an EPA spokesman"), not a name
+        bonus = -OTHER_NAME_BONUS if _WHO_IS_NAME.match(question) else OTHER_NAME_BONUS
     best: Candidate | None = None
     for candidate, is_typed in spans:
         if (

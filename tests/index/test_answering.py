@@ -141,6 +141,11 @@ def test_a_lone_letter_is_never_the_answer() -> None:
     assert answer("What do average temperatures exceed in summer?", sentence) == "32 °C"
 
 
+def test_who_is_name_prefers_a_description_to_another_name() -> None:
+    sentence = "Elias Rodriguez, an EPA spokesman, said the results were preliminary."
+    assert answer("Who is Elias Rodriguez?", sentence) == "EPA spokesman"
+
+
 def test_entity_answer_drops_the_possessive_owner() -> None:
     sentence = "South Korea’s Yonhap news agency reported the deployment."
     assert answer("Which news agency reported the deployment?", sentence) == "Yonhap"
