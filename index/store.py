@@ -131,8 +131,20 @@ def tokenizer_fingerprint(settings: TokenizerSettings) -> dict[str, Any]:
     return {
         **asdict(settings),
         "code_sha256": hashlib.sha256(code).hexdigest(),
-        "stemmer": str(getattr(Stemmer, "version", "unknown")),
+        "stemmer": _stemmer_version(),
     }
+
+
+def _stemmer_version() -> str:
+    """PyStemmer's version string, e.g. ``"3.1.0"``.
+
+    ``Stemmer.version`` is a function: its ``str()`` holds a memory address
+    that differs in every process, which made every restart see "other
+    tokeniser settings" and rebuild the whole index.
+    """
+    version = getattr(Stemmer, "version", None)
+    value = version() if callable(version) else version
+    return str(value) if value is not None else "unknown"
 
 
 def bm25_settings(index: SparseBM25) -> dict[str, Any]:

@@ -246,3 +246,22 @@ def test_index_dir_can_be_set_in_the_environment(
     report = open_corpus(seeds_copy)
     assert report.index_dir == tmp_path / "elsewhere"
     assert (tmp_path / "elsewhere" / MANIFEST_NAME).is_file()
+
+
+def test_tokenizer_fingerprint_is_the_same_in_another_process() -> None:
+    """A restart must recognise its own index: nothing process-specific in the fingerprint."""
+    import subprocess
+    import sys
+
+    from index.store import tokenizer_fingerprint
+    from index.tokenize import TokenizerSettings
+
+    code = (
+        "import json; from index.store import tokenizer_fingerprint; "
+        "from index.tokenize import TokenizerSettings; "
+        "print(json.dumps(tokenizer_fingerprint(TokenizerSettings())))"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(other) == tokenizer_fingerprint(TokenizerSettings())
