@@ -139,19 +139,42 @@ class Corpus:
         (see :func:`index.reindex.rebuild`) instead of the first question after
         a swap paying for it, reusing ``previous``'s counts for unchanged
         articles as the chunk index does; a new :class:`Engine` builds it
-        before serving. It is not persisted, so a restart tokenises the
-        paragraphs once. The lock keeps two threads from building it twice.
+        before serving. :func:`index.store.open_corpus` persists it with the
+        chunk index and hands it over (:meth:`adopt_paragraph_index`), so a
+        restart with unchanged seeds finds it here already. The lock keeps two
+        threads from building it twice.
         """
         cache: dict[TokenizerSettings, ParagraphIndex] = self.__dict__["_paragraphs"]
         with self.__dict__["_paragraphs_lock"]:
             built = cache.get(tokenizer.settings)
             if built is None:
-                reusable = (
-                    previous.__dict__["_paragraphs"].get(tokenizer.settings) if previous else None
-                )
+                reusable = previous.cached_paragraph_index(tokenizer.settings) if previous else None
                 built = _build_paragraph_index(self, tokenizer, previous, reusable)
                 cache[tokenizer.settings] = built
             return built
+
+    def cached_paragraph_index(self, settings: TokenizerSettings) -> ParagraphIndex | None:
+        """The paragraph index for ``settings`` if one was built or adopted; never builds one."""
+        with self.__dict__["_paragraphs_lock"]:
+            found: ParagraphIndex | None = self.__dict__["_paragraphs"].get(settings)
+            return found
+
+    def adopt_paragraph_index(
+        self, settings: TokenizerSettings, paragraphs: ParagraphIndex
+    ) -> None:
+        """Use ``paragraphs`` (built or loaded elsewhere) for tokens made with ``settings``.
+
+        The store loads or updates the paragraph index with the chunk index;
+        handing it over here spares :meth:`paragraph_index` tokenising every
+        paragraph again. Raises ``ValueError`` if it does not cover exactly
+        this corpus's paragraphs, in order; an index already held is kept.
+        """
+        if paragraphs.keys != paragraph_keys(self.articles):
+            raise ValueError("the paragraph index does not match this corpus's paragraphs")
+        if paragraphs.index.size != len(paragraphs.keys):
+            raise ValueError("the paragraph index has a row count unlike its keys")
+        with self.__dict__["_paragraphs_lock"]:
+            self.__dict__["_paragraphs"].setdefault(settings, paragraphs)
 
 
 @dataclass(frozen=True)
@@ -170,6 +193,11 @@ class ParagraphIndex:
         return spans
 
 
+def paragraph_keys(articles: Sequence[Article]) -> tuple[tuple[str, int], ...]:
+    """The (article id, paragraph number) of each paragraph-index row, in row order."""
+    return tuple((a.id, p.number) for a in articles for p in a.paragraphs)
+
+
 def _build_paragraph_index(
     corpus: Corpus,
     tokenizer: Tokenizer,
@@ -177,7 +205,7 @@ def _build_paragraph_index(
     reusable: ParagraphIndex | None,
 ) -> ParagraphIndex:
     """Tokenise the paragraphs of new or changed articles; take the rest from ``reusable``."""
-    keys = tuple((a.id, p.number) for a in corpus.articles for p in a.paragraphs)
+    keys = paragraph_keys(corpus.articles)
     if previous is None or reusable is None or not isinstance(reusable.index, SparseBM25):
         docs = [tokenizer.tokens(p.text) for a in corpus.articles for p in a.paragraphs]
         return ParagraphIndex(SparseBM25(docs), keys)

@@ -4,8 +4,9 @@ The rebuild is incremental: an article whose content hash (and chunk layout)
 is unchanged keeps the term counts it already has in the corpus being served,
 and only added or changed articles are split into chunks' tokens again. The
 BM25 weights are then recomputed for the new corpus statistics, so the result
-is exactly what a full rebuild would give. The new index is also saved (see
-:mod:`index.store`) so the next start loads it instead of rebuilding.
+is exactly what a full rebuild would give. The same goes for the paragraph
+index the answer ranking uses. Both are saved (see :mod:`index.store`) so the
+next start loads them instead of rebuilding.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def rebuild(
     started = time.perf_counter()
     opened = open_corpus(folder, previous=previous, index_dir=index_dir, persist=persist)
     corpus = opened.corpus
-    if previous is not None:  # a reindex: warm it here, not in the first question after the swap
-        corpus.paragraph_index(default_tokenizer(), previous)
+    # Ready before the swap, not built by the first question after it. open_corpus hands
+    # over the paragraph index it loaded or updated, so this normally costs nothing.
+    corpus.paragraph_index(default_tokenizer(), previous)
     old = {a.id: a for a in previous.articles} if previous else {}
     new = {a.id: a for a in corpus.articles}
     added = tuple(a.title for i, a in new.items() if i not in old)

@@ -4,17 +4,23 @@ Nothing here can run code from a file: arrays are read with
 ``allow_pickle=False`` and the vocabulary is stored as UTF-8 bytes, not as
 Python objects. The manifest names the format and its version, the tokeniser
 and chunking settings (with a fingerprint of the tokeniser's code, so a changed
-tokeniser never reuses stale tokens) and, per article, its content hash and a
-digest of its chunk layout. A file that is corrupt, truncated, foreign or of
+tokeniser never reuses stale tokens) and, per article, its content hash, a
+digest of its chunk layout and its paragraph count. The same file holds the
+paragraph-level index (arrays prefixed ``paragraph_``), under the same
+checksum, so a restart tokenises nothing at all. A file that is corrupt, truncated, foreign or of
 another version is reported and rebuilt from the seeds; it is never half-loaded.
+
+A version-2 store (from before the paragraph index was kept) still loads:
+its chunk counts are used, the paragraph index is built once and the store
+is saved as version 3.
 
 Writes are atomic: the arrays go to a new, uniquely named file (temporary
 name, fsync, rename), then the manifest that points to it is replaced the same
 way. A crash at any moment leaves either the old index or the new one.
 
 :func:`open_corpus` is the way in: it loads the seeds, reuses the stored
-counts of every article whose content is unchanged, tokenises only the rest,
-and saves the result when anything changed.
+counts of every article whose content is unchanged (for chunks and for
+paragraphs), tokenises only the rest, and saves the result when anything changed.
 """
 
 from __future__ import annotations
@@ -29,12 +35,12 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,21 +49,27 @@ import Stemmer
 import index.tokenize as tokenize_module
 from index.bm25 import SparseBM25
 from index.chunking import ChunkSettings, chunk_article
-from index.engine import Corpus, NoArticlesError
+from index.engine import Corpus, NoArticlesError, ParagraphIndex, paragraph_keys
 from index.loader import load_folder
 from index.records import Article, Chunk
 from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 
 FORMAT = "articlebot-index"
-FORMAT_VERSION = 2  # 2: whole-file CRC-32 instead of SHA-256
+FORMAT_VERSION = 3  # 2: whole-file CRC-32 instead of SHA-256; 3: the paragraph index too
+READABLE_VERSIONS = (2, 3)  # a version-2 store lacks the paragraph index: built, then saved
 MANIFEST_NAME = "manifest.json"
 INDEX_DIR_ENV = "ARTICLEBOT_INDEX_DIR"
 _ARRAYS = {"indptr": "i", "docs": "i", "tf": "i", "doc_len": "i", "terms": "u"}
+PARAGRAPH_PREFIX = "paragraph_"
+_PARAGRAPH_ARRAYS = {PARAGRAPH_PREFIX + name: kind for name, kind in _ARRAYS.items()}
 _STALE_TEMP_SECONDS = 3600
 
 log = logging.getLogger(__name__)
 _gc_lock = threading.Lock()
 _gc_state = {"quiet": 0, "was_enabled": True}
+
+_Key = TypeVar("_Key", bound=Hashable)
+Plan = list[tuple[int, int] | list[list[str]]]  # see SparseBM25.rebuilt
 
 
 class IndexStoreError(ValueError):
@@ -72,6 +84,7 @@ class ArticleEntry:
     content_hash: str
     chunks: int
     layout: str  # digest of the article's chunk and sentence ids
+    paragraphs: int | None = None  # its paragraph-index rows; None in a version-2 manifest
 
     @property
     def key(self) -> tuple[str, str, int, str]:
@@ -93,6 +106,11 @@ class Manifest:
     postings: int
     built_at: str
     build_seconds: float
+    # the paragraph index (format version 3; None in version 2, which did not keep it)
+    paragraph_rows: int | None = None
+    paragraph_vocabulary: int | None = None
+    paragraph_postings: int | None = None
+    paragraph_bm25: dict[str, Any] | None = None
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
@@ -100,6 +118,20 @@ class Manifest:
         data = asdict(self)
         data["articles"] = [asdict(a) for a in self.articles]
         return data
+
+    @property
+    def has_paragraphs(self) -> bool:
+        """Whether the store holds the paragraph index (version 3 on)."""
+        return self.format_version >= 3
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIndex:
+    """A fully checked stored index: chunk BM25, paragraph BM25 (None in version 2), manifest."""
+
+    chunks: SparseBM25
+    paragraphs: SparseBM25 | None
+    manifest: Manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +147,7 @@ class OpenReport:
     problem: str = ""  # why the stored index could not be used, if it could not
     seconds: float = 0.0
     manifest: Manifest | None = field(default=None, repr=False)
+    paragraphs_retokenised: tuple[str, ...] = ()  # ids of articles whose paragraphs were tokenised
 
 
 def default_index_dir(seeds: str | Path) -> Path:
@@ -164,7 +197,15 @@ def article_entries(articles: Sequence[Article], chunks: Sequence[Chunk]) -> lis
             digest.update(chunk.id.encode())
             digest.update(b"\x1f".join(s.encode() for s in chunk.sentence_ids))
             digest.update(b"\x1e")
-        entries.append(ArticleEntry(article.id, article.content_hash, len(own), digest.hexdigest()))
+        entries.append(
+            ArticleEntry(
+                article.id,
+                article.content_hash,
+                len(own),
+                digest.hexdigest(),
+                paragraphs=len(article.paragraphs),
+            )
+        )
     return entries
 
 
@@ -175,6 +216,7 @@ def write_index(
     directory: str | Path,
     index: SparseBM25,
     *,
+    paragraphs: SparseBM25,
     articles: Sequence[ArticleEntry],
     tokenizer: dict[str, Any],
     chunking: dict[str, Any],
@@ -182,15 +224,23 @@ def write_index(
     build_seconds: float,
     built_at: datetime | None = None,
 ) -> Manifest:
-    """Save ``index`` atomically under ``directory``; returns the manifest written."""
+    """Save ``index`` and the ``paragraphs`` index atomically under ``directory``.
+
+    Both go into one file under one checksum, so they are always of the same
+    build. Returns the manifest written.
+    """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     if sum(a.chunks for a in articles) != index.size:
         raise ValueError("the article entries do not cover the index's chunks")
-    terms = "\n".join(index.terms).encode("utf-8")
-    if index.vocabulary_size and terms.count(b"\n") != index.vocabulary_size - 1:
-        raise ValueError("a term contains a newline and cannot be stored")
-    arrays: dict[str, Any] = {**index.arrays(), "terms": np.frombuffer(terms, dtype=np.uint8)}
+    if any(a.paragraphs is None for a in articles) or (
+        sum(a.paragraphs or 0 for a in articles) != paragraphs.size
+    ):
+        raise ValueError("the article entries do not cover the paragraph index's rows")
+    arrays: dict[str, Any] = {
+        **_index_arrays(index, ""),
+        **_index_arrays(paragraphs, PARAGRAPH_PREFIX),
+    }
     old_file = _current_index_file(folder)
     name = f"index-{uuid.uuid4().hex[:12]}.npz"
     with _atomic_file(folder / name) as handle:
@@ -209,6 +259,10 @@ def write_index(
         postings=index.postings,
         built_at=(built_at or datetime.now(UTC)).isoformat(),
         build_seconds=round(build_seconds, 6),
+        paragraph_rows=paragraphs.size,
+        paragraph_vocabulary=paragraphs.vocabulary_size,
+        paragraph_postings=paragraphs.postings,
+        paragraph_bm25=bm25_settings(paragraphs),
     )
     payload = json.dumps(manifest.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
     with _atomic_file(folder / MANIFEST_NAME) as handle:
@@ -218,6 +272,18 @@ def write_index(
         (folder / old_file).unlink(missing_ok=True)
     _remove_stale_temps(folder)
     return manifest
+
+
+def _index_arrays(index: SparseBM25, prefix: str) -> dict[str, npt.NDArray[Any]]:
+    """The arrays that store ``index``, named with ``prefix``; the vocabulary as UTF-8 bytes."""
+    terms = "\n".join(index.terms).encode("utf-8")
+    if index.vocabulary_size and terms.count(b"\n") != index.vocabulary_size - 1:
+        raise ValueError("a term contains a newline and cannot be stored")
+    arrays: dict[str, npt.NDArray[Any]] = {
+        **index.arrays(),
+        "terms": np.frombuffer(terms, np.uint8),
+    }
+    return {prefix + name: array for name, array in arrays.items()}
 
 
 @contextmanager
@@ -292,10 +358,10 @@ def read_manifest(directory: str | Path) -> Manifest:
         raise IndexStoreError(f"{path} is not valid JSON (corrupt or truncated)") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise IndexStoreError(f"{path} is not an articlebot index manifest")
-    if data.get("format_version") != FORMAT_VERSION:
+    if data.get("format_version") not in READABLE_VERSIONS:
         raise IndexStoreError(
             f"{path} has format version {data.get('format_version')!r}; "
-            f"this articlebot reads version {FORMAT_VERSION}"
+            f"this articlebot reads versions {', '.join(map(str, READABLE_VERSIONS))}"
         )
     try:
         articles = tuple(ArticleEntry(**entry) for entry in data.pop("articles"))
@@ -304,14 +370,41 @@ def read_manifest(directory: str | Path) -> Manifest:
         raise IndexStoreError(f"{path} is missing or has unknown fields ({exc})") from exc
     if not _safe_name(manifest.index_file):
         raise IndexStoreError(f"{path} names an unexpected index file {manifest.index_file!r}")
+    if manifest.has_paragraphs:
+        _check_paragraph_manifest(manifest, path)
     return manifest
 
 
+def _check_paragraph_manifest(manifest: Manifest, path: Path) -> None:
+    """A version-3 manifest must describe its paragraph index fully and consistently."""
+    counts = [a.paragraphs for a in manifest.articles]
+    described = (
+        manifest.paragraph_rows,
+        manifest.paragraph_vocabulary,
+        manifest.paragraph_postings,
+        manifest.paragraph_bm25,
+    )
+    if any(value is None for value in described) or any(c is None for c in counts):
+        raise IndexStoreError(f"{path} lacks the description of its paragraph index")
+    if sum(c or 0 for c in counts) != manifest.paragraph_rows:
+        raise IndexStoreError(f"{path} article paragraph counts do not add up")
+
+
 def read_index(directory: str | Path) -> tuple[SparseBM25, Manifest]:
-    """Load and fully check the stored index; raises :class:`IndexStoreError` if unusable.
+    """The stored chunk index and manifest, fully checked (the paragraph part too).
+
+    Raises :class:`IndexStoreError` if any of it is unusable; see :func:`read_stored`.
+    """
+    stored = read_stored(directory)
+    return stored.chunks, stored.manifest
+
+
+def read_stored(directory: str | Path) -> StoredIndex:
+    """Load and fully check the stored indexes; raises :class:`IndexStoreError` if unusable.
 
     Every array is read into memory and checked before an index is made, so a
-    damaged file raises here instead of giving wrong answers later.
+    damaged file raises here instead of giving wrong answers later. A damaged
+    paragraph part makes the whole store unusable, like a damaged chunk part.
     """
     folder = Path(directory)
     manifest = read_manifest(folder)
@@ -326,45 +419,83 @@ def read_index(directory: str | Path) -> tuple[SparseBM25, Manifest]:
         )
     if _file_crc32(path) != manifest.index_crc32:
         raise IndexStoreError(f"{path} is corrupt (its checksum does not match the manifest)")
-    arrays = _read_arrays(path)
-    try:
-        terms = arrays.pop("terms").tobytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise IndexStoreError(f"{path} has a damaged vocabulary") from exc
-    vocabulary = terms.split("\n") if terms or manifest.vocabulary == 1 else []
-    if len(vocabulary) != manifest.vocabulary:
-        raise IndexStoreError(f"{path} vocabulary does not match the manifest")
+    wanted = {**_ARRAYS, **(_PARAGRAPH_ARRAYS if manifest.has_paragraphs else {})}
+    arrays = _read_arrays(path, wanted)
     if sum(a.chunks for a in manifest.articles) != manifest.chunks:
         raise IndexStoreError(f"{folder / MANIFEST_NAME} article chunk counts do not add up")
+    chunks = _index_from_arrays(
+        arrays,
+        "",
+        path,
+        rows=manifest.chunks,
+        vocabulary=manifest.vocabulary,
+        postings=manifest.postings,
+        bm25=manifest.bm25,
+    )
+    paragraphs = None
+    if manifest.has_paragraphs:
+        assert manifest.paragraph_rows is not None and manifest.paragraph_bm25 is not None
+        paragraphs = _index_from_arrays(
+            arrays,
+            PARAGRAPH_PREFIX,
+            path,
+            rows=manifest.paragraph_rows,
+            vocabulary=manifest.paragraph_vocabulary,
+            postings=manifest.paragraph_postings,
+            bm25=manifest.paragraph_bm25,
+        )
+    return StoredIndex(chunks, paragraphs, manifest)
+
+
+def _index_from_arrays(
+    arrays: dict[str, npt.NDArray[Any]],
+    prefix: str,
+    path: Path,
+    *,
+    rows: int,
+    vocabulary: int | None,
+    postings: int | None,
+    bm25: dict[str, Any],
+) -> SparseBM25:
+    """One index from the arrays named with ``prefix``, checked against the manifest's figures."""
+    part = "paragraph index" if prefix else "index"
+    try:
+        terms = arrays[prefix + "terms"].tobytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IndexStoreError(f"{path} has a damaged {part} vocabulary") from exc
+    words = terms.split("\n") if terms or vocabulary == 1 else []
+    if len(words) != vocabulary:
+        raise IndexStoreError(f"{path} {part} vocabulary does not match the manifest")
     try:
         index = SparseBM25.from_postings(
-            vocabulary,
-            arrays["indptr"],
-            arrays["docs"],
-            arrays["tf"],
-            arrays["doc_len"],
-            k1=float(manifest.bm25["k1"]),
-            b=float(manifest.bm25["b"]),
+            words,
+            arrays[prefix + "indptr"],
+            arrays[prefix + "docs"],
+            arrays[prefix + "tf"],
+            arrays[prefix + "doc_len"],
+            k1=float(bm25["k1"]),
+            b=float(bm25["b"]),
         )
     except (ValueError, KeyError, TypeError) as exc:
-        raise IndexStoreError(f"{path} is inconsistent: {exc}") from exc
-    if index.size != manifest.chunks or index.postings != manifest.postings:
-        raise IndexStoreError(f"{path} does not match its manifest")
-    return index, manifest
+        raise IndexStoreError(f"{path} {part} is inconsistent: {exc}") from exc
+    if index.size != rows or index.postings != postings:
+        raise IndexStoreError(f"{path} {part} does not match its manifest")
+    return index
 
 
-def _read_arrays(path: Path) -> dict[str, npt.NDArray[Any]]:
+def _read_arrays(path: Path, wanted: dict[str, str]) -> dict[str, npt.NDArray[Any]]:
+    """The ``wanted`` arrays (name: dtype kind), each checked for shape and type."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            missing = set(_ARRAYS) - set(data.files)
+            missing = set(wanted) - set(data.files)
             if missing:
                 raise IndexStoreError(f"{path} lacks the arrays {sorted(missing)}")
-            arrays = {name: data[name] for name in _ARRAYS}  # zip checks each CRC-32 here
+            arrays = {name: data[name] for name in wanted}  # zip checks each CRC-32 here
     except IndexStoreError:
         raise
     except Exception as exc:  # zipfile and numpy raise many kinds for a damaged file
         raise IndexStoreError(f"{path} is corrupt or truncated ({exc!r})") from exc
-    for name, kind in _ARRAYS.items():
+    for name, kind in wanted.items():
         if arrays[name].ndim != 1 or arrays[name].dtype.kind != kind:
             raise IndexStoreError(f"{path} array {name!r} has an unexpected type")
     return arrays
@@ -471,6 +602,7 @@ def _open_corpus(
 
     source: SparseBM25 | None = None
     stored_index: SparseBM25 | None = None
+    stored_paragraphs: SparseBM25 | None = None
     source_entries: list[ArticleEntry] = []
     stored: Manifest | None = None
     problem = ""
@@ -482,7 +614,9 @@ def _open_corpus(
             if use_previous:  # counts come from memory; the manifest says if the disk is current
                 stored = read_manifest(directory)
             else:
-                stored_index, stored = read_index(directory)
+                loaded_store = read_stored(directory)
+                stored = loaded_store.manifest
+                stored_index, stored_paragraphs = loaded_store.chunks, loaded_store.paragraphs
         except FileNotFoundError:
             pass  # nothing stored yet
         except (IndexStoreError, OSError) as exc:
@@ -495,7 +629,7 @@ def _open_corpus(
                 )
                 log.info("%s", problem)
                 stored = None
-                stored_index = None
+                stored_index = stored_paragraphs = None
             elif not use_previous:
                 source, source_entries = stored_index, list(stored.articles)
     if use_previous:
@@ -503,43 +637,26 @@ def _open_corpus(
         source = previous.index
         source_entries = article_entries(previous.articles, previous.chunks)
 
-    ranges: dict[tuple[str, str, int, str], tuple[int, int]] = {}
-    start = 0
-    for entry in source_entries:
-        ranges[entry.key] = (start, start + entry.chunks)
-        start += entry.chunks
-    plan: list[tuple[int, int] | list[list[str]]] = []
-    retokenised: list[str] = []
-    for entry, group in zip(entries, per_article, strict=True):
-        span = ranges.get(entry.key)
-        if span is not None:
-            if plan and isinstance(plan[-1], tuple) and plan[-1][1] == span[0]:
-                plan[-1] = (plan[-1][0], span[1])  # contiguous with the previous range
-            else:
-                plan.append(span)
-            continue
-        retokenised.append(entry.id)
-        tokens = [tokenizer.tokens(c.text) for c in group]
-        if plan and isinstance(plan[-1], list):
-            plan[-1].extend(tokens)
-        else:
-            plan.append(tokens)
+    plan, changed = _reuse_plan(
+        [e.key for e in entries],
+        _spans((e.key, e.chunks) for e in source_entries),
+        lambda i: [tokenizer.tokens(c.text) for c in per_article[i]],
+    )
+    index = _index_from_plan(source, plan, tokenizer.settings)
+    paragraph_source, paragraph_spans = _paragraph_source(
+        previous if use_previous else None, tokenizer.settings, stored, stored_paragraphs
+    )
+    paragraph_plan, paragraphs_changed = _reuse_plan(
+        [(a.id, a.content_hash, len(a.paragraphs)) for a in articles],
+        paragraph_spans,
+        lambda i: [tokenizer.tokens(p.text) for p in articles[i].paragraphs],
+    )
+    paragraphs = _index_from_plan(paragraph_source, paragraph_plan, tokenizer.settings)
 
-    if source is None:
-        index = SparseBM25(
-            [c for step in plan if isinstance(step, list) for c in step],
-            tokenizer_settings=tokenizer.settings,
-        )
-    elif plan == [(0, source.size)]:
-        index = source  # nothing changed: use it as it is
-    else:
-        index = source.rebuilt(plan)
-    index.tokenizer_settings = tokenizer.settings
-
-    unchanged_on_disk = stored is not None and [e.key for e in stored.articles] == [
-        e.key for e in entries
-    ]
-    loaded = stored_index is not None and index is stored_index
+    unchanged_on_disk = (
+        stored is not None and stored.has_paragraphs and list(stored.articles) == entries
+    )
+    loaded = stored_index is not None and index is stored_index and paragraphs is stored_paragraphs
     built_at = _parse_time(stored.built_at) if loaded and stored else datetime.now(UTC)
     corpus = Corpus(
         tuple(articles),
@@ -549,6 +666,9 @@ def _open_corpus(
         built_at=built_at,
         chunk_settings=settings,
     )
+    corpus.adopt_paragraph_index(
+        tokenizer.settings, ParagraphIndex(paragraphs, paragraph_keys(articles))
+    )
     manifest = stored if unchanged_on_disk else None
     saved = False
     if persist and not unchanged_on_disk:
@@ -556,6 +676,7 @@ def _open_corpus(
             manifest = write_index(
                 directory,
                 index,
+                paragraphs=paragraphs,
                 articles=entries,
                 tokenizer=fingerprint,
                 chunking=chunking,
@@ -570,13 +691,101 @@ def _open_corpus(
         corpus=corpus,
         index_dir=directory if persist else None,
         loaded=loaded,
-        retokenised=tuple(retokenised),
-        reused=len(entries) - len(retokenised),
+        retokenised=tuple(articles[i].id for i in changed),
+        reused=len(entries) - len(changed),
         saved=saved,
         problem=problem,
         seconds=time.perf_counter() - started,
         manifest=manifest,
+        paragraphs_retokenised=tuple(articles[i].id for i in paragraphs_changed),
     )
+
+
+def _spans(counts: Iterable[tuple[_Key, int]]) -> dict[_Key, tuple[int, int]]:
+    """Each key's run of rows, given the keys' row counts in row order."""
+    spans: dict[_Key, tuple[int, int]] = {}
+    start = 0
+    for key, rows in counts:
+        spans[key] = (start, start + rows)
+        start += rows
+    return spans
+
+
+def _reuse_plan(
+    wanted: Sequence[_Key],
+    spans: dict[_Key, tuple[int, int]],
+    tokenise: Callable[[int], list[list[str]]],
+) -> tuple[Plan, list[int]]:
+    """A :meth:`SparseBM25.rebuilt` plan for the ``wanted`` articles, in order.
+
+    An article found in ``spans`` reuses that run of the source's rows
+    (adjacent runs are merged); any other is tokenised by ``tokenise`` (given
+    its position). Returns the plan and the positions that were tokenised.
+    """
+    plan: Plan = []
+    tokenised: list[int] = []
+    for position, key in enumerate(wanted):
+        span = spans.get(key)
+        if span is not None:
+            if plan and isinstance(plan[-1], tuple) and plan[-1][1] == span[0]:
+                plan[-1] = (plan[-1][0], span[1])  # contiguous with the previous range
+            else:
+                plan.append(span)
+            continue
+        tokenised.append(position)
+        tokens = tokenise(position)
+        if plan and isinstance(plan[-1], list):
+            plan[-1].extend(tokens)
+        else:
+            plan.append(tokens)
+    return plan, tokenised
+
+
+def _index_from_plan(
+    source: SparseBM25 | None, plan: Plan, settings: TokenizerSettings
+) -> SparseBM25:
+    """The index ``plan`` describes: ``source`` itself when the plan takes all of it unchanged."""
+    if source is None:
+        index = SparseBM25(
+            [doc for step in plan if isinstance(step, list) for doc in step],
+            tokenizer_settings=settings,
+        )
+    elif plan == [(0, source.size)]:
+        index = source  # nothing changed: use it as it is
+    else:
+        index = source.rebuilt(plan)
+    index.tokenizer_settings = settings
+    return index
+
+
+def _paragraph_source(
+    previous: Corpus | None,
+    settings: TokenizerSettings,
+    stored: Manifest | None,
+    stored_paragraphs: SparseBM25 | None,
+) -> tuple[SparseBM25 | None, dict[tuple[str, str, int], tuple[int, int]]]:
+    """Where paragraph counts can be reused from, and each reusable article's rows there.
+
+    ``previous`` is the corpus being served (already checked to match the
+    tokeniser), if it has built its paragraph index; else the stored one
+    (version 3 only). Articles are matched by id, content hash and paragraph count.
+    """
+    if previous is not None:
+        held = previous.cached_paragraph_index(settings)
+        if held is not None and isinstance(held.index, SparseBM25):
+            counts = [
+                ((a.id, a.content_hash, len(a.paragraphs)), len(a.paragraphs))
+                for a in previous.articles
+            ]
+            if sum(n for _, n in counts) == held.index.size:
+                return held.index, _spans(counts)
+        return None, {}
+    if stored is not None and stored_paragraphs is not None:
+        counts = [
+            ((a.id, a.content_hash, a.paragraphs or 0), a.paragraphs or 0) for a in stored.articles
+        ]
+        return stored_paragraphs, _spans(counts)
+    return None, {}
 
 
 def _reusable(previous: Corpus, tokens: TokenizerSettings, chunking: ChunkSettings) -> bool:

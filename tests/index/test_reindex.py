@@ -92,7 +92,9 @@ def test_restart_reuses_stored_index_when_seeds_are_unchanged(
     rebuild(folder, index_dir=tmp_path / "index")
     tokenised.clear()
     report = rebuild(folder, index_dir=tmp_path / "index")  # a fresh process: no previous corpus
+    Engine(report.corpus)  # what a start does next: the paragraph index is there already
     assert tokenised == [] and report.reused == 3 and report.retokenised == 0
+    assert report.corpus.cached_paragraph_index(Tokenizer().settings) is not None
 
 
 def test_incremental_reindex_paragraph_scores_equal_a_fresh_build(
@@ -104,10 +106,11 @@ def test_incremental_reindex_paragraph_scores_equal_a_fresh_build(
     (folder / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
     corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
     fresh = build_corpus(load_folder(folder).articles).paragraph_index(tokenizer)
-    reused = corpus.paragraph_index(tokenizer)
-    assert reused.keys == fresh.keys
-    for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
-        assert np.allclose(reused.index.scores(query), fresh.index.scores(query))
+    restarted = rebuild(folder, index_dir=tmp_path / "index").corpus  # loaded from the store
+    for reused in (corpus.paragraph_index(tokenizer), restarted.paragraph_index(tokenizer)):
+        assert reused.keys == fresh.keys
+        for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
+            assert np.array_equal(reused.index.scores(query), fresh.index.scores(query))
 
 
 def test_reindex_builds_the_paragraph_index_before_the_swap(

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import pickle
+import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from index.bm25 import SparseBM25
+from index.engine import Corpus, Engine, ParagraphIndex, build_corpus
+from index.loader import load_folder
 from index.store import (
     FORMAT_VERSION,
     MANIFEST_NAME,
@@ -17,6 +22,7 @@ from index.store import (
     open_corpus,
     read_index,
     read_manifest,
+    read_stored,
 )
 from index.tokenize import Tokenizer
 
@@ -265,3 +271,190 @@ def test_tokenizer_fingerprint_is_the_same_in_another_process() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert json.loads(other) == tokenizer_fingerprint(TokenizerSettings())
+
+
+# -- the paragraph index, stored with the chunk index ---------------------------------------
+
+PARAGRAPH_QUERIES = (["harbour"], QUERY, ["price", "rose", "line"], ["kim", "missile"])
+HARBOUR = "Harbour news\n\nThe harbour reopened on Monday.\n\nFerries run again after the storm.\n"
+
+
+def fresh_paragraphs(folder: Path) -> ParagraphIndex:
+    """The paragraph index built from scratch, as the engine builds it without a store."""
+    return build_corpus(load_folder(folder).articles).paragraph_index(Tokenizer())
+
+
+def assert_same_paragraph_scores(corpus: Corpus, folder: Path) -> None:
+    held = corpus.cached_paragraph_index(Tokenizer().settings)
+    assert held is not None, "the store did not hand over the paragraph index"
+    fresh = fresh_paragraphs(folder)
+    assert held.keys == fresh.keys
+    for query in PARAGRAPH_QUERIES:
+        assert np.array_equal(held.index.scores(query), fresh.index.scores(query)), query
+
+
+def rewrite_store(
+    index_dir: Path,
+    change_arrays: Callable[[dict[str, np.ndarray]], None],
+    change_manifest: Callable[[dict[str, Any]], None] = lambda data: None,
+) -> None:
+    """Rewrite the stored arrays and manifest with a valid size and checksum, as a writer would."""
+    manifest_path = index_dir / MANIFEST_NAME
+    data = json.loads(manifest_path.read_text(encoding="utf-8"))
+    path = index_dir / data["index_file"]
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    change_arrays(arrays)
+    with path.open("wb") as handle:
+        np.savez(handle, **arrays)
+    data["index_bytes"] = path.stat().st_size
+    data["index_crc32"] = zlib.crc32(path.read_bytes())
+    change_manifest(data)
+    manifest_path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def as_version_2(index_dir: Path) -> None:
+    """Turn a stored index into what the store wrote before it kept the paragraph index."""
+
+    def drop_arrays(arrays: dict[str, np.ndarray]) -> None:
+        for name in [n for n in arrays if n.startswith("paragraph_")]:
+            del arrays[name]
+
+    def old_manifest(data: dict[str, Any]) -> None:
+        data["format_version"] = 2
+        for name in [n for n in data if n.startswith("paragraph_")]:
+            del data[name]
+        for entry in data["articles"]:
+            del entry["paragraphs"]
+
+    rewrite_store(index_dir, drop_arrays, old_manifest)
+
+
+def test_restart_loads_the_paragraph_index_without_tokenising(
+    seeds_copy: Path, index_dir: Path
+) -> None:
+    open_corpus(seeds_copy, index_dir=index_dir)
+    tokenizer = CountingTokenizer()
+    report = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
+    Engine(report.corpus, tokenizer)  # warms the paragraph index: found, not built
+    assert report.loaded and not report.saved and report.paragraphs_retokenised == ()
+    assert tokenizer.calls == 0
+    assert_same_paragraph_scores(report.corpus, seeds_copy)
+
+
+def test_restart_with_changed_seeds_tokenises_only_their_paragraphs(
+    seeds_copy: Path, index_dir: Path
+) -> None:
+    (seeds_copy / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    open_corpus(seeds_copy, index_dir=index_dir)
+    (seeds_copy / "harbour.txt").write_text(HARBOUR.replace("Monday", "Tuesday"), encoding="utf-8")
+    (seeds_copy / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
+    report = open_corpus(seeds_copy, index_dir=index_dir)  # a fresh process: no previous corpus
+    new = {
+        a.id for a in report.corpus.articles if a.source_path.endswith(("harbour.txt", "rail.txt"))
+    }
+    assert set(report.paragraphs_retokenised) == new and report.saved
+    assert_same_paragraph_scores(report.corpus, seeds_copy)
+    stored = read_stored(index_dir)
+    assert stored.paragraphs is not None
+    assert np.array_equal(
+        stored.paragraphs.scores(["harbour"]),
+        fresh_paragraphs(seeds_copy).index.scores(["harbour"]),
+    )
+
+
+def test_incremental_reindex_reuses_the_served_paragraph_counts(
+    seeds_copy: Path, index_dir: Path
+) -> None:
+    (seeds_copy / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
+    served = Engine(open_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
+    (seeds_copy / "harbour.txt").unlink()
+    (seeds_copy / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
+    report = open_corpus(seeds_copy, index_dir=index_dir, previous=served)
+    rail = [a.id for a in report.corpus.articles if a.source_path.endswith("rail.txt")]
+    assert report.paragraphs_retokenised == tuple(rail) and report.saved
+    assert_same_paragraph_scores(report.corpus, seeds_copy)
+    restarted = open_corpus(seeds_copy, index_dir=index_dir)
+    assert restarted.loaded and restarted.paragraphs_retokenised == ()
+    assert_same_paragraph_scores(restarted.corpus, seeds_copy)
+
+
+def test_version_2_store_still_loads_and_is_upgraded(seeds_copy: Path, index_dir: Path) -> None:
+    open_corpus(seeds_copy, index_dir=index_dir)
+    as_version_2(index_dir)
+    old = read_stored(index_dir)  # not reported as corrupt
+    assert old.paragraphs is None and old.manifest.format_version == 2
+    report = open_corpus(seeds_copy, index_dir=index_dir)
+    assert report.problem == "" and report.retokenised == ()  # chunk counts were used
+    assert report.paragraphs_retokenised and report.saved  # paragraphs built once, then saved
+    assert_same_paragraph_scores(report.corpus, seeds_copy)
+    upgraded = read_stored(index_dir)
+    assert upgraded.manifest.format_version == FORMAT_VERSION and upgraded.paragraphs is not None
+    tokenizer = CountingTokenizer()
+    again = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
+    assert again.loaded and not again.saved and tokenizer.calls == 0
+
+
+def test_version_2_store_is_upgraded_by_a_reindex_too(seeds_copy: Path, index_dir: Path) -> None:
+    served = Engine(open_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
+    as_version_2(index_dir)
+    report = open_corpus(seeds_copy, index_dir=index_dir, previous=served)  # seeds unchanged
+    assert report.saved and read_manifest(index_dir).format_version == FORMAT_VERSION
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "out-of-range row",
+        "missing array",
+        "vocabulary",
+        "row count",
+    ],
+)
+def test_damaged_paragraph_part_is_detected_and_rebuilt(
+    seeds_copy: Path, index_dir: Path, damage: str
+) -> None:
+    open_corpus(seeds_copy, index_dir=index_dir)
+
+    def change(arrays: dict[str, np.ndarray]) -> None:
+        if damage == "out-of-range row":
+            docs = arrays["paragraph_docs"].copy()
+            docs[len(docs) // 2] = 10**6
+            arrays["paragraph_docs"] = docs
+        elif damage == "missing array":
+            del arrays["paragraph_tf"]
+        elif damage == "vocabulary":
+            arrays["paragraph_terms"] = arrays["paragraph_terms"][:-40]
+        else:
+            arrays["paragraph_doc_len"] = arrays["paragraph_doc_len"][:-1]
+
+    rewrite_store(index_dir, change)  # the checksum matches: only the checks can tell
+    with pytest.raises(IndexStoreError):
+        read_index(index_dir)
+    report = open_corpus(seeds_copy, index_dir=index_dir)
+    assert report.problem.startswith("stored index not used") and report.saved
+    assert report.retokenised  # the whole store was unusable, chunks included
+    assert_same_paragraph_scores(report.corpus, seeds_copy)
+    read_stored(index_dir)
+
+
+def test_version_3_manifest_without_its_paragraph_description_is_rejected(
+    seeds_copy: Path, index_dir: Path
+) -> None:
+    open_corpus(seeds_copy, index_dir=index_dir)
+    rewrite_store(index_dir, lambda arrays: None, lambda data: data.pop("paragraph_rows"))
+    with pytest.raises(IndexStoreError, match="paragraph"):
+        read_manifest(index_dir)
+
+
+def test_flipped_bytes_in_the_paragraph_part_fail_the_checksum(
+    seeds_copy: Path, index_dir: Path
+) -> None:
+    open_corpus(seeds_copy, index_dir=index_dir)
+    path = stored_file(index_dir)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"paragraph_tf") - 64  # in the data of paragraph_docs, stored before it
+    data[at : at + 8] = bytes(b ^ 0xFF for b in data[at : at + 8])
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexStoreError, match="corrupt"):
+        read_index(index_dir)
