@@ -129,27 +129,24 @@ class Corpus:
     def sentence_count(self) -> int:
         return sum(a.sentence_count for a in self.articles)
 
-    def paragraph_index(
-        self, tokenizer: Tokenizer, previous: Corpus | None = None
-    ) -> ParagraphIndex:
+    def paragraph_index(self, tokenizer: Tokenizer) -> ParagraphIndex:
         """BM25 over whole paragraphs, built once per corpus and tokenizer.
 
         Answer ranking weighs a sentence by its paragraph's score too. Building
-        it costs a pass over every paragraph, so the reindex worker warms it
-        (see :func:`index.reindex.rebuild`) instead of the first question after
-        a swap paying for it, reusing ``previous``'s counts for unchanged
-        articles as the chunk index does; a new :class:`Engine` builds it
-        before serving. :func:`index.store.open_corpus` persists it with the
-        chunk index and hands it over (:meth:`adopt_paragraph_index`), so a
-        restart with unchanged seeds finds it here already. The lock keeps two
-        threads from building it twice.
+        it costs a pass over every paragraph: :func:`index.store.open_corpus`
+        (which every reindex and restart goes through) persists it with the
+        chunk index, reusing the counts of unchanged articles, and hands it
+        over (:meth:`adopt_paragraph_index`), so it is found here already. A
+        corpus built without the store (:func:`build_corpus`) builds it on
+        first use, which a new :class:`Engine` makes before serving. The lock
+        keeps two threads from building it twice.
         """
         cache: dict[TokenizerSettings, ParagraphIndex] = self.__dict__["_paragraphs"]
         with self.__dict__["_paragraphs_lock"]:
             built = cache.get(tokenizer.settings)
             if built is None:
-                reusable = previous.cached_paragraph_index(tokenizer.settings) if previous else None
-                built = _build_paragraph_index(self, tokenizer, previous, reusable)
+                docs = [tokenizer.tokens(p.text) for a in self.articles for p in a.paragraphs]
+                built = ParagraphIndex(SparseBM25(docs), paragraph_keys(self.articles))
                 cache[tokenizer.settings] = built
             return built
 
@@ -184,41 +181,10 @@ class ParagraphIndex:
     index: RetrievalIndex
     keys: tuple[tuple[str, int], ...]
 
-    def rows(self) -> dict[str, tuple[int, int]]:
-        """Each article's run of rows (its paragraphs are stored together, in order)."""
-        spans: dict[str, tuple[int, int]] = {}
-        for row, (article_id, _) in enumerate(self.keys):
-            start, _ = spans.get(article_id, (row, row))
-            spans[article_id] = (start, row + 1)
-        return spans
-
 
 def paragraph_keys(articles: Sequence[Article]) -> tuple[tuple[str, int], ...]:
     """The (article id, paragraph number) of each paragraph-index row, in row order."""
     return tuple((a.id, p.number) for a in articles for p in a.paragraphs)
-
-
-def _build_paragraph_index(
-    corpus: Corpus,
-    tokenizer: Tokenizer,
-    previous: Corpus | None,
-    reusable: ParagraphIndex | None,
-) -> ParagraphIndex:
-    """Tokenise the paragraphs of new or changed articles; take the rest from ``reusable``."""
-    keys = paragraph_keys(corpus.articles)
-    if previous is None or reusable is None or not isinstance(reusable.index, SparseBM25):
-        docs = [tokenizer.tokens(p.text) for a in corpus.articles for p in a.paragraphs]
-        return ParagraphIndex(SparseBM25(docs), keys)
-    spans = reusable.rows()
-    plan: list[tuple[int, int] | list[list[str]]] = []
-    for article in corpus.articles:
-        old = previous.__dict__["_articles"].get(article.id)
-        span = spans.get(article.id)
-        if old is not None and span is not None and old.content_hash == article.content_hash:
-            plan.append(span)
-        else:
-            plan.append([tokenizer.tokens(p.text) for p in article.paragraphs])
-    return ParagraphIndex(reusable.index.rebuilt(plan), keys)
 
 
 def build_corpus(
@@ -439,9 +405,7 @@ class Engine:
         best: tuple[float, int, Candidate] | None = None
         if ranked:
             top_score = ranked[0].score
-            for position, scored in enumerate(ranked[:ANSWER_SENTENCES]):
-                if scored.score < top_score - ANSWER_SCORE_GAP:
-                    break
+            for position, scored in enumerate(_close_to_top(ranked)):
                 candidate = find_answer(
                     question, kind, scored.sentence.text, self.tokenizer, corpus.index.idf
                 )

@@ -18,7 +18,6 @@ from pathlib import Path
 from index.engine import Corpus
 from index.records import LoadProblem
 from index.store import open_corpus
-from index.tokenize import default_tokenizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +59,7 @@ def rebuild(
     """
     started = time.perf_counter()
     opened = open_corpus(folder, previous=previous, index_dir=index_dir, persist=persist)
-    corpus = opened.corpus
-    # Ready before the swap, not built by the first question after it. open_corpus hands
-    # over the paragraph index it loaded or updated, so this normally costs nothing.
-    corpus.paragraph_index(default_tokenizer(), previous)
+    corpus = opened.corpus  # with its paragraph index: nothing is left for the first question
     old = {a.id: a for a in previous.articles} if previous else {}
     new = {a.id: a for a in corpus.articles}
     added = tuple(a.title for i, a in new.items() if i not in old)
