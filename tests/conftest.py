@@ -10,7 +10,7 @@ from index.engine import Engine, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"  # evaluation files the tests read (see its README)
 SEED_FILE = next(SEEDS.glob("*.txt"))
 
 

