@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -118,6 +119,7 @@ def open_engine(args: argparse.Namespace) -> object:
     from index.engine import Engine, NoArticlesError
 
     folder = seeds_dir(args)
+    _report_library_warnings()
     try:
         engine = Engine.from_folder(folder)
     except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
@@ -125,6 +127,21 @@ def open_engine(args: argparse.Namespace) -> object:
     for problem in engine.corpus.problems:
         print(f"articlebot: skipped {problem}", file=sys.stderr)
     return engine
+
+
+def _report_library_warnings() -> None:
+    """Print the engine's warnings (a reader that cannot load, a damaged index) as one line each.
+
+    Terminal commands configure no logging; without this, Python's last-resort
+    handler would print them bare. The bot (``run_bot``) logs them instead.
+    """
+    logger = logging.getLogger("index")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("articlebot: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
 
 
 def run_default(args: argparse.Namespace) -> int:

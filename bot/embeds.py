@@ -30,6 +30,7 @@ NOT_FOUND = discord.Colour.light_grey()
 INFO = discord.Colour.blurple()
 FAILURE = discord.Colour.red()
 
+PASSAGES_TITLE = "The closest passages:"
 NO_ANSWER_TITLE = "The articles don't say"
 
 
@@ -58,6 +59,11 @@ def answer_embed(answer: Answer) -> discord.Embed:
         source = next((c for c in answer.citations if c.n == answer.answer_citation), None)
         footer = f"Answer from [{source.n}]" if source else "Answer"
         footer += f" · confidence {answer.confidence:.2f}"
+    elif not answer.reader_used and answer.citations:
+        # The reader could not load (logged at start-up): the passages are all there is.
+        embed = discord.Embed(title=PASSAGES_TITLE, colour=NOT_FOUND)
+        intro = ""
+        footer = "Short answers are off for now · these are the best-matching sentences"
     else:
         embed = discord.Embed(title=NO_ANSWER_TITLE, colour=NOT_FOUND)
         if answer.citations:

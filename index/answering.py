@@ -1,37 +1,23 @@
-"""From ranked sentences to a short answer.
+"""What a question asks for, and whether a sentence holds that kind of thing.
 
-No trained model. The question word decides what kind of answer is wanted
-(:func:`question_type`); regular patterns find candidates of that kind in a
-sentence (numbers with their unit, dates, capitalised names, names after a
-place preposition), and for other questions every run of words between
-punctuation and the question's own words is a candidate, the "shortest
-clause that answers". Words already in the question never make an answer.
-Candidates are scored by how close they sit to the question's words in the
-sentence (idf-weighted), whether they have the wanted type, and their
-length; :func:`find_answer` returns the best with that score so the engine
-can weigh it against the sentence's evidence and refuse when both are weak.
+The short answer itself comes from the trained reader (:mod:`index.reader`);
+what is left here serves retrieval: the question word decides the kind of
+answer wanted (:func:`question_type`, also the ``answer_type`` users see),
+:func:`query_text` drops the interrogative phrase before BM25, and
+:func:`typed_evidence` lifts a sentence holding a number for "how many" or a
+date for "when" in the sentence ranking.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from index.tokenize import STOP_WORDS, Tokenizer
 
-MAX_ANSWER_WORDS = 12
 # Candidate scores (README, "Evaluation"): 0.55 x closeness to the question's words plus these.
-TYPED_BONUS = 0.5  # a candidate of the asked type (name for "who", date for "when")
-OTHER_NAME_BONUS = 0.1  # a name, for questions of no particular type
-PLACED_BONUS = 0.15  # a name after "in", "at", "near"... for "where" questions
-UNIT_MISMATCH = 0.3  # a number counting something other than what "how many X" asks
-SANDWICH_PENALTY = 0.3  # words wedged between question words ("latest *troop* deployment")
-STRANDED_BONUS = 0.2  # "dependent on?" answered by what follows "dependent on" in the sentence
-BEFORE_ANCHOR = 1.0  # weight of question words that come after the candidate
-PROXIMITY_DECAY = 4.0  # words of distance at which a question word's pull falls to 1/e
 MIN_PREFIX = 5  # shortest stem that counts as extended by a longer one ("russia"/"russian")
 
 MONEY = "money"  # the unit of "how much did they pay"
@@ -141,10 +127,6 @@ _NAME_RE = re.compile(
     r"\b[A-Z][\w’'\-.]*[\w’']?(?:\s+(?:of|de|da|di|du|von|van|der|al|bin|the|and|la|le|y)?"
     r"\s*[A-Z][\w’'\-]*)*"
 )
-_PLACE_PREFIX = re.compile(
-    r"\b(?:in|at|to|from|near|into|across|inside|outside|on|throughout|within)\s+(?:the\s+)?$",
-    re.I,
-)
 _OPENERS = frozenset(
     "around even however although though also another many most several each every other "
     "later earlier today yesterday here there thus therefore meanwhile instead still yet "
@@ -153,24 +135,9 @@ _OPENERS = frozenset(
 )
 _ASKS_YEAR = re.compile(r"\b(?:what|which)\s+years?\b", re.I)
 _YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d\b")
-_MODIFIER_QUESTION = re.compile(r"\b(?:kind|type|sort|form|style|color|colour)s? of\b", re.I)
 _POSSESSIVE_SPLIT = re.compile(r"(?<=\w)[’']s\s+")
-_OWNER_BEFORE = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*[’']s\s+$")
-_WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*%?")
-# Words that end a clause: an answer span never runs across them.
-_BREAKS = frozenset(
-    "which who whom whose that because while although though since when where whereas "
-    "however but as if so than".split()
-)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _ADVERB = re.compile(r"^\w+(?:ly|ing|ed)$", re.I)  # "previously", "showcasing", "stated"
-_PUNCTUATION = re.compile(r"[,;:()\[\]“”\"!?]|\s[–—-]\s|[–—]")
-# A nationality used as an adjective: "[North Korean] soldiers", "[Chinese] officials".
-_DEMONYM_MODIFIER = re.compile(r"(?:[A-Z][\w\-]*\s+)*[A-Z][\w\-]*(?:an|ese|ish|i)\s+([a-z][\w\-]*)")
-_PREPOSITIONS = frozenset(
-    "by with of for from to in on at about into onto over under between among against".split()
-)
-_ENDING_PREPOSITION = re.compile(rf"\b({'|'.join(sorted(_PREPOSITIONS))})\s*\??\s*$", re.I)
 _PERCENT = re.compile(r"%|\bper ?cent\b", re.I)
 _SHARE_OF = re.compile(r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+)?([\w\-]+(?:\s+[\w\-]+)?)", re.I)
 _CURRENCY = re.compile(r"[$£€¥]|\b(?:dollars?|pounds?|euros?|yen|yuan|rubles?|won)\b", re.I)
@@ -180,12 +147,7 @@ _MONEY_QUESTION = re.compile(
     r"dollars?|pounds?|euros?)\b",
     re.I,
 )
-_LONE_LETTER = re.compile(r"[^\W\d_]\.?")
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 # Function words that never begin or end an answer ("as [per]", "is [already] becoming").
-_SPAN_EDGE_STOP = STOP_WORDS | frozenset(
-    "also such both either neither many much per via already just even still".split()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,14 +158,6 @@ class Candidate:
     score: float = 0.0
     typed: bool = False  # matches the answer type the question asks for
     unit_match: bool | None = None  # counts what "how many X" asks for (None: no X asked)
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    text: str
-    start: int
-    end: int
-    stem: str | None  # None for stop words
 
 
 def question_type(question: str) -> str:
@@ -247,110 +201,6 @@ def answer_type_words(question: str, tokenizer: Tokenizer) -> frozenset[str]:
     words = {w.lower() for w in _TYPE_NOUN.findall(question)} - _AUXILIARIES
     words |= {w for w in _FILLERS if re.search(rf"\b{w}\b", question, re.I)}
     return frozenset(t for w in words for t in tokenizer.tokens(w))
-
-
-def extract_answer(question: str, kind: str, sentence: str, tokenizer: Tokenizer) -> str | None:
-    """The short answer inside ``sentence``, or None when nothing fits ``kind``."""
-    found = find_answer(question, kind, sentence, tokenizer)
-    return found.text if found else None
-
-
-def find_answer(
-    question: str,
-    kind: str,
-    sentence: str,
-    tokenizer: Tokenizer,
-    weight: Callable[[str], float] | None = None,
-) -> Candidate | None:
-    """The best answer candidate in ``sentence`` with a score in [0, 1].
-
-    ``weight`` gives a question token its importance (idf); equal weights
-    when omitted. A candidate of the wanted type scores higher than a plain
-    clause; for numbers and dates only typed candidates count.
-    """
-    question_tokens = set(tokenizer.tokens(question))
-    words = _words(sentence, tokenizer)
-    anchors = [
-        (i, weight(w.stem) if weight else 1.0)
-        for i, w in enumerate(words)
-        if w.stem is not None and w.stem in question_tokens
-    ]
-    total = sum(w for _, w in anchors) or 1.0
-    unit = asked_unit(question, tokenizer) if kind == NUMBER else None
-    typed = _typed_candidates(kind, sentence)
-    spans: list[tuple[Candidate, bool]] = [(c, True) for c in typed]
-    if kind not in (NUMBER, DATE) and not (kind == QUOTE and typed):
-        spans += [(c, False) for c in _clause_candidates(sentence, words, question_tokens)]
-    anchor_positions = {i for i, _ in anchors}
-    stranded = _stranded_preposition(question)
-    # "the JCS": its expansion "Joint Chiefs of Staff" repeats the question.
-    acronyms = frozenset(_ACRONYM.findall(question))
-    modifier_wanted = _MODIFIER_QUESTION.search(question) is not None
-    bonus = TYPED_BONUS
-    if kind == OTHER:  # "who is Elias Rodriguez" wants what he is ("an EPA spokesman"), not a name
-        bonus = -OTHER_NAME_BONUS if _WHO_IS_NAME.match(question) else OTHER_NAME_BONUS
-    best: Candidate | None = None
-    for candidate, is_typed in spans:
-        if (
-            not _novel(candidate.text, question_tokens, tokenizer)
-            or _initials(candidate.text) in acronyms
-            or _LONE_LETTER.fullmatch(candidate.text)  # "L" of "Super Bowl L", "E" of "E number"
-        ):
-            continue
-        first, last = _word_range(words, candidate)
-        if first > last:
-            continue
-        proximity = 0.0
-        for i, w in anchors:
-            gap = first - i if i < first else i - last if i > last else 0
-            if gap == 0:  # a question word inside the answer: it answers less
-                proximity -= 0.5 * w
-                continue
-            side = 1.0 if i < first else BEFORE_ANCHOR
-            proximity += side * w * math.exp(-(gap - 1) / PROXIMITY_DECAY)
-        proximity /= total
-        length = last - first + 1
-        if not is_typed and not modifier_wanted and {first - 1, last + 1} <= anchor_positions:
-            proximity -= SANDWICH_PENALTY
-        score = 0.55 * max(proximity, 0.0) + (bonus if is_typed else 0.0)
-        if not is_typed and length == 1 and _ADVERB.match(candidate.text):
-            score -= 0.2  # "previously", "showcasing": lone adverbs and verbs, rarely the answer
-        if kind != QUOTE:  # a quotation is the answer whole, however long
-            score -= 0.02 * max(length - 3, 0) + (0.1 if length > MAX_ANSWER_WORDS else 0.0)
-        if kind == PLACE and is_typed:
-            if _placed(sentence, candidate.start):
-                score += PLACED_BONUS
-            elif _nationality_adjective(sentence, candidate.start):
-                score -= TYPED_BONUS  # "North Korean soldiers": a nationality, not a place
-        unit_match = None
-        if unit is not None and is_typed:
-            unit_match = counts_unit(unit, candidate, sentence, question, tokenizer)
-            score += 0.1 if unit_match else -UNIT_MISMATCH
-        if stranded and stranded.search(sentence[max(0, candidate.start - 40) : candidate.start]):
-            score += STRANDED_BONUS
-        if best is None or score > best.score:
-            best = Candidate(
-                _trim(candidate.text),
-                candidate.start,
-                candidate.end,
-                score,
-                is_typed and kind != OTHER,
-                unit_match,
-            )
-    return best
-
-
-def _words(sentence: str, tokenizer: Tokenizer) -> list[_Word]:
-    out = []
-    for match in _WORD.finditer(sentence):
-        tokens = tokenizer.tokens(match.group())
-        out.append(_Word(match.group(), match.start(), match.end(), tokens[0] if tokens else None))
-    return out
-
-
-def _word_range(words: Sequence[_Word], candidate: Candidate) -> tuple[int, int]:
-    inside = [i for i, w in enumerate(words) if w.start < candidate.end and w.end > candidate.start]
-    return (inside[0], inside[-1]) if inside else (1, 0)
 
 
 def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
@@ -443,18 +293,6 @@ def _in_date(match: re.Match[str], sentence: str) -> bool:
     )
 
 
-def _placed(sentence: str, start: int) -> bool:
-    """Whether a place preposition stands before ``start`` ("in [Russia’s] Kursk")."""
-    before = _OWNER_BEFORE.sub("", sentence[max(0, start - 40) : start])
-    return _PLACE_PREFIX.search(before[-16:]) is not None
-
-
-def _nationality_adjective(sentence: str, start: int) -> bool:
-    """ "North Korean soldiers", "Chinese officials"; not "Milan is" (a stop word follows)."""
-    match = _DEMONYM_MODIFIER.match(sentence, start)
-    return match is not None and match.group(1) not in STOP_WORDS
-
-
 def _is_quantity(text: str) -> bool:
     digits = re.sub(r"\D", "", text)
     # Bare years are dates, not counts.
@@ -509,80 +347,6 @@ def _drop_sentence_opener(text: str, start: int) -> tuple[str, int]:
     return text, start
 
 
-def _clause_candidates(
-    sentence: str, words: Sequence[_Word], question_tokens: set[str]
-) -> list[Candidate]:
-    """Runs of words holding no question word, cut at punctuation and clause words."""
-    out: list[Candidate] = []
-    run: list[_Word] = []
-
-    def close() -> None:
-        trimmed = list(run)
-        while trimmed and trimmed[0].text.lower() in _SPAN_EDGE_STOP:
-            trimmed.pop(0)
-        while trimmed and trimmed[-1].text.lower() in _SPAN_EDGE_STOP:
-            trimmed.pop()
-        if trimmed:
-            start, end = trimmed[0].start, trimmed[-1].end
-            out.append(Candidate(sentence[start:end], start, end))
-            out.extend(_after_last_preposition(sentence, trimmed))
-        run.clear()
-
-    previous_end: int | None = None
-    for word in words:
-        if previous_end is not None and _PUNCTUATION.search(sentence[previous_end : word.start]):
-            close()
-        in_question = word.stem is not None and word.stem in question_tokens
-        if in_question or word.text.lower() in _BREAKS:
-            close()
-        else:
-            run.append(word)
-        previous_end = word.end
-    close()
-    return out
-
-
-def _stranded_preposition(question: str) -> re.Pattern[str] | None:
-    """For "what is Russia dependent *on*?", a pattern for the words right after "on".
-
-    A question ending in a preposition asks for that preposition's object; in
-    the sentence it follows the same preposition, perhaps after a word or two
-    ("summits with [former] U.S. President Donald Trump").
-    """
-    match = _ENDING_PREPOSITION.search(question)
-    if match is None:
-        return None
-    return re.compile(rf"\b{match.group(1)}\s+(?:[a-z][\w\-]*\s+){{0,2}}$", re.I)
-
-
-def _initials(text: str) -> str:
-    """ "Joint Chiefs of Staff" -> "JCS": the capitals of a name's words, small words skipped."""
-    words = text.split()
-    if len(words) < 2 or any(w.isupper() for w in words):
-        return ""
-    return "".join(w[0] for w in words if w[:1].isupper())
-
-
-def _after_last_preposition(sentence: str, run: Sequence[_Word]) -> list[Candidate]:
-    """The phrase after a clause's last preposition, as one more candidate.
-
-    "Recent events coincide with statements by [Russia’s Deputy Foreign
-    Minister]" for "who is Andrei Rudenko": the noun phrase next to the
-    question's words answers, not the whole clause. A preposition inside a
-    name ("Joint Chiefs of Staff", "Bank of America") is not a cut.
-    """
-    cuts = [
-        i
-        for i, w in enumerate(run[:-1])
-        if w.text.lower() in _PREPOSITIONS
-        and not (i > 0 and run[i - 1].text[:1].isupper() and run[i + 1].text[:1].isupper())
-    ]
-    if not cuts:
-        return []
-    first = run[cuts[-1] + 1]
-    return [Candidate(sentence[first.start : run[-1].end], first.start, run[-1].end)]
-
-
 def _novel(text: str, question_tokens: AbstractSet[str], tokenizer: Tokenizer) -> bool:
     """A candidate made only of the question's own words answers nothing.
 
@@ -603,11 +367,3 @@ def shares_prefix(token: str, others: Iterable[str]) -> bool:
         len(other) >= MIN_PREFIX and (other.startswith(token) or token.startswith(other))
         for other in others
     )
-
-
-def _trim(text: str) -> str:
-    words = text.strip(" ,.;:").split()
-    if len(words) > MAX_ANSWER_WORDS:
-        words = words[:MAX_ANSWER_WORDS]
-        return " ".join(words) + "…"
-    return " ".join(words)

@@ -8,8 +8,8 @@ the old or the new index, never half of one.
 from __future__ import annotations
 
 import itertools
+import json
 import math
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -22,28 +22,25 @@ import numpy.typing as npt
 
 from index.answering import (
     NUMBER,
-    QUOTE,
-    Candidate,
     answer_type_words,
     asked_unit,
     asks_year,
-    find_answer,
     query_text,
     question_type,
     shares_prefix,
     typed_evidence,
 )
-from index.bm25 import RetrievalIndex, SparseBM25, lucene_idf
+from index.bm25 import RetrievalIndex, SparseBM25
 from index.chunking import ChunkSettings, chunk_article
 from index.loader import load_folder
-from index.records import Answer, Article, Chunk, Citation, LoadProblem, Sentence
+from index.reader import Reader, Span, default_model_dir, shared_reader
+from index.records import Answer, Article, Chunk, Citation, LoadProblem, Paragraph, Sentence
 from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 
 MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
-BOUNDARY = 0.5  # the calibrated confidence where answers start
-REFUSAL_THRESHOLD = BOUNDARY  # answers need a confidence of at least this
-RAW_BOUNDARY = 0.22  # the raw score that maps to BOUNDARY, chosen on the dev sets (README)
+REFUSAL_THRESHOLD = 0.5  # answers need a calibrated confidence of at least this
+READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
 # Sentence ranking (README, "Evaluation", has the measurements behind each weight).
 TOP_CHUNKS = 8  # chunks whose sentences are ranked
@@ -56,30 +53,6 @@ PROXIMITY_WEIGHT = 0.15  # lift for question word pairs standing close together
 PROXIMITY_WINDOW = 3
 TYPE_BONUS = 0.3  # lift for a sentence holding the kind of answer asked for (x 0.5 or 1)
 LENGTH_PENALTY = 0.05  # x log(tokens): longer sentences cover more words by chance
-
-# Answer choice and confidence.
-ANSWER_SENTENCES = 3  # sentences searched for the short answer
-ANSWER_SCORE_GAP = 0.3  # ... as long as they score within this of the best
-ANSWER_SWITCH_MARGIN = 0.1  # a lower sentence's answer must fit this much better to win
-COVERAGE_SHARE = 0.6  # weight of the evidence (vs the answer's fit) in the confidence
-TYPED_CONFIDENCE = 0.15  # an answer of the asked type is a sign the question is answerable
-UNIT_MISMATCH_FACTOR = 0.15  # "how many drones" answered with a number of troops
-UNSEEN_NAME_FACTOR = 0.3  # a name no article mentions: the question is about something else
-UNSEEN_PENALTY = 0.3  # x share of question words no article uses at all
-UNSUPPORTED_NEGATION_FACTOR = 0.3  # "what was *never* dropped" against a sentence with no negation
-UNKNOWN_FACTOR = 0.1  # the sentence says it is not known: "the lawyer did not say *who* called"
-
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nor|without|neither)\b|n[’']t\b", re.I)
-_WH_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
-_NOT_KNOWN = re.compile(
-    r"(?:\b(?:not|never)\s+|n[’']t\s+|\bdeclined\s+to\s+|\brefused\s+to\s+|\bno\s+one\s+)"
-    r"(?:(?:immediately|yet|publicly|officially)\s+)?"
-    r"(?:say|said|says|know|known|knew|clear|disclose|disclosed|reveal|revealed|specify|"
-    r"specified|confirm|confirmed|explain|explained|identify|identified|determine|determined)"
-    r"(?P<rest>(?:\s+\w+){1,2})",
-    re.I,
-)
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'\-]*")
 
 IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
 
@@ -249,10 +222,37 @@ class _Scored:
     coverage: float
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The ranked sentences, the paragraphs read (article id, paragraph) and the best span."""
+
+    ranked: tuple[_Scored, ...]
+    passages: tuple[tuple[str, Paragraph], ...]
+    span: Span | None
+
+
 class Engine:
-    def __init__(self, corpus: Corpus, tokenizer: Tokenizer | None = None) -> None:
+    """Retrieve, then read: BM25 ranks sentences, the reader answers from their paragraphs.
+
+    ``reader`` defaults to the shipped model, loaded once per process; when it
+    cannot load, ``reader_problem`` says why and every question is answered
+    with the closest passages only.
+    """
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        tokenizer: Tokenizer | None = None,
+        *,
+        model_dir: Path | None = None,
+    ) -> None:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
+        model_dir = model_dir or default_model_dir()
+        loaded = shared_reader(model_dir)
+        self.reader: Reader | None = loaded if isinstance(loaded, Reader) else None
+        self.reader_problem: str | None = None if self.reader else str(loaded)
+        self.calibration = Calibration.load(model_dir / "calibration.json")
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
         self._title_cache: dict[str, frozenset[str]] = {}
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
@@ -287,11 +287,24 @@ class Engine:
         text = clean_question(question)
         corpus = self.corpus  # one snapshot for the whole question
         kind = question_type(text)
-        query = self.tokenizer.tokens(query_text(text))
-        ranked = self._rank_sentences(corpus, text, query, kind, article_id) if query else []
-        answer = self._compose(corpus, text, kind, query, ranked)
+        answer = self._compose(corpus, text, kind, self._read(corpus, text, kind, article_id))
         elapsed = (time.perf_counter() - started) * 1000
         return replace(answer, elapsed_ms=elapsed)
+
+    def read(self, question: str, article_id: str | None = None) -> Reading:
+        """What :meth:`ask` decides on, before the decision (calibration and diagnostics)."""
+        text = clean_question(question)
+        return self._read(self.corpus, text, question_type(text), article_id)
+
+    def _read(self, corpus: Corpus, question: str, kind: str, article_id: str | None) -> Reading:
+        query = self.tokenizer.tokens(query_text(question))
+        ranked = self._rank_sentences(corpus, question, query, kind, article_id) if query else []
+        passages = _passages(corpus, ranked, READ_PASSAGES)
+        span = None
+        if self.reader is not None and passages:
+            spans = self.reader.read(question, [p.text for _, p in passages])
+            span = max(spans, key=lambda s: s.margin, default=None)
+        return Reading(tuple(ranked), tuple(passages), span)
 
     def _rank_sentences(
         self, corpus: Corpus, question: str, query: list[str], kind: str, article_id: str | None
@@ -364,16 +377,6 @@ class Engine:
         scored.sort(key=lambda s: (-s.score, s.sentence.position))
         return scored
 
-    def _unseen_names(self, corpus: Corpus, question: str) -> list[str]:
-        """Capitalised words of the question (past its first word) that no article uses."""
-        unseen = lucene_idf(corpus.index.size, 0) - 1e-9
-        names = []
-        for word in _CAPITALISED.findall(question)[0 if question[:1].islower() else 1 :]:
-            tokens = self.tokenizer.tokens(word)
-            if tokens and all(corpus.index.idf(t) >= unseen for t in tokens):
-                names.append(word)
-        return names
-
     def _title_tokens(self, corpus: Corpus, article_id: str) -> frozenset[str]:
         title = corpus.article(article_id).title
         cached = self._title_cache.get(title)
@@ -395,64 +398,98 @@ class Engine:
             self._token_cache[sentence.id] = cached
         return cached
 
-    def _compose(
-        self, corpus: Corpus, question: str, kind: str, query: list[str], ranked: list[_Scored]
-    ) -> Answer:
-        """Pick the answer among the best few sentences and decide whether to give it."""
-        citations = [
-            _citation(corpus, n, scored) for n, scored in enumerate(ranked[:MAX_CITATIONS], start=1)
-        ]
-        best: tuple[float, int, Candidate] | None = None
-        if ranked:
-            top_score = ranked[0].score
-            for position, scored in enumerate(_close_to_top(ranked)):
-                candidate = find_answer(
-                    question, kind, scored.sentence.text, self.tokenizer, corpus.index.idf
-                )
-                if candidate is None:
-                    continue
-                # The best-ranked sentence that holds an answer gives it; a lower one
-                # only when its answer fits clearly better than the rank it gives up.
-                value = candidate.score + (scored.score - top_score)
-                if best is None or value > best[0] + ANSWER_SWITCH_MARGIN:
-                    best = (value, position, candidate)
-        confidence = 0.0
-        short = None
-        answer_citation = None
-        if best is not None:
-            _, position, candidate = best
-            confidence = _confidence(ranked[position].coverage, candidate)
-            if not (candidate.unit_match or kind == QUOTE):
-                confidence = max(0.0, confidence - UNSEEN_PENALTY * _unseen_share(corpus, query))
-            if self._unseen_names(corpus, question):
-                confidence *= UNSEEN_NAME_FACTOR
-            if _NEGATION.search(question) and not _NEGATION.search(ranked[position].sentence.text):
-                confidence *= UNSUPPORTED_NEGATION_FACTOR
-            if any(says_unknown(question, r.sentence.text) for r in _close_to_top(ranked)):
-                confidence *= UNKNOWN_FACTOR
-            confidence = calibrate(confidence)
-            if confidence >= REFUSAL_THRESHOLD:
-                short = candidate.text
-                answer_citation = position + 1
-                if position >= MAX_CITATIONS:  # keep the sentence the answer comes from cited
-                    citations[-1] = _citation(corpus, MAX_CITATIONS, ranked[position])
-                    answer_citation = MAX_CITATIONS
-        elif ranked:
-            confidence = calibrate(_confidence(ranked[0].coverage, None))
-        found = short is not None
-        lead = ranked[answer_citation - 1 if answer_citation else 0] if ranked else None
-        top = corpus.article(lead.sentence.article_id) if lead else None
+    def _compose(self, corpus: Corpus, question: str, kind: str, reading: Reading) -> Answer:
+        """Read the best passages and answer with the reader's span, or refuse.
+
+        The answer is the best span the reader finds across the passages
+        (by its margin over the window's "no answer" score); ``confidence``
+        maps that margin to a probability of being right (:class:`Calibration`)
+        and the engine answers only at ``REFUSAL_THRESHOLD`` or above. Without
+        a reader (it could not load) every question gets the closest passages.
+        """
+        ranked, passages, span = reading.ranked, reading.passages, reading.span
+        citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
+        confidence = self.calibration.probability(span.margin) if span else 0.0
+        if span is None or confidence < REFUSAL_THRESHOLD:
+            lead = ranked[0].sentence if ranked else None
+            return Answer(
+                question=question,
+                found=False,
+                answer=None,
+                answer_type=kind,
+                confidence=confidence,
+                citations=tuple(citations),
+                article_id=lead.article_id if lead else None,
+                article_title=corpus.article(lead.article_id).title if lead else None,
+                reader_used=self.reader is not None,
+            )
+        article_id, paragraph = passages[span.passage]
+        holder = _sentence_at(paragraph, span.start)
+        support = _Scored(holder, span.margin, 1.0)
+        others = [s for s in ranked if s.sentence.id != holder.id][: MAX_CITATIONS - 1]
+        cited = [_citation(corpus, n, s) for n, s in enumerate([support, *others], 1)]
         return Answer(
             question=question,
-            found=found,
-            answer=short,
+            found=True,
+            answer=span.text.strip(),
             answer_type=kind,
             confidence=confidence,
-            citations=tuple(citations),
-            article_id=top.id if top else None,
-            article_title=top.title if top else None,
-            answer_citation=answer_citation,
+            citations=tuple(cited),
+            article_id=article_id,
+            article_title=corpus.article(article_id).title,
+            answer_citation=1,
         )
+
+
+def _passages(
+    corpus: Corpus, ranked: Sequence[_Scored], limit: int
+) -> list[tuple[str, Paragraph]]:
+    """The paragraphs of the best-ranked sentences, best first, each once."""
+    seen: set[tuple[str, int]] = set()
+    out: list[tuple[str, Paragraph]] = []
+    for scored in ranked:
+        key = (scored.sentence.article_id, scored.sentence.paragraph)
+        if key in seen:
+            continue
+        seen.add(key)
+        article = corpus.article(key[0])
+        out.append((key[0], article.paragraphs[key[1] - 1]))
+        if len(out) == limit:
+            break
+    return out
+
+
+def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence:
+    """The sentence of ``paragraph`` holding character ``offset`` (or the nearest before it)."""
+    holder = paragraph.sentences[0]
+    for sentence in paragraph.sentences:
+        if sentence.start <= offset:
+            holder = sentence
+    return holder
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Logistic map from the reader's margin to the probability the answer is right.
+
+    Fitted on the development files by ``training/calibrate_reader.py`` and
+    stored beside the model (``calibration.json``); the default (slope 1,
+    bias 0) puts the boundary where the span and "no answer" score alike.
+    """
+
+    slope: float = 1.0
+    bias: float = 0.0
+
+    def probability(self, margin: float) -> float:
+        return 1.0 / (1.0 + math.exp(-(self.slope * margin + self.bias)))
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        try:
+            values = json.loads(path.read_text(encoding="utf-8"))
+            return cls(float(values["slope"]), float(values["bias"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
 
 
 def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool:
@@ -460,67 +497,6 @@ def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool
     if not first or not second:
         return False
     return any(abs(i - j) <= PROXIMITY_WINDOW for i in first for j in second)
-
-
-def calibrate(raw: float) -> float:
-    """Map the raw score onto [0, 1] so that the refusal boundary sits at 0.5.
-
-    ``RAW_BOUNDARY`` was chosen on the development sets (README, "Evaluation");
-    the map is piecewise linear and monotonic, so a stricter threshold above
-    0.5 (as a server may set) still means "refuse more".
-    """
-    raw = max(0.0, min(1.0, raw))
-    if raw < RAW_BOUNDARY:
-        return BOUNDARY * raw / RAW_BOUNDARY
-    return BOUNDARY + (1 - BOUNDARY) * (raw - RAW_BOUNDARY) / (1 - RAW_BOUNDARY)
-
-
-def _close_to_top(ranked: Sequence[_Scored]) -> list[_Scored]:
-    """The sentences the answer may come from: the best few, within the score gap of the top."""
-    top = ranked[0].score
-    return [r for r in ranked[:ANSWER_SENTENCES] if r.score >= top - ANSWER_SCORE_GAP]
-
-
-def says_unknown(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` says the very thing asked is not known.
-
-    News marks its gaps: "the lawyer did not say who called the paramedics",
-    "it was not clear how many died", "police declined to say why". Such a
-    sentence matches the question's words well and answers nothing.
-    """
-    wh = _WH_WORD.search(question)
-    if wh is None:
-        return False
-    word = wh.group(0).lower()
-    return any(
-        word in match.group("rest").lower().split()[:2] for match in _NOT_KNOWN.finditer(sentence)
-    )
-
-
-def _unseen_share(corpus: Corpus, query: list[str]) -> float:
-    """The idf-weighted share of the question's words that no article uses at all."""
-    unseen = lucene_idf(corpus.index.size, 0) - 1e-9
-    weights = [corpus.index.idf(t) for t in set(query)]
-    total = sum(weights) or 1.0
-    return sum(w for w in weights if w >= unseen) / total
-
-
-def _confidence(coverage: float, candidate: Candidate | None) -> float:
-    """How sure the engine is, in [0, 1].
-
-    Mostly how much of the question the answer's sentence covers (idf-weighted),
-    then how well the answer fits: an answer of the asked type (a date for
-    "when", a quotation for "what did they say") adds to it, a number that
-    counts something other than the "how many X" asked for halves it.
-    """
-    if candidate is None:
-        return max(0.0, min(1.0, COVERAGE_SHARE * coverage))
-    value = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * candidate.score
-    if candidate.typed:
-        value += TYPED_CONFIDENCE
-    if candidate.unit_match is False:
-        value *= UNIT_MISMATCH_FACTOR
-    return max(0.0, min(1.0, value))
 
 
 def _citation(corpus: Corpus, n: int, scored: _Scored) -> Citation:

@@ -110,6 +110,8 @@ class Answer:
 
     ``found`` is False for a refusal; then ``answer`` is None and
     ``citations`` hold the closest passages as a lead, not as support.
+    ``confidence`` is the calibrated probability that the answer is right;
+    ``found`` is True exactly when it reaches the engine's threshold.
     """
 
     question: str
@@ -122,6 +124,7 @@ class Answer:
     article_id: str | None = None
     article_title: str | None = None
     answer_citation: int | None = None  # ``n`` of the citation the answer comes from
+    reader_used: bool = True  # False: the reader could not load, the citations are all there is
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -135,4 +138,5 @@ class Answer:
             "article_id": self.article_id,
             "article_title": self.article_title,
             "answer_citation": self.answer_citation,
+            "reader_used": self.reader_used,
         }

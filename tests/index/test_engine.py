@@ -10,7 +10,6 @@ from index.engine import (
     QuestionError,
     build_corpus,
     clean_question,
-    says_unknown,
 )
 from index.loader import article_from_text, load_folder
 from tests.conftest import SEEDS
@@ -96,22 +95,6 @@ def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
     assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
 
 
-@pytest.mark.parametrize(
-    ("question", "sentence"),
-    [
-        ("Who called the paramedics?", "The lawyer did not say who called the paramedics."),
-        ("How many people died?", "It was not immediately clear how many people died."),
-        ("Why did the police leave?", "Police declined to say why they left."),
-    ],
-)
-def test_a_sentence_that_says_it_is_not_known_is_recognised(question: str, sentence: str) -> None:
-    assert says_unknown(question, sentence)
-
-
-def test_a_negation_elsewhere_in_the_sentence_is_not_a_gap() -> None:
-    assert not says_unknown("Who won the race?", "He did not say much, but Smith won the race.")
-
-
 def test_question_the_article_says_is_unknown_is_refused() -> None:
     article = article_from_text(
         "villa",
@@ -133,11 +116,6 @@ def test_empty_question_is_rejected() -> None:
 def test_overlong_question_is_rejected() -> None:
     with pytest.raises(QuestionError, match="characters long"):
         clean_question("why " * (MAX_QUESTION_CHARS // 2))
-
-
-def test_latency_per_question_is_small(seed_engine: Engine) -> None:
-    timings = sorted(seed_engine.ask(TROOPS).elapsed_ms for _ in range(20))
-    assert timings[len(timings) // 2] < 20
 
 
 def test_negated_question_against_a_positive_sentence_is_refused(seed_engine: Engine) -> None:

@@ -1,0 +1,243 @@
+"""The trained reader: finds the answer span in a few passages, or says there is none.
+
+A fine-tuned all-MiniLM-L6-v2 (see ``index/reader_model/MODEL.md`` and
+``training/``) exported to int8 ONNX. For each (question, passage) pair it
+scores every token as the start and the end of the answer; the [CLS] token's
+start + end score is the "no answer" score. Post-processing follows Hugging
+Face's ``postprocess_qa_predictions``: passages longer than one window are
+read in overlapping windows, spans that leave the passage, run backwards or
+are longer than ``MAX_ANSWER_TOKENS`` are dropped, and the best span of each
+passage is kept with its window's null score.
+
+All passages of a question go through the model in one batch: on two cores
+one call of three short windows costs about as much as two calls of one.
+The ONNX session is created once per process and shared (``run`` is
+thread-safe); the engine calls the reader from its worker thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+log = logging.getLogger(__name__)
+
+MODEL_DIR = Path(__file__).with_name("reader_model")
+MODEL_FILE = "reader.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CARD_FILE = "MODEL.md"
+MAX_LENGTH = 256  # tokens per window, question included (as trained)
+STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
+MAX_ANSWER_TOKENS = 30
+MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
+_SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
+
+
+def default_model_dir() -> Path:
+    """The shipped model, or the folder ``$ARTICLEBOT_READER_DIR`` names (to try another)."""
+    configured = os.environ.get("ARTICLEBOT_READER_DIR", "").strip()
+    return Path(configured) if configured else MODEL_DIR
+
+
+class ReaderUnavailable(RuntimeError):
+    """The model could not be loaded; the message says why in one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The best answer span the reader found in one passage.
+
+    ``start``/``end`` are character offsets into the passage text; ``score``
+    is the span's start + end logit and ``null`` the [CLS] score of the
+    window it was found in, so ``score - null`` says how much more the
+    reader believes the span than "not in this window".
+    """
+
+    passage: int
+    start: int
+    end: int
+    text: str
+    score: float
+    null: float
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+class Reader:
+    """An int8 ONNX extractive reader with its WordPiece tokenizer."""
+
+    def __init__(self, model_dir: Path = MODEL_DIR, *, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model = model_dir / MODEL_FILE
+        verify_checksum(model, model_dir / CARD_FILE)
+        try:
+            tokenizer = Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
+        except Exception as exc:  # tokenizers raises a bare Exception on a bad file
+            raise ReaderUnavailable(f"cannot read the reader's tokenizer: {exc}") from exc
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(
+            MAX_LENGTH, stride=STRIDE, strategy="only_second", direction="right"
+        )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(model), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime's errors are not exported as one type
+            raise ReaderUnavailable(f"cannot load the reader model {model.name}: {exc}") from exc
+        self._tokenizer = tokenizer
+        self._session = session
+        self._inputs = {i.name for i in session.get_inputs()}
+        self._lock = threading.Lock()  # the tokenizer's truncation state is shared
+
+    def read(self, question: str, passages: Sequence[str]) -> list[Span]:
+        """The best span of each passage that has one, in passage order."""
+        if not passages:
+            return []
+        windows = self._windows(question, passages)
+        if not windows:
+            return []
+        ids, types, mask = _pad(windows)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = types
+        start_logits, end_logits = self._session.run(None, feed)
+        best: dict[int, Span] = {}
+        for row, window in enumerate(windows):
+            span = _best_span(window, start_logits[row], end_logits[row], passages)
+            if span is not None and (
+                span.passage not in best or span.margin > best[span.passage].margin
+            ):
+                best[span.passage] = span
+        return [best[k] for k in sorted(best)]
+
+    def _windows(self, question: str, passages: Sequence[str]) -> list[_Window]:
+        windows: list[_Window] = []
+        with self._lock:
+            encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
+        for passage, encoding in enumerate(encodings):
+            for piece in [encoding, *encoding.overflowing]:
+                if len(windows) == MAX_WINDOWS:
+                    return windows
+                windows.append(_Window.of(passage, piece))
+        return windows
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    passage: int
+    ids: list[int]
+    types: list[int]
+    context: npt.NDArray[np.int64]  # token positions inside the passage
+    offsets: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, passage: int, encoding: object) -> _Window:
+        sequence = encoding.sequence_ids  # type: ignore[attr-defined]
+        context = np.array([k for k, s in enumerate(sequence) if s == 1], dtype=np.int64)
+        return cls(
+            passage,
+            list(encoding.ids),  # type: ignore[attr-defined]
+            list(encoding.type_ids),  # type: ignore[attr-defined]
+            context,
+            list(encoding.offsets),  # type: ignore[attr-defined]
+        )
+
+
+def _pad(
+    windows: Sequence[_Window],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    width = max(len(w.ids) for w in windows)
+    ids = np.zeros((len(windows), width), dtype=np.int64)
+    types = np.zeros_like(ids)
+    mask = np.zeros_like(ids)
+    for row, window in enumerate(windows):
+        n = len(window.ids)
+        ids[row, :n] = window.ids
+        types[row, :n] = window.types
+        mask[row, :n] = 1
+    return ids, types, mask
+
+
+def _best_span(
+    window: _Window,
+    start_logits: npt.NDArray[np.float32],
+    end_logits: npt.NDArray[np.float32],
+    passages: Sequence[str],
+) -> Span | None:
+    """The highest start + end pair inside the passage, at most MAX_ANSWER_TOKENS long."""
+    if window.context.size == 0:
+        return None
+    starts = start_logits[window.context].astype(np.float64)
+    ends = end_logits[window.context].astype(np.float64)
+    n = starts.size
+    scores = starts[:, None] + ends[None, :]
+    offset = np.arange(n)[None, :] - np.arange(n)[:, None]
+    scores[(offset < 0) | (offset >= MAX_ANSWER_TOKENS)] = -np.inf
+    first, last = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    start = window.offsets[int(window.context[first])][0]
+    end = window.offsets[int(window.context[last])][1]
+    text = passages[window.passage][start:end]
+    if not text.strip():
+        return None
+    null = float(start_logits[0] + end_logits[0])
+    return Span(window.passage, start, end, text, float(scores[first, last]), null)
+
+
+def card_checksum(card: Path) -> str:
+    """The SHA-256 the model card gives for the model file."""
+    try:
+        found = _SHA256.search(card.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReaderUnavailable(f"cannot read the model card {card.name}: {exc.strerror}") from exc
+    if found is None:
+        raise ReaderUnavailable(f"the model card {card.name} gives no SHA-256")
+    return found.group(1).lower()
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verify_checksum(model: Path, card: Path) -> None:
+    """Refuse a missing, truncated or altered model file before onnxruntime sees it."""
+    if not model.is_file():
+        raise ReaderUnavailable(f"the reader model {model} is missing")
+    expected = card_checksum(card)
+    actual = file_checksum(model)
+    if actual != expected:
+        raise ReaderUnavailable(
+            f"the reader model {model.name} is damaged (SHA-256 {actual[:12]}…, "
+            f"the model card says {expected[:12]}…)"
+        )
+
+
+@cache
+def shared_reader(model_dir: Path = MODEL_DIR) -> Reader | ReaderUnavailable:
+    """One reader per process and model folder, or the reason there is none (logged once)."""
+    try:
+        return Reader(model_dir)
+    except ReaderUnavailable as exc:
+        log.warning("reader unavailable, answering with cited sentences only: %s", exc)
+        return exc

@@ -1,0 +1,151 @@
+"""The trained reader: the shipped file, its answers, and what happens when it cannot load."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.engine import REFUSAL_THRESHOLD, Engine, build_corpus
+from index.loader import article_from_text
+from index.reader import (
+    CARD_FILE,
+    MODEL_DIR,
+    MODEL_FILE,
+    TOKENIZER_FILE,
+    Reader,
+    ReaderUnavailable,
+    card_checksum,
+    file_checksum,
+    shared_reader,
+)
+
+TROOPS = "how many troops were sent"
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    loaded = shared_reader()
+    assert isinstance(loaded, Reader), loaded
+    return loaded
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, folder)
+    return folder
+
+
+def test_shipped_model_matches_the_checksum_in_its_card() -> None:
+    assert file_checksum(MODEL_DIR / MODEL_FILE) == card_checksum(MODEL_DIR / CARD_FILE)
+
+
+def test_shipped_model_is_at_most_30_mb() -> None:
+    assert (MODEL_DIR / MODEL_FILE).stat().st_size <= 30 * 2**20
+
+
+def test_troops_question_is_answered_through_the_reader(seed_engine: Engine) -> None:
+    assert seed_engine.reader is not None
+    answer = seed_engine.ask(TROOPS)
+    assert answer.found and answer.answer is not None
+    assert "3,000" in answer.answer
+    assert answer.answer in answer.citations[0].text
+
+
+def test_answer_citation_is_the_sentence_holding_the_span(seed_engine: Engine) -> None:
+    answer = seed_engine.ask(TROOPS)
+    assert answer.answer_citation == 1
+    sentence = seed_engine.corpus.sentence(answer.citations[0].sentence_id)
+    assert answer.answer in sentence.text
+
+
+def test_found_agrees_with_the_confidence(seed_engine: Engine) -> None:
+    questions = [
+        TROOPS,
+        "Who is Oleh Saakyan?",
+        "What is the capital of Peru?",
+        "How many North Korean soldiers have been killed?",
+    ]
+    for question in questions:
+        answer = seed_engine.ask(question)
+        assert answer.found == (answer.confidence >= REFUSAL_THRESHOLD), question
+
+
+def test_span_offsets_cut_the_span_from_its_passage(reader: Reader) -> None:
+    passages = [
+        "The museum opened in 1907. It was designed by the architect Clara Holm.",
+        "Tickets cost five euros.",
+    ]
+    for span in reader.read("Who designed the museum?", passages):
+        assert passages[span.passage][span.start : span.end] == span.text
+
+
+def test_a_long_passage_is_read_in_windows_to_its_end(reader: Reader) -> None:
+    filler = " ".join(f"The committee met on day {n} and adjourned." for n in range(120))
+    passage = filler + " The bridge was designed by the engineer Clara Holm."
+    spans = reader.read("Who designed the bridge?", [passage])
+    assert spans and "Holm" in spans[0].text
+
+
+def test_all_passages_are_read_in_one_call(reader: Reader) -> None:
+    passages = ["Anna Berg won the race in Oslo.", "The race was held in May.", "It rained."]
+    spans = reader.read("Who won the race?", passages)
+    assert {s.passage for s in spans} <= {0, 1, 2}
+    best = max(spans, key=lambda s: s.margin)
+    assert best.passage == 0 and "Anna Berg" in best.text
+
+
+def engine_with(model_dir: Path) -> Engine:
+    article = article_from_text("a", "Troops", ["More than 3,000 troops were sent in January."])
+    return Engine(build_corpus([article]), model_dir=model_dir)
+
+
+def assert_degrades_to_passages(engine: Engine, reason: str) -> None:
+    assert engine.reader is None
+    assert engine.reader_problem is not None and reason in engine.reader_problem
+    answer = engine.ask(TROOPS)
+    assert not answer.found and answer.answer is None
+    assert not answer.reader_used
+    assert answer.citations and "3,000" in answer.citations[0].text
+
+
+def test_a_missing_model_degrades_to_cited_sentences(model_copy: Path) -> None:
+    (model_copy / MODEL_FILE).unlink()
+    assert_degrades_to_passages(engine_with(model_copy), "missing")
+
+
+def test_a_truncated_model_degrades_to_cited_sentences(model_copy: Path) -> None:
+    model = model_copy / MODEL_FILE
+    model.write_bytes(model.read_bytes()[: 1 << 20])
+    assert_degrades_to_passages(engine_with(model_copy), "damaged")
+
+
+def test_a_model_onnx_cannot_load_degrades_to_cited_sentences(model_copy: Path) -> None:
+    model = model_copy / MODEL_FILE
+    model.write_bytes(b"not an onnx graph")
+    (model_copy / CARD_FILE).write_text(f"SHA-256: {file_checksum(model)}\n", encoding="utf-8")
+    assert_degrades_to_passages(engine_with(model_copy), "cannot load")
+
+
+def test_a_broken_tokenizer_degrades_to_cited_sentences(model_copy: Path) -> None:
+    (model_copy / TOKENIZER_FILE).write_text("{", encoding="utf-8")
+    assert_degrades_to_passages(engine_with(model_copy), "tokenizer")
+
+
+def test_a_card_without_checksum_is_refused(model_copy: Path) -> None:
+    (model_copy / CARD_FILE).write_text("no checksum here\n", encoding="utf-8")
+    with pytest.raises(ReaderUnavailable, match="SHA-256"):
+        Reader(model_copy)
+
+
+def test_an_unavailable_reader_is_logged_once(
+    model_copy: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (model_copy / MODEL_FILE).unlink()
+    with caplog.at_level(logging.WARNING, logger="index.reader"):
+        for _ in range(3):
+            engine_with(model_copy)
+    assert len([r for r in caplog.records if "reader unavailable" in r.getMessage()]) == 1
