@@ -1791,6 +1791,10 @@ class FakeDiscord:
         """Shards with a live session, each with who identified it (``identify_peer``)."""
         return {shard: s.peer for shard, s in sorted(self._current.items()) if s.live}
 
+    def sent(self, event: str) -> list[Json]:
+        """The data of every ``event`` dispatched so far, on any shard and session."""
+        return [e["d"] for s in self._sessions.values() for e in s.sent if e["t"] == event]
+
     def events_for(self, guild_id: int, event: str | None = None) -> list[Dispatch]:
         """The events sent for one guild (all shards), optionally of one type."""
         return [
