@@ -80,10 +80,10 @@ def citation_text(citation: Citation, title: str | None, ids: bool, columns: int
 
 CHAT_HELP = """\
 Type a question, or one of these:
-  articles                  list the articles
-  summary [ARTICLE] [TOPIC] summarise an article, optionally only about a topic
-  help                      this list
-  quit                      leave (also exit or Ctrl-D)
+  articles                    list the articles
+  summary [ARTICLE] [TOPIC]   summarise an article, or what it says on a topic
+  help                        this list
+  quit                        leave (also exit or Ctrl-D)
 Up and down arrows recall earlier questions."""
 
 
