@@ -25,9 +25,9 @@ and pick greedily with a redundancy penalty (MMR):
   for its largest similarity to a sentence already chosen.
 
 The weights are few and round on purpose; how each was measured on the
-CNN/DailyMail dev file, with both halves of it, is in the README ("Summaries"),
-as are the variants measured and left out because 50 articles could not tell
-them from noise (trigram blocking, BM25 or word-overlap centrality, coverage
+CNN/DailyMail dev file, with both halves of it, is in docs/evaluation.md ("Summaries");
+the variants measured and left out because 50 articles could not tell them
+from noise, in the commit history (trigram blocking, BM25 or word-overlap centrality, coverage
 terms, degree centrality, lead-sentence overlap). ``benchmarks/summary_heldout.py``
 re-measures the defaults tuned on one half and scored on the other.
 
