@@ -100,7 +100,7 @@ class Contract:
 
     def __post_init__(self) -> None:
         # Literal segments first, so "@original" wins over "{message_id}".
-        self._paths = sorted(self.spec["paths"], key=lambda p: p.count("{"))
+        self._paths: list[str] = sorted(self.spec["paths"], key=lambda p: p.count("{"))
 
     def template(self, path: str) -> str | None:
         """The spec's path template for a request path under /api/v10, or None."""
@@ -176,8 +176,9 @@ def _validator(template: str, method: str, *where: str) -> Draft202012Validator:
 
 @cache
 def _registry() -> Registry[Any]:
-    resource = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
-    return Registry().with_resource(SPEC_URI, resource)
+    resource: Resource[Any] = Resource.from_contents(load_spec(), DRAFT202012)
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
 
 
 def new_contract() -> Contract:
