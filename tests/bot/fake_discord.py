@@ -848,7 +848,8 @@ class FakeDiscord:
             except FormError as exc:
                 log.error("fake Discord rejected %s %s: %s", request.method, request.path, exc)
                 response = _error(400, "Invalid Form Body", 50035, exc.errors())
-        response.headers.update(bucket.headers(bucket_name, time.monotonic()))
+        for name, value in bucket.headers(bucket_name, time.monotonic()).items():
+            response.headers.setdefault(name, value)  # a handler's own (an injected 429) win
         if isinstance(response, web.Response):
             answer = json_of(response.body, response.content_type)  # type: ignore[arg-type]
             self.contract.check(request.method, request.path, body, response.status, answer)

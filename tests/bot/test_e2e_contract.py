@@ -248,3 +248,21 @@ async def test_gateway_frames_are_zlib_stream_compressed(
     await fake_discord.wait_for_message(fake_discord.channel_id)
     assert fake_discord.gateway_queries[0]["compress"] == "zlib-stream"
     assert fake_discord.compressed_frames >= 4  # HELLO, READY, GUILD_CREATE, MESSAGE_CREATE
+
+
+# -- DMs: Discord's payload without guild or member --------------------------------------
+
+
+async def test_ask_in_a_dm_is_answered_and_server_commands_are_not_offered(
+    fake_discord: FakeDiscord,
+    start_bot: StartBot,  # noqa: F811
+) -> None:
+    await start_bot(ARTICLEBOT_DEV_GUILD_ID="")  # global commands: the only ones in DMs
+    record = await fake_discord.slash("ask", dm=True, question=QUESTION)
+    assert "guild_id" not in record.payload and "member" not in record.payload
+    assert record.payload["context"] == 1 and record.payload["user"]["id"]
+    answer = await answer_of(fake_discord, record)
+    assert answer.embeds and answer.channel_id == fake_discord.dm_channel(fake_discord.member)
+    for command in ("reindex", "stats", "config show"):
+        with pytest.raises(ClientRefused, match="not offered in context 1"):
+            await fake_discord.slash(command, dm=True, user=fake_discord.admin)
