@@ -95,7 +95,7 @@ import pytest
 import yarl
 from aiohttp import web
 
-from tests.bot.discord_contract import json_of, new_contract
+from tests.bot.discord_contract import TOTALS, json_of, new_contract
 
 log = logging.getLogger("fake_discord")
 
@@ -759,6 +759,8 @@ class FakeDiscord:
             await self._runner.cleanup()
             self._runner = None
         # Last, so whoever started the fake (fixture or test) fails on a spec mismatch.
+        TOTALS.update(self.contract.counts)
+        self.contract.counts.clear()  # a second close() adds nothing
         assert not self.contract.mismatches, self.contract.report()
 
     async def __aenter__(self) -> FakeDiscord:
