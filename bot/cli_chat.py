@@ -78,7 +78,7 @@ class Chat:
         command = word.lower()
         if not text:
             return True
-        if command in QUIT:
+        if command in QUIT and not rest:  # "exit polls showed what?" is a question
             return False
         if command in HELP and not rest:
             print(render.CHAT_HELP)

@@ -48,8 +48,8 @@ def test_chat_commands_never_reach_the_engine(
 def test_piped_quit_ends_the_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = chat(f"{TROOPS}\nquit\n{TROOPS}\n", monkeypatch, capsys)
-    assert out.count("Q: ") == 1 and "3,000" in out and "looks" not in out
+    out = chat(f"exit polls said what?\n{TROOPS}\nquit\n{TROOPS}\n", monkeypatch, capsys)
+    assert out.count("Q: ") == 2 and "3,000" in out and "looks" not in out
 
 
 def test_summary_in_chat_takes_a_topic_in_the_users_words(
