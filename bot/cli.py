@@ -24,6 +24,7 @@ DEFAULT_SEEDS = "seeds"
 # Modules that contribute sub-commands: each has ``register(subparsers)``, which
 # adds its parser with ``set_defaults(handler=...)`` and imports heavy things lazily.
 COMMAND_MODULES: tuple[str, ...] = (
+    "bot.cli_articles",
     "bot.cli_eval",
     "bot.cli_summary",
     "bot.cli_stats",
@@ -73,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from bot.cli_log import add_log_option
+
     parser = argparse.ArgumentParser(
         prog="articlebot",
         description="Answer questions about news articles with short answers and cited sentences.",
@@ -80,7 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_seeds_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubcommandParser)
 
-    ask = sub.add_parser("ask", help="answer one question and exit")
+    ask = sub.add_parser(
+        "ask",
+        help="answer one question and exit",
+        description="Answer one question and exit.",
+        epilog='example: articlebot ask "how many troops were sent?"',
+    )
     ask.add_argument(
         "question", nargs="+", help="the question (quotes optional: the words are joined)"
     )
@@ -88,11 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--article", help="only search this article (id, file name or part of the title)"
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    add_seeds_option(ask)
+    chat = sub.add_parser(
+        "chat",
+        help="interactive terminal chat (the default without a token)",
+        description="Ask questions in the terminal; type 'help' inside for the chat commands.",
+        epilog="example: articlebot chat --ids   (piped: one question per line, 'quit' ends)",
+    )
+    for parser_ in (ask, chat):
+        parser_.add_argument(
+            "--ids", action="store_true", help="show each quoted sentence's id (JSON always has it)"
+        )
+        add_log_option(parser_)
+        add_seeds_option(parser_)
     ask.set_defaults(handler=run_ask)
-
-    chat = sub.add_parser("chat", help="interactive terminal chat (the default without a token)")
-    add_seeds_option(chat)
     chat.set_defaults(handler=run_chat)
 
     for module_name in COMMAND_MODULES:
@@ -101,12 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None:
-    """The ``--seeds DIR`` option every sub-command shares (read back by :func:`seeds_dir`)."""
+    """``--seeds DIR`` and ``--data DIR``, shared by every sub-command (see :func:`index_dir`)."""
     parser.add_argument(
         "--seeds",
         metavar="DIR",
         default=argparse.SUPPRESS,
         help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the search index is kept, in DIR/index (default: see docs/operations.md)",
     )
 
 
@@ -114,14 +136,41 @@ def seeds_dir(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "seeds", None) or os.environ.get("ARTICLEBOT_SEEDS") or DEFAULT_SEEDS)
 
 
+def index_dir(args: argparse.Namespace) -> Path:
+    """Where the index of the seeds is stored; never beside a folder outside the working directory.
+
+    ``--data DIR`` wins, then ``$ARTICLEBOT_INDEX_DIR``; seeds inside the
+    working directory keep it in ``./data/index`` (git-ignored); any other
+    folder gets its own directory in the per-user cache, so pointing
+    ``--seeds`` at someone else's folder writes nothing there.
+    """
+    from index.store import INDEX_DIR_ENV
+
+    data = getattr(args, "data", None)
+    if data:
+        return Path(data) / "index"
+    configured = os.environ.get(INDEX_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    folder, here = seeds_dir(args).resolve(), Path.cwd().resolve()
+    if folder.is_relative_to(here):
+        return here / "data" / "index"
+    import hashlib
+
+    from platformdirs import user_cache_path
+
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
+    return user_cache_path("articlebot") / "index" / f"{folder.name}-{digest}"
+
+
 def open_engine(args: argparse.Namespace) -> object:
     """Build the engine over the seeds folder, turning load failures into CliError."""
-    from index.engine import Engine, NoArticlesError
+    from index.engine import Engine, NoArticlesError, load_corpus
 
     folder = seeds_dir(args)
     _report_library_warnings()
     try:
-        engine = Engine.from_folder(folder)
+        engine = Engine(load_corpus(folder, index_dir=index_dir(args)))
     except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
         raise CliError(str(exc)) from exc
     for problem in engine.corpus.problems:
@@ -147,8 +196,11 @@ def _report_library_warnings() -> None:
 def run_default(args: argparse.Namespace) -> int:
     if os.environ.get("DISCORD_TOKEN", "").strip():
         from bot.runner import run_bot  # imported lazily: terminal mode never loads discord.py
+        from index.store import INDEX_DIR_ENV
 
+        os.environ[INDEX_DIR_ENV] = str(index_dir(args))  # the bot's store reads it from there
         return run_bot(seeds_dir(args))
+    args.ids = args.log = False
     return run_chat(args)
 
 
@@ -162,7 +214,7 @@ def run_ask(args: argparse.Namespace) -> int:
         article = engine.find_article(args.article)
         if article is None:
             raise CliError(
-                f"no article matches {args.article!r}; see the titles with `articlebot chat`"
+                f"no article matches {args.article!r}; see the titles with `articlebot articles`"
             )
         article_id = article.id
     try:
@@ -172,37 +224,19 @@ def run_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
-        print(render.answer_text(answer))
+        print(render.answer_text(answer, ids=args.ids))
+    from bot.cli_log import open_log
+
+    with open_log(args) as log:
+        if log is not None:
+            log.record(answer)
     return 0
 
 
 def run_chat(args: argparse.Namespace) -> int:
-    from index.engine import Engine, QuestionError
+    from bot.cli_chat import run_chat as chat
 
-    engine = open_engine(args)
-    assert isinstance(engine, Engine)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print(render.welcome(engine.corpus))
-    while True:
-        try:
-            line = input("you> " if interactive else "")
-        except EOFError:
-            break
-        if not line.strip():
-            continue
-        if interactive and line.strip().lower() in {"quit", "exit", ":q"}:
-            break
-        try:
-            answer = engine.ask(line)
-        except QuestionError as exc:
-            print(f"articlebot: {exc}")
-            continue
-        if not interactive:
-            print(f"Q: {answer.question}")
-        print(render.answer_text(answer))
-        print()
-    return 0
+    return chat(args)
 
 
 def _load_dotenv() -> None:

@@ -16,14 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, add_seeds_option, seeds_dir
+from bot.cli import CliError, add_seeds_option, index_dir, seeds_dir
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "index",
         help="build or inspect the stored search index",
-        description="Build or inspect the search index stored beside the seeds.",
+        description="Build or inspect the stored search index.",
+        epilog="example: articlebot index info",
     )
     commands = parser.add_subparsers(dest="index_command", metavar="ACTION", required=True)
 
@@ -47,14 +48,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--index-dir",
         metavar="DIR",
-        help="where the index is stored (default: $ARTICLEBOT_INDEX_DIR or data/index beside the seeds)",
+        help="where the index is stored (default: DIR/index of --data; see docs/operations.md)",
     )
 
 
 def _index_dir(args: argparse.Namespace) -> Path:
-    from index.store import default_index_dir
-
-    return Path(args.index_dir) if args.index_dir else default_index_dir(seeds_dir(args))
+    return Path(args.index_dir) if args.index_dir else index_dir(args)
 
 
 def run_build(args: argparse.Namespace) -> int:

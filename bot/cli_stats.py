@@ -56,8 +56,8 @@ def run_stats(args: argparse.Namespace) -> int:
         config = StorageConfig(Path(args.database), config.retention_days, config.user_salt)
     if config.database_url is None and not config.database.exists():
         raise CliError(
-            f"no database at {config.database} yet: the bot creates it when it first runs "
-            "(or set ARTICLEBOT_DATABASE / --database)"
+            f"no question log at {config.database} yet: the Discord bot writes it, and so do "
+            "`articlebot ask --log` and `chat --log` (or point ARTICLEBOT_DATABASE / --database at one)"
         )
     try:
         stats = asyncio.run(_load(config, args.days, args.guild))

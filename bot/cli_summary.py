@@ -11,18 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot import render
 from bot.cli import CliError, add_seeds_option, open_engine, seeds_dir
 
 if TYPE_CHECKING:
     from index.evaluation.summaries import Report
     from index.records import Article
     from index.summarize import Summary
-
-WIDTH = 88
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +30,7 @@ def register(subparsers: Any) -> None:
         "summary",
         help="summarise one article in a few of its own sentences",
         description="Summarise one article in a few of its own sentences, in article order.",
+        epilog='example: articlebot summary --topic "Kim\'s trips to Moscow"',
     )
     summary.add_argument(
         "article",
@@ -47,6 +46,7 @@ def register(subparsers: Any) -> None:
         help=f"number of sentences, 1 to {MAX_SENTENCES} (default {DEFAULT_SENTENCES})",
     )
     summary.add_argument("--json", action="store_true", help="print one JSON object")
+    summary.add_argument("--ids", action="store_true", help="show each sentence's id")
     add_seeds_option(summary)
     summary.set_defaults(handler=run_summary)
 
@@ -90,7 +90,7 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     else:
-        print(summary_text(result))
+        print(summary_text(result, ids=args.ids))
     return 0
 
 
@@ -99,7 +99,9 @@ def _pick_article(engine: Any, query: str | None) -> Article:
     if query:
         article: Article | None = engine.find_article(query)
         if article is None:
-            raise CliError(f"no article matches {query!r}; see the titles with `articlebot chat`")
+            raise CliError(
+                f"no article matches {query!r}; see the titles with `articlebot articles`"
+            )
         return article
     if len(articles) == 1:
         only: Article = articles[0]
@@ -108,18 +110,19 @@ def _pick_article(engine: Any, query: str | None) -> Article:
     raise CliError(f"{len(articles)} articles loaded, name one (id or part of its title): {titles}")
 
 
-def summary_text(summary: Summary) -> str:
+def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = None) -> str:
+    """The heading, then each sentence with its paragraph (and id with ``ids``)."""
+    columns = columns or render.width()
     heading = f"Summary of “{summary.article_title}”"
     if summary.topic:
         heading += f", about “{summary.topic}”"
+    lines = [render.wrap(heading, columns, rest="  ")]
     if not summary.found:
-        return f"{heading}\n  {summary.message}"
-    lines = [heading]
+        return "\n".join([*lines, render.wrap(summary.message, columns, first="  ")])
     for n, s in enumerate(summary.sentences, start=1):
-        lines.append(
-            textwrap.fill(f"[{n}] {s.text}", WIDTH, initial_indent="  ", subsequent_indent="      ")
-        )
-        lines.append(f"      — paragraph {s.paragraph} ({s.id})")
+        lines.append(render.wrap(f"[{n}] {s.text}", columns, first="  ", rest="      "))
+        where = f"paragraph {s.paragraph}" + (f", {s.id}" if ids else "")
+        lines.append(f"      — {where}")
     return "\n".join(lines)
 
 

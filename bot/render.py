@@ -1,44 +1,110 @@
-"""Plain-text rendering of answers for the terminal."""
+"""Plain-text rendering of answers and summaries for the terminal.
+
+Text is wrapped to the terminal's width at word boundaries only (a long URL
+overflows rather than breaking mid-word), and the article title is shown once
+per answer: the quote lines stay short enough to read in 80 columns. Sentence
+ids are internal and shown only on request (``--ids``); the JSON output always
+keeps them.
+"""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from index.engine import Corpus
-    from index.records import Answer
+    from index.records import Answer, Citation
 
-WIDTH = 88
+MAX_WIDTH = 100  # past this, lines get hard to read even on a wide terminal
+MIN_WIDTH = 40
+CLOSEST = 3  # closest passages a refusal lists
+CLOSING_QUOTES = ("”", '"', "’", "'")
 
 
-def answer_text(answer: Answer) -> str:
-    lines: list[str] = []
+def width() -> int:
+    """The terminal's width (``$COLUMNS`` or 80 when not a terminal), within readable bounds."""
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def wrap(text: str, columns: int, first: str = "", rest: str | None = None) -> str:
+    """``text`` filled to ``columns``, breaking only between words."""
+    return textwrap.fill(
+        text,
+        width=columns,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quotes, without doubling a closing quote it already ends with."""
+    text = text.strip()
+    return f"“{text}" if text.endswith(CLOSING_QUOTES) else f"“{text}”"
+
+
+def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None) -> str:
+    """An answer (title once, then its numbered quotes) or a refusal with the closest passages."""
+    columns = columns or width()
     if answer.found:
-        lines.append(f"Answer: {answer.answer}")
-        if answer.article_title:
-            lines.append(f"  from “{answer.article_title}”")
+        lines = [wrap(f"Answer: {answer.answer}", columns, rest="  ")]
+        title = answer.article_title
+        citations: Sequence[Citation] = answer.citations
     else:
-        lines.append("The articles don't say.")
-        if answer.citations:
-            lines.append("Closest passage, in case it helps:")
-    for c in answer.citations if answer.found else answer.citations[:1]:
-        quote = textwrap.fill(
-            f"[{c.n}] “{c.text}”", width=WIDTH, initial_indent="  ", subsequent_indent="      "
-        )
-        lines.append(quote)
-        lines.append(f"      — {c.article_title}, paragraph {c.paragraph} ({c.sentence_id})")
+        lines = ["The articles don't say."]
+        citations = answer.citations[:CLOSEST]
+        title = citations[0].article_title if citations else None
+        if citations:
+            lines.append("Closest passages, in case they help:")
+    if title:
+        lines.append(wrap(f"from “{title}”", columns, first="  ", rest="    "))
+    lines.extend(citation_text(c, title, ids, columns) for c in citations)
     return "\n".join(lines)
+
+
+def citation_text(citation: Citation, title: str | None, ids: bool, columns: int) -> str:
+    """One numbered quote and where it is; the title only when it differs from the answer's."""
+    where = f"paragraph {citation.paragraph}"
+    if citation.article_title != title:
+        where = f"{citation.article_title}, {where}"
+    if ids:
+        where += f", {citation.sentence_id}"
+    quote = wrap(f"[{citation.n}] {quoted(citation.text)}", columns, first="  ", rest="      ")
+    return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
+
+
+CHAT_HELP = """\
+Type a question, or one of these:
+  articles                    list the articles
+  summary [ARTICLE] [TOPIC]   summarise an article, or what it says on a topic
+  help                        this list
+  quit                        leave (also exit or Ctrl-D)
+Up and down arrows recall earlier questions."""
 
 
 def welcome(corpus: Corpus) -> str:
     count = len(corpus.articles)
-    titles = "\n".join(
-        f"  • {a.title} ({a.sentence_count} sentences)" for a in corpus.articles[:10]
-    )
-    more = f"\n  … and {count - 10} more" if count > 10 else ""
+    plural = "s" if count != 1 else ""
     return (
-        f"articlebot — ask about {count} article{'s' if count != 1 else ''}:\n{titles}{more}\n\n"
-        "Type a question (e.g. “how many troops were sent?”), or 'quit' to leave.\n"
-        "To run it on Discord instead, set DISCORD_TOKEN in .env (see README, “Run it on Discord”).\n"
+        f"articlebot — ask about {count} article{plural} "
+        "(e.g. “how many troops were sent?”).\n"
+        f"{articles_text(corpus, limit=10)}\n\n{CHAT_HELP}\n"
     )
+
+
+def articles_text(corpus: Corpus, limit: int | None = None) -> str:
+    """The loaded articles, one per line, with their file and size."""
+    shown = corpus.articles if limit is None else corpus.articles[:limit]
+    columns = width()
+    lines = [
+        wrap(f"• {a.title} ({a.source_path}, {a.sentence_count} sentences)", columns, "  ", "    ")
+        for a in shown
+    ]
+    if len(corpus.articles) > len(shown):
+        lines.append(f"  … and {len(corpus.articles) - len(shown)} more (type 'articles')")
+    return "\n".join(lines)

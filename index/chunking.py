@@ -6,7 +6,7 @@ spread over neighbouring sentences (a name in one, "he" in the next) while
 keeping the unit small enough to point at one place. The engine adds the
 whole paragraph's score on top, so windows may run across a paragraph
 boundary; ``within_paragraph`` keeps them inside one. The defaults were
-chosen by measurement (README, "Evaluation").
+chosen by measurement (docs/evaluation.md, "Why these settings").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sentence splitting.
 
 BlingFire was chosen after measuring three rule-based splitters on the seed
-article and the SQuAD dev paragraphs (see README, "Design choices"): it keeps
+article and the SQuAD dev paragraphs (see docs/architecture.md, "Decisions"): it keeps
 "U.S.", "Mr.", "a.m.", closing quotes and "weapons…as well" together like the
 others, disagreed least often with the other two (5 paragraphs of 2,067 vs 11
 for syntok and 21 for pysbd) and is ~100x faster than pysbd. It returns

@@ -25,9 +25,9 @@ and pick greedily with a redundancy penalty (MMR):
   for its largest similarity to a sentence already chosen.
 
 The weights are few and round on purpose; how each was measured on the
-CNN/DailyMail dev file, with both halves of it, is in the README ("Summaries"),
-as are the variants measured and left out because 50 articles could not tell
-them from noise (trigram blocking, BM25 or word-overlap centrality, coverage
+CNN/DailyMail dev file, with both halves of it, is in docs/evaluation.md ("Summaries");
+the variants measured and left out because 50 articles could not tell them
+from noise, in the commit history (trigram blocking, BM25 or word-overlap centrality, coverage
 terms, degree centrality, lead-sentence overlap). ``benchmarks/summary_heldout.py``
 re-measures the defaults tuned on one half and scored on the other.
 
@@ -35,7 +35,11 @@ Topic summaries keep only sentences that cover the topic's words (weighted by
 inverse sentence frequency), rank them by that coverage with the position
 prior as a tie-breaker, and apply the same redundancy penalty. When no
 sentence covers at least half of the topic's weight the summary is empty,
-``found`` is False and ``message`` says so.
+``found`` is False and ``message`` says so. Topic words the article never
+uses are dropped when at least two others remain, so a topic in the user's
+words ("Kim's trips to Moscow") finds the sentences that say it in the
+article's ("Kim traveled to Moscow"); with fewer left, an absent word weighs
+the most, so "drones in Iran" does not pass for "drones".
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from index.tokenize import Tokenizer, default_tokenizer
 
 DEFAULT_SENTENCES = 3
 MAX_SENTENCES = 10
+MIN_PRESENT_TOPIC_WORDS = 2  # topic words the article uses, to drop the others
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -235,6 +240,9 @@ def _topic_pick(
 ) -> list[int]:
     """Sentences covering enough of the topic, best first, with redundancy removed."""
     n = len(body)
+    present = [t for t in wanted if t in idf]
+    if len(present) >= MIN_PRESENT_TOPIC_WORDS:
+        wanted = present  # the user's own word for it ("trips" where the article says "traveled")
     absent = math.log((n + 1) / 0.5)  # a topic word the article never uses weighs the most
     weights = {t: idf.get(t, absent) for t in wanted}
     total = sum(weights.values())

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.storage.stats import Stats
     from index.records import Answer
 
-Source = Literal["mention", "dm", "channel", "slash", "unknown"]
+Source = Literal["mention", "dm", "channel", "slash", "terminal", "unknown"]
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 300

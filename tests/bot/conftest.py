@@ -467,3 +467,15 @@ async def make_bot(
 @pytest.fixture
 async def harness(make_bot: BotFactory) -> Harness:
     return await make_bot()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The Discord spec contract's figures for the run (see tests/bot/discord_contract.py)."""
+    from tests.bot.discord_contract import ALLOWED, TOTALS
+
+    if TOTALS["requests"] or TOTALS["responses"]:
+        terminalreporter.write_line(
+            f"Discord spec contract: {TOTALS['requests']} request and {TOTALS['responses']} "
+            f"response bodies validated, {TOTALS['mismatches']} mismatches, "
+            f"{TOTALS['allowed']} allowed by {len(ALLOWED)} allow-list entries"
+        )

@@ -13,8 +13,10 @@ from tests.bot.fake_discord import FakeDiscord, patch_discord
 async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """A running fake Discord with discord.py pointed at it.
 
-    Teardown fails the test when the bot tried to reach any host but loopback
-    or called a route the fake does not know.
+    Teardown fails the test when the bot tried to reach any host but loopback,
+    called a route the fake does not know, or (in ``FakeDiscord.close``) when a
+    request body or a response broke Discord's OpenAPI spec
+    (tests/bot/discord_contract.py, with its allow-list), naming route and field.
     """
     fake = FakeDiscord()
     await fake.start()

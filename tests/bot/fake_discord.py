@@ -15,18 +15,25 @@ Where discord.py looks for Discord
       to ``DiscordWebSocket.DEFAULT_GATEWAY`` and, after READY, to the
       ``resume_gateway_url`` the READY event names. :func:`patch_discord`
       points both here. The client asks for ``?v=10&encoding=json&compress=
-      zlib-stream``; the fake answers in plain JSON text frames, which
-      discord.py reads without decompressing (only binary frames are
-      inflated), so no zlib or ETF is involved.
+      zlib-stream``, and the fake answers as Discord does: binary frames of
+      one zlib stream per connection, each ending in a sync flush.
 
 The fake behaves like Discord where a bot could get it wrong: messages over
-Discord's size limits and replies to unknown messages get 400, a second
-response to one interaction gets 400, an interaction answered after its
-3-second deadline gets 404, guild message content is blanked unless the bot
-is mentioned or asked for the Message Content intent, and the ``pings`` of
-every posted message are computed from its ``allowed_mentions``. Routes it
-does not know are logged at ERROR, recorded in ``unknown_routes`` and answered
-with 404, so a gap shows up instead of passing silently.
+Discord's size limits and replies to unknown messages get 400 (errors nested
+by field, ``BASE_TYPE_MAX_LENGTH``), a second response to one interaction gets
+400, an interaction answered after its 3-second deadline gets 404, guild
+message content is blanked unless the bot is mentioned or asked for the
+Message Content intent, and the ``pings`` of every posted message are computed
+from its ``allowed_mentions``. The bot's own public messages come back to it
+as MESSAGE_CREATE. Every answer carries ``X-RateLimit-*`` headers and creating
+messages has a per-channel bucket (429 when spent, see ``rate_limits``).
+Tests play users only as Discord's client lets them: :meth:`FakeDiscord.slash`
+and :meth:`FakeDiscord.send_message` raise :class:`ClientRefused` for what the
+client would not send (hidden commands, option rules, over-long messages).
+Every request body and JSON answer is checked against Discord's OpenAPI spec
+(``contract``, see tests/bot/discord_contract.py). Routes it does not know
+are logged at ERROR, recorded in ``unknown_routes`` and answered with 404, so
+a gap shows up instead of passing silently.
 
 What it speaks
     REST (under /api/v10, ``Authorization: Bot <token>`` checked, 401 otherwise):
@@ -74,6 +81,7 @@ import re
 import secrets
 import socket
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,6 +94,8 @@ import discord.http
 import pytest
 import yarl
 from aiohttp import web
+
+from tests.bot.discord_contract import TOTALS, json_of, new_contract
 
 log = logging.getLogger("fake_discord")
 
@@ -120,6 +130,8 @@ PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESS
 
 # Message and embed limits Discord enforces with 400 Invalid Form Body.
 MAX_CONTENT = 2000
+MAX_CONTENT_NITRO = 4000  # what a Nitro user may type; bots are held to MAX_CONTENT
+MAX_STRING_OPTION = 6000  # the longest string option value the client sends
 MAX_EMBEDS = 10
 MAX_EMBED_TITLE = 256
 MAX_EMBED_DESCRIPTION = 4096
@@ -147,6 +159,7 @@ MAX_ROW_ITEMS = 5
 MAX_CUSTOM_ID = 100
 MAX_BUTTON_LABEL = 80
 
+GATEWAY_ONLY_MESSAGE_FIELDS = frozenset({"guild_id", "member"})  # MESSAGE_CREATE extras
 BODY = web.RequestKey("json_body", object)  # the parsed request body, set by the middleware
 COMMAND_NAME = re.compile(r"^[-_\w]{1,32}$")
 OPTION_TYPES: dict[type, int] = {str: 3, int: 4, bool: 5, float: 10}
@@ -210,6 +223,11 @@ class Dispatch:
     seq: int
 
 
+def _frame(op: int, data: Any = None) -> Json:
+    """A gateway frame other than a dispatch: Discord sends ``s`` and ``t`` as null."""
+    return {"op": op, "d": data, "s": None, "t": None}
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -231,8 +249,31 @@ def _error(status: int, message: str, code: int = 0, errors: Json | None = None)
     return _json_response(body, status)
 
 
+class ClientRefused(ValueError):
+    """What a test asked for cannot happen: Discord's client would not send it."""
+
+
 class FormError(Exception):
-    """A request body Discord would reject with 400 Invalid Form Body."""
+    """A request body Discord would reject with 400 Invalid Form Body.
+
+    ``path`` is the field, dotted (``embeds.0.title``; empty for the body itself).
+    Discord answers with the errors nested by that path, each with a string code;
+    ``BASE_TYPE_MAX_LENGTH`` is Discord's, the fake's other codes are its own.
+    """
+
+    def __init__(self, path: str, message: str, code: str = "") -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path, self.message = path, message
+        self.code = code or (
+            "BASE_TYPE_MAX_LENGTH" if "or fewer in length" in message else "INVALID"
+        )
+
+    def errors(self) -> Json:
+        """``{"embeds": {"0": {"title": {"_errors": [{"code": ..., "message": ...}]}}}}``."""
+        tree: Json = {"_errors": [{"code": self.code, "message": self.message}]}
+        for part in reversed(self.path.split(".") if self.path else []):
+            tree = {part: tree}
+        return tree
 
 
 @dataclass
@@ -251,6 +292,10 @@ class FakeUser:
             "avatar": None,
             "bot": self.bot,
             "public_flags": 0,
+            "flags": 0,
+            "banner": None,
+            "accent_color": None,
+            "primary_guild": None,
         }
 
     @property
@@ -363,10 +408,10 @@ def validate_message_body(body: Json) -> None:
     """Raise :class:`FormError` where Discord would answer 400 Invalid Form Body."""
     content = body.get("content")
     if content is not None and len(str(content)) > MAX_CONTENT:
-        raise FormError(f"content: must be {MAX_CONTENT} or fewer in length")
+        raise FormError("content", f"Must be {MAX_CONTENT} or fewer in length.")
     embeds = body.get("embeds") or []
     if len(embeds) > MAX_EMBEDS:
-        raise FormError(f"embeds: must be {MAX_EMBEDS} or fewer in length")
+        raise FormError("embeds", f"must be {MAX_EMBEDS} or fewer in length")
     _validate_components(body.get("components") or [])
     total = 0
     for i, embed in enumerate(embeds):
@@ -382,11 +427,11 @@ def validate_message_body(body: Json) -> None:
             ("author.name", author, MAX_AUTHOR_NAME),
         ]
         if len(fields) > MAX_EMBED_FIELDS:
-            raise FormError(f"embeds.{i}.fields: must be {MAX_EMBED_FIELDS} or fewer in length")
+            raise FormError(f"embeds.{i}.fields", f"must be {MAX_EMBED_FIELDS} or fewer in length")
         for j, f in enumerate(fields):
             name, value = f.get("name") or "", f.get("value") or ""
             if not name or not value:
-                raise FormError(f"embeds.{i}.fields.{j}: name and value are required")
+                raise FormError(f"embeds.{i}.fields.{j}", "name and value are required")
             checks += [
                 (f"fields.{j}.name", name, MAX_FIELD_NAME),
                 (f"fields.{j}.value", value, MAX_FIELD_VALUE),
@@ -394,33 +439,48 @@ def validate_message_body(body: Json) -> None:
             total += len(name) + len(value)
         for where, text, limit in checks:
             if len(text) > limit:
-                raise FormError(f"embeds.{i}.{where}: must be {limit} or fewer in length")
+                raise FormError(f"embeds.{i}.{where}", f"must be {limit} or fewer in length")
         total += len(title) + len(description) + len(footer) + len(author)
     if total > MAX_EMBED_TOTAL:
-        raise FormError(f"embeds: total size exceeds {MAX_EMBED_TOTAL}")
+        raise FormError("embeds", f"total size exceeds {MAX_EMBED_TOTAL}")
 
 
 def _validate_components(rows: list[Json]) -> None:
     if len(rows) > MAX_ACTION_ROWS:
-        raise FormError(f"components: must be {MAX_ACTION_ROWS} or fewer in length")
+        raise FormError("components", f"must be {MAX_ACTION_ROWS} or fewer in length")
     custom_ids: set[str] = set()
     for i, row in enumerate(rows):
         items = row.get("components") or []
         if row.get("type") != 1 or not 1 <= len(items) <= MAX_ROW_ITEMS:
-            raise FormError(f"components.{i}: an action row holds 1 to {MAX_ROW_ITEMS} items")
+            raise FormError(f"components.{i}", f"an action row holds 1 to {MAX_ROW_ITEMS} items")
         for j, item in enumerate(items):
             where = f"components.{i}.components.{j}"
             custom_id = item.get("custom_id")
             if custom_id is not None:
                 if not 1 <= len(custom_id) <= MAX_CUSTOM_ID:
-                    raise FormError(f"{where}.custom_id: must be 1 to {MAX_CUSTOM_ID} long")
+                    raise FormError(f"{where}.custom_id", f"must be 1 to {MAX_CUSTOM_ID} long")
                 if custom_id in custom_ids:
-                    raise FormError(f"{where}.custom_id: duplicate {custom_id!r}")
+                    raise FormError(f"{where}.custom_id", f"duplicate {custom_id!r}")
                 custom_ids.add(custom_id)
             if len(item.get("label") or "") > MAX_BUTTON_LABEL:
-                raise FormError(f"{where}.label: must be {MAX_BUTTON_LABEL} or fewer in length")
+                raise FormError(f"{where}.label", f"must be {MAX_BUTTON_LABEL} or fewer in length")
             if item.get("type") == 2 and (item.get("style") == 5) == bool(custom_id):
-                raise FormError(f"{where}: a link button has a url, any other a custom_id")
+                raise FormError(f"{where}", "a link button has a url, any other a custom_id")
+
+
+def components_response(rows: list[Json]) -> list[Json]:
+    """Components as Discord answers them: numbered ``id``s, no ``emoji.id`` for unicode emoji."""
+    ids = itertools.count(1)
+
+    def number(item: Json) -> Json:
+        item = {**item, "id": item.get("id") or next(ids)}
+        if isinstance(item.get("emoji"), dict):
+            item["emoji"] = {k: v for k, v in item["emoji"].items() if v is not None}
+        if "components" in item:
+            item["components"] = [number(c) for c in item["components"]]
+        return item
+
+    return [number(row) for row in rows]
 
 
 def buttons(message: Json) -> list[Json]:
@@ -433,6 +493,31 @@ def buttons(message: Json) -> list[Json]:
     ]
 
 
+def check_option_values(command: str, schema: Json, values: dict[str, Any]) -> None:
+    """Raise :class:`ClientRefused` for option values Discord's client would not send."""
+    for opt in schema.get("options") or []:
+        name, kind = opt["name"], int(opt["type"])
+        value = values.get(name)
+        if kind in (1, 2):
+            continue  # subcommands: their own options are checked at the leaf
+        if value is None:
+            if opt.get("required"):
+                raise ClientRefused(f"/{command}: option {name!r} is required")
+            continue
+        where = f"/{command} {name}={str(value)[:40]!r}"
+        choices = opt.get("choices")
+        if choices and value not in [c["value"] for c in choices]:
+            raise ClientRefused(f"{where}: not one of the choices")
+        if kind == 3:
+            low, high = opt.get("min_length", 1), opt.get("max_length", MAX_STRING_OPTION)
+            if not low <= len(value) <= min(high, MAX_STRING_OPTION):
+                raise ClientRefused(f"{where}: length {len(value)} outside {low}..{high}")
+        elif kind in (4, 10):
+            low, high = opt.get("min_value", -(2**53)), opt.get("max_value", 2**53)
+            if isinstance(value, bool) or not low <= value <= high:
+                raise ClientRefused(f"{where}: outside {low}..{high}")
+
+
 def validate_commands(commands: list[Json]) -> None:
     """The checks Discord applies to a bulk command overwrite."""
     names = set()
@@ -440,35 +525,74 @@ def validate_commands(commands: list[Json]) -> None:
         name = cmd.get("name") or ""
         kind = int(cmd.get("type", 1))
         if kind == 1 and (not COMMAND_NAME.match(name) or name != name.lower()):
-            raise FormError(f"{i}.name: invalid slash command name {name!r}")
+            raise FormError(f"{i}.name", f"invalid slash command name {name!r}")
         if (kind, name) in names:
-            raise FormError(f"{i}.name: duplicate command {name!r}")
+            raise FormError(f"{i}.name", f"duplicate command {name!r}")
         names.add((kind, name))
         if kind == 1 and not 1 <= len(cmd.get("description") or "") <= 100:
-            raise FormError(f"{i}.description: must be between 1 and 100 in length")
+            raise FormError(f"{i}.description", "must be between 1 and 100 in length")
         _validate_options(f"{i}", cmd.get("options") or [])
 
 
 def _validate_options(where: str, options: list[Json]) -> None:
     if len(options) > 25:
-        raise FormError(f"{where}.options: must be 25 or fewer in length")
+        raise FormError(f"{where}.options", "must be 25 or fewer in length")
     seen_optional = False
     for j, opt in enumerate(options):
         name = opt.get("name") or ""
         if not COMMAND_NAME.match(name) or name != name.lower():
-            raise FormError(f"{where}.options.{j}.name: invalid option name {name!r}")
+            raise FormError(f"{where}.options.{j}.name", f"invalid option name {name!r}")
         if not 1 <= len(opt.get("description") or "") <= 100:
-            raise FormError(f"{where}.options.{j}.description: must be 1 to 100 long")
+            raise FormError(f"{where}.options.{j}.description", "must be 1 to 100 long")
         if opt.get("required"):
             if seen_optional:
-                raise FormError(f"{where}.options.{j}: required options must come first")
+                raise FormError(f"{where}.options.{j}", "required options must come first")
         else:
             seen_optional = True
         if len(opt.get("choices") or []) > 25:
-            raise FormError(f"{where}.options.{j}.choices: must be 25 or fewer in length")
+            raise FormError(f"{where}.options.{j}.choices", "must be 25 or fewer in length")
         if opt.get("autocomplete") and opt.get("choices"):
-            raise FormError(f"{where}.options.{j}: autocomplete cannot have choices")
+            raise FormError(f"{where}.options.{j}", "autocomplete cannot have choices")
         _validate_options(f"{where}.options.{j}", opt.get("options") or [])
+
+
+@dataclass
+class _Bucket:
+    """One rate-limit bucket: ``limit`` requests per ``window`` seconds, as Discord counts."""
+
+    limit: int
+    window: float
+    resets_at: float = 0.0
+    used: int = 0
+
+    def take(self, now: float) -> bool:
+        """Count one request; False when the bucket is spent (Discord answers 429)."""
+        if now >= self.resets_at:
+            self.resets_at, self.used = now + self.window, 0
+        if self.used >= self.limit:
+            return False
+        self.used += 1
+        return True
+
+    def headers(self, name: str, now: float) -> dict[str, str]:
+        after = max(0.0, self.resets_at - now)
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.used)),
+            "X-RateLimit-Reset": f"{time.time() + after:.3f}",
+            "X-RateLimit-Reset-After": f"{after:.3f}",
+            "X-RateLimit-Bucket": name,
+        }
+
+
+# Per-route buckets, per major parameter (channel, guild, webhook) as on Discord.
+# Discord lets a bot create 5 messages per 5 s in a channel; the fake's default
+# bucket is far roomier (100 a second) so the suite and the soak benchmark are
+# not paced by it, and tests tighten it through FakeDiscord.rate_limits.
+MESSAGE_ROUTE = "POST /api/v{version}/channels/{channel_id}/messages"
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, float]] = {MESSAGE_ROUTE: (50, 0.5)}
+ROOMY_BUCKET = (1000, 1.0)
+MAJOR_PARAMETERS = ("channel_id", "guild_id", "token")
 
 
 class _Session:
@@ -531,6 +655,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
 
         # Records.
+        self.contract = new_contract()  # every REST body checked against Discord's spec
         self.requests: list[RecordedRequest] = []
         self.unknown_routes: list[RecordedRequest] = []
         self.posted: list[PostedMessage] = []
@@ -550,11 +675,21 @@ class FakeDiscord:
         # Privileged intents switched on in the (imaginary) Developer Portal; IDENTIFY
         # asking for any other one is closed with 4014, as Discord does.
         self.enabled_privileged_intents = PRIVILEGED_INTENTS
+        # Rate limits: (limit, window in seconds) by route template; see DEFAULT_RATE_LIMITS.
+        self.rate_limits = dict(DEFAULT_RATE_LIMITS)
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self.rate_limited: list[str] = []  # routes answered 429
+        # Slash command permission overrides (Server Settings > Integrations):
+        # (guild id, command name) -> ids of users and roles shown the command anyway.
+        self.command_overrides: dict[tuple[int, str], set[int]] = {}
+        self.compressed_frames = 0  # gateway frames sent zlib-compressed
+        self._zlib: dict[web.WebSocketResponse, Any] = {}  # zlib-stream compressor per socket
 
         # Gateway state: every session by id (for RESUME), the current one of each shard.
         self._sessions: dict[str, _Session] = {}
         self._current: dict[int, _Session] = {}
         self._sockets: set[web.WebSocketResponse] = set()
+        self._echoes: set[asyncio.Task[None]] = set()  # the bot's own messages on their way
 
     def _new_guild(self, index: int) -> FakeGuild:
         guild_id = self.snowflake.on_shard(index % self.shard_count, self.shard_count)
@@ -615,12 +750,18 @@ class FakeDiscord:
         log.info("fake Discord listening on %s", self.base_url)
 
     async def close(self) -> None:
+        for task in list(self._echoes):
+            task.cancel()
         for ws in list(self._sockets):
             if not ws.closed:
                 await ws.close(code=1001)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        # Last, so whoever started the fake (fixture or test) fails on a spec mismatch.
+        TOTALS.update(self.contract.counts)
+        self.contract.counts.clear()  # a second close() adds nothing
+        assert not self.contract.mismatches, self.contract.report()
 
     async def __aenter__(self) -> FakeDiscord:
         await self.start()
@@ -694,18 +835,39 @@ class FakeDiscord:
         self.requests.append(record)
         _current_request.set(record)  # this request's own task: handlers credit its sender
         is_webhook = "/webhooks/" in request.path or "/interactions/" in request.path
+        bucket_name, bucket = self._bucket(request, template)
+        now = time.monotonic()
         if not is_webhook and record.authorization != f"Bot {self.token}":
             response: web.StreamResponse = _error(401, "401: Unauthorized")
+        elif not bucket.take(now):
+            self.rate_limited.append(record.route)
+            retry = round(bucket.resets_at - now, 3)
+            body_429 = {"message": "You are being rate limited.", "retry_after": retry}
+            response = _json_response({**body_429, "global": False, "code": 0}, 429)
         else:
             try:
                 response = await handler(request)
             except FormError as exc:
                 log.error("fake Discord rejected %s %s: %s", request.method, request.path, exc)
-                response = _error(
-                    400, "Invalid Form Body", 50035, {"_errors": [{"message": str(exc)}]}
-                )
+                response = _error(400, "Invalid Form Body", 50035, exc.errors())
+        for name, value in bucket.headers(bucket_name, time.monotonic()).items():
+            response.headers.setdefault(name, value)  # a handler's own (an injected 429) win
+        if isinstance(response, web.Response):
+            answer = json_of(response.body, response.content_type)  # type: ignore[arg-type]
+            self.contract.check(request.method, request.path, body, response.status, answer)
         await self._notify()
         return response
+
+    def _bucket(self, request: web.Request, template: str) -> tuple[str, _Bucket]:
+        """The bucket of a request: its route, split by the route's major parameter."""
+        route = f"{request.method} {template}"
+        major = next(
+            (request.match_info[p] for p in MAJOR_PARAMETERS if p in request.match_info), ""
+        )
+        key = (route, major)
+        if key not in self._buckets:
+            self._buckets[key] = _Bucket(*self.rate_limits.get(route, ROOMY_BUCKET))
+        return format(zlib.crc32(route.encode()), "08x"), self._buckets[key]
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -865,6 +1027,9 @@ class FakeDiscord:
             "emojis": [],
             "stickers": [],
             "soundboard_sounds": [],
+            "premium_progress_bar_enabled": False,
+            "safety_alerts_channel_id": None,
+            "incidents_data": None,
         }
 
     def guild_create_payload(self, guild: FakeGuild | None = None, intents: int = 0) -> Json:
@@ -908,6 +1073,15 @@ class FakeDiscord:
             "owner": self.owner.payload(),
             "team": None,
             "flags": 0,
+            "flags_new": "0",
+            "redirect_uris": [],
+            "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
+            "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
             "bot": self.bot_user.payload(),
             "install_params": {"scopes": ["bot", "applications.commands"], "permissions": "0"},
         }
@@ -966,6 +1140,10 @@ class FakeDiscord:
                 "authorizing_integration_owners": {"0": str(guild.id)},
                 "name": cmd.get("name"),
             }
+            if "message" in interaction.payload:  # a component's: the message clicked
+                data["interaction_metadata"]["interacted_message_id"] = interaction.payload[
+                    "message"
+                ]["id"]
         return data
 
     # ----------------------------------------------------------------- REST
@@ -1022,6 +1200,10 @@ class FakeDiscord:
             "application_id": str(self.application_id),
             "version": str(self.snowflake()),
         }
+        # Discord answers permissions as a string and the integration types it applied.
+        if stored["default_member_permissions"] is not None:
+            stored["default_member_permissions"] = str(stored["default_member_permissions"])
+        stored["integration_types"] = stored.get("integration_types") or [0]
         if guild_id is not None:
             stored["guild_id"] = str(guild_id)
         return stored
@@ -1135,13 +1317,13 @@ class FakeDiscord:
         if ref and ref.get("message_id"):
             reference = self.messages.get(int(ref["message_id"]))
             if reference is None and ref.get("fail_if_not_exists", True):
-                raise FormError("message_reference: Unknown message")
+                raise FormError("message_reference", "Unknown message")
         message = self.message_payload(
             channel_id=channel_id,
             author=self.bot_user,
             content=content,
             embeds=list(body.get("embeds") or []),
-            components=list(body.get("components") or []),
+            components=components_response(list(body.get("components") or [])),
             flags=flags | int(body.get("flags") or 0),
             webhook_id=self.application_id if via != "channel" else None,
             interaction=interaction,
@@ -1182,7 +1364,18 @@ class FakeDiscord:
 
     @staticmethod
     def _public(message: Json) -> Json:
-        return {k: v for k, v in message.items() if not k.startswith("_")}
+        """A message as REST returns it: no fake bookkeeping, no gateway-only fields."""
+        rest = {
+            k: v
+            for k, v in message.items()
+            if not k.startswith("_") and k not in GATEWAY_ONLY_MESSAGE_FIELDS
+        }
+        if isinstance(rest.get("referenced_message"), dict):
+            rest["referenced_message"] = FakeDiscord._public(rest["referenced_message"])
+        rest["mentions"] = [
+            {k: v for k, v in u.items() if k != "member"} for u in rest.get("mentions", [])
+        ]
+        return rest
 
     async def _post_message(self, request: web.Request) -> web.Response:
         channel_id = int(request.match_info["channel_id"])
@@ -1192,6 +1385,7 @@ class FakeDiscord:
         if not (body.get("content") or body.get("embeds") or body.get("sticker_ids")):
             return _error(400, "Cannot send an empty message", 50006)
         posted = self._create_bot_message(channel_id, body, via="channel")
+        self._echo(posted)
         return _json_response(self._public(posted.message))
 
     async def _get_message(self, request: web.Request) -> web.Response:
@@ -1211,6 +1405,7 @@ class FakeDiscord:
         for key in ("content", "embeds", "flags", "components"):
             if key in body:
                 message[key] = body[key]
+        message["components"] = components_response(message["components"])
         message["edited_timestamp"] = _now_iso()
         self.posted.append(PostedMessage(int(message["channel_id"]), body, message, "edit-channel"))
         return _json_response(self._public(message))
@@ -1248,7 +1443,7 @@ class FakeDiscord:
         }
         if kind == AUTOCOMPLETE_RESULT:
             if len(data.get("choices") or []) > MAX_AUTOCOMPLETE_CHOICES:
-                raise FormError(f"choices: must be {MAX_AUTOCOMPLETE_CHOICES} or fewer in length")
+                raise FormError("choices", f"must be {MAX_AUTOCOMPLETE_CHOICES} or fewer in length")
             record.callbacks.append(body)
             return web.Response(status=204)
         if kind in (DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE):
@@ -1276,7 +1471,9 @@ class FakeDiscord:
                 "response_message_ephemeral": bool(flags & EPHEMERAL),
             }
         )
-        response["resource"] = {"type": kind, "message": self._public(posted.message)}
+        if kind == CHANNEL_MESSAGE:  # Discord returns no message for a deferral
+            response["resource"] = {"type": kind, "message": self._public(posted.message)}
+        self._echo(posted)
         if request.query.get("with_response") in ("1", "true", "True"):
             return _json_response(response)
         return web.Response(status=204)
@@ -1296,11 +1493,13 @@ class FakeDiscord:
             for key in ("content", "embeds", "components"):
                 if key in data:
                     message[key] = data[key]
+            message["components"] = components_response(message["components"])
             message["edited_timestamp"] = _now_iso()
             edit = PostedMessage(int(message["channel_id"]), data, message, "update", record.token)
             self.posted.append(edit)
             record.messages.append(edit)
-        response["resource"] = {"type": int(body["type"]), "message": self._public(message)}
+        if int(body["type"]) == UPDATE_MESSAGE:
+            response["resource"] = {"type": UPDATE_MESSAGE, "message": self._public(message)}
         if request.query.get("with_response") in ("1", "true", "True"):
             return _json_response(response)
         return web.Response(status=204)
@@ -1334,6 +1533,7 @@ class FakeDiscord:
         posted = self._create_bot_message(
             channel_id, body, via="followup", flags=flags, interaction=record
         )
+        self._echo(posted)
         if request.query.get("wait") in ("true", "1", "True"):
             return _json_response(self._public(posted.message))
         return web.Response(status=204)
@@ -1365,6 +1565,7 @@ class FakeDiscord:
         for key in ("content", "embeds", "components"):
             if key in body:
                 message[key] = body[key]
+        message["components"] = components_response(message["components"])
         message["flags"] = int(message.get("flags") or 0) & ~LOADING
         message["edited_timestamp"] = _now_iso()
         content = str(message.get("content") or "")
@@ -1393,8 +1594,10 @@ class FakeDiscord:
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
         self._sockets.add(ws)
+        if request.query.get("compress") == "zlib-stream":
+            self._zlib[ws] = zlib.compressobj()  # one stream for the connection's life
         peer = self._peer(request)
-        await self._send(ws, {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        await self._send(ws, _frame(10, {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}))
         try:
             async for msg in ws:
                 if msg.type is aiohttp.WSMsgType.TEXT:
@@ -1403,6 +1606,7 @@ class FakeDiscord:
                     break
         finally:
             self._sockets.discard(ws)
+            self._zlib.pop(ws, None)
             for session in self._sessions.values():
                 if session.ws is ws:
                     session.ws = None  # events keep being queued for a RESUME
@@ -1410,7 +1614,15 @@ class FakeDiscord:
         return ws
 
     async def _send(self, ws: web.WebSocketResponse, payload: Json) -> None:
-        await ws.send_str(json.dumps(payload))
+        """A text frame, or with ``compress=zlib-stream`` a binary frame of the connection's
+        one zlib stream, each message ending in a sync flush (``00 00 ff ff``) as Discord does."""
+        data = json.dumps(payload)
+        stream = self._zlib.get(ws)
+        if stream is None:
+            await ws.send_str(data)
+            return
+        await ws.send_bytes(stream.compress(data.encode()) + stream.flush(zlib.Z_SYNC_FLUSH))
+        self.compressed_frames += 1
 
     def _session_on(self, ws: web.WebSocketResponse) -> _Session | None:
         return next((s for s in self._sessions.values() if s.ws is ws), None)
@@ -1433,7 +1645,7 @@ class FakeDiscord:
         op, data = msg.get("op"), msg.get("d")
         if op == 1:
             self.heartbeats += 1
-            await self._send(ws, {"op": 11})
+            await self._send(ws, _frame(11))
         elif op == 2:
             await self._identify(ws, data, peer)
         elif op == 6:
@@ -1512,7 +1724,7 @@ class FakeDiscord:
             await ws.close(code=4004, message=b"Authentication failed.")
             return
         if session is None:
-            await self._send(ws, {"op": 9, "d": False})
+            await self._send(ws, _frame(9, False))
             return
         await self._attach(session, ws)
         seq = int(data.get("seq") or 0)
@@ -1592,6 +1804,10 @@ class FakeDiscord:
         """Shards with a live session, each with who identified it (``identify_peer``)."""
         return {shard: s.peer for shard, s in sorted(self._current.items()) if s.live}
 
+    def sent(self, event: str) -> list[Json]:
+        """The data of every ``event`` dispatched so far, on any shard and session."""
+        return [e["d"] for s in self._sessions.values() for e in s.sent if e["t"] == event]
+
     def events_for(self, guild_id: int, event: str | None = None) -> list[Dispatch]:
         """The events sent for one guild (all shards), optionally of one type."""
         return [
@@ -1632,6 +1848,8 @@ class FakeDiscord:
         channel_id: int | None = None,
         dm: bool = False,
         mention_bot: bool = False,
+        webhook_id: int | None = None,
+        nitro: bool = False,
     ) -> Json:
         """Deliver MESSAGE_CREATE as Discord would to this bot; returns the full message.
 
@@ -1639,11 +1857,18 @@ class FakeDiscord:
         ``content`` are resolved the way Discord resolves them. The bot only
         receives the message when it identified with the matching intent, and
         only sees the content when it is mentioned, in DMs, or has the
-        Message Content intent.
+        Message Content intent. ``webhook_id`` makes it a webhook's message. A
+        message longer than Discord's client lets one type (2,000 characters,
+        4,000 with ``nitro``) raises :class:`ClientRefused`.
         """
         author = author or self.member
         if mention_bot:
             content = f"{self.bot_user.mention} {content}"
+        cap = MAX_CONTENT_NITRO if nitro else MAX_CONTENT
+        if len(content) > cap:
+            raise ClientRefused(
+                f"Discord's client sends at most {cap} characters, not {len(content)}"
+            )
         if dm:
             channel_id = self.dm_channel(author)
             if not any(u.id == author.id for u in self.users):
@@ -1664,30 +1889,54 @@ class FakeDiscord:
             re.search(r"@(everyone|here)", content)
             and self.permissions_of(author, guild) & MENTION_EVERYONE
         )
+        if webhook_id is not None:
+            message["webhook_id"] = str(webhook_id)
         self.messages[int(message["id"])] = message
-        needed = INTENT_DIRECT_MESSAGES if dm else INTENT_GUILD_MESSAGES
+        await self._deliver(message, guild, mentions_bot=self.bot_user.id in mentioned)
+        return message
+
+    async def _deliver(self, message: Json, guild: FakeGuild | None, *, mentions_bot: bool) -> None:
+        """MESSAGE_CREATE to the bot, on the guild's shard, as its intents allow."""
+        needed = INTENT_GUILD_MESSAGES if guild is not None else INTENT_DIRECT_MESSAGES
         shard_id = 0 if guild is None else self.shard_of(guild.id)
         session = self._current.get(shard_id)
         intents = session.intents if session is not None else 0
         if not intents & needed:
             log.warning("fake Discord: bot lacks the intent for this message; not delivered")
-            return message
-        delivered = dict(message)
+            return
+        delivered = {k: v for k, v in message.items() if not k.startswith("_")}
         sees_content = (
-            dm
-            or self.bot_user.id in mentioned
-            or author.id == self.bot_user.id
+            guild is None
+            or mentions_bot
+            or message["author"]["id"] == str(self.bot_user.id)
             or intents & INTENT_MESSAGE_CONTENT
         )
         if not sees_content:
             delivered.update({"content": "", "embeds": [], "attachments": [], "components": []})
         await self._dispatch("MESSAGE_CREATE", delivered, shard_id=shard_id)
-        return message
 
-    def command(self, name: str, guild_id: int | None = None) -> Json | None:
+    def _echo(self, posted: PostedMessage) -> None:
+        """Discord sends the bot its own public messages too (channel posts, interaction
+        responses, follow-ups); ephemeral ones and deferrals' placeholders stay private.
+
+        Sent from a task once the request is answered, as the REST answer usually
+        reaches a client before the gateway event."""
+        flags = int(posted.message.get("flags") or 0)
+        if flags & (EPHEMERAL | LOADING):
+            return
+        guild = self.guild_of_channel(posted.channel_id)
+        if guild is None and posted.channel_id not in self.dm_channels.values():
+            return
+        if self._current.get(0 if guild is None else self.shard_of(guild.id)) is None:
+            return  # not identified on that shard (yet): Discord has nobody to tell
+        task = asyncio.create_task(self._deliver(posted.message, guild, mentions_bot=False))
+        self._echoes.add(task)
+        task.add_done_callback(self._echoes.discard)
+
+    def command(self, name: str, guild_id: int | None = None, *, dm: bool = False) -> Json | None:
         """A registered command by name: the guild's copy first (the first guild's by
-        default), then the global one."""
-        for scope in (guild_id or self.guild_id, None):
+        default), then the global one; in a DM only a global one."""
+        for scope in (None,) if dm else (guild_id or self.guild_id, None):
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == name and int(cmd.get("type", 1)) == 1:
                     return cmd
@@ -1745,14 +1994,17 @@ class FakeDiscord:
         user: FakeUser | None,
         channel_id: int | None,
         focused: str | None = None,
+        dm: bool = False,
     ) -> InteractionRecord:
         user = user or self.member
-        channel_id = channel_id or self.channel_id
-        guild = self.guild_of_channel(channel_id) or self.guilds[0]
+        channel_id = self.dm_channel(user) if dm else channel_id or self.channel_id
+        guild = None if dm else self.guild_of_channel(channel_id) or self.guilds[0]
         top, *path = name.split()
-        cmd = self.command(top, guild.id)
+        cmd = self.command(top, guild.id if guild else None, dm=dm)
         if cmd is None:
             log.warning("fake Discord: /%s was never registered by the bot", top)
+        elif kind == 2:
+            self._client_offers(cmd, user, guild)
         # "/config show": subcommands (type 1) and groups (type 2) nest the options.
         schema: Json | None = cmd
         chain: list[Json] = []
@@ -1762,6 +2014,8 @@ class FakeDiscord:
                 raise KeyError(f"/{name}: no subcommand {part!r}")
             chain.append({"name": part, "type": sub["type"] if sub else 1, "options": []})
             schema = sub
+        if kind == 2 and schema is not None:
+            check_option_values(name, schema, options)
         leaf = self._options(schema, options, focused)
         for level in reversed(chain):
             level["options"] = leaf
@@ -1779,6 +2033,34 @@ class FakeDiscord:
             data["guild_id"] = cmd["guild_id"]
         return await self._dispatch_interaction(kind, data, user=user, channel_id=channel_id)
 
+    def _client_offers(self, cmd: Json, user: FakeUser, guild: FakeGuild | None) -> None:
+        """Raise :class:`ClientRefused` where Discord's client would not offer ``cmd``:
+        outside its ``contexts``, or hidden by ``default_member_permissions`` with no
+        override for the user or one of their roles."""
+        context = 0 if guild is not None else 1  # GUILD, BOT_DM
+        contexts = cmd.get("contexts")
+        if contexts is None:  # before contexts existed: dm_permission
+            contexts = [0, 1] if cmd.get("dm_permission", True) else [0]
+        if context not in contexts:
+            raise ClientRefused(f"/{cmd['name']} is not offered in context {context}")
+        needed = cmd.get("default_member_permissions")
+        if guild is None or needed is None:
+            return
+        shown_to = self.command_overrides.get((guild.id, cmd["name"]), set())
+        if shown_to & {user.id, guild.everyone_role_id, *self.roles_in(user, guild)}:
+            return
+        permissions, bits = self.permissions_of(user, guild), int(needed)
+        if not permissions & ADMINISTRATOR and (bits == 0 or permissions & bits != bits):
+            raise ClientRefused(
+                f"/{cmd['name']} is hidden from {user.username}: it needs permissions {bits}"
+            )
+
+    def allow_command(self, name: str, who: FakeUser | int, guild_id: int | None = None) -> None:
+        """A server's override showing ``/name`` to a user (or a role id) whatever
+        ``default_member_permissions`` says, as Server Settings > Integrations does."""
+        target = who.id if isinstance(who, FakeUser) else who
+        self.command_overrides.setdefault((guild_id or self.guild_id, name), set()).add(target)
+
     async def _dispatch_interaction(
         self,
         kind: int,
@@ -1788,34 +2070,45 @@ class FakeDiscord:
         channel_id: int,
         message: Json | None = None,
     ) -> InteractionRecord:
-        guild = self.guild_of_channel(channel_id) or self.guilds[0]
-        permissions = str(self.permissions_of(user, guild))
+        guild = self.guild_of_channel(channel_id)
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
         payload: Json = {
             "id": str(self.snowflake()),
             "application_id": str(self.application_id),
             "type": kind,
             "data": data,
-            "guild_id": str(guild.id),
-            "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
             "channel_id": str(channel_id),
             "channel": self.channel_payload(channel_id),
-            "member": {**self.member_payload(user, guild=guild), "permissions": permissions},
             "token": token,
             "version": 1,
             "app_permissions": str(EVERYONE_PERMISSIONS),
             "locale": "en-US",
-            "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
+            # Guild-installed app: the guild's id, or "0" in a DM with the bot.
+            "authorizing_integration_owners": {"0": str(guild.id) if guild else "0"},
+            "context": 0 if guild else 1,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
+        if guild is None:  # a DM: the invoking user, no guild or member
+            payload["user"] = user.payload()
+        else:
+            permissions = str(self.permissions_of(user, guild))
+            payload.update(
+                {
+                    "guild_id": str(guild.id),
+                    "guild": {"id": str(guild.id), "locale": "en-US", "features": []},
+                    "member": {
+                        **self.member_payload(user, guild=guild),
+                        "permissions": permissions,
+                    },
+                    "guild_locale": "en-US",
+                }
+            )
         if message is not None:
             payload["message"] = self._public(message)
         record = InteractionRecord(payload, time.monotonic())
         self.interactions[token] = record
-        await self._dispatch_guild("INTERACTION_CREATE", payload, guild.id)
+        await self._dispatch_guild("INTERACTION_CREATE", payload, guild.id if guild else None)
         return record
 
     async def slash(
@@ -1824,17 +2117,21 @@ class FakeDiscord:
         *,
         user: FakeUser | None = None,
         channel_id: int | None = None,
+        dm: bool = False,
         **options: Any,
     ) -> InteractionRecord:
         """Invoke ``/name`` (``"config show"`` for a subcommand) as ``user`` with ``options``.
 
-        ``user`` is a plain member by default. Channel, user and role options
-        take the id.
+        ``user`` is a plain member by default; ``dm`` invokes it in the user's DM
+        with the bot. Channel, user and role options take the id.
         Option types come from the command the bot registered; an option the
-        command does not have raises ``KeyError`` (the Discord client would
-        not offer it).
+        command does not have raises ``KeyError``. What Discord's client would
+        not send raises :class:`ClientRefused`: a command outside its
+        ``contexts`` or hidden by ``default_member_permissions`` (see
+        :meth:`allow_command`), a missing required option, a value outside its
+        choices, ``min_value``/``max_value`` or length limits (6,000 at most).
         """
-        return await self._interaction(2, name, options, user=user, channel_id=channel_id)
+        return await self._interaction(2, name, options, user=user, channel_id=channel_id, dm=dm)
 
     async def autocomplete(
         self,
@@ -1953,14 +2250,14 @@ class FakeDiscord:
     async def send_reconnect(self, *, shard_id: int = 0) -> None:
         """Send op 7 RECONNECT, asking the client to reconnect and resume."""
         _, ws = self._live(shard_id)
-        await self._send(ws, {"op": 7, "d": None})
+        await self._send(ws, _frame(7))
 
     async def invalidate_session(self, resumable: bool = False, *, shard_id: int = 0) -> None:
         """Send op 9 INVALID_SESSION; a non-resumable one makes the client identify again."""
         session, ws = self._live(shard_id)
         if not resumable:
             self._sessions.pop(session.id, None)
-        await self._send(ws, {"op": 9, "d": resumable})
+        await self._send(ws, _frame(9, resumable))
 
     def requests_to(self, route: str) -> list[RecordedRequest]:
         """Recorded requests whose ``route`` (``"METHOD /template"``) contains ``route``."""

@@ -24,6 +24,7 @@ from index.reindex import ReindexReport, rebuild
 from tests.bot.fake_discord import (
     INTENT_MESSAGE_CONTENT,
     MANAGE_GUILD,
+    ClientRefused,
     FakeDiscord,
     InteractionRecord,
     PostedMessage,
@@ -370,6 +371,9 @@ async def test_e2e_stats_for_admins_only_with_a_chart(
     await fake_discord.send_message(OFF_TOPIC_QUESTION, mention_bot=True)
     await fake_discord.wait_for_message(fake_discord.channel_id)
 
+    with pytest.raises(ClientRefused, match="hidden"):  # default_member_permissions
+        await fake_discord.slash("stats")
+    fake_discord.allow_command("stats", fake_discord.member)  # a server's override
     refused_stats = await answer_of(fake_discord, await fake_discord.slash("stats"))
     assert refused_stats.ephemeral and not refused_stats.embeds
 
@@ -391,6 +395,9 @@ async def test_e2e_reindex_by_member_without_permission_is_refused(
     before = engine.corpus
     (seeds_copy / NEW_ARTICLE_NAME).write_text(NEW_ARTICLE, encoding="utf-8")
 
+    with pytest.raises(ClientRefused, match="hidden"):
+        await fake_discord.slash("reindex", user=fake_discord.member)
+    fake_discord.allow_command("reindex", fake_discord.member)  # shown; the bot still checks
     record = await fake_discord.slash("reindex", user=fake_discord.member)
     refusal = await answer_of(fake_discord, record)
     assert refusal.ephemeral
@@ -422,6 +429,8 @@ async def test_e2e_reindex_by_configured_admin_role_is_allowed(
 ) -> None:
     bot = await start_bot(ARTICLEBOT_ADMIN_ROLE="Article Editor")
     (seeds_copy / NEW_ARTICLE_NAME).write_text(NEW_ARTICLE, encoding="utf-8")
+    # Discord hides /reindex from the role until the server shows it to that role.
+    fake_discord.allow_command("reindex", fake_discord.editor_role_id)
 
     record = await fake_discord.slash("reindex", user=fake_discord.editor)
     report = await answer_of(fake_discord, record)

@@ -29,6 +29,7 @@ async def test_e2e_feedback_not_helpful_shows_in_stats(
     voted = await answer_of(fake_discord, await fake_discord.click(asked, "Not helpful"))
     assert voted.ephemeral and "not helpful" in voted.text()
 
+    fake_discord.allow_command("stats", fake_discord.member)  # shown; the bot still refuses
     refused = await answer_of(fake_discord, await fake_discord.slash("stats"))
     assert refused.ephemeral and "Manage Server" in refused.text()
 

@@ -49,7 +49,7 @@ def test_stats_json_and_chart(
 
 def test_stats_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--database", str(tmp_path / "missing.sqlite3")]) == 1
-    assert "no database at" in capsys.readouterr().err
+    assert "no question log at" in capsys.readouterr().err
     assert main(["stats", "--database", str(tmp_path / "x"), "--days", "0"]) == 1
     assert "--days" in capsys.readouterr().err
     bad = tmp_path / "bad.sqlite3"

@@ -24,9 +24,11 @@ class Hostile:
 
 
 CASES: tuple[Hostile, ...] = (
-    Hostile("empty", "", over_fake=True),
+    # Not over the fake: Discord's client sends no empty /ask option and no message over
+    # 2,000 (4,000 with Nitro) characters; tests/bot/test_e2e_contract.py covers those limits.
+    Hostile("empty", ""),
     Hostile("whitespace_only", " \t\n  \u3000 \u00a0 "),
-    Hostile("chars_10k", ("how many troops were sent " * 400)[:10_000], over_fake=True),
+    Hostile("chars_10k", ("how many troops were sent " * 400)[:10_000]),
     Hostile("chars_100k", ("what did Kim Jong Un show? " * 4000)[:100_000]),
     Hostile("one_word_10k", "a" * 10_000),
     Hostile("null_bytes", "how many\x00 troops\x00 were sent?", argv_safe=False, over_fake=True),

@@ -116,6 +116,7 @@ async def test_security_canary_token_never_in_logs_output_or_messages(
     await fake.wait_for_message(fake.channel_id)
     record = await fake.slash("ask", question=f"is {CANARY[:8]} a word?")
     await fake.wait_for_interaction_response(record)
+    fake.allow_command("reindex", fake.member)  # shown by a server override; the bot refuses
     record = await fake.slash("reindex", user=fake.member)
     await fake.wait_for_interaction_response(record)
     record = await fake.slash("reindex", user=fake.admin)

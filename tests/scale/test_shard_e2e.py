@@ -1,6 +1,6 @@
 """Two articlebot processes, two shards each, one PostgreSQL, against the local fake Discord.
 
-The deployment the README's "Scaling out" section describes, run for real:
+The deployment docs/operations.md ("Scaling out") describes, run for real:
 the fake serves eight guilds over four shards; process A runs the shipped
 entry point with ``ARTICLEBOT_SHARD_IDS=0,1`` and process B with ``2,3``,
 both ``ARTICLEBOT_SHARD_COUNT=4`` and the same ``ARTICLEBOT_DATABASE_URL`` on
