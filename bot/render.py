@@ -56,11 +56,14 @@ def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None
         title = answer.article_title
         citations: Sequence[Citation] = answer.citations
     else:
-        lines = ["The articles don't say."]
         citations = answer.citations[:CLOSEST]
         title = citations[0].article_title if citations else None
-        if citations:
-            lines.append("Closest passages, in case they help:")
+        if not answer.reader_used and citations:  # short answers are off: the reader did not load
+            lines = ["The closest passages:"]
+        else:
+            lines = ["The articles don't say."]
+            if citations:
+                lines.append("Closest passages, in case they help:")
     if title:
         lines.append(wrap(f"from “{title}”", columns, first="  ", rest="    "))
     lines.extend(citation_text(c, title, ids, columns) for c in citations)

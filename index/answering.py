@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from index.tokenize import STOP_WORDS, Tokenizer
 
-# Candidate scores (README, "Evaluation"): 0.55 x closeness to the question's words plus these.
 MIN_PREFIX = 5  # shortest stem that counts as extended by a longer one ("russia"/"russian")
 
 MONEY = "money"  # the unit of "how much did they pay"

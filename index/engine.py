@@ -8,7 +8,6 @@ the old or the new index, never half of one.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import threading
 import time
@@ -32,17 +31,19 @@ from index.answering import (
 )
 from index.bm25 import RetrievalIndex, SparseBM25
 from index.chunking import ChunkSettings, chunk_article
+from index.confidence import Calibration
 from index.loader import load_folder
-from index.reader import Reader, Span, default_model_dir, shared_reader
+from index.reader import CALIBRATION_FILE, Reader, Span, default_model_dir, shared_reader
 from index.records import Answer, Article, Chunk, Citation, LoadProblem, Paragraph, Sentence
 from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 
 MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
-REFUSAL_THRESHOLD = 0.5  # answers need a calibrated confidence of at least this
+REFUSAL_THRESHOLD = 0.35  # answers need a calibrated confidence of at least this (docs/evaluation.md)
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
-# Sentence ranking (README, "Evaluation", has the measurements behind each weight).
+# Sentence ranking: it orders the citations and picks the paragraphs the reader reads
+# (docs/evaluation.md has the measurements).
 TOP_CHUNKS = 8  # chunks whose sentences are ranked
 CONTEXT_WEIGHT = 0.3  # the best surrounding chunk's BM25 score, as a share of the top chunk's
 PARAGRAPH_WEIGHT = 0.3  # the sentence's paragraph's BM25 score, as a share of the top one's
@@ -230,6 +231,11 @@ class Reading:
     passages: tuple[tuple[str, Paragraph], ...]
     span: Span | None
 
+    def features(self) -> dict[str, float]:
+        """The signals :class:`index.confidence.Calibration` weighs (``span`` must be set)."""
+        assert self.span is not None
+        return {"margin": self.span.margin}
+
 
 class Engine:
     """Retrieve, then read: BM25 ranks sentences, the reader answers from their paragraphs.
@@ -252,7 +258,7 @@ class Engine:
         loaded = shared_reader(model_dir)
         self.reader: Reader | None = loaded if isinstance(loaded, Reader) else None
         self.reader_problem: str | None = None if self.reader else str(loaded)
-        self.calibration = Calibration.load(model_dir / "calibration.json")
+        self.calibration = Calibration.load(model_dir / CALIBRATION_FILE)
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
         self._title_cache: dict[str, frozenset[str]] = {}
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
@@ -409,7 +415,7 @@ class Engine:
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
-        confidence = self.calibration.probability(span.margin) if span else 0.0
+        confidence = self.calibration.probability(reading.features()) if span else 0.0
         if span is None or confidence < REFUSAL_THRESHOLD:
             lead = ranked[0].sentence if ranked else None
             return Answer(
@@ -466,30 +472,6 @@ def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence:
         if sentence.start <= offset:
             holder = sentence
     return holder
-
-
-@dataclass(frozen=True, slots=True)
-class Calibration:
-    """Logistic map from the reader's margin to the probability the answer is right.
-
-    Fitted on the development files by ``training/calibrate_reader.py`` and
-    stored beside the model (``calibration.json``); the default (slope 1,
-    bias 0) puts the boundary where the span and "no answer" score alike.
-    """
-
-    slope: float = 1.0
-    bias: float = 0.0
-
-    def probability(self, margin: float) -> float:
-        return 1.0 / (1.0 + math.exp(-(self.slope * margin + self.bias)))
-
-    @classmethod
-    def load(cls, path: Path) -> Calibration:
-        try:
-            values = json.loads(path.read_text(encoding="utf-8"))
-            return cls(float(values["slope"]), float(values["bias"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls()
 
 
 def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool:

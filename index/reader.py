@@ -36,6 +36,7 @@ MODEL_DIR = Path(__file__).with_name("reader_model")
 MODEL_FILE = "reader.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CARD_FILE = "MODEL.md"
+CALIBRATION_FILE = "calibration.json"
 MAX_LENGTH = 256  # tokens per window, question included (as trained)
 STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
 MAX_ANSWER_TOKENS = 30

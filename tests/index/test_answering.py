@@ -34,3 +34,4 @@ from index.answering import (
 )
 def test_question_word_decides_the_answer_type(question: str, kind: str) -> None:
     assert question_type(question) == kind
+
