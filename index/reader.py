@@ -9,10 +9,11 @@ read in overlapping windows, spans that leave the passage, run backwards or
 are longer than ``MAX_ANSWER_TOKENS`` are dropped, and the best span of each
 passage is kept with its window's null score.
 
-All passages of a question go through the model in one batch: on two cores
-one call of three short windows costs about as much as two calls of one.
-The ONNX session is created once per process and shared (``run`` is
-thread-safe); the engine calls the reader from its worker thread.
+A question's windows go through the model two at a time: on two cores larger
+batches were no faster and made onnxruntime hold more memory
+(``benchmarks/reader_bench.py``). The ONNX session is created once per
+process and shared (``run`` is thread-safe); the engine calls the reader from
+its worker thread.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ MAX_LENGTH = 256  # tokens per window, question included (as trained)
 STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
 MAX_ANSWER_TOKENS = 30
 MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
+BATCH = 2  # windows per ONNX call: larger batches were no faster on 2 cores and held more memory
 _SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
 
 
@@ -97,6 +99,8 @@ class Reader:
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Windows vary in shape: planning memory per shape only adds to what is kept.
+        options.enable_mem_pattern = False
         try:
             session = ort.InferenceSession(
                 str(model), options, providers=["CPUExecutionProvider"]
@@ -115,22 +119,29 @@ class Reader:
         windows = self._windows(question, passages)
         if not windows:
             return []
+        best: dict[int, Span] = {}
+        for lo in range(0, len(windows), BATCH):
+            batch = windows[lo : lo + BATCH]
+            start_logits, end_logits = self._run(batch)
+            for row, window in enumerate(batch):
+                span = _best_span(window, start_logits[row], end_logits[row], passages)
+                if span is not None and (
+                    span.passage not in best or span.margin > best[span.passage].margin
+                ):
+                    best[span.passage] = span
+        return [best[k] for k in sorted(best)]
+
+    def _run(self, windows: Sequence[_Window]) -> tuple[npt.NDArray[np.float32], ...]:
         ids, types, mask = _pad(windows)
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = types
         start_logits, end_logits = self._session.run(None, feed)
-        best: dict[int, Span] = {}
-        for row, window in enumerate(windows):
-            span = _best_span(window, start_logits[row], end_logits[row], passages)
-            if span is not None and (
-                span.passage not in best or span.margin > best[span.passage].margin
-            ):
-                best[span.passage] = span
-        return [best[k] for k in sorted(best)]
+        return start_logits, end_logits
 
     def _windows(self, question: str, passages: Sequence[str]) -> list[_Window]:
         windows: list[_Window] = []
+        question = as_trained(question)
         with self._lock:
             encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
         for passage, encoding in enumerate(encodings):
@@ -139,6 +150,16 @@ class Reader:
                     return windows
                 windows.append(_Window.of(passage, piece))
         return windows
+
+
+def as_trained(question: str) -> str:
+    """The question as the training questions read: ending in a question mark.
+
+    People type "how many troops were sent" where SQuAD asks "How many troops
+    were sent?"; the mark alone moved that question's margin by about one point.
+    """
+    question = question.strip()
+    return question if question.endswith("?") else question.rstrip(".!") + "?"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot import feedback, server_settings
 from bot.config import Settings
 from bot.feedback import record_answer
 from bot.storage import QuestionEntry, SQLiteStore, StorageConfig, StoreError
+from index.engine import REFUSAL_THRESHOLD
 from index.records import Answer
 from tests.bot.conftest import (
     ADMIN_ROLE_ID,
@@ -290,8 +291,8 @@ async def test_config_changes_take_effect_without_restart(bot: Harness) -> None:
     [
         ("cooldown", {"seconds": 3601}, "between 0 and 3600"),
         ("cooldown", {"seconds": -5}, "between 0 and 3600"),
-        ("threshold", {"value": 0.2}, "between 0.5 and 0.95"),
-        ("threshold", {"value": 1.5}, "between 0.5 and 0.95"),
+        ("threshold", {"value": 0.2}, f"between {REFUSAL_THRESHOLD} and 0.95"),
+        ("threshold", {"value": 1.5}, f"between {REFUSAL_THRESHOLD} and 0.95"),
     ],
 )
 async def test_config_rejects_out_of_bounds_values(
@@ -301,7 +302,7 @@ async def test_config_rejects_out_of_bounds_values(
     refused = reply(await bot.interact(payload))
     assert refused.ephemeral and bounds in refused.text() and "Not changed" in refused.text()
     settings = await bot.bot.store.guild_settings(GUILD_ID)  # type: ignore[union-attr]
-    assert (settings.cooldown_seconds, settings.refusal_threshold) == (0, 0.5)
+    assert (settings.cooldown_seconds, settings.refusal_threshold) == (0, REFUSAL_THRESHOLD)
 
 
 async def test_without_storage_answers_still_work(make_bot: BotFactory) -> None:

@@ -95,19 +95,6 @@ def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
     assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
 
 
-def test_question_the_article_says_is_unknown_is_refused() -> None:
-    article = article_from_text(
-        "villa",
-        "Villa news",
-        [
-            "Paramedics were called to the villa by Anna Berg, the manager, on March 20.",
-            "The lawyer did not say who called the police.",
-        ],
-    )
-    answer = Engine(build_corpus([article])).ask("Who called the police?")
-    assert not answer.found and answer.citations
-
-
 def test_empty_question_is_rejected() -> None:
     with pytest.raises(QuestionError, match="empty"):
         clean_question("  \n\t ")

@@ -90,7 +90,7 @@ def test_a_long_passage_is_read_in_windows_to_its_end(reader: Reader) -> None:
     assert spans and "Holm" in spans[0].text
 
 
-def test_all_passages_are_read_in_one_call(reader: Reader) -> None:
+def test_the_best_span_is_chosen_across_passages(reader: Reader) -> None:
     passages = ["Anna Berg won the race in Oslo.", "The race was held in May.", "It rained."]
     spans = reader.read("Who won the race?", passages)
     assert {s.passage for s in spans} <= {0, 1, 2}
