@@ -19,7 +19,7 @@ Why the bot has a process of its own: the fake's records and the per-question
 bookkeeping here grow with every question by design (about 1 KB a question),
 and in one process they were counted as the bot's memory.
 
-    .venv/bin/python benchmarks/soak.py                    # 10,000 questions at 30/s, a table
+    .venv/bin/python benchmarks/soak.py                    # 10,000 questions at 20/s, a table
     .venv/bin/python benchmarks/soak.py --questions 2000 --json
 """
 
@@ -312,9 +312,9 @@ async def soak(questions: int, rate: float, reindex_every: float) -> dict[str, A
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--questions", type=int, default=10_000, help="how many (default 10,000)")
-    # What this 2-core machine holds with the reader at p99 < 250 ms (docs/operations.md: 30/s
-    # gave p99 103 ms, 45/s 630 ms).
-    parser.add_argument("--rate", type=float, default=30.0, help="questions per second (30)")
+    # What this 2-core machine holds with the reader at p99 < 250 ms (docs/operations.md: 20/s
+    # gave p99 71 ms, 30/s 336 ms).
+    parser.add_argument("--rate", type=float, default=20.0, help="questions per second (20)")
     parser.add_argument(
         "--reindex-every", type=float, default=5.0, help="seconds between /reindex (5)"
     )

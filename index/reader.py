@@ -9,9 +9,12 @@ read in overlapping windows, spans that leave the passage, run backwards or
 are longer than ``MAX_ANSWER_TOKENS`` are dropped, and the best span of each
 passage is kept with its window's null score.
 
-A question's windows go through the model two at a time: on two cores larger
-batches were no faster and made onnxruntime hold more memory
-(``benchmarks/reader_bench.py``). The ONNX session is created once per
+Each window goes through the model on its own: with int8 dynamic
+quantisation an activation's scale is taken over the whole batch, so batched
+windows (and their padding) changed each other's scores and a question's
+answer depended on what it was read with; alone, a window always scores the
+same, and on two cores it was also faster and held less memory than batches
+of two, four or all (``benchmarks/reader_bench.py``). The ONNX session is created once per
 process and shared (``run`` is thread-safe); the engine calls the reader from
 its worker thread.
 """
@@ -42,7 +45,7 @@ MAX_LENGTH = 256  # tokens per window, question included (as trained)
 STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
 MAX_ANSWER_TOKENS = 30
 MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
-BATCH = 2  # windows per ONNX call: larger batches were no faster on 2 cores and held more memory
+BATCH = 1  # windows per ONNX call (the module docstring says why one)
 _SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
 
 
