@@ -25,7 +25,6 @@ import hashlib
 import logging
 import os
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -113,7 +112,6 @@ class Reader:
         self._tokenizer = tokenizer
         self._session = session
         self._inputs = {i.name for i in session.get_inputs()}
-        self._lock = threading.Lock()  # the tokenizer's truncation state is shared
 
     def read(self, question: str, passages: Sequence[str]) -> list[Span]:
         """The best span of each passage that has one, in passage order."""
@@ -145,8 +143,8 @@ class Reader:
     def _windows(self, question: str, passages: Sequence[str]) -> list[_Window]:
         windows: list[_Window] = []
         question = as_trained(question)
-        with self._lock:
-            encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
+        # Truncation is set once in __init__, so threads can share the tokenizer unguarded.
+        encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
         for passage, encoding in enumerate(encodings):
             for piece in [encoding, *encoding.overflowing]:
                 if len(windows) == MAX_WINDOWS:
