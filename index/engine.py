@@ -240,9 +240,9 @@ class Reading:
 class Engine:
     """Retrieve, then read: BM25 ranks sentences, the reader answers from their paragraphs.
 
-    ``reader`` defaults to the shipped model, loaded once per process; when it
-    cannot load, ``reader_problem`` says why and every question is answered
-    with the closest passages only.
+    ``model_dir`` defaults to the shipped model (or ``$ARTICLEBOT_READER_DIR``),
+    loaded once per process; when it cannot load, ``reader`` is None,
+    ``reader_problem`` says why and every question gets the closest passages only.
     """
 
     def __init__(

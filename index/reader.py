@@ -44,7 +44,6 @@ MAX_LENGTH = 256  # tokens per window, question included (as trained)
 STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
 MAX_ANSWER_TOKENS = 30
 MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
-BATCH = 1  # windows per ONNX call (the module docstring says why one)
 _SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
 
 
@@ -121,24 +120,23 @@ class Reader:
         if not windows:
             return []
         best: dict[int, Span] = {}
-        for lo in range(0, len(windows), BATCH):
-            batch = windows[lo : lo + BATCH]
-            start_logits, end_logits = self._run(batch)
-            for row, window in enumerate(batch):
-                span = _best_span(window, start_logits[row], end_logits[row], passages)
-                if span is not None and (
-                    span.passage not in best or span.margin > best[span.passage].margin
-                ):
-                    best[span.passage] = span
+        for window in windows:
+            start_logits, end_logits = self._logits(window)
+            span = _best_span(window, start_logits, end_logits, passages)
+            if span is not None and (
+                span.passage not in best or span.margin > best[span.passage].margin
+            ):
+                best[span.passage] = span
         return [best[k] for k in sorted(best)]
 
-    def _run(self, windows: Sequence[_Window]) -> tuple[npt.NDArray[np.float32], ...]:
-        ids, types, mask = _pad(windows)
-        feed = {"input_ids": ids, "attention_mask": mask}
+    def _logits(self, window: _Window) -> tuple[npt.NDArray[np.float32], ...]:
+        """Start and end logits of one window, read on its own (the module docstring says why)."""
+        ids = np.array([window.ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
         if "token_type_ids" in self._inputs:
-            feed["token_type_ids"] = types
+            feed["token_type_ids"] = np.array([window.types], dtype=np.int64)
         start_logits, end_logits = self._session.run(None, feed)
-        return start_logits, end_logits
+        return start_logits[0], end_logits[0]
 
     def _windows(self, question: str, passages: Sequence[str]) -> list[_Window]:
         windows: list[_Window] = []
@@ -182,21 +180,6 @@ class _Window:
             context,
             list(encoding.offsets),  # type: ignore[attr-defined]
         )
-
-
-def _pad(
-    windows: Sequence[_Window],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    width = max(len(w.ids) for w in windows)
-    ids = np.zeros((len(windows), width), dtype=np.int64)
-    types = np.zeros_like(ids)
-    mask = np.zeros_like(ids)
-    for row, window in enumerate(windows):
-        n = len(window.ids)
-        ids[row, :n] = window.ids
-        types[row, :n] = window.types
-        mask[row, :n] = 1
-    return ids, types, mask
 
 
 def _best_span(
