@@ -161,7 +161,7 @@ class Runner:
 
     def build(self) -> Any:
         if self.name == "rank-bm25":
-            from index.bm25 import ReferenceBM25
+            from index.bm25_reference import ReferenceBM25
 
             return ReferenceBM25(self.docs)
         if self.name == "sparse":
@@ -196,7 +196,8 @@ class Runner:
         folder = self.workdir / f"persist-{self.name}"
         if self.name == "sparse":
             from index.bm25 import SparseBM25
-            from index.store import ArticleEntry, write_index
+            from index.manifest import ArticleEntry
+            from index.store import write_index
 
             # one tiny paragraph row: the load time stays that of the chunk index measured here
             entry = ArticleEntry("synthetic", "-", index.size, "-", paragraphs=1)
@@ -378,7 +379,8 @@ def print_table(label: str, results: dict[str, Any]) -> None:
 
 def engine_seed_latency() -> dict[str, float]:
     """Engine time per dev question (retrieval + answer extraction) on the seed article."""
-    from index.engine import Engine, load_corpus
+    from index.building import load_corpus
+    from index.engine import Engine
 
     with tempfile.TemporaryDirectory() as folder:
         engine = Engine(load_corpus(ROOT / "seeds", index_dir=folder))

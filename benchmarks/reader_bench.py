@@ -67,7 +67,8 @@ def seed_questions() -> list[str]:
 
 def worker(mode: str, squad_limit: int, rounds: int) -> dict[str, Any]:
     """Runs inside the measured process (this tree or the baseline's on sys.path)."""
-    from index.engine import Engine, build_corpus, load_corpus
+    from index.building import build_corpus, load_corpus
+    from index.engine import Engine
     from index.evaluation.squad import parse_squad
 
     started_rss = rss_mb()

@@ -40,7 +40,8 @@ QUESTIONS = (
 def _worker(backend: str, target: str, seeds: str, seconds: float, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from bot.storage import QuestionEntry, SQLiteStore, UserHasher
     from bot.storage.postgres import PostgresStore
-    from index.engine import Engine, load_corpus
+    from index.building import load_corpus
+    from index.engine import Engine
 
     engine = Engine(load_corpus(seeds, index_dir=Path(tempfile.mkdtemp()) / "index"))
     hasher = UserHasher(b"bench-salt-0123456789abcdef")

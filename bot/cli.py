@@ -137,35 +137,17 @@ def seeds_dir(args: argparse.Namespace) -> Path:
 
 
 def index_dir(args: argparse.Namespace) -> Path:
-    """Where the index of the seeds is stored; never beside a folder outside the working directory.
+    """Where the index of the seeds is stored (``--data DIR``; see :func:`index.store.index_folder`)."""
+    from index.store import index_folder
 
-    ``--data DIR`` wins, then ``$ARTICLEBOT_INDEX_DIR``; seeds inside the
-    working directory keep it in ``./data/index`` (git-ignored); any other
-    folder gets its own directory in the per-user cache, so pointing
-    ``--seeds`` at someone else's folder writes nothing there.
-    """
-    from index.store import INDEX_DIR_ENV
-
-    data = getattr(args, "data", None)
-    if data:
-        return Path(data) / "index"
-    configured = os.environ.get(INDEX_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured)
-    folder, here = seeds_dir(args).resolve(), Path.cwd().resolve()
-    if folder.is_relative_to(here):
-        return here / "data" / "index"
-    import hashlib
-
-    from platformdirs import user_cache_path
-
-    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
-    return user_cache_path("articlebot") / "index" / f"{folder.name}-{digest}"
+    return index_folder(seeds_dir(args), data=getattr(args, "data", None))
 
 
 def open_engine(args: argparse.Namespace) -> object:
     """Build the engine over the seeds folder, turning load failures into CliError."""
-    from index.engine import Engine, NoArticlesError, load_corpus
+    from index.building import load_corpus
+    from index.corpus import NoArticlesError
+    from index.engine import Engine
 
     folder = seeds_dir(args)
     _report_library_warnings()
@@ -196,10 +178,8 @@ def _report_library_warnings() -> None:
 def run_default(args: argparse.Namespace) -> int:
     if os.environ.get("DISCORD_TOKEN", "").strip():
         from bot.runner import run_bot  # imported lazily: terminal mode never loads discord.py
-        from index.store import INDEX_DIR_ENV
 
-        os.environ[INDEX_DIR_ENV] = str(index_dir(args))  # the bot's store reads it from there
-        return run_bot(seeds_dir(args))
+        return run_bot(seeds_dir(args), index_dir=index_dir(args))
     args.ids = args.log = False
     return run_chat(args)
 

@@ -57,8 +57,8 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from index.engine import NoArticlesError
-    from index.store import open_corpus
+    from index.building import open_corpus
+    from index.corpus import NoArticlesError
 
     folder, directory = seeds_dir(args), _index_dir(args)
     try:
@@ -83,7 +83,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_info(args: argparse.Namespace) -> int:
     from index.loader import load_folder
-    from index.store import IndexStoreError, read_index
+    from index.manifest import IndexStoreError
+    from index.store import read_index
 
     directory = _index_dir(args)
     started = time.perf_counter()

@@ -23,7 +23,8 @@ from bot.backlog import Backlog
 from bot.checks import QuestionCooldowns
 from bot.config import Settings
 from bot.storage import Store, StoreError, open_store
-from index.engine import Corpus, Engine, QuestionError
+from index.corpus import Corpus
+from index.engine import Engine, QuestionError
 from index.reindex import ReindexReport, rebuild
 from index.summarize import SummaryError
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
-from index.engine import Corpus
+from index.corpus import Corpus
 from index.records import Answer, Citation
 from index.reindex import ReindexReport
 from index.summarize import Summary

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from index.engine import Corpus
+    from index.corpus import Corpus
     from index.records import Answer, Citation
 
 MAX_WIDTH = 100  # past this, lines get hard to read even on a wide terminal

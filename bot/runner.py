@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.client import ArticleBot
+from bot.client import ArticleBot, Rebuild
 from bot.config import ConfigError, Settings, settings_from_env
 from bot.sharding import ScaleOut, bot_class, following, load_engine, rebuild_hook
 from bot.storage.base import StoreError
-from index.engine import Engine, NoArticlesError
+from index.corpus import Corpus, NoArticlesError
+from index.engine import Engine
+from index.reindex import ReindexReport, rebuild
 
 if TYPE_CHECKING:
     from bot.storage.index_versions import SharedIndex
@@ -49,10 +51,18 @@ def create_bot(settings: Settings, engine: Engine, **options: Any) -> ArticleBot
     return bot_class(ArticleBot, scale)(settings, engine, **options)
 
 
-async def serve(settings: Settings, engine: Engine, shared: SharedIndex | None = None) -> None:
-    """Run until the connection is closed for good; cleans up on the way out."""
+async def serve(
+    settings: Settings,
+    engine: Engine,
+    shared: SharedIndex | None = None,
+    index_dir: Path | None = None,
+) -> None:
+    """Run until the connection is closed for good; cleans up on the way out.
+
+    ``index_dir`` is where ``/reindex`` saves the index (unless it is shared).
+    """
     if shared is None:
-        bot = create_bot(settings, engine)
+        bot = create_bot(settings, engine, rebuild=local_rebuild(index_dir))
         async with bot:
             await bot.start(settings.token)
         return
@@ -66,8 +76,21 @@ async def serve(settings: Settings, engine: Engine, shared: SharedIndex | None =
         await bot.start(settings.token)
 
 
-def run_bot(seeds_dir: str | Path | None = None) -> int:
-    """Entry point behind ``articlebot`` with a token configured; returns the exit status."""
+def local_rebuild(index_dir: Path | None) -> Rebuild:
+    """The bot's ``rebuild`` over its own seeds, saving the index in ``index_dir``."""
+
+    def rebuild_here(folder: Path, previous: Corpus) -> ReindexReport:
+        return rebuild(folder, previous, index_dir=index_dir)
+
+    return rebuild_here
+
+
+def run_bot(seeds_dir: str | Path | None = None, index_dir: Path | None = None) -> int:
+    """Entry point behind ``articlebot`` with a token configured; returns the exit status.
+
+    ``index_dir`` is where the index is kept (the terminal decides it with
+    :func:`index.store.index_folder`; ``None`` lets the library decide the same way).
+    """
     try:
         settings = settings_from_env(seeds=seeds_dir)
     except ConfigError as exc:
@@ -75,14 +98,14 @@ def run_bot(seeds_dir: str | Path | None = None) -> int:
         return EXIT_CONFIG
     configure_logging(settings)
     try:
-        engine, shared = load_engine(settings.seeds)
+        engine, shared = load_engine(settings.seeds, index_dir=index_dir)
     except (FileNotFoundError, NotADirectoryError, NoArticlesError, StoreError, ConfigError) as exc:
         _fail(str(exc))
         return EXIT_FAILURE
     for problem in engine.corpus.problems:
         log.warning("skipped %s", problem)
     try:
-        asyncio.run(serve(settings, engine, shared))
+        asyncio.run(serve(settings, engine, shared, index_dir))
     except discord.LoginFailure:
         _fail(REJECTED_TOKEN)
         return EXIT_FAILURE

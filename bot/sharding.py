@@ -27,7 +27,7 @@ from bot.config import ConfigError
 if TYPE_CHECKING:
     from bot.client import ArticleBot
     from bot.storage.index_versions import SharedIndex
-    from index.engine import Corpus
+    from index.corpus import Corpus
     from index.reindex import ReindexReport
 
 log = logging.getLogger(__name__)
@@ -159,17 +159,20 @@ async def following(bot: ArticleBot, shared: SharedIndex) -> AsyncIterator[async
             await task
 
 
-def load_engine(seeds: Path, scale: ScaleOut | None = None) -> tuple[Any, SharedIndex | None]:
+def load_engine(
+    seeds: Path, scale: ScaleOut | None = None, *, index_dir: Path | None = None
+) -> tuple[Any, SharedIndex | None]:
     """The engine to serve: from the seeds folder, or the version in force in PostgreSQL.
 
     Raises the loader's errors, :class:`~bot.storage.base.StoreError` when the
     database cannot be used, :class:`ConfigError` for bad scale-out settings.
     """
+    from index.building import load_corpus
     from index.engine import Engine
 
     scale = scale or ScaleOut.from_env()
     if not scale.shared_index:
-        return Engine.from_folder(seeds), None
+        return Engine(load_corpus(seeds, index_dir=index_dir)), None
     from bot.storage.index_versions import SharedIndex
 
     assert scale.database_url is not None

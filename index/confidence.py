@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FEATURES = ("margin",)
+# Answers need a calibrated confidence of at least this (docs/evaluation.md).
+REFUSAL_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)

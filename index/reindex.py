@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.engine import Corpus
+from index.building import open_corpus
+from index.corpus import Corpus
 from index.records import LoadProblem
-from index.store import open_corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def rebuild(
     index_dir: str | Path | None = None,
     persist: bool = True,
 ) -> ReindexReport:
-    """Build a new corpus from ``folder``; raises like :func:`index.engine.load_corpus`.
+    """Build a new corpus from ``folder``; raises like :func:`index.building.load_corpus`.
 
     The previous corpus is only read, never changed, so a failure here leaves
     whoever serves it untouched; swap the returned ``corpus`` in when done.

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

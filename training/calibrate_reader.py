@@ -29,10 +29,11 @@ from scipy.optimize import minimize
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index.answering import question_type  # noqa: E402
-from index.confidence import FEATURES, Calibration  # noqa: E402
-from index.engine import REFUSAL_THRESHOLD, Engine, _passages, build_corpus  # noqa: E402
+from index.building import build_corpus  # noqa: E402
+from index.confidence import FEATURES, REFUSAL_THRESHOLD, Calibration  # noqa: E402
+from index.engine import Engine, _passages  # noqa: E402
 from index.evaluation.squad import best_over_gold, f1_score, parse_squad  # noqa: E402
+from index.question_types import question_type  # noqa: E402
 from index.reader import MODEL_DIR  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"

@@ -13,7 +13,7 @@ from bot.checks import admin_only
 from bot.client import ArticleBot
 from bot.embeds import reindex_embed, reindex_failed_embed
 from bot.errors import ReindexRunning
-from index.engine import NoArticlesError
+from index.corpus import NoArticlesError
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, runtime_checkable
 
-from index.engine import REFUSAL_THRESHOLD
+from index.confidence import REFUSAL_THRESHOLD
 
 if TYPE_CHECKING:
     from bot.storage.stats import Stats
@@ -29,7 +29,7 @@ MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 300
 
 # Per-server settings bounds. The engine refuses below its own threshold
-# (``index.engine.REFUSAL_THRESHOLD``, chosen on the development files); a server can
+# (``index.confidence.REFUSAL_THRESHOLD``, chosen on the development files); a server can
 # only make the bot stricter.
 MIN_REFUSAL_THRESHOLD = REFUSAL_THRESHOLD
 MAX_REFUSAL_THRESHOLD = 0.95

@@ -47,7 +47,8 @@ import psycopg
 
 from bot.storage.base import StoreError
 from bot.storage.postgres import connect_sync, migrate, redact
-from index.engine import Corpus, Engine
+from index.corpus import Corpus
+from index.engine import Engine
 from index.reindex import ReindexReport, rebuild
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from index.engine import Corpus, Engine, build_corpus
+from index.building import build_corpus
+from index.corpus import Corpus
+from index.engine import Engine
 from index.evaluation import ask_or_refuse
 from index.loader import article_from_text
 from index.records import Answer, Article

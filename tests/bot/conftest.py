@@ -28,7 +28,8 @@ import pytest
 from bot.client import ArticleBot
 from bot.config import Settings
 from bot.runner import create_bot
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 
 TOKEN = "fake-token-for-tests"
 BOT_ID = 900_000_000_000_000_001

@@ -19,7 +19,8 @@ import pytest
 from bot.backlog import Backlog
 from bot.config import Settings
 from bot.errors import Busy
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 from index.records import Answer
 from tests.bot.conftest import BotFactory, Call, Harness
 

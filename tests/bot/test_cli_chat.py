@@ -17,7 +17,8 @@ import pytest
 from bot import render
 from bot.cli import main
 from bot.cli_chat import Chat
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 from index.records import Answer, Citation
 from tests.conftest import ROOT, SEEDS
 

@@ -15,7 +15,7 @@ from bot.storage.base import (
     MAX_REFUSAL_THRESHOLD,
     MIN_REFUSAL_THRESHOLD,
 )
-from index.engine import REFUSAL_THRESHOLD
+from index.confidence import REFUSAL_THRESHOLD
 from tests.bot.store_helpers import make_store
 
 

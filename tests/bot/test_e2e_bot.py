@@ -19,7 +19,8 @@ import pytest
 from bot.client import ArticleBot
 from bot.config import load_settings
 from bot.runner import create_bot
-from index.engine import Corpus, Engine
+from index.corpus import Corpus
+from index.engine import Engine
 from index.reindex import ReindexReport, rebuild
 from tests.bot.fake_discord import (
     INTENT_MESSAGE_CONTENT,

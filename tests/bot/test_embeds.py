@@ -22,7 +22,8 @@ from bot.embeds import (
     reindex_embed,
     reindex_failed_embed,
 )
-from index.engine import Corpus, Engine, NoArticlesError
+from index.corpus import Corpus, NoArticlesError
+from index.engine import Engine
 from index.records import Answer, Citation, LoadProblem
 from index.reindex import ReindexReport
 

@@ -20,7 +20,7 @@ from bot import feedback, server_settings
 from bot.config import Settings
 from bot.feedback import record_answer
 from bot.storage import QuestionEntry, SQLiteStore, StorageConfig, StoreError
-from index.engine import REFUSAL_THRESHOLD
+from index.confidence import REFUSAL_THRESHOLD
 from index.records import Answer
 from tests.bot.conftest import (
     ADMIN_ROLE_ID,

@@ -18,7 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.embeds import NO_ANSWER_TITLE, answer_embed
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 from index.records import Answer
 from index.reindex import ReindexReport, rebuild
 from tests.bot.conftest import (

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.embeds import PASSAGES_TITLE, answer_embed
-from index.engine import Engine, build_corpus
+from index.building import build_corpus
+from index.engine import Engine
 from index.loader import article_from_text
 from tests.conftest import SEEDS
 

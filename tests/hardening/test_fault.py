@@ -21,8 +21,10 @@ import pytest
 from aiohttp import web
 
 from bot.storage import QuestionEntry, SQLiteStore
+from index.building import open_corpus
 from index.engine import Engine
-from index.store import MANIFEST_NAME, default_index_dir, open_corpus, read_index, read_manifest
+from index.manifest import MANIFEST_NAME, read_manifest
+from index.store import index_folder, read_index
 from tests.bot.conftest import MANAGE_GUILD, BotFactory
 from tests.bot.fake_discord import FakeDiscord, _error, _json_response, patch_discord
 from tests.hardening.conftest import Capture, StartFakeBot, table_counts
@@ -54,7 +56,7 @@ def damage(index_dir: Path, how: str) -> None:
 async def test_fault_index_damaged_while_running_then_restart_rebuilds_and_serves(
     how: str, fake_discord: FakeDiscord, start_fake_bot: StartFakeBot, seeds_copy: Path
 ) -> None:
-    index_dir = default_index_dir(seeds_copy)
+    index_dir = index_folder(seeds_copy)
     first = await start_fake_bot()
     assert read_index(index_dir)  # the start saved a good index
     damage(index_dir, how)

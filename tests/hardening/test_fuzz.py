@@ -34,7 +34,9 @@ from bot.embeds import (
 )
 from bot.errors import ArticleNotFound, QuestionTooLong
 from bot.feedback import paragraph_text
-from index.engine import Engine, NoArticlesError, QuestionError, build_corpus
+from index.building import build_corpus
+from index.corpus import NoArticlesError
+from index.engine import Engine, QuestionError
 from index.loader import ArticleError, load_folder, parse_article
 from index.records import Answer, Citation, LoadProblem, Sentence
 from index.reindex import ReindexReport

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.bm25 import ReferenceBM25, SparseBM25
+from index.bm25 import SparseBM25
+from index.bm25_reference import ReferenceBM25
 from index.chunking import chunk_article
 from index.loader import load_file
 from index.tokenize import default_tokenizer

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.engine import (
-    MAX_QUESTION_CHARS,
-    Engine,
-    QuestionError,
-    build_corpus,
-    clean_question,
-)
+from index.building import build_corpus
+from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_question
 from index.loader import article_from_text, load_folder
 from tests.conftest import SEEDS
 

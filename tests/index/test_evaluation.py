@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from index.engine import Engine, build_corpus
+from index.building import build_corpus
+from index.engine import Engine
 from index.evaluation import DEV, SQUAD, EvalFormatError, detect_format, read_json_file
 from index.evaluation.qa import contains, evaluate_dev, parse_dev_lines
 from index.evaluation.squad import (

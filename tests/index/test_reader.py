@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from index.engine import REFUSAL_THRESHOLD, Engine, build_corpus
+from index.building import build_corpus
+from index.confidence import REFUSAL_THRESHOLD
+from index.engine import Engine
 from index.loader import article_from_text
 from index.reader import (
     CARD_FILE,

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.bm25 import ReferenceBM25
-from index.engine import Engine, build_corpus
+from index.bm25_reference import ReferenceBM25
+from index.building import build_corpus
+from index.engine import Engine
 from index.loader import load_folder
 from index.reindex import rebuild
 from index.tokenize import Tokenizer

@@ -13,17 +13,12 @@ import numpy as np
 import pytest
 
 from index.bm25 import SparseBM25
-from index.engine import Corpus, Engine, ParagraphIndex, build_corpus
+from index.building import build_corpus, open_corpus
+from index.corpus import Corpus, ParagraphIndex
+from index.engine import Engine
 from index.loader import load_folder
-from index.store import (
-    FORMAT_VERSION,
-    MANIFEST_NAME,
-    IndexStoreError,
-    open_corpus,
-    read_index,
-    read_manifest,
-    read_stored,
-)
+from index.manifest import FORMAT_VERSION, MANIFEST_NAME, IndexStoreError, read_manifest
+from index.store import read_index, read_stored
 from index.tokenize import Tokenizer
 
 QUERY = ["north", "korean", "troop", "deploy"]
@@ -191,16 +186,16 @@ def test_collector_is_paused_during_a_build_and_enabled_again_after(
 ) -> None:
     import gc
 
-    import index.store as store
+    import index.building as building
 
     seen: list[bool] = []
-    real = store.chunk_article
+    real = building.chunk_article
 
     def spy(*args: object, **kwargs: object) -> object:
         seen.append(gc.isenabled())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "chunk_article", spy)
+    monkeypatch.setattr(building, "chunk_article", spy)
     open_corpus(seeds_copy, index_dir=index_dir)
     assert seen == [False] and gc.isenabled()
     with pytest.raises(FileNotFoundError):
@@ -234,15 +229,29 @@ def test_a_build_does_not_freeze_garbage_for_good(seeds_copy: Path, index_dir: P
     assert gc.isenabled()
 
 
-def test_load_corpus_keeps_its_index_in_data_beside_the_seeds(
+def test_load_corpus_keeps_its_index_where_index_folder_says(
     seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.engine import load_corpus
+    """One rule for every caller: seeds outside the working directory index into the cache."""
+    from index.building import load_corpus
+    from index.store import index_folder
 
     monkeypatch.delenv("ARTICLEBOT_INDEX_DIR", raising=False)
     corpus = load_corpus(seeds_copy)
     assert isinstance(corpus.index, SparseBM25)
-    assert (seeds_copy.parent / "data" / "index" / MANIFEST_NAME).is_file()
+    assert (index_folder(seeds_copy) / MANIFEST_NAME).is_file()
+    assert not (seeds_copy.parent / "data").exists()  # nothing written beside someone's folder
+
+
+def test_index_folder_is_data_index_for_seeds_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.store import index_folder
+
+    monkeypatch.delenv("ARTICLEBOT_INDEX_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert index_folder("seeds") == tmp_path.resolve() / "data" / "index"
+    assert index_folder("seeds", data=tmp_path / "d") == tmp_path / "d" / "index"
 
 
 def test_index_dir_can_be_set_in_the_environment(
@@ -259,11 +268,11 @@ def test_tokenizer_fingerprint_is_the_same_in_another_process() -> None:
     import subprocess
     import sys
 
-    from index.store import tokenizer_fingerprint
+    from index.manifest import tokenizer_fingerprint
     from index.tokenize import TokenizerSettings
 
     code = (
-        "import json; from index.store import tokenizer_fingerprint; "
+        "import json; from index.manifest import tokenizer_fingerprint; "
         "from index.tokenize import TokenizerSettings; "
         "print(json.dumps(tokenizer_fingerprint(TokenizerSettings())))"
     )

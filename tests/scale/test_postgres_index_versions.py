@@ -13,7 +13,8 @@ import psycopg
 import pytest
 
 from bot.storage.index_versions import REINDEX_LOCK, ReindexElsewhere, SharedIndex
-from index.engine import Engine, load_corpus
+from index.building import load_corpus
+from index.engine import Engine
 
 QUESTIONS = (
     "how many troops were sent",

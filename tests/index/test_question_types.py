@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answering import (
-    DATE,
-    ENTITY,
-    NUMBER,
-    OTHER,
-    PERSON,
-    PLACE,
-    QUOTE,
-    question_type,
-)
+from index.question_types import DATE, ENTITY, NUMBER, OTHER, PERSON, PLACE, QUOTE, question_type
 
 
 @pytest.mark.parametrize(
