@@ -89,7 +89,8 @@ def occurrences(passage: str, texts: list[str]) -> list[tuple[int, int]]:
 
 def retrieval_engine(articles):
     """The bot's engine over ``articles`` with the reader off: retrieval only."""
-    from index.engine import Engine, build_corpus
+    from index.building import build_corpus
+    from index.engine import Engine
 
     return Engine(build_corpus(articles), model_dir=ROOT / "training" / "no-reader")
 
@@ -281,6 +282,8 @@ def main() -> None:
     started = time.monotonic()
     news = news_groups(args.news_dir)
     squad = squad_groups(args.squad_dir)
+    news = [g for g in news if g.passages]  # a question retrieval found nothing for
+    squad = [g for g in squad if g.passages]
     if args.limit:
         news, squad = news[: args.limit], squad[: args.limit]
     feats_news = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in news]
