@@ -23,7 +23,8 @@ from bot.storage.base import (
 )
 from bot.storage.config import StorageConfig
 from bot.storage.hashing import UserHasher, load_salt
-from bot.storage.sqlite import SCHEMA_VERSION, SQLiteStore
+from bot.storage.sqlite import SQLiteStore
+from bot.storage.sqlite_schema import SCHEMA_VERSION
 from bot.storage.stats import Stats
 
 __all__ = [

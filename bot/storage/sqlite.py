@@ -39,6 +39,7 @@ from bot.storage.base import (
 )
 from bot.storage.config import StorageConfig
 from bot.storage.hashing import UserHasher, load_salt
+from bot.storage.sqlite_schema import SCHEMA_VERSION, backup, migrate
 from bot.storage.stats import QuestionRow, Stats, VoteRow, compute_stats, period
 
 log = logging.getLogger(__name__)
@@ -47,49 +48,6 @@ T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-# Forward migrations: MIGRATIONS[n - 1] takes the schema from version n - 1 to n.
-# Never edit a released step; add a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # v1: question log and votes.
-    (
-        """CREATE TABLE questions (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            asked_at REAL NOT NULL,
-            guild_id INTEGER,
-            channel_id INTEGER,
-            user_hash TEXT NOT NULL,
-            question TEXT NOT NULL,
-            found INTEGER NOT NULL CHECK (found IN (0, 1)),
-            answer TEXT,
-            sentence_id TEXT,
-            article_id TEXT,
-            confidence REAL NOT NULL,
-            latency_ms REAL NOT NULL
-        )""",
-        """CREATE TABLE votes (
-            question_id INTEGER NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
-            user_hash TEXT NOT NULL,
-            helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
-            voted_at REAL NOT NULL,
-            PRIMARY KEY (question_id, user_hash)
-        )""",
-    ),
-    # v2: where a question came from, per-server settings, indexes for the period queries.
-    (
-        "ALTER TABLE questions ADD COLUMN source TEXT NOT NULL DEFAULT 'unknown'",
-        "CREATE INDEX questions_asked_at ON questions(asked_at)",
-        "CREATE INDEX questions_guild_asked_at ON questions(guild_id, asked_at)",
-        """CREATE TABLE guild_settings (
-            guild_id INTEGER PRIMARY KEY,
-            answer_channels TEXT NOT NULL DEFAULT '[]',
-            cooldown_seconds INTEGER NOT NULL,
-            refusal_threshold REAL NOT NULL,
-            ephemeral_ask INTEGER NOT NULL CHECK (ephemeral_ask IN (0, 1)),
-            updated_at REAL NOT NULL
-        )""",
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _epoch(moment: datetime) -> float:
@@ -182,8 +140,8 @@ class SQLiteStore(PruningLifecycle):
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA busy_timeout=10000")
             if 0 < version < SCHEMA_VERSION:
-                self.backup_path = self._backup(conn, version)
-            self._migrate(conn, version)
+                self.backup_path = backup(conn, self.path, version)
+            migrate(conn, self.path, version)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise self._corrupt(str(exc)) from exc
@@ -224,41 +182,6 @@ class SQLiteStore(PruningLifecycle):
             return 0
         row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
-
-    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(f"{self.path.name}.v{version}-{stamp}.bak")
-        counter = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.v{version}-{stamp}-{counter}.bak")
-            counter += 1
-        copy = sqlite3.connect(target)
-        try:
-            conn.backup(copy)
-        finally:
-            copy.close()
-        log.info("backed up schema v%d database to %s before migrating", version, target)
-        return target
-
-    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in MIGRATIONS[target - 1]:
-                    conn.execute(statement)
-                conn.execute(
-                    "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                    (target, datetime.now(UTC).isoformat()),
-                )
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-            log.info("database %s migrated to schema v%d", self.path, target)
 
     def _close_sync(self) -> None:
         if self._conn is not None:

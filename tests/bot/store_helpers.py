@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.storage import QuestionEntry, SQLiteStore, UserHasher
-from bot.storage.sqlite import MIGRATIONS
+from bot.storage.sqlite_schema import MIGRATIONS
 
 SALT = b"test-salt-0123456789abcdef"
 # Noon today: recent enough that opening a store (which prunes by the real clock) keeps the rows.

@@ -29,7 +29,8 @@ from bot.storage import (
     UserHasher,
     store_from_config,
 )
-from bot.storage.postgres import MIGRATIONS, SCHEMA_VERSION, PostgresStore
+from bot.storage.postgres import PostgresStore
+from bot.storage.postgres_schema import MIGRATIONS, SCHEMA_VERSION
 from tests.bot.store_helpers import NOW, SALT, entry, make_store
 from tests.pg_server import PostgresServer
 
