@@ -103,7 +103,7 @@ def measure(
 
 
 def _follower(url: str, state: str, seeds: str, ready: mp.Event, out: mp.Queue) -> None:  # type: ignore[type-arg]
-    from bot.storage.index_versions import SharedIndex
+    from bot.discord_app.shared_index import SharedIndex
     from index.engine import Engine
 
     shared = SharedIndex(url, state)
@@ -122,7 +122,7 @@ def _follower(url: str, state: str, seeds: str, ready: mp.Event, out: mp.Queue) 
 
 
 def propagation(url: str, seeds: Path, rounds: int) -> list[float]:
-    from bot.storage.index_versions import SharedIndex
+    from bot.discord_app.shared_index import SharedIndex
 
     work = Path(tempfile.mkdtemp())
     folder = work / "seeds"

@@ -2,7 +2,7 @@
 
 Not a test. Two processes: this one serves the fake Discord
 (tests/bot/fake_discord.py), plays the users and keeps the books; the bot runs
-in ``benchmarks/soak_bot.py``, built by ``bot.runner.create_bot`` over a copy of
+in ``benchmarks/soak_bot.py``, built by ``bot.discord_app.runner.create_bot`` over a copy of
 the seeds with a SQLite question log, exactly as ``articlebot`` runs it, only
 pointed at the fake on 127.0.0.1. Questions arrive as mentions (and every tenth
 as ``/ask``) at ``--rate`` per second, with an admin ``/reindex`` every

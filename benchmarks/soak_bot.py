@@ -43,8 +43,8 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from bot.config import load_settings  # noqa: E402
-from bot.runner import create_bot  # noqa: E402
+from bot.discord_app.config import load_settings  # noqa: E402
+from bot.discord_app.runner import create_bot  # noqa: E402
 from index.engine import Engine  # noqa: E402
 
 READY_TIMEOUT_S = 60.0

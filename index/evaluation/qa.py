@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from index.engine import Engine
-from index.evaluation import ask_or_refuse
+from index.evaluation.base import ask_or_refuse
 from index.evaluation.jsonlines import numbered_rows
 from index.records import Answer
 
@@ -98,7 +98,7 @@ def contains(haystack: str, needle: str) -> bool:
 
 
 def parse_dev_lines(text: str, name: str = "the file") -> list[DevItem]:
-    from index.evaluation import EvalFormatError
+    from index.evaluation.base import EvalFormatError
 
     items: list[DevItem] = []
 

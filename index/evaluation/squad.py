@@ -22,7 +22,7 @@ from typing import Any
 from index.building import build_corpus
 from index.corpus import Corpus
 from index.engine import Engine
-from index.evaluation import ask_or_refuse
+from index.evaluation.base import ask_or_refuse
 from index.loader import article_from_text
 from index.records import Answer, Article
 
@@ -163,7 +163,7 @@ def prediction_text(answer: Answer) -> str:
 
 def validate_squad(data: dict[str, Any], name: str = "the file") -> None:
     """Raise :class:`EvalFormatError` unless ``data`` has SQuAD's shape."""
-    from index.evaluation import EvalFormatError
+    from index.evaluation.base import EvalFormatError
 
     articles = data.get("data")
     if not isinstance(articles, list) or not articles:

@@ -25,9 +25,9 @@ import aiohttp
 import discord
 import pytest
 
-from bot.client import ArticleBot
-from bot.config import Settings
-from bot.runner import create_bot
+from bot.discord_app.client import ArticleBot
+from bot.discord_app.config import Settings
+from bot.discord_app.runner import create_bot
 from index.building import load_corpus
 from index.engine import Engine
 

@@ -16,9 +16,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.backlog import Backlog
-from bot.config import Settings
-from bot.errors import Busy
+from bot.discord_app.backlog import Backlog
+from bot.discord_app.config import Settings
+from bot.discord_app.errors import Busy
 from index.building import load_corpus
 from index.engine import Engine
 from index.records import Answer
@@ -87,7 +87,7 @@ def test_backlog_warns_when_shedding_starts_then_at_most_every_ten_seconds(
     clock = Clock()
     backlog = Backlog(1, clock=clock)
 
-    with caplog.at_level(logging.WARNING, logger="bot.backlog"), backlog.slot():
+    with caplog.at_level(logging.WARNING, logger="bot.discord_app.backlog"), backlog.slot():
         for at in (0.0, 1.0, 9.9, 10.0, 10.5):
             clock.now = at
             with pytest.raises(Busy), backlog.slot():
@@ -196,7 +196,7 @@ async def test_busy_note_is_deleted_after_a_while(
     full: Full, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the module as the bot loaded it (load_extension imports a fresh copy)
-    monkeypatch.setattr(sys.modules["bot.cogs.ask"], "BUSY_DELETE_AFTER_S", 0.01)
+    monkeypatch.setattr(sys.modules["bot.discord_app.cogs.ask"], "BUSY_DELETE_AFTER_S", 0.01)
 
     await full.harness.send(full.harness.message(TROOPS, mention_bot=True))
     async with asyncio.timeout(5):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.main import main
 from tests.conftest import DATA, ROOT, SEEDS
 
 DEV_FILE = DATA / "article_qa_dev.jsonl"
@@ -197,7 +197,7 @@ def test_eval_dev_file_prints_the_dev_keys(capsys: pytest.CaptureFixture[str]) -
 
 def test_real_process_asks_and_exits_cleanly() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--seeds", str(SEEDS), "ask", "", "--json"],
+        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS), "ask", "", "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -210,7 +210,7 @@ def test_real_process_asks_and_exits_cleanly() -> None:
 
 def test_real_process_answers_from_piped_stdin() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--seeds", str(SEEDS)],
+        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS)],
         input="how many troops were sent\n",
         capture_output=True,
         text=True,

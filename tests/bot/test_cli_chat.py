@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import render
-from bot.cli import main
-from bot.cli_chat import Chat
+from bot.terminal import render
+from bot.terminal.chat import Chat
+from bot.terminal.main import main
 from index.building import load_corpus
 from index.engine import Engine
 from index.records import Answer, Citation
@@ -152,7 +152,7 @@ def test_terminal_session_edits_recalls_and_ends_on_a_new_line() -> None:
     if pid == 0:  # the child: the shipped command on a pseudo-terminal
         os.chdir(ROOT)
         os.environ.update(COLUMNS="80", TERM="dumb")
-        os.execv(sys.executable, [sys.executable, "-m", "bot.cli", "chat"])
+        os.execv(sys.executable, [sys.executable, "-m", "bot.terminal.main", "chat"])
     try:
         read_until(fd, b"you> ")
         os.write(fd, f"{TROOPS}\r".encode())
@@ -189,7 +189,7 @@ def read_until(fd: int, marker: bytes, timeout: float = 30.0) -> bytes:
 def test_every_command_has_help_with_an_example() -> None:
     for command in ("ask", "chat", "articles", "summary", "index"):
         out = subprocess.run(
-            [sys.executable, "-m", "bot.cli", command, "--help"],
+            [sys.executable, "-m", "bot.terminal.main", command, "--help"],
             capture_output=True,
             text=True,
             cwd=ROOT,

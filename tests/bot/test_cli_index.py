@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.main import main
 
 
 def test_index_build_then_info_reports_counts(

@@ -10,15 +10,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.client import intents_for
-from bot.config import (
+from bot.discord_app.client import intents_for
+from bot.discord_app.config import (
     DEFAULT_MAX_PENDING,
     ConfigError,
     Settings,
     load_settings,
     settings_from_env,
 )
-from bot.runner import EXIT_CONFIG, EXIT_FAILURE, RedactFilter, run_bot
+from bot.discord_app.runner import EXIT_CONFIG, EXIT_FAILURE, RedactFilter, run_bot
 from tests.bot.conftest import DiscordRecorder, FakeResponse
 from tests.conftest import SEEDS
 

@@ -1,4 +1,4 @@
-"""End to end: the real articlebot, built by ``bot.runner.create_bot``, against the fake Discord.
+"""End to end: the real articlebot, built by ``bot.discord_app.runner.create_bot``, against the fake Discord.
 
 Each test starts the bot with ``bot.start(token)`` in the test's event loop,
 exactly as ``run_bot`` would, over a writable copy of the seeds; the fake
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import ArticleBot
-from bot.config import load_settings
-from bot.runner import create_bot
+from bot.discord_app.client import ArticleBot
+from bot.discord_app.config import load_settings
+from bot.discord_app.runner import create_bot
 from index.corpus import Corpus
 from index.engine import Engine
 from index.reindex import ReindexReport, rebuild

@@ -16,8 +16,8 @@ import time
 import aiohttp
 import pytest
 
-from bot.checks import looks_like_question
-from bot.client import ArticleBot
+from bot.discord_app.client import ArticleBot
+from bot.discord_app.messages import looks_like_question
 from tests.bot.discord_contract import SPEC_PATH, new_contract
 from tests.bot.fake_discord import (
     MAX_CONTENT,

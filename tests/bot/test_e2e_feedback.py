@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bot.client import ArticleBot
+from bot.discord_app.client import ArticleBot
 from tests.bot.fake_discord import FakeDiscord, buttons
 from tests.bot.test_e2e_bot import answer_of, articlebot, normalise, start_bot
 

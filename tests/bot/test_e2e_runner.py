@@ -1,4 +1,4 @@
-"""End to end: ``bot.runner.run_bot``, the ``articlebot`` entry point, against the fake Discord.
+"""End to end: ``bot.discord_app.runner.run_bot``, the ``articlebot`` entry point, against the fake Discord.
 
 ``run_bot`` owns its event loop (``asyncio.run``), so it runs in a worker
 thread while the fake keeps serving on the test's loop. Only the ways it
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runner import EXIT_FAILURE, run_bot
+from bot.discord_app.runner import EXIT_FAILURE, run_bot
 from tests.bot.fake_discord import FakeDiscord
 
 pytest_plugins = ["tests.bot.conftest_e2e"]

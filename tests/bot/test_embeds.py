@@ -7,8 +7,7 @@ from dataclasses import replace
 import discord
 import pytest
 
-from bot.checks import looks_like_question, strip_discord_markup
-from bot.embeds import (
+from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
@@ -22,6 +21,7 @@ from bot.embeds import (
     reindex_embed,
     reindex_failed_embed,
 )
+from bot.discord_app.messages import looks_like_question, strip_discord_markup
 from index.corpus import Corpus, NoArticlesError
 from index.engine import Engine
 from index.records import Answer, Citation, LoadProblem

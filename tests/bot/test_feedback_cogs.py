@@ -16,9 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot import feedback, server_settings
-from bot.config import Settings
-from bot.feedback import record_answer
+from bot.discord_app import feedback, server_settings
+from bot.discord_app.config import Settings
+from bot.discord_app.feedback import record_answer
 from bot.storage import QuestionEntry, SQLiteStore, StorageConfig, StoreError
 from index.confidence import REFUSAL_THRESHOLD
 from index.records import Answer
@@ -396,11 +396,11 @@ async def test_extensions_share_one_copy_of_the_feedback_and_settings_helpers(
     ``sys.modules``: helpers that cogs import from each other would exist twice, and a
     click would run whichever copy sent the answer. They live in plain modules instead."""
     loaded = bot.bot.extensions
-    registered = loaded["bot.cogs.feedback"].FeedbackButton
-    assert registered is loaded["bot.cogs.ask"].feedback.FeedbackButton is feedback.FeedbackButton
-    assert loaded["bot.cogs.ask"].server_settings is server_settings
-    assert loaded["bot.cogs.stats"].store_of is loaded["bot.cogs.settings"].store_of
-    assert loaded["bot.cogs.settings"].store_of is server_settings.store_of
+    registered = loaded["bot.discord_app.cogs.feedback"].FeedbackButton
+    assert registered is loaded["bot.discord_app.cogs.ask"].feedback.FeedbackButton is feedback.FeedbackButton
+    assert loaded["bot.discord_app.cogs.ask"].server_settings is server_settings
+    assert loaded["bot.discord_app.cogs.stats"].store_of is loaded["bot.discord_app.cogs.settings"].store_of
+    assert loaded["bot.discord_app.cogs.settings"].store_of is server_settings.store_of
     # The view of a sent answer re-registers its button class; a click on it still runs
     # the one module, so patching that module alone changes what the click says.
     answer = await ask(bot)
@@ -411,9 +411,9 @@ async def test_extensions_share_one_copy_of_the_feedback_and_settings_helpers(
         raise StoreError("database restarting")
 
     monkeypatch.setattr(store, "vote", unreachable)
-    monkeypatch.setattr(feedback, "UNSAVED", "patched in bot.feedback only")
+    monkeypatch.setattr(feedback, "UNSAVED", "patched in bot.discord_app.feedback only")
     refused = reply(await bot.interact(click(bot, buttons(answer)["Helpful"], answer)))
-    assert refused.text() == "patched in bot.feedback only"
+    assert refused.text() == "patched in bot.discord_app.feedback only"
 
 
 async def test_config_during_a_database_restart_is_acknowledged_then_answered(

@@ -16,8 +16,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.config import Settings
-from bot.embeds import NO_ANSWER_TITLE, answer_embed
+from bot.discord_app.config import Settings
+from bot.discord_app.embeds import NO_ANSWER_TITLE, answer_embed
 from index.building import load_corpus
 from index.engine import Engine
 from index.records import Answer
@@ -451,7 +451,7 @@ async def test_unexpected_error_gets_an_apology_and_a_log_line(
     harness = await make_bot(rebuild=broken_rebuild)
     before = harness.bot.engine.corpus
 
-    with caplog.at_level(logging.ERROR, logger="bot.client"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_app.client"):
         calls = await harness.call("reindex", permissions=MANAGE_GUILD)
 
     apology = only_message(calls)
@@ -534,7 +534,7 @@ async def test_unexpected_failure_while_answering_is_apologised_for_everywhere(
 ) -> None:
     harness = await make_bot(engine=BrokenEngine(load_corpus(bot_settings.seeds)))
 
-    with caplog.at_level(logging.ERROR, logger="bot.client"):
+    with caplog.at_level(logging.ERROR, logger="bot.discord_app.client"):
         slash = await harness.call("ask", question=TROOPS)
         mention = await harness.send(harness.message(TROOPS, mention_bot=True))
 

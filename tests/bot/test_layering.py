@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from bot.client import EXTENSIONS
+from bot.discord_app.client import EXTENSIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 

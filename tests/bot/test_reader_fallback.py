@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.embeds import PASSAGES_TITLE, answer_embed
+from bot.discord_app.embeds import PASSAGES_TITLE, answer_embed
 from index.building import build_corpus
 from index.engine import Engine
 from index.loader import article_from_text
@@ -30,7 +30,7 @@ def test_terminal_reports_a_missing_reader_once_and_still_answers(tmp_path: Path
     env = dict(os.environ, ARTICLEBOT_READER_DIR=str(tmp_path / "no-model"))
     env["ARTICLEBOT_INDEX_DIR"] = str(tmp_path / "index")
     done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--seeds", str(SEEDS), "ask", "how many troops were sent"],
+        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS), "ask", "how many troops were sent"],
         env=env,
         capture_output=True,
         text=True,

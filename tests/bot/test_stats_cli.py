@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.main import main
 from tests.bot.store_helpers import entry, make_store
 
 

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from bot.client import ArticleBot
-from bot.config import load_settings
-from bot.runner import create_bot
+from bot.discord_app.client import ArticleBot
+from bot.discord_app.config import load_settings
+from bot.discord_app.runner import create_bot
 from index.engine import Engine
 from tests.bot.conftest import bot_settings, harness, make_bot  # noqa: F401  (fixtures)
 from tests.bot.conftest_e2e import fake_discord  # noqa: F401  (fixture)

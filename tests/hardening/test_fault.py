@@ -102,7 +102,7 @@ def replace(src, dst):
     real_replace(src, dst)
 store.np.savez = savez
 store.os.replace = replace
-from bot.cli import main
+from bot.terminal.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -22,18 +22,18 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.checks import strip_discord_markup
-from bot.client import APOLOGY, user_message
-from bot.cogs import article_choices
-from bot.embeds import (
+from bot.discord_app.client import APOLOGY, user_message
+from bot.discord_app.embeds import (
     answer_embed,
     articles_embed,
     reindex_embed,
     reindex_failed_embed,
     summary_embed,
 )
-from bot.errors import ArticleNotFound, QuestionTooLong
-from bot.feedback import paragraph_text
+from bot.discord_app.errors import ArticleNotFound, QuestionTooLong
+from bot.discord_app.feedback import paragraph_text
+from bot.discord_app.messages import strip_discord_markup
+from bot.discord_app.replies import article_choices
 from index.building import build_corpus
 from index.corpus import NoArticlesError
 from index.engine import Engine, QuestionError

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.checks import strip_discord_markup
-from bot.config import Settings
+from bot.discord_app.config import Settings
+from bot.discord_app.messages import strip_discord_markup
 from bot.storage import StorageConfig
 from index.engine import QuestionError, clean_question
 from tests.bot.conftest import BotFactory, Call

@@ -18,10 +18,10 @@ from typing import Any
 import aiohttp
 import pytest
 
-import bot.runner
-from bot.client import APOLOGY, ArticleBot
-from bot.config import Settings
-from bot.runner import EXIT_FAILURE, run_bot
+import bot.discord_app.runner
+from bot.discord_app.client import APOLOGY, ArticleBot
+from bot.discord_app.config import Settings
+from bot.discord_app.runner import EXIT_FAILURE, run_bot
 from bot.storage import StorageConfig
 from tests.bot.conftest import (
     ADMIN_ROLE_ID,
@@ -93,14 +93,14 @@ async def test_security_canary_token_never_in_logs_output_or_messages(
     }.items():
         monkeypatch.setenv(name, value)
     created: list[ArticleBot] = []
-    real_create = bot.runner.create_bot
+    real_create = bot.discord_app.runner.create_bot
 
     def create(settings: Settings, engine: Any, **options: Any) -> ArticleBot:
         made = real_create(settings, engine, **options)
         created.append(made)
         return made
 
-    monkeypatch.setattr(bot.runner, "create_bot", create)
+    monkeypatch.setattr(bot.discord_app.runner, "create_bot", create)
     exceptions: list[BaseException] = []
     threading_hook = threading.excepthook
     monkeypatch.setattr(threading, "excepthook", lambda args: exceptions.append(args.exc_value))

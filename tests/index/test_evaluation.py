@@ -10,7 +10,8 @@ import pytest
 
 from index.building import build_corpus
 from index.engine import Engine
-from index.evaluation import DEV, SQUAD, EvalFormatError, detect_format, read_json_file
+from index.evaluation.base import EvalFormatError
+from index.evaluation.formats import DEV, SQUAD, detect_format, read_json_file
 from index.evaluation.qa import contains, evaluate_dev, parse_dev_lines
 from index.evaluation.squad import (
     evaluate_squad,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.terminal.main import main
 from index.evaluation import summaries as ev
 from tests.conftest import DATA
 

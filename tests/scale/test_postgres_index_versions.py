@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.storage.index_versions import REINDEX_LOCK, ReindexElsewhere, SharedIndex
+from bot.discord_app.shared_index import REINDEX_LOCK, ReindexElsewhere, SharedIndex
 from index.building import load_corpus
 from index.engine import Engine
 

@@ -1,0 +1,48 @@
+"""``articlebot articles``: the loaded articles, so a user can name one to ``ask --article`` or ``summary``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from bot.terminal.options import add_seeds_option, index_dir, open_engine
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "articles",
+        help="list the articles: title, file, sentences, when indexed",
+        description="List the loaded articles with their file, size and when they were indexed.",
+        epilog="example: articlebot articles --json",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_seeds_option(parser)
+    parser.set_defaults(handler=run_articles)
+
+
+def run_articles(args: argparse.Namespace) -> int:
+    from index.manifest import IndexStoreError, read_manifest
+
+    engine = open_engine(args)  # indexes new or changed articles first, as every command does
+    try:
+        indexed_at: str | None = read_manifest(index_dir(args)).built_at
+    except (OSError, IndexStoreError):
+        indexed_at = None  # the index could not be saved; the articles were still loaded
+    rows: list[dict[str, Any]] = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "file": a.source_path,
+            "sentences": a.sentence_count,
+            "paragraphs": len(a.paragraphs),
+        }
+        for a in engine.corpus.articles
+    ]
+    if args.json:
+        print(json.dumps({"indexed_at": indexed_at, "articles": rows}, ensure_ascii=False))
+        return 0
+    for row in rows:
+        print(f"{row['title']}\n  {row['file']}, {row['sentences']} sentences, id {row['id'][:8]}")
+    print(f"{len(rows)} article(s), index built {indexed_at or 'not saved'}")
+    return 0

@@ -1,0 +1,131 @@
+"""``articlebot chat``: the terminal chat over the engine.
+
+Lines that are chat commands (``help``, ``articles``, ``summary``, ``quit``)
+are handled here and never reach the engine, which would otherwise answer
+"help" as a question about the articles. The same loop serves a terminal
+(prompt, line editing and history through the stdlib ``readline``) and piped
+input (no prompt, each question echoed, ``quit`` ends it as end of input does).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from bot.terminal import render
+from bot.terminal.options import CliError, open_engine
+from bot.terminal.question_log import QuestionLog, open_log
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+    from index.records import Article
+
+QUIT = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
+HELP = frozenset({"help", "?", "/help", "commands"})
+PROMPT = "you> "
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    engine = open_engine(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _enable_line_editing()
+        print(render.welcome(engine.corpus))
+    with open_log(args) as log:
+        chat = Chat(engine, ids=args.ids, log=log, echo=not interactive)
+        for line in _lines(interactive):
+            if not chat.handle(line):
+                break
+    return 0
+
+
+def _enable_line_editing() -> None:
+    """Arrow keys edit the line and recall earlier ones (``input`` uses readline once imported)."""
+    with contextlib.suppress(ImportError):  # absent on some platforms; input() still works
+        import readline  # noqa: F401
+
+
+def _lines(interactive: bool) -> Iterator[str]:
+    """Input lines until end of input; on a terminal, Ctrl-D leaves the shell prompt on a new line."""
+    while True:
+        try:
+            yield input(PROMPT if interactive else "")
+        except EOFError:
+            if interactive:
+                print()
+            return
+
+
+class Chat:
+    """One chat session: routes each line to a command or to the engine and prints the reply."""
+
+    def __init__(self, engine: Engine, *, ids: bool, log: QuestionLog | None, echo: bool) -> None:
+        self.engine = engine
+        self.ids = ids
+        self.log = log
+        self.echo = echo  # piped input: show each question above its answer
+
+    def handle(self, line: str) -> bool:
+        """Reply to one line; False when the user asked to leave."""
+        text = line.strip()
+        word, _, rest = text.partition(" ")
+        command = word.lower()
+        if not text:
+            return True
+        if command in QUIT and not rest:  # "exit polls showed what?" is a question
+            return False
+        if command in HELP and not rest:
+            print(render.CHAT_HELP)
+        elif command in {"articles", "/articles"} and not rest:
+            print(render.articles_text(self.engine.corpus))
+        elif command in {"summary", "/summary"}:
+            self._summary(rest.strip())
+        else:
+            self._ask(text)
+        print()
+        return True
+
+    def _ask(self, question: str) -> None:
+        from index.engine import QuestionError
+
+        try:
+            answer = self.engine.ask(question)
+        except QuestionError as exc:
+            print(f"articlebot: {exc}")
+            return
+        if self.echo:
+            print(f"Q: {answer.question}")
+        print(render.answer_text(answer, ids=self.ids))
+        if self.log is not None:
+            self.log.record(answer)
+
+    def _summary(self, rest: str) -> None:
+        from index.summarize import SummaryError, summarize
+
+        try:
+            article, topic = self.summary_target(rest)
+            print(render.summary_text(summarize(article, topic=topic), ids=self.ids))
+        except (CliError, SummaryError) as exc:
+            print(f"articlebot: {exc}")
+
+    def summary_target(self, rest: str) -> tuple[Article, str | None]:
+        """The article and topic of ``summary [ARTICLE] [TOPIC]``.
+
+        With one article everything after ``summary`` is the topic. With
+        several, the longest run of leading words that names an article picks
+        it and the remaining words are the topic.
+        """
+        articles = self.engine.corpus.articles
+        words = rest.split()
+        if len(articles) == 1:
+            return articles[0], rest or None
+        for cut in range(len(words), 0, -1):
+            article = self.engine.find_article(" ".join(words[:cut]))
+            if article is not None:
+                return article, " ".join(words[cut:]) or None
+        if not words:
+            raise CliError("name the article: summary ARTICLE [TOPIC] (type 'articles' for titles)")
+        raise CliError(f"no article matches {rest!r}; type 'articles' for the titles")

@@ -1,0 +1,83 @@
+"""What every ``articlebot`` sub-command shares: its errors, the seeds and index folders, the engine.
+
+Sub-command modules (``register(subparsers)`` each) import from here, never from
+the entry point (:mod:`bot.terminal.main`), which imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.engine import Engine
+
+DEFAULT_SEEDS = "seeds"
+EXIT_FAILURE = 1
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None:
+    """``--seeds DIR`` and ``--data DIR``, shared by every sub-command (see :func:`index_dir`)."""
+    parser.add_argument(
+        "--seeds",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where the search index is kept, in DIR/index (default: see docs/operations.md)",
+    )
+
+
+def seeds_dir(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "seeds", None) or os.environ.get("ARTICLEBOT_SEEDS") or DEFAULT_SEEDS)
+
+
+def index_dir(args: argparse.Namespace) -> Path:
+    """Where the index of the seeds is stored (``--data DIR``; see :func:`index.store.index_folder`)."""
+    from index.store import index_folder
+
+    return index_folder(seeds_dir(args), data=getattr(args, "data", None))
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    """Build the engine over the seeds folder, turning load failures into CliError."""
+    from index.building import load_corpus
+    from index.corpus import NoArticlesError
+    from index.engine import Engine
+
+    folder = seeds_dir(args)
+    _report_library_warnings()
+    try:
+        engine = Engine(load_corpus(folder, index_dir=index_dir(args)))
+    except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
+        raise CliError(str(exc)) from exc
+    for problem in engine.corpus.problems:
+        print(f"articlebot: skipped {problem}", file=sys.stderr)
+    return engine
+
+
+def _report_library_warnings() -> None:
+    """Print the engine's warnings (a reader that cannot load, a damaged index) as one line each.
+
+    Terminal commands configure no logging; without this, Python's last-resort
+    handler would print them bare. The bot (``run_bot``) logs them instead.
+    """
+    logger = logging.getLogger("index")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("articlebot: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False

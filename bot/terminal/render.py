@@ -1,0 +1,130 @@
+"""Plain-text rendering of answers and summaries for the terminal.
+
+Text is wrapped to the terminal's width at word boundaries only (a long URL
+overflows rather than breaking mid-word), and the article title is shown once
+per answer: the quote lines stay short enough to read in 80 columns. Sentence
+ids are internal and shown only on request (``--ids``); the JSON output always
+keeps them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.corpus import Corpus
+    from index.records import Answer, Citation
+    from index.summarize import Summary
+
+MAX_WIDTH = 100  # past this, lines get hard to read even on a wide terminal
+MIN_WIDTH = 40
+CLOSEST = 3  # closest passages a refusal lists
+CLOSING_QUOTES = ("”", '"', "’", "'")
+
+
+def width() -> int:
+    """The terminal's width (``$COLUMNS`` or 80 when not a terminal), within readable bounds."""
+    columns = shutil.get_terminal_size((80, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def wrap(text: str, columns: int, first: str = "", rest: str | None = None) -> str:
+    """``text`` filled to ``columns``, breaking only between words."""
+    return textwrap.fill(
+        text,
+        width=columns,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def quoted(text: str) -> str:
+    """``text`` in curly quotes, without doubling a closing quote it already ends with."""
+    text = text.strip()
+    return f"“{text}" if text.endswith(CLOSING_QUOTES) else f"“{text}”"
+
+
+def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None) -> str:
+    """An answer (title once, then its numbered quotes) or a refusal with the closest passages."""
+    columns = columns or width()
+    if answer.found:
+        lines = [wrap(f"Answer: {answer.answer}", columns, rest="  ")]
+        title = answer.article_title
+        citations: Sequence[Citation] = answer.citations
+    else:
+        citations = answer.citations[:CLOSEST]
+        title = citations[0].article_title if citations else None
+        if not answer.reader_used and citations:  # short answers are off: the reader did not load
+            lines = ["The closest passages:"]
+        else:
+            lines = ["The articles don't say."]
+            if citations:
+                lines.append("Closest passages, in case they help:")
+    if title:
+        lines.append(wrap(f"from “{title}”", columns, first="  ", rest="    "))
+    lines.extend(citation_text(c, title, ids, columns) for c in citations)
+    return "\n".join(lines)
+
+
+def citation_text(citation: Citation, title: str | None, ids: bool, columns: int) -> str:
+    """One numbered quote and where it is; the title only when it differs from the answer's."""
+    where = f"paragraph {citation.paragraph}"
+    if citation.article_title != title:
+        where = f"{citation.article_title}, {where}"
+    if ids:
+        where += f", {citation.sentence_id}"
+    quote = wrap(f"[{citation.n}] {quoted(citation.text)}", columns, first="  ", rest="      ")
+    return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
+
+
+CHAT_HELP = """\
+Type a question, or one of these:
+  articles                    list the articles
+  summary [ARTICLE] [TOPIC]   summarise an article, or what it says on a topic
+  help                        this list
+  quit                        leave (also exit or Ctrl-D)
+Up and down arrows recall earlier questions."""
+
+
+def welcome(corpus: Corpus) -> str:
+    count = len(corpus.articles)
+    plural = "s" if count != 1 else ""
+    return (
+        f"articlebot — ask about {count} article{plural} "
+        "(e.g. “how many troops were sent?”).\n"
+        f"{articles_text(corpus, limit=10)}\n\n{CHAT_HELP}\n"
+    )
+
+
+def articles_text(corpus: Corpus, limit: int | None = None) -> str:
+    """The loaded articles, one per line, with their file and size."""
+    shown = corpus.articles if limit is None else corpus.articles[:limit]
+    columns = width()
+    lines = [
+        wrap(f"• {a.title} ({a.source_path}, {a.sentence_count} sentences)", columns, "  ", "    ")
+        for a in shown
+    ]
+    if len(corpus.articles) > len(shown):
+        lines.append(f"  … and {len(corpus.articles) - len(shown)} more (type 'articles')")
+    return "\n".join(lines)
+
+
+def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = None) -> str:
+    """The heading, then each sentence with its paragraph (and id with ``ids``)."""
+    columns = columns or width()
+    heading = f"Summary of “{summary.article_title}”"
+    if summary.topic:
+        heading += f", about “{summary.topic}”"
+    lines = [wrap(heading, columns, rest="  ")]
+    if not summary.found:
+        return "\n".join([*lines, wrap(summary.message, columns, first="  ")])
+    for n, s in enumerate(summary.sentences, start=1):
+        lines.append(wrap(f"[{n}] {s.text}", columns, first="  ", rest="      "))
+        where = f"paragraph {s.paragraph}" + (f", {s.id}" if ids else "")
+        lines.append(f"      — {where}")
+    return "\n".join(lines)
