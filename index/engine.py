@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from index.building import build_corpus as build_corpus  # training/train_reader.py imports it here
 from index.building import load_corpus
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
