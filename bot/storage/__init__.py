@@ -1,4 +1,4 @@
-"""Question log, feedback votes, per-server settings and statistics.
+"""Question log, feedback votes, article events, per-server settings and statistics.
 
 No discord.py here: the bot's cogs, the ``articlebot stats`` command and any
 later backend share :class:`Store` and its records. :class:`SQLiteStore` is the
@@ -10,6 +10,7 @@ several processes; :func:`open_store` opens the one the environment configures
 
 from bot.storage.backends import open_store, store_from_config
 from bot.storage.base import (
+    ArticleEvent,
     CorruptDatabaseError,
     GuildSettings,
     LoggedQuestion,
@@ -29,6 +30,7 @@ from bot.storage.stats import Stats
 
 __all__ = [
     "SCHEMA_VERSION",
+    "ArticleEvent",
     "CorruptDatabaseError",
     "GuildSettings",
     "LoggedQuestion",

@@ -24,9 +24,13 @@ if TYPE_CHECKING:
     from index.records import Answer
 
 Source = Literal["mention", "dm", "channel", "slash", "terminal", "unknown"]
+ArticleAction = Literal["add", "remove"]
+Origin = Literal["discord", "terminal"]
 
 MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 300
+MAX_EVENT_TITLE_CHARS = 300
+MAX_EVENT_SOURCE_CHARS = 2000
 
 # Per-server settings bounds. The engine refuses below its own threshold
 # (``index.confidence.REFUSAL_THRESHOLD``, chosen on the development files); a server can
@@ -121,6 +125,35 @@ class QuestionEntry:
             confidence=min(max(confidence, 0.0), 1.0),
             latency_ms=max(latency, 0.0),
             asked_at=self.asked_at or datetime.now(UTC),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEvent:
+    """One article added to or removed from the library, before it is stored.
+
+    ``user_id`` is the raw id of who did it (a Discord id, or the local uid for the
+    terminal); the store hashes it like a question's asker and never writes it.
+    ``source`` is where the article came from: its link, ``file: name.html`` or
+    ``pasted``. Events are pruned with the questions (see :meth:`Store.prune`): they
+    name a user, and the article file itself keeps its source and ``Added:`` time.
+    """
+
+    action: ArticleAction
+    article_id: str
+    title: str
+    source: str
+    user_id: int
+    origin: Origin
+    guild_id: int | None = None
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def clipped(self) -> ArticleEvent:
+        """Text cut to the stored lengths."""
+        return replace(
+            self,
+            title=self.title[:MAX_EVENT_TITLE_CHARS],
+            source=self.source[:MAX_EVENT_SOURCE_CHARS],
         )
 
 
@@ -259,13 +292,18 @@ class Store(Protocol):
 
     async def save_guild_settings(self, settings: GuildSettings) -> GuildSettings: ...
 
+    async def log_article_event(self, event: ArticleEvent) -> None:
+        """Record one article added or removed (``/article``, ``articlebot add``/``remove``)."""
+
     async def stats(
         self, *, days: int = 7, guild_id: int | None = None, now: datetime | None = None
     ) -> Stats:
-        """Figures for the ``days`` up to ``now``; all servers when ``guild_id`` is None."""
+        """Figures for the ``days`` up to ``now``; all servers when ``guild_id`` is None
+        (then the terminal's article events count too)."""
 
     async def prune(self, now: datetime | None = None) -> int:
-        """Delete questions (and their votes) older than the retention period."""
+        """Delete questions (and their votes) and article events older than the retention
+        period; returns how many questions went."""
 
 
 PRUNE_INTERVAL = timedelta(days=1)

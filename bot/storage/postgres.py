@@ -30,6 +30,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from bot.storage.base import (
+    ArticleEvent,
     GuildSettings,
     LoggedQuestion,
     PruningLifecycle,
@@ -49,6 +50,8 @@ T = TypeVar("T")
 
 POOL_SIZE = 4
 RECONNECT_SECONDS = 30.0
+
+
 def _connection_lost(exc: BaseException) -> bool:
     """Whether ``exc`` means the server or the connection went away (worth a retry)."""
     if isinstance(exc, pg_errors.AdminShutdown | pg_errors.CannotConnectNow):
@@ -340,6 +343,21 @@ class PostgresStore(PruningLifecycle):
             updated_at=now,
         )
 
+    # -- article events ---------------------------------------------------------------------
+
+    async def log_article_event(self, event: ArticleEvent) -> None:
+        e = event.clipped()
+        row = (e.at, e.guild_id, self._hasher(e.user_id), e.origin, e.action)
+
+        async def insert(conn: psycopg.AsyncConnection[Any]) -> None:
+            await conn.execute(
+                "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
+                " title, source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (*row, e.article_id, e.title, e.source),
+            )
+
+        await self._run(insert)
+
     # -- statistics -------------------------------------------------------------------------
 
     async def stats(
@@ -354,7 +372,7 @@ class PostgresStore(PruningLifecycle):
 
         async def fetch(
             conn: psycopg.AsyncConnection[Any],
-        ) -> tuple[list[QuestionRow], list[tuple[str, int]], list[VoteRow]]:
+        ) -> tuple[list[QuestionRow], list[tuple[str, int]], list[VoteRow], tuple[int, int]]:
             # one snapshot for all three queries
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur = await conn.execute(
@@ -377,9 +395,17 @@ class PostgresStore(PruningLifecycle):
                 params,
             )
             votes = [VoteRow(r[0], r[1], r[2], int(r[3]), int(r[4])) for r in await cur.fetchall()]
-            return rows, unanswered, votes
+            cur = await conn.execute(
+                "SELECT COUNT(*) FILTER (WHERE action = 'add'),"
+                " COUNT(*) FILTER (WHERE action = 'remove')"
+                " FROM article_events q WHERE " + where.replace("asked_at", "at"),
+                params,
+            )
+            counted = await cur.fetchone()
+            events = (int(counted[0]), int(counted[1])) if counted else (0, 0)
+            return rows, unanswered, votes, events
 
-        rows, unanswered, votes = await self._run(fetch)
+        rows, unanswered, votes, events = await self._run(fetch)
         return compute_stats(
             since=since,
             until=until,
@@ -387,6 +413,7 @@ class PostgresStore(PruningLifecycle):
             rows=rows,
             unanswered=unanswered,
             votes=votes,
+            article_events=events,
         )
 
     # -- retention ------------------------------------------------------------------------------
@@ -397,6 +424,7 @@ class PostgresStore(PruningLifecycle):
         cutoff = (now or datetime.now(UTC)) - timedelta(days=self.retention_days)
 
         async def delete(conn: psycopg.AsyncConnection[Any]) -> int:
+            await conn.execute("DELETE FROM article_events WHERE at < %s", (cutoff,))
             cur = await conn.execute("DELETE FROM questions WHERE asked_at < %s", (cutoff,))
             return cur.rowcount
 

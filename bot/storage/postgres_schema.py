@@ -30,6 +30,7 @@ OUR_TABLES = frozenset(
         "index_versions",
         "index_version_files",
         "index_in_force",
+        "article_events",
     }
 )
 
@@ -99,6 +100,22 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             version_id BIGINT NOT NULL REFERENCES index_versions(id),
             switched_at TIMESTAMPTZ NOT NULL DEFAULT now()
         )""",
+    ),
+    # v4: articles added and removed (/article, articlebot add/remove), for /stats;
+    # SQLite's v3.
+    (
+        """CREATE TABLE article_events (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at TIMESTAMPTZ NOT NULL,
+            guild_id BIGINT,
+            user_hash TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('discord', 'terminal')),
+            action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+            article_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL
+        )""",
+        "CREATE INDEX article_events_at ON article_events(at)",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

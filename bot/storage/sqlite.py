@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.storage.base import (
+    ArticleEvent,
     CorruptDatabaseError,
     GuildSettings,
     LoggedQuestion,
@@ -47,7 +48,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-
 
 
 def _epoch(moment: datetime) -> float:
@@ -368,6 +368,18 @@ class SQLiteStore(PruningLifecycle):
             updated_at=now,
         )
 
+    # -- article events ------------------------------------------------------------
+
+    async def log_article_event(self, event: ArticleEvent) -> None:
+        e = event.clipped()
+        row = (_epoch(e.at), e.guild_id, self._hasher(e.user_id), e.origin, e.action)
+        await self._run(
+            self._db().execute,
+            "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
+            " title, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*row, e.article_id, e.title, e.source),
+        )
+
     # -- statistics ----------------------------------------------------------------
 
     async def stats(
@@ -407,6 +419,11 @@ class SQLiteStore(PruningLifecycle):
                     params,
                 )
             ]
+            events = conn.execute(
+                "SELECT COALESCE(SUM(action = 'add'), 0), COALESCE(SUM(action = 'remove'), 0)"
+                " FROM article_events q WHERE " + where.replace("asked_at", "at"),
+                params,
+            ).fetchone()
         finally:
             conn.execute("COMMIT")
         return compute_stats(
@@ -416,6 +433,7 @@ class SQLiteStore(PruningLifecycle):
             rows=rows,
             unanswered=unanswered,
             votes=votes,
+            article_events=events,
         )
 
     # -- retention -------------------------------------------------------------------
@@ -427,5 +445,6 @@ class SQLiteStore(PruningLifecycle):
         return await self._run(self._prune_sync, _epoch(cutoff))
 
     def _prune_sync(self, cutoff: float) -> int:
+        self._db().execute("DELETE FROM article_events WHERE at < ?", (cutoff,))
         cursor = self._db().execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,))
         return cursor.rowcount

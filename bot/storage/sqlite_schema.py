@@ -50,6 +50,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             updated_at REAL NOT NULL
         )""",
     ),
+    # v3: articles added and removed (/article, articlebot add/remove), for /stats.
+    (
+        """CREATE TABLE article_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at REAL NOT NULL,
+            guild_id INTEGER,
+            user_hash TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('discord', 'terminal')),
+            action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+            article_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL
+        )""",
+        "CREATE INDEX article_events_at ON article_events(at)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -91,6 +91,8 @@ class Stats:
     not_helpful: tuple[FlaggedAnswer, ...] = ()
     top_articles: tuple[ArticleCount, ...] = ()
     per_day: tuple[DayCount, ...] = field(default_factory=tuple)
+    articles_added: int = 0  # article events of the period (/article add, articlebot add)
+    articles_removed: int = 0
 
     @property
     def days(self) -> int:
@@ -145,6 +147,8 @@ class Stats:
                 {"day": d.day.isoformat(), "answered": d.answered, "refused": d.refused}
                 for d in self.per_day
             ],
+            "articles_added": self.articles_added,
+            "articles_removed": self.articles_removed,
         }
 
 
@@ -170,9 +174,11 @@ def compute_stats(
     rows: Iterable[QuestionRow],
     unanswered: Iterable[tuple[str, int]],
     votes: Iterable[VoteRow],
+    article_events: tuple[int, int] = (0, 0),
     top_n: int = TOP_N,
 ) -> Stats:
-    """The figures for one period from its question rows, refused texts with counts and votes."""
+    """The figures for one period from its question rows, refused texts with counts, votes
+    and the (added, removed) counts of its article events."""
     rows = list(rows)
     answered = sum(1 for r in rows if r.found)
     per_day: dict[date, list[int]] = {}
@@ -204,6 +210,8 @@ def compute_stats(
             for a, n in sorted(articles.items(), key=lambda item: (-item[1], item[0]))[:top_n]
         ),
         per_day=tuple(DayCount(d, a, r) for d, (a, r) in sorted(per_day.items())),
+        articles_added=int(article_events[0]),
+        articles_removed=int(article_events[1]),
     )
 
 

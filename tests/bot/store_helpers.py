@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.storage import QuestionEntry, SQLiteStore, UserHasher
+from bot.storage import ArticleEvent, QuestionEntry, SQLiteStore, UserHasher
 from bot.storage.sqlite_schema import MIGRATIONS
 
 SALT = b"test-salt-0123456789abcdef"
@@ -44,6 +44,27 @@ def entry(
         channel_id=20,
         source="mention",
         asked_at=now - timedelta(days=days_ago),
+    )
+
+
+def article_event(
+    action: str = "add",
+    *,
+    user_id: int = 1,
+    guild_id: int | None = 10,
+    origin: str = "discord",
+    days_ago: float = 0.0,
+    now: datetime = NOW,
+) -> ArticleEvent:
+    return ArticleEvent(
+        action=action,  # type: ignore[arg-type]
+        article_id="harbor_lighthouse",
+        title="Portland Harbor Lighthouse Reopens",
+        source="https://news.example/lighthouse",
+        user_id=user_id,
+        origin=origin,  # type: ignore[arg-type]
+        guild_id=guild_id,
+        at=now - timedelta(days=days_ago),
     )
 
 

@@ -22,7 +22,7 @@ from bot.storage import (
     load_salt,
     open_store,
 )
-from tests.bot.store_helpers import NOW, entry, make_store, make_v1_database
+from tests.bot.store_helpers import NOW, article_event, entry, make_store, make_v1_database
 
 
 def _tables(path: Path) -> set[str]:
@@ -74,6 +74,16 @@ async def test_migrates_from_v1_keeping_rows_and_a_backup(tmp_path: Path) -> Non
     conn = sqlite3.connect(store.backup_path)
     assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
     conn.close()
+
+
+async def test_migrating_an_older_file_adds_the_article_event_log(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    make_v1_database(path)
+    async with make_store(path) as store:
+        await store.log_article_event(article_event("add"))
+        stats = await store.stats(days=1, now=NOW)
+        assert (stats.questions, stats.articles_added, stats.articles_removed) == (1, 1, 0)
+    assert "article_events" in _tables(path)
 
 
 async def test_a_file_that_is_not_sqlite_is_reported_and_left_alone(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from bot.storage import (
 )
 from bot.storage.postgres import PostgresStore
 from bot.storage.postgres_schema import MIGRATIONS, SCHEMA_VERSION
-from tests.bot.store_helpers import NOW, SALT, entry, make_store
+from tests.bot.store_helpers import NOW, SALT, article_event, entry, make_store
 from tests.pg_server import PostgresServer
 
 BACKENDS = ("sqlite", "postgres")
@@ -89,6 +89,14 @@ async def scenario(store: Any) -> dict[str, Any]:
     )
     out["saved"] = saved
     out["read_back"] = await store.guild_settings(10)
+    for event in (
+        article_event("add"),
+        article_event("remove", user_id=2),
+        article_event("add", guild_id=11, days_ago=1),
+        article_event("add", guild_id=None, origin="terminal"),
+        article_event("remove", days_ago=10),
+    ):
+        await store.log_article_event(event)
     out["stats_all"] = (await store.stats(days=7, now=NOW)).to_json()
     out["stats_guild"] = (await store.stats(days=3, guild_id=11, now=NOW)).to_json()
     out["stats_one_day"] = (await store.stats(days=1, now=NOW)).to_json()
@@ -111,6 +119,10 @@ async def test_store_contract_backends_agree(
     for key in sqlite:
         assert sqlite[key] == postgres[key], key
     assert sqlite["stats_all"]["questions"] == 6
+    assert (sqlite["stats_all"]["articles_added"], sqlite["stats_all"]["articles_removed"]) == (
+        3,
+        1,
+    )
     assert sqlite["pruned"] == 1
 
 
@@ -177,6 +189,71 @@ async def test_store_contract_retention_prunes_votes_too(store: Any) -> None:
     assert stats.not_helpful_votes == 0
 
 
+def _event_rows(store: Any) -> list[tuple[Any, ...]]:
+    """The stored article events as (user_hash, origin, action, title, source), any backend."""
+    sql = "SELECT user_hash, origin, action, title, source FROM article_events ORDER BY id"
+    if isinstance(store, PostgresStore):
+        with psycopg.connect(store.url) as conn:
+            return conn.execute(sql).fetchall()
+    import sqlite3
+
+    conn = sqlite3.connect(store.path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_store_contract_article_events_are_stored_with_a_hashed_user(store: Any) -> None:
+    await store.log_article_event(article_event("add", user_id=123456789012345678))
+    await store.log_article_event(article_event("remove", origin="terminal", guild_id=None))
+    rows = await asyncio.to_thread(_event_rows, store)
+    assert rows == [
+        (
+            store.hash_user(123456789012345678),
+            "discord",
+            "add",
+            "Portland Harbor Lighthouse Reopens",
+            "https://news.example/lighthouse",
+        ),
+        (
+            store.hash_user(1),
+            "terminal",
+            "remove",
+            "Portland Harbor Lighthouse Reopens",
+            "https://news.example/lighthouse",
+        ),
+    ]
+    assert "123456789012345678" not in repr(rows)
+
+
+async def test_store_contract_stats_count_article_events_of_the_period_and_server(
+    store: Any,
+) -> None:
+    for event in (
+        article_event("add"),
+        article_event("add", days_ago=2),
+        article_event("remove", days_ago=1),
+        article_event("add", guild_id=11),
+        article_event("remove", guild_id=None, origin="terminal"),
+        article_event("add", days_ago=30),
+    ):
+        await store.log_article_event(event)
+    here = await store.stats(days=7, guild_id=10, now=NOW)
+    assert (here.articles_added, here.articles_removed) == (2, 1)
+    everywhere = await store.stats(days=7, now=NOW)
+    assert (everywhere.articles_added, everywhere.articles_removed) == (3, 2)
+    today = (await store.stats(days=1, guild_id=10, now=NOW)).to_json()
+    assert (today["articles_added"], today["articles_removed"]) == (1, 0)
+
+
+async def test_store_contract_retention_prunes_article_events(store: Any) -> None:
+    await store.log_article_event(article_event("add", days_ago=100))
+    await store.log_article_event(article_event("remove"))
+    await store.prune(now=NOW)
+    assert [row[2] for row in await asyncio.to_thread(_event_rows, store)] == ["remove"]
+
+
 # -- PostgreSQL only --------------------------------------------------------------------
 
 
@@ -196,7 +273,14 @@ async def test_postgres_migrations_on_a_fresh_database(pg_url: str) -> None:
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
             )
         }
-    assert {"questions", "votes", "guild_settings", "index_versions", "index_in_force"} <= tables
+    assert {
+        "questions",
+        "votes",
+        "guild_settings",
+        "index_versions",
+        "index_in_force",
+        "article_events",
+    } <= tables
     async with make_pg_store(pg_url) as store:  # reopening changes nothing
         assert store.migrated_from == SCHEMA_VERSION
     assert _versions(pg_url) == list(range(1, SCHEMA_VERSION + 1))
