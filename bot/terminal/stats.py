@@ -25,7 +25,7 @@ MAX_DAYS = 365
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "stats",
-        help="questions, answered/refused shares, feedback and unanswered questions",
+        help="questions, answered/refused shares, feedback, unanswered questions, articles added",
         description="Print what the bot was asked and how it did over the last days.",
     )
     parser.add_argument(
@@ -113,6 +113,7 @@ def format_stats(stats: Stats, titles: dict[str, str] | None = None) -> str:
         f"Questions: {stats.questions}   answered {_share(stats.answered_share)}"
         f"   refused {_share(stats.refused_share)}   p95 latency {p95}",
         f"Helpful: {_share(stats.helpful_ratio)} of {votes} votes",
+        f"Articles: {stats.articles_added} added, {stats.articles_removed} removed",
         "",
         "Most frequent unanswered questions:",
         *(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.terminal.main import main
-from tests.bot.store_helpers import entry, make_store
+from tests.bot.store_helpers import article_event, entry, make_store
 
 
 @pytest.fixture
@@ -22,6 +22,9 @@ async def database(tmp_path: Path) -> Path:
             entry("who is the president of France?", found=False, now=just_now)
         )
         await store.vote(qid, user_id=3, helpful=False)
+        await store.log_article_event(article_event("add", origin="terminal", now=just_now))
+        await store.log_article_event(article_event("add", now=just_now))
+        await store.log_article_event(article_event("remove", guild_id=11, now=just_now))
     return path
 
 
@@ -34,6 +37,7 @@ def test_stats_prints_the_figures(
     assert "Questions: 2" in out
     assert "who is the president of France?" in out
     assert "3,000" in out and "how many troops were sent?" in out
+    assert "Articles: 2 added, 1 removed" in out
 
 
 def test_stats_json_and_chart(
@@ -43,6 +47,7 @@ def test_stats_json_and_chart(
     assert main(["stats", "--database", str(database), "--json", "--chart", str(chart)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["questions"], data["refused"], data["not_helpful_votes"]) == (2, 1, 1)
+    assert (data["articles_added"], data["articles_removed"]) == (2, 1)
     assert data["top_unanswered"][0]["question"] == "who is the president of France?"
     assert chart.read_bytes().startswith(b"\x89PNG")
 

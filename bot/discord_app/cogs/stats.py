@@ -56,7 +56,9 @@ def stats_embed(stats: Stats, titles: dict[str, str]) -> discord.Embed:
             f"**{stats.questions:,}** questions · answered **{_share(stats.answered_share)}** · "
             f"refused **{_share(stats.refused_share)}**\n"
             f"Helpful: **{_share(stats.helpful_ratio)}** of {votes:,} votes · "
-            f"p95 latency {p95}"
+            f"p95 latency {p95}\n"
+            f"Articles: **{stats.articles_added:,}** added · "
+            f"**{stats.articles_removed:,}** removed"
         ),
         colour=INFO,
     )
