@@ -40,6 +40,11 @@ uses are dropped when at least two others remain, so a topic in the user's
 words ("Kim's trips to Moscow") finds the sentences that say it in the
 article's ("Kim traveled to Moscow"); with fewer left, an absent word weighs
 the most, so "drones in Iran" does not pass for "drones".
+
+Neither kind opens with a sentence that leans on the one before it ("He told
+the meeting…", "But…", a quote "she said"; :mod:`index.cohesion`): such an
+opener comes with the sentences it leans on when they fit in the length, and
+otherwise the next candidate is taken. ``benchmarks/summary_openers.py`` counts them.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from index.cohesion import leans_on_previous
 from index.records import Article, Sentence
 from index.tokenize import Tokenizer, default_tokenizer
 
@@ -141,12 +147,13 @@ def summarize(
     tokens = [tokenizer.tokens(s.text) for s in body]
     vectors, idf, vocabulary = _tfidf(tokens)
     similarity = vectors @ vectors.T
+    leans = [leans_on_previous(s.text) for s in body]
     topic = topic.strip() if topic else None
     if topic:
         wanted = list(dict.fromkeys(tokenizer.tokens(topic)))
         if not wanted:
             raise SummaryError(f"the topic “{topic}” has no words to look for")
-        chosen = _topic_pick(body, tokens, idf, similarity, wanted, sentences, settings)
+        chosen = _topic_pick(body, tokens, idf, similarity, wanted, sentences, settings, leans)
         if not chosen:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
@@ -156,7 +163,7 @@ def summarize(
     if article.title.strip() and article.title != article.id:
         title = _vector(tokenizer.tokens(article.title), idf, vocabulary)
         scores = scores * (1.0 + settings.title_weight * (vectors @ title))
-    chosen = _mmr(scores, similarity, sentences, settings.redundancy)
+    chosen = _mmr(scores, similarity, sentences, settings.redundancy, leans)
     return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
 
 
@@ -237,6 +244,7 @@ def _topic_pick(
     wanted: Sequence[str],
     count: int,
     settings: SummarizerSettings,
+    leans: Sequence[bool],
 ) -> list[int]:
     """Sentences covering enough of the topic, best first, with redundancy removed."""
     n = len(body)
@@ -252,20 +260,47 @@ def _topic_pick(
         return []
     prior = 1.0 / (np.arange(n) + 1.0) ** settings.position_exponent
     scores = np.where(eligible, coverage + 0.1 * prior, -np.inf)
-    return _mmr(scores, similarity, min(count, int(eligible.sum())), settings.topic_redundancy)
+    return _mmr(scores, similarity, count, settings.topic_redundancy, leans)
 
 
-def _mmr(scores: FloatArray, similarity: FloatArray, count: int, redundancy: float) -> list[int]:
-    """Greedy maximal marginal relevance: best score minus redundancy with the picks."""
+def _mmr(
+    scores: FloatArray,
+    similarity: FloatArray,
+    count: int,
+    redundancy: float,
+    leans: Sequence[bool],
+) -> list[int]:
+    """Greedy maximal marginal relevance: best score minus redundancy with the picks.
+
+    The summary never opens with a sentence that leans on the one before it
+    (``leans``, from :mod:`index.cohesion`): a pick that would come first in
+    article order brings the sentences back to one that stands alone when they
+    fit in ``count``, and otherwise gives way to the next candidate.
+    """
     finite = scores[np.isfinite(scores)]
     scale = float(np.abs(finite).max()) if finite.size else 1.0
     chosen: list[int] = []
     nearest = np.zeros(len(scores))
     available = np.isfinite(scores)
-    for _ in range(min(count, int(available.sum()))):
+    while len(chosen) < count and available.any():
         value = np.where(available, scores - redundancy * scale * nearest, -np.inf)
-        best = int(np.argmax(value))
-        chosen.append(best)
-        available[best] = False
-        nearest = np.maximum(nearest, similarity[best])
+        ranked = [int(i) for i in np.argsort(-value, kind="stable")[: int(available.sum())]]
+        runs = [_with_context(i, chosen, leans) for i in ranked]
+        fitting = [run for run in runs if len(chosen) + len(run) <= count]
+        if not fitting and chosen:
+            break  # only openers too long to take with their context are left
+        for i in fitting[0] if fitting else runs[0]:  # a first pick always comes with its context
+            chosen.append(i)
+            available[i] = False
+            nearest = np.maximum(nearest, similarity[i])
     return chosen
+
+
+def _with_context(pick: int, chosen: Sequence[int], leans: Sequence[bool]) -> list[int]:
+    """``pick`` and, if it would open the summary leaning back, the sentences it leans on."""
+    if chosen and pick > min(chosen):
+        return [pick]
+    start = pick
+    while start > 0 and leans[start]:
+        start -= 1
+    return list(range(start, pick + 1))

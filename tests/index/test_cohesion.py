@@ -1,0 +1,76 @@
+"""Summaries never open with a sentence that leans on the one before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.cohesion import leans_on_previous
+from index.loader import article_from_text
+from index.records import Article
+from index.summarize import summarize
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He told the meeting the drones were ready.",
+        "It's the third launch this year.",
+        "Their plan failed.",
+        "This has prompted international concern.",
+        "But the council voted against it.",
+        "However, the mayor disagreed.",
+        "Meanwhile, prices rose.",
+        "In addition, five schools closed.",
+        "“We will not stop,” she said.",
+        '"It was chaos," said he.',
+    ],
+)
+def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
+    assert leans_on_previous(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mayor Ana Ruiz opened the harbour festival.",
+        "This week the council met twice.",
+        "So far, 48,000 people have visited.",
+        "In addition to troops, North Korea sent missiles.",
+        "“We will not stop,” said Ana Ruiz.",
+        "Then-President Obama signed it.",
+        "Italy's coach resigned.",
+    ],
+)
+def test_a_sentence_that_stands_alone_is_not_flagged(sentence: str) -> None:
+    assert not leans_on_previous(sentence)
+
+
+def _festival(*more: str) -> Article:
+    return article_from_text(
+        "festival",
+        "Harbour festival",
+        [
+            "Mayor Ana Ruiz opened the harbour festival on Saturday. "
+            "The festival drew 48,000 visitors to the waterfront.",
+            "Fireworks closed the first night. Local bands played until midnight. "
+            "Ruiz thanked the volunteers who built the stages.",
+            "She told the meeting that drones would film the parade next year.",
+            *more,
+        ],
+    )
+
+
+def test_a_topic_summary_takes_the_sentence_its_opener_leans_on() -> None:
+    summary = summarize(_festival(), topic="drones film parade")
+    assert [s.text[:10] for s in summary.sentences] == ["Ruiz thank", "She told t"]
+
+
+def test_an_opener_without_room_for_its_context_gives_way_to_the_next_candidate() -> None:
+    article = _festival("Drones filmed the boat parade on Sunday.")
+    summary = summarize(article, sentences=1, topic="drones film parade")
+    assert [s.text[:10] for s in summary.sentences] == ["Drones fil"]
+
+
+def test_an_opener_that_needs_its_context_but_stands_alone_is_all_there_is() -> None:
+    summary = summarize(_festival(), sentences=1, topic="drones film parade")
+    assert [s.text[:10] for s in summary.sentences] == ["Ruiz thank", "She told t"]
