@@ -73,25 +73,29 @@ class ArticleTree(app_commands.CommandTree["ArticleBot"]):
     async def on_error(
         self, interaction: discord.Interaction[ArticleBot], error: app_commands.AppCommandError
     ) -> None:
-        reply = user_message(error)
-        if reply is None:
-            command = interaction.command.qualified_name if interaction.command else "?"
-            original = getattr(error, "original", error)
-            log.error(
-                "/%s failed for user %s: %s",
-                command,
-                interaction.user.id,
-                type(original).__name__,
-                exc_info=original,
-            )
-            reply = APOLOGY
-        else:
-            log.debug(
-                "/%s refused for user %s: %s", interaction.command, interaction.user.id, reply
-            )
-        if interaction.type is discord.InteractionType.autocomplete:
-            return  # an autocomplete cannot carry a message
-        await send_ephemeral(interaction, reply)
+        await report_error(interaction, error)
+
+
+async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """The friendly private reply for ``error``, or an apology and a log line for a bug:
+    the tree's handler, and a modal's (whose errors never reach the tree)."""
+    reply = user_message(error)
+    if reply is None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", error)
+        log.error(
+            "/%s failed for user %s: %s",
+            command,
+            interaction.user.id,
+            type(original).__name__,
+            exc_info=original,
+        )
+        reply = APOLOGY
+    else:
+        log.debug("/%s refused for user %s: %s", interaction.command, interaction.user.id, reply)
+    if interaction.type is discord.InteractionType.autocomplete:
+        return  # an autocomplete cannot carry a message
+    await send_ephemeral(interaction, reply)
 
 
 def user_message(error: BaseException) -> str | None:

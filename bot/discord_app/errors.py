@@ -45,6 +45,20 @@ class ReindexRunning(UserFacingError):
         )
 
 
+class LibraryBusy(UserFacingError):
+    """``/article add`` or ``remove`` while a reindex or another change holds the lock."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The articles are being changed right now (a reindex, or another add or remove); "
+            "try again when it finishes. Questions are still answered meanwhile."
+        )
+
+
+class BadArticleSource(UserFacingError):
+    """What ``/article add`` was given cannot be an article (wrong file, both options...)."""
+
+
 class OwnerOnly(UserFacingError):
     def __init__(self) -> None:
         super().__init__("Only the bot's owner can see the figures of every server together.")

@@ -43,16 +43,18 @@ What it speaks
     /guilds/{id}/members/{id}; POST/GET/PATCH/DELETE channel messages
     (``message_reference``, ``allowed_mentions``, embeds, components,
     multipart ``payload_json``); POST typing; POST /users/@me/channels (DMs);
-    POST interaction callbacks (types 4, 5, 6, 7, 8; ``with_response``); the
-    follow-up webhook (POST, GET/PATCH/DELETE ``@original`` and by id).
+    POST interaction callbacks (types 4, 5, 6, 7, 8, 9 (a modal); ``with_response``);
+    the follow-up webhook (POST, GET/PATCH/DELETE ``@original`` and by id); and, as
+    Discord's CDN does, GET /attachments/{id}/{filename} (no authorization) for files a
+    user attached to a command (:meth:`FakeDiscord.upload`).
     Gateway: HELLO (10), HEARTBEAT (1) -> ACK (11), IDENTIFY (2) -> READY with
     the guild unavailable, then GUILD_CREATE (4004 for a bad token, 4014 for
     a privileged intent not enabled), RESUME (6) -> replay of missed events
     then RESUMED (INVALID_SESSION for an unknown session), REQUEST_GUILD_MEMBERS
     (8) -> GUILD_MEMBERS_CHUNK, PRESENCE/VOICE updates accepted; test helpers
-    send MESSAGE_CREATE, INTERACTION_CREATE (commands, subcommands,
-    autocomplete, button clicks), RECONNECT (7), INVALID_SESSION (9), a close
-    with any code, or an abrupt drop.
+    send MESSAGE_CREATE, INTERACTION_CREATE (commands, subcommands, attachment
+    options, autocomplete, button clicks, modal submits), RECONNECT (7),
+    INVALID_SESSION (9), a close with any code, or an abrupt drop.
 
 Shards
     ``FakeDiscord(shard_count=4, guild_count=8)`` runs several servers spread
@@ -152,6 +154,11 @@ DEFERRED_CHANNEL_MESSAGE = 5
 DEFERRED_UPDATE_MESSAGE = 6
 UPDATE_MESSAGE = 7
 AUTOCOMPLETE_RESULT = 8
+MODAL = 9
+MODAL_SUBMIT = 5  # the interaction type a submitted modal arrives as
+ATTACHMENT_OPTION = 11
+TEXT_INPUT = 4
+LABEL = 18
 
 # Component limits.
 MAX_ACTION_ROWS = 5
@@ -379,6 +386,13 @@ class InteractionRecord:
         return self.callback_type == DEFERRED_CHANNEL_MESSAGE
 
     @property
+    def modal(self) -> Json | None:
+        """The modal the bot answered with (type 9): custom id, title, components."""
+        if self.callback_type != MODAL:
+            return None
+        return dict(self.callbacks[0].get("data") or {})
+
+    @property
     def choices(self) -> list[Json] | None:
         """Autocomplete choices, when the bot answered with type 8."""
         if self.callback_type != AUTOCOMPLETE_RESULT:
@@ -387,7 +401,10 @@ class InteractionRecord:
 
     def describe(self) -> str:
         data = self.payload.get("data") or {}
-        return f"/{data['name']}" if "name" in data else f"button {data.get('custom_id')!r}"
+        if "name" in data:
+            return f"/{data['name']}"
+        kind = "modal" if self.payload.get("type") == MODAL_SUBMIT else "button"
+        return f"{kind} {data.get('custom_id')!r}"
 
     def final_message(self) -> PostedMessage | None:
         """The message the user sees: the last one with content or embeds."""
@@ -662,6 +679,7 @@ class FakeDiscord:
         self.typing: list[tuple[int, float]] = []
         self.deleted: list[int] = []  # ids of messages the bot deleted
         self.interactions: dict[str, InteractionRecord] = {}  # by token
+        self.attachments: dict[int, tuple[Json, bytes]] = {}  # uploads: id -> (object, bytes)
         self.commands: dict[int | None, list[Json]] = {}  # guild id (None: global) -> commands
         self.messages: dict[int, Json] = {}  # every message by id, users' and the bot's
         self.identifies: list[Json] = []
@@ -801,6 +819,7 @@ class FakeDiscord:
             web.get(hook + "/messages/{message_id}", self._get_webhook_message),
             web.patch(hook + "/messages/{message_id}", self._edit_webhook_message),
             web.delete(hook + "/messages/{message_id}", self._delete_webhook_message),
+            web.get("/attachments/{attachment_id}/{filename}", self._get_attachment),
             web.route("*", "/{tail:.*}", self._unknown),
         ]
 
@@ -835,9 +854,10 @@ class FakeDiscord:
         self.requests.append(record)
         _current_request.set(record)  # this request's own task: handlers credit its sender
         is_webhook = "/webhooks/" in request.path or "/interactions/" in request.path
+        is_cdn = request.path.startswith("/attachments/")  # the CDN asks for no token
         bucket_name, bucket = self._bucket(request, template)
         now = time.monotonic()
-        if not is_webhook and record.authorization != f"Bot {self.token}":
+        if not (is_webhook or is_cdn) and record.authorization != f"Bot {self.token}":
             response: web.StreamResponse = _error(401, "401: Unauthorized")
         elif not bucket.take(now):
             self.rate_limited.append(record.route)
@@ -1154,6 +1174,14 @@ class FakeDiscord:
         log.error("fake Discord: UNKNOWN ROUTE %s %s (answered 404)", request.method, request.path)
         return _error(404, "404: Not Found (route unknown to the fake)")
 
+    async def _get_attachment(self, request: web.Request) -> web.Response:
+        """A file a user attached, as Discord's CDN serves it."""
+        found = self.attachments.get(int(request.match_info["attachment_id"]))
+        if found is None or found[0]["filename"] != request.match_info["filename"]:
+            return web.Response(status=404, text="Not Found")
+        attachment, data = found
+        return web.Response(body=data, content_type=attachment["content_type"])
+
     async def _get_gateway(self, request: web.Request) -> web.Response:
         return _json_response({"url": self.gateway_url})
 
@@ -1448,6 +1476,13 @@ class FakeDiscord:
             return web.Response(status=204)
         if kind in (DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE):
             return await self._update_callback(record, body, response, request)
+        if kind == MODAL:
+            if record.payload["type"] == MODAL_SUBMIT:
+                return _error(400, "A modal cannot answer a modal submit", 50035)
+            record.callbacks.append(body)  # the spec contract checks its shape
+            if request.query.get("with_response") in ("1", "true", "True"):
+                return _json_response(response)  # no resource: a modal is no message
+            return web.Response(status=204)
         if kind not in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
             return _error(400, f"the fake does not support callback type {kind}", 50035)
         flags = int(data.get("flags") or 0)
@@ -1959,17 +1994,23 @@ class FakeDiscord:
         return options
 
     def _resolved(self, options: list[Json]) -> Json:
-        """The ``resolved`` objects Discord attaches for user (6), channel (7) and role (8) options."""
+        """The ``resolved`` objects Discord attaches for user (6), channel (7), role (8) and
+        attachment (11) options."""
         resolved: dict[str, Json] = {}
         for option in options:
             nested = self._resolved(option.get("options") or [])
             for key, values in nested.items():
                 resolved.setdefault(key, {}).update(values)
             kind, value = option.get("type"), option.get("value")
-            if value is None or kind not in (6, 7, 8):
+            if value is None or kind not in (6, 7, 8, ATTACHMENT_OPTION):
                 continue
             option["value"] = str(value)
-            if kind == 7:
+            if kind == ATTACHMENT_OPTION:
+                if int(value) not in self.attachments:
+                    raise KeyError(f"no uploaded attachment {value}; use FakeDiscord.upload")
+                attachment = self.attachments[int(value)][0]
+                resolved.setdefault("attachments", {})[str(value)] = dict(attachment)
+            elif kind == 7:
                 channel = self.channel_payload(int(value))
                 channel["permissions"] = str(EVERYONE_PERMISSIONS)
                 resolved.setdefault("channels", {})[str(value)] = channel
@@ -2032,6 +2073,82 @@ class FakeDiscord:
         if cmd is not None and "guild_id" in cmd:
             data["guild_id"] = cmd["guild_id"]
         return await self._dispatch_interaction(kind, data, user=user, channel_id=channel_id)
+
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "text/plain; charset=utf-8"
+    ) -> int:
+        """A file a user picks for an attachment option; pass the id it returns as the
+        option's value. Discord keeps it on its CDN (here GET /attachments/...) and the
+        interaction carries its object in ``resolved.attachments``."""
+        attachment_id = self.snowflake()
+        url = f"{self.base_url}/attachments/{attachment_id}/{filename}"
+        attachment = {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+            "ephemeral": True,
+        }
+        self.attachments[attachment_id] = (attachment, data)
+        return attachment_id
+
+    async def submit_modal(
+        self, record: InteractionRecord, values: dict[str, str]
+    ) -> InteractionRecord:
+        """Fill in the modal the bot answered ``record`` with and submit it, as its user.
+
+        ``values`` are keyed by each text input's label (or custom id); inputs left out
+        are sent empty. What the client would not send raises :class:`ClientRefused`: a
+        required input left empty, text outside its length bounds.
+        """
+        modal = record.modal
+        if modal is None:
+            raise ValueError(f"{record.describe()} was not answered with a modal")
+        left = dict(values)
+        rows = []
+        for item in modal["components"]:
+            labelled = item["type"] == LABEL
+            inputs = [item["component"]] if labelled else item["components"]
+            filled = []
+            for text_input in inputs:
+                names = (
+                    item.get("label") if labelled else text_input.get("label"),
+                    text_input["custom_id"],
+                )
+                key = next((n for n in names if n in left), None)
+                value = left.pop(key) if key is not None else ""
+                self._check_text_input(text_input, value, names[0] or names[1])
+                filled.append(
+                    {
+                        "type": TEXT_INPUT,
+                        "id": text_input.get("id"),
+                        "custom_id": text_input["custom_id"],
+                        "value": value,
+                    }
+                )
+            if labelled:
+                rows.append({"type": LABEL, "id": item.get("id"), "component": filled[0]})
+            else:
+                rows.append({"type": 1, "id": item.get("id"), "components": filled})
+        if left:
+            raise KeyError(f"the modal has no inputs {sorted(left)}")
+        author = record.payload.get("member", record.payload).get("user") or {}
+        return await self._dispatch_interaction(
+            MODAL_SUBMIT,
+            {"custom_id": modal["custom_id"], "components": rows},
+            user=self.user(int(author["id"])),
+            channel_id=int(record.payload["channel_id"]),
+        )
+
+    @staticmethod
+    def _check_text_input(text_input: Json, value: str, name: str) -> None:
+        if not value and text_input.get("required", True):
+            raise ClientRefused(f"the modal's {name!r} is required")
+        low, high = text_input.get("min_length") or 0, text_input.get("max_length") or 4000
+        if value and not low <= len(value) <= high:
+            raise ClientRefused(f"the modal's {name!r}: length {len(value)} outside {low}..{high}")
 
     def _client_offers(self, cmd: Json, user: FakeUser, guild: FakeGuild | None) -> None:
         """Raise :class:`ClientRefused` where Discord's client would not offer ``cmd``:
@@ -2217,7 +2334,7 @@ class FakeDiscord:
             return (
                 record.choices is not None
                 or record.final_message() is not None
-                or record.callback_type == DEFERRED_UPDATE_MESSAGE
+                or record.callback_type in (DEFERRED_UPDATE_MESSAGE, MODAL)
             )
 
         try:
