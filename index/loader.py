@@ -4,7 +4,8 @@ Two layouts are accepted:
 
 * the seed format: title, blank, a number line, an id line, blank, the
   publisher's summary paragraph, body paragraphs, ``Original Source: ...``,
-  then web-page boilerplate that is dropped;
+  optional metadata lines (``Added:``, ``Author:``, ``Published:``) directly
+  after it, then web-page boilerplate that is dropped;
 * plain text or Markdown with no header: the title comes from the first line
   when it looks like one, otherwise from the file name.
 
@@ -27,6 +28,9 @@ from index.sentences import split_sentences
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _SOURCE_LINE = re.compile(r"^\s*original source\s*:\s*(?P<source>.*)$", re.IGNORECASE)
+_METADATA_LINE = re.compile(
+    r"^\s*(?P<key>added|author|published)\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE
+)
 _BOILERPLATE = (
     "leave a reply",
     "your email address will not be published",
@@ -105,13 +109,16 @@ def parse_article(raw: bytes, name: str) -> Article:
     header = _seed_header(lines)
     if header is not None:
         title, external_id, rest = header
-        blocks = _blocks(rest)
+        text_lines, source, metadata = _split_at_source(rest)
+        blocks = _blocks(text_lines)
         summary = blocks.pop(0) if len(blocks) > 1 else ""
     else:
-        title, external_id, blocks, summary = _plain_title(lines, name), "", _blocks(lines), ""
+        text_lines, source, metadata = _split_at_source(lines)
+        title, external_id, summary = _plain_title(text_lines, name), "", ""
+        blocks = _blocks(text_lines)
         if blocks and _clean_title(blocks[0]) == title:
             blocks.pop(0)
-    body, source = _body_until_source(blocks)
+    body = [b for b in blocks if not b.lower().startswith(_BOILERPLATE)]
     if not body:
         raise ArticleError("has no article text after the title")
     article_id = external_id or _slug(Path(name).stem)
@@ -128,6 +135,9 @@ def parse_article(raw: bytes, name: str) -> Article:
         summary=summary,
         source=source,
         external_id=external_id,
+        added_at=metadata.get("added", ""),
+        author=metadata.get("author", ""),
+        published=metadata.get("published", ""),
     )
 
 
@@ -212,16 +222,26 @@ def _blocks(lines: list[str]) -> list[str]:
     return [_strip_markdown(b) if ("*" in b or "](" in b or "__" in b) else b for b in blocks]
 
 
-def _body_until_source(blocks: list[str]) -> tuple[list[str], str]:
-    body: list[str] = []
-    for block in blocks:
-        match = _SOURCE_LINE.match(block)
-        if match:
-            return body, match.group("source").strip()
-        if block.lower().startswith(_BOILERPLATE):
+def _split_at_source(lines: list[str]) -> tuple[list[str], str, dict[str, str]]:
+    """The lines before ``Original Source:``, its value, and the metadata lines right after it.
+
+    Metadata (``Added:``, ``Author:``, ``Published:``, blank lines between them
+    allowed) ends at the first other line; everything from there on is page
+    boilerplate, as it always was.
+    """
+    for number, line in enumerate(lines):
+        match = _SOURCE_LINE.match(line)
+        if match is None:
             continue
-        body.append(block)
-    return body, ""
+        metadata: dict[str, str] = {}
+        for after in lines[number + 1 :]:
+            field = _METADATA_LINE.match(after)
+            if field is None and after.strip():
+                break
+            if field is not None:
+                metadata.setdefault(field.group("key").lower(), field.group("value"))
+        return lines[:number], match.group("source").strip(), metadata
+    return lines, "", {}
 
 
 def _paragraphs(article_id: str, body: list[str]) -> tuple[Paragraph, ...]:

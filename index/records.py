@@ -40,7 +40,11 @@ class Article:
 
     ``summary`` is the publisher's summary paragraph of the seed format. It is
     kept apart from the body on purpose: it is never indexed or summarised, so
-    it can serve as a held-out reference for summary evaluation.
+    it can serve as a held-out reference for summary evaluation. ``source`` is
+    the ``Original Source:`` value; ``added_at`` (ISO time), ``author`` and
+    ``published`` come from the metadata lines after it, which an article added
+    by link or upload carries so that its file alone says where it came from.
+    None of them is in ``content_hash``: they are not indexed text.
     """
 
     id: str
@@ -51,6 +55,9 @@ class Article:
     summary: str = ""
     source: str = ""
     external_id: str = ""
+    added_at: str = ""
+    author: str = ""
+    published: str = ""
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.building import open_corpus
 from index.loader import load_file, load_folder
 from tests.conftest import SEED_FILE
 
@@ -80,3 +81,73 @@ def test_malformed_files_are_reported_by_name_and_skipped(tmp_path: Path) -> Non
     assert "binary" in reasons["binary.txt"]
     assert "UTF-8" in reasons["latin1.txt"]
     assert "unsupported file type" in reasons["image.png"]
+
+
+ADDED_ARTICLE = """Drone Report
+
+0
+drone-report-1234
+
+The army showed a drone on Monday.
+
+The drone flew for an hour over the coast. Officials said it carried no weapons.
+
+Original Source: https://news.example/drone
+Added: 2026-12-03T09:00:00+00:00
+Author: Ana Ruiz
+Published: 2026-12-01
+
+Leave a Reply
+"""
+
+
+def test_metadata_lines_after_original_source_fill_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "drone.txt"
+    path.write_text(ADDED_ARTICLE, encoding="utf-8")
+    article = load_file(path)
+    assert article.source == "https://news.example/drone"
+    assert article.added_at == "2026-12-03T09:00:00+00:00"
+    assert article.author == "Ana Ruiz"
+    assert article.published == "2026-12-01"
+
+
+def test_metadata_lines_are_not_article_text(tmp_path: Path) -> None:
+    path = tmp_path / "drone.txt"
+    path.write_text(ADDED_ARTICLE, encoding="utf-8")
+    body = " ".join(p.text for p in load_file(path).paragraphs)
+    assert (
+        body == "The drone flew for an hour over the coast. Officials said it carried no weapons."
+    )
+
+
+def test_metadata_does_not_change_the_content_hash(tmp_path: Path) -> None:
+    with_metadata, without = tmp_path / "a.txt", tmp_path / "b.txt"
+    with_metadata.write_text(ADDED_ARTICLE, encoding="utf-8")
+    without.write_text(ADDED_ARTICLE.replace("Author: Ana Ruiz\n", ""), encoding="utf-8")
+    assert load_file(with_metadata).content_hash == load_file(without).content_hash
+
+
+def test_metadata_lines_only_count_right_after_original_source(tmp_path: Path) -> None:
+    path = tmp_path / "drone.txt"
+    path.write_text(
+        ADDED_ARTICLE.replace("Author: Ana Ruiz\n", "").replace(
+            "Leave a Reply\n", "Leave a Reply\n\nAuthor: A commenter\n"
+        ),
+        encoding="utf-8",
+    )
+    assert load_file(path).author == ""
+
+
+def test_metadata_survives_a_load_from_the_saved_index(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "drone.txt").write_text(ADDED_ARTICLE, encoding="utf-8")
+    open_corpus(seeds, index_dir=tmp_path / "index")
+    reopened = open_corpus(seeds, index_dir=tmp_path / "index")
+    assert reopened.loaded
+    assert reopened.corpus.articles[0].added_at == "2026-12-03T09:00:00+00:00"
+
+
+def test_a_seed_without_metadata_has_empty_fields() -> None:
+    article = load_file(SEED_FILE)
+    assert (article.added_at, article.author, article.published) == ("", "", "")
