@@ -7,12 +7,14 @@ and clipped to Discord's limits: title 256, description 4,096, field value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import discord
 
 from index.corpus import Corpus
-from index.records import Answer, Citation
+from index.records import Answer, Article, Citation
 from index.reindex import ReindexReport
 from index.summarize import Summary
 
@@ -29,6 +31,9 @@ FOUND = discord.Colour.green()
 NOT_FOUND = discord.Colour.light_grey()
 INFO = discord.Colour.blurple()
 FAILURE = discord.Colour.red()
+
+# A link safe inside a masked link: http(s), a host, no spaces, brackets or quotes.
+_LINK = re.compile(r"https?://[\w.-]+(?::\d+)?(?:/[^\s()<>\[\]\"'\\]*)?")
 
 PASSAGES_TITLE = "The closest passages:"
 NO_ANSWER_TITLE = "The articles don't say"
@@ -136,7 +141,8 @@ def page_count(total: int, per_page: int = ARTICLES_PER_PAGE) -> int:
 def articles_embed(
     corpus: Corpus, page: int = 1, per_page: int = ARTICLES_PER_PAGE
 ) -> discord.Embed:
-    """One page of the indexed articles: titles, sentence counts, when indexed."""
+    """One page of the indexed articles: titles, sentence counts, where each came from and
+    when it was added, when the index was built."""
     articles = corpus.articles
     pages = page_count(len(articles), per_page)
     page = min(max(page, 1), pages)
@@ -147,7 +153,8 @@ def articles_embed(
         f"{corpus.sentence_count:,} sentences, indexed {indexed}.\n\n"
     )
     lines = [
-        f"**{n}.** {clip(escape(a.title), 300)} — {a.sentence_count:,} sentences"
+        f"**{n}.** {clip(escape(a.title), 150)} — {a.sentence_count:,} sentences\n"
+        f"{provenance(a)}"
         for n, a in enumerate(articles[start : start + per_page], start=start + 1)
     ]
     embed = discord.Embed(
@@ -162,6 +169,24 @@ def articles_embed(
         footer += f" · /articles page:{page + 1} for more"
     embed.set_footer(text=footer)
     return fit(embed)
+
+
+def provenance(article: Article) -> str:
+    """Where an article came from (its link, or ``file: name``) and when it was added; ``—``
+    for what is unknown. At most about 190 characters, so ten entries fit a description."""
+    source = article.source.strip()
+    if _LINK.fullmatch(source) and len(source) <= 120:
+        host = source.split("/")[2]
+        shown = f"[{escape(clip(host, 40))}]({source})"
+    else:
+        shown = clip(escape(source), 100) or "—"
+    try:
+        added = datetime.fromisoformat(article.added_at)
+    except ValueError:
+        when = "—"
+    else:
+        when = discord.utils.format_dt(added if added.tzinfo else added.replace(tzinfo=UTC), "d")
+    return f"{shown} · added {when}"
 
 
 def help_embed() -> discord.Embed:

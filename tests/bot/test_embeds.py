@@ -129,6 +129,37 @@ def test_articles_embed_of_many_long_titles_stays_within_limits(seed_engine: Eng
     assert "x.txt" in embed.fields[0].value
 
 
+def test_articles_embed_shows_where_each_article_came_from_and_when_it_was_added(
+    seed_engine: Engine,
+) -> None:
+    seed = seed_engine.corpus.articles[0]
+    long_link = "https://news.example/" + "section/" * 12 + "story"
+    link, odd = "https://news.example/story", "https://news.example/a_(b)"
+    sources = [long_link, odd, "file: page.html", "pasted", "", link, *["pasted"] * 4]
+    many = tuple(
+        replace(
+            seed,
+            id=f"a{n}",
+            title="Long title " * 60,
+            source=source,
+            added_at="2026-12-03T09:15:00+00:00" if n % 2 else "",
+        )
+        for n, source in enumerate(sources)
+    )
+    corpus = Corpus(many, (), seed_engine.corpus.index, problems=(LoadProblem("x.txt", "bad"),))
+
+    embed = articles_embed(corpus, page=1)
+
+    assert_within_limits(embed)
+    text = embed.description or ""
+    assert all(f"**{n}.**" in text for n in range(1, 11))  # no entry clipped away
+    assert f"[news.example]({link})" in text
+    assert "](https://news.example/section/" not in text  # too long for a masked link
+    assert f"]({odd})" not in text  # a bracket would end the masked link early
+    assert "pasted · added <t:1796289300:d>" in text  # a Discord date, in the reader's zone
+    assert "file: page.html · added —" in text and "\n— · added —" in text  # unknown
+
+
 def test_reindex_embed_with_hundreds_of_titles_stays_within_limits(seed_engine: Engine) -> None:
     report = ReindexReport(
         corpus=seed_engine.corpus,

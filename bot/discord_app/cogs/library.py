@@ -21,7 +21,7 @@ class Library(commands.Cog):
         interaction: discord.Interaction[ArticleBot],
         page: app_commands.Range[int, 1, 10_000] = 1,
     ) -> None:
-        """List the indexed articles with their sentence counts and when they were indexed."""
+        """List the indexed articles: sentence counts, where each came from, when it was added."""
         embed = articles_embed(self.bot.engine.corpus, page)
         await interaction.response.send_message(
             embed=embed, allowed_mentions=discord.AllowedMentions.none()
