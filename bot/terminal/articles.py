@@ -6,14 +6,18 @@ import argparse
 import json
 from typing import Any
 
+from bot.terminal import render
 from bot.terminal.options import add_seeds_option, index_dir, open_engine
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "articles",
-        help="list the articles: title, file, sentences, when indexed",
-        description="List the loaded articles with their file, size and when they were indexed.",
+        help="list the articles: number, title, file, id, source, when indexed",
+        description=(
+            "List the loaded articles, numbered as `summary N` takes them, with the file, "
+            "the id that --article and summary take, the source link and when they were indexed."
+        ),
         epilog="example: articlebot articles --json",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -34,6 +38,7 @@ def run_articles(args: argparse.Namespace) -> int:
             "id": a.id,
             "title": a.title,
             "file": a.source_path,
+            "source": a.source,
             "sentences": a.sentence_count,
             "paragraphs": len(a.paragraphs),
         }
@@ -42,7 +47,7 @@ def run_articles(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"indexed_at": indexed_at, "articles": rows}, ensure_ascii=False))
         return 0
-    for row in rows:
-        print(f"{row['title']}\n  {row['file']}, {row['sentences']} sentences, id {row['id'][:8]}")
-    print(f"{len(rows)} article(s), index built {indexed_at or 'not saved'}")
+    print(render.articles_text(engine.corpus))
+    if indexed_at is None:
+        print("(the index could not be saved: it is built again on the next start)")
     return 0

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bot.terminal import render
-from bot.terminal.options import CliError, open_engine
+from bot.terminal.options import CliError, choose_article, numbered_article, open_engine
 from bot.terminal.question_log import QuestionLog, open_log
 
 if TYPE_CHECKING:
@@ -114,18 +114,21 @@ class Chat:
     def summary_target(self, rest: str) -> tuple[Article, str | None]:
         """The article and topic of ``summary [ARTICLE] [TOPIC]``.
 
-        With one article everything after ``summary`` is the topic. With
-        several, the longest run of leading words that names an article picks
-        it and the remaining words are the topic.
+        A leading number picks that article of ``articles`` (``summary 2 drones``).
+        Otherwise, with one article everything after ``summary`` is the topic;
+        with several, the longest run of leading words that names an article
+        picks it and the remaining words are the topic, and when none does the
+        numbered list is offered.
         """
         articles = self.engine.corpus.articles
         words = rest.split()
+        numbered = numbered_article(self.engine, words[0]) if words else None
+        if numbered is not None:
+            return numbered, " ".join(words[1:]) or None
         if len(articles) == 1:
             return articles[0], rest or None
         for cut in range(len(words), 0, -1):
             article = self.engine.find_article(" ".join(words[:cut]))
             if article is not None:
                 return article, " ".join(words[cut:]) or None
-        if not words:
-            raise CliError("name the article: summary ARTICLE [TOPIC] (type 'articles' for titles)")
-        raise CliError(f"no article matches {rest!r}; type 'articles' for the titles")
+        raise CliError(choose_article(self.engine, " ".join(["'summary 2", *words]) + "'"))

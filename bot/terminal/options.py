@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from index.engine import Engine
+    from index.records import Article
 
 DEFAULT_SEEDS = "seeds"
 EXIT_FAILURE = 1
@@ -66,6 +67,31 @@ def open_engine(args: argparse.Namespace) -> Engine:
     for problem in engine.corpus.problems:
         print(f"articlebot: skipped {problem}", file=sys.stderr)
     return engine
+
+
+def find_article(engine: Engine, name: str) -> Article | None:
+    """The article ``name`` picks: its number in ``articlebot articles`` ("2"), else its id,
+    file name or part of its title (:meth:`Engine.find_article`).
+
+    A number past the last article is looked up as a name, so "2026" still finds a title.
+    """
+    return numbered_article(engine, name) or engine.find_article(name)
+
+
+def numbered_article(engine: Engine, word: str) -> Article | None:
+    """Article ``word`` of ``articlebot articles`` when ``word`` is a number in range."""
+    articles = engine.corpus.articles
+    word = word.strip()
+    return articles[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(articles) else None
+
+
+def choose_article(engine: Engine, example: str) -> str:
+    """What to say when an article must be chosen: the numbered list and an ``example``."""
+    from bot.terminal import render
+
+    count = len(engine.corpus.articles)
+    listing = render.articles_text(engine.corpus, brief=True)
+    return f"{count} articles loaded; choose one by number, id or title, e.g. {example}:\n{listing}"
 
 
 def _report_library_warnings() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -97,21 +98,47 @@ def welcome(corpus: Corpus) -> str:
     return (
         f"articlebot — ask about {count} article{plural} "
         "(e.g. “how many troops were sent?”).\n"
-        f"{articles_text(corpus, limit=10)}\n\n{CHAT_HELP}\n"
+        f"{articles_text(corpus, limit=10, brief=True)}\n\n{CHAT_HELP}\n"
     )
 
 
-def articles_text(corpus: Corpus, limit: int | None = None) -> str:
-    """The loaded articles, one per line, with their file and size."""
+def articles_text(corpus: Corpus, limit: int | None = None, brief: bool = False) -> str:
+    """The loaded articles, numbered as ``summary N`` takes them, each with its full id.
+
+    The id is shown whole because ``--article`` and ``summary`` take it as shown;
+    ``brief`` (the chat's welcome) keeps one line an article.
+    """
     shown = corpus.articles if limit is None else corpus.articles[:limit]
     columns = width()
-    lines = [
-        wrap(f"• {a.title} ({a.source_path}, {a.sentence_count} sentences)", columns, "  ", "    ")
-        for a in shown
-    ]
+    lines: list[str] = []
+    for n, a in enumerate(shown, start=1):
+        if brief:
+            line = f"{n}. {a.title} ({a.source_path}, {a.sentence_count} sentences)"
+            lines.append(wrap(line, columns, "  ", "     "))
+            continue
+        lines.append(f"  {n}. {a.title}")  # title and id never wrapped: they are copied whole
+        lines.append(f"     id {a.id}")
+        origin = f", from {a.source}" if a.source else ""
+        lines.append(
+            wrap(f"{a.source_path}, {a.sentence_count} sentences{origin}", columns, "     ")
+        )
     if len(corpus.articles) > len(shown):
         lines.append(f"  … and {len(corpus.articles) - len(shown)} more (type 'articles')")
+    if not brief:
+        count = len(corpus.articles)
+        lines.append(
+            f"{count} article{'s' if count != 1 else ''}, indexed {human_time(corpus.built_at)}"
+        )
     return "\n".join(lines)
+
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def human_time(moment: datetime) -> str:
+    """``2 Dec 2026, 18:35 UTC``: how a person reads a time (JSON keeps ISO 8601)."""
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
 
 
 def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = None) -> str:

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.terminal import render
-from bot.terminal.options import CliError, add_seeds_option, open_engine, seeds_dir
+from bot.terminal.options import (
+    CliError,
+    add_seeds_option,
+    choose_article,
+    find_article,
+    open_engine,
+    seeds_dir,
+)
 
 if TYPE_CHECKING:
     from index.evaluation.summaries import Report
@@ -34,7 +41,10 @@ def register(subparsers: Any) -> None:
     summary.add_argument(
         "article",
         nargs="?",
-        help="id, file name or part of the title (optional when there is one article)",
+        help=(
+            "the article's number in `articlebot articles`, its id, file name or part of its "
+            "title (optional when there is one article)"
+        ),
     )
     summary.add_argument("--topic", help="only sentences about this topic, e.g. 'drones'")
     summary.add_argument(
@@ -94,7 +104,7 @@ def run_summary(args: argparse.Namespace) -> int:
 def _pick_article(engine: Any, query: str | None) -> Article:
     articles = engine.corpus.articles
     if query:
-        article: Article | None = engine.find_article(query)
+        article: Article | None = find_article(engine, query)
         if article is None:
             raise CliError(
                 f"no article matches {query!r}; see the titles with `articlebot articles`"
@@ -103,8 +113,7 @@ def _pick_article(engine: Any, query: str | None) -> Article:
     if len(articles) == 1:
         only: Article = articles[0]
         return only
-    titles = "; ".join(a.title for a in articles[:5])
-    raise CliError(f"{len(articles)} articles loaded, name one (id or part of its title): {titles}")
+    raise CliError(choose_article(engine, "`articlebot summary 2`"))
 
 
 def run_eval_summaries(args: argparse.Namespace) -> int:
