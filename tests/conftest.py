@@ -30,6 +30,20 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["XDG_CACHE_HOME"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_question_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The default question log in a temporary folder: ``articlebot add``/``remove`` record
+    their events in it, and a test must never write the developer's ``data/`` instead."""
+    database = tmp_path_factory.mktemp("question-log") / "articlebot.sqlite3"
+    before = os.environ.get("ARTICLEBOT_DATABASE")
+    os.environ["ARTICLEBOT_DATABASE"] = str(database)  # subprocesses inherit it too
+    yield database
+    if before is None:
+        os.environ.pop("ARTICLEBOT_DATABASE", None)
+    else:
+        os.environ["ARTICLEBOT_DATABASE"] = before
+
+
 @pytest.fixture(scope="session")
 def seed_engine() -> Engine:
     """One engine over the shipped seeds, shared by read-only tests."""

@@ -1,9 +1,10 @@
-"""``--log``: terminal questions go to the question log the bot writes, so ``stats`` shows them.
+"""The question log from the terminal: ``--log`` questions, and every ``add`` and ``remove``.
 
-Off by default: a terminal user is asked before anything they type is kept.
-The store is the one the environment configures (``ARTICLEBOT_DATABASE`` or
-``ARTICLEBOT_DATABASE_URL``); entries carry the source ``terminal`` and the
-local user id, hashed like a Discord id.
+Questions are kept only with ``--log``: a terminal user is asked before anything they
+type is kept. Articles added or removed are always recorded, as ``/article`` does, so
+``stats`` counts them. The store is the one the environment configures
+(``ARTICLEBOT_DATABASE`` or ``ARTICLEBOT_DATABASE_URL``); entries carry the source
+(origin) ``terminal`` and the local user id, hashed like a Discord id.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -19,7 +21,8 @@ from bot.terminal.options import CliError
 
 if TYPE_CHECKING:
     from bot.storage import Store
-    from index.records import Answer
+    from bot.storage.base import ArticleAction
+    from index.records import Answer, Article
 
 
 def add_log_option(parser: argparse.ArgumentParser) -> None:
@@ -64,3 +67,34 @@ def open_log(args: argparse.Namespace) -> Iterator[QuestionLog | None]:
             yield QuestionLog(runner, store)
         finally:
             runner.run(store.close())
+
+
+def record_article_event(action: ArticleAction, article: Article, source: str) -> None:
+    """Record an add or remove made here in the question log, for ``stats``.
+
+    The change already stands: a store that cannot be opened or written costs one
+    warning line on stderr, never the command's success.
+    """
+    from bot.storage import ArticleEvent, StoreError, open_store
+
+    event = ArticleEvent(
+        action=action,
+        article_id=article.id,
+        title=article.title,
+        source=source or article.source_path,
+        user_id=os.getuid(),
+        origin="terminal",
+    )
+
+    async def write() -> None:
+        store = await open_store()
+        try:
+            await store.log_article_event(event)
+        finally:
+            await store.close()
+
+    try:
+        asyncio.run(write())
+    except (StoreError, OSError) as exc:
+        detail = " ".join(str(exc).split())
+        print(f"articlebot: warning: not recorded in the question log: {detail}", file=sys.stderr)
