@@ -64,19 +64,25 @@ def register(subparsers: Any) -> None:
         help="score summaries against Lead-3 with ROUGE",
         description=(
             "Summarise every article of a JSON-lines file (id, article, summary) in 3 sentences "
-            "and report ROUGE-1/2/Lsum F1 for the summariser and for Lead-3; with --seeds, do "
-            "the same against each seed article's publisher summary."
+            "and report ROUGE-1/2/Lsum F1 for the summariser and for Lead-3; with "
+            "--publisher-summaries, do the same for the articles of a folder against the "
+            "summary their publisher wrote (the paragraph under the title in the seed format)."
         ),
+        epilog="example: articlebot eval-summaries --publisher-summaries",
     )
     evaluate.add_argument("file", nargs="?", help="JSON-lines file with id, article, summary")
     evaluate.add_argument(
-        "--seeds",
+        "--publisher-summaries",
+        "--seeds",  # the first name, kept: it reads like the global --seeds but is this option
         dest="eval_seeds",
         nargs="?",
         const="",
         default=None,
         metavar="DIR",
-        help="score against the seed articles' publisher summaries (default folder: as for chat)",
+        help=(
+            "also score the articles in DIR against their publisher's own summaries "
+            "(default DIR: the seeds folder, as for chat); --seeds is the same option"
+        ),
     )
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument(
@@ -120,7 +126,9 @@ def run_eval_summaries(args: argparse.Namespace) -> int:
     from index.evaluation import summaries as ev
 
     if not args.file and args.eval_seeds is None:
-        raise CliError("give a JSON-lines FILE to score, or --seeds for the seed articles")
+        raise CliError(
+            "give a JSON-lines FILE to score, or --publisher-summaries for the seed articles"
+        )
     reports: dict[str, Report] = {}
     try:
         if args.file:

@@ -76,10 +76,23 @@ def test_cli_bad_file_gives_a_message_not_a_traceback(
     assert "line 1" in err and "Traceback" not in err
 
 
-def test_cli_seeds_report(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("flag", ["--publisher-summaries", "--seeds"])
+def test_cli_scores_against_the_publisher_summaries_under_either_name(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.conftest import SEEDS
 
-    assert main(["eval-summaries", "--seeds", str(SEEDS), "--json"]) == 0
+    assert main(["eval-summaries", flag, str(SEEDS), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["articles"] == 1
     assert "rougeL" in payload["system"]
+
+
+def test_cli_help_says_what_the_publisher_summaries_option_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["eval-summaries", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--publisher-summaries [DIR], --seeds [DIR]" in text
+    assert "against their publisher's own summaries" in text
