@@ -63,11 +63,15 @@ def test_contract_allows_only_the_listed_difference() -> None:
     assert [m.field for m in contract.mismatches] == ["tts"]
 
 
-def test_vendored_spec_is_the_shared_spec_cut_down() -> None:
-    if not extract.SOURCE.exists():
-        pytest.skip(f"{extract.SOURCE} is not beside this checkout")
-    full = json.loads(extract.SOURCE.read_text())
-    assert json.loads(SPEC_PATH.read_text()) == extract.subset(full)
+def test_vendored_spec_is_the_subset_cut_and_closed_under_its_references() -> None:
+    """Holds in any clone; with ../shared beside it, the spec there is also the one cut from."""
+    digests = json.loads(extract.DIGESTS.read_text())
+    vendored = json.loads(SPEC_PATH.read_text())
+    assert extract.sha256(SPEC_PATH) == digests["subset_sha256"]
+    assert extract.subset(vendored) == vendored  # every operation there, every $ref resolves
+    if extract.SOURCE.exists():  # then it must still be the spec the subset was cut from
+        assert extract.sha256(extract.SOURCE) == digests["source_sha256"]
+        assert extract.subset(json.loads(extract.SOURCE.read_text())) == vendored
 
 
 # -- the bot's own messages, other bots' and webhooks' -----------------------------------

@@ -5,10 +5,14 @@ Run from the repository root: ``python -m tests.discord_spec.extract`` reads
 ``tests/discord_spec/openapi.json``: the operations below plus every component
 they reference, unchanged, so ``$ref`` pointers resolve as in the full spec.
 The subset is vendored because users may clone the repository without ../shared.
+It also writes ``digests.json``: the SHA-256 of the full spec it was cut from
+and of the subset, so a clone without ../shared can still check the subset is
+the one cut, and one with it that the spec beside it is the one it was cut from.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[1].parent / "shared" / "discord" / "openapi.json"
 TARGET = HERE / "openapi.json"
+DIGESTS = HERE / "digests.json"
 
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "/gateway": ("get",),
@@ -71,10 +76,16 @@ def subset(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def main() -> None:
     spec = json.loads(SOURCE.read_text())
     TARGET.write_text(json.dumps(subset(spec), indent=1, sort_keys=False) + "\n")
-    print(f"wrote {TARGET} ({len(OPERATIONS)} paths)")
+    digests = {"source_sha256": sha256(SOURCE), "subset_sha256": sha256(TARGET)}
+    DIGESTS.write_text(json.dumps(digests, indent=1) + "\n")
+    print(f"wrote {TARGET} ({len(OPERATIONS)} paths) and {DIGESTS.name}")
 
 
 if __name__ == "__main__":
