@@ -102,3 +102,26 @@ def test_the_sample_is_the_real_output(scratch: Path) -> None:
     assert command.startswith("$ ")
     result = bash(command[2:], scratch)
     assert result.returncode == 0 and result.stdout == expected
+
+
+def section(title: str) -> str:
+    return " ".join(README.split(f"## {title}", 1)[1].split("\n## ", 1)[0].split())
+
+
+def test_each_question_cap_is_stated_where_it_applies() -> None:
+    from bot.discord_app.config import DEFAULT_MAX_QUESTION_CHARS
+    from index.engine import MAX_QUESTION_CHARS
+
+    assert f"capped at {MAX_QUESTION_CHARS:,} characters here" in section("In the terminal")
+    discord_cap = f"length cap of {DEFAULT_MAX_QUESTION_CHARS:,} characters"
+    assert f"{discord_cap} (`ARTICLEBOT_MAX_QUESTION_CHARS`)" in section("Commands")
+
+
+def test_the_terminal_section_points_to_eval_eval_summaries_and_index() -> None:
+    text = section("In the terminal")
+    for command in (
+        "articlebot eval FILE",
+        "articlebot eval-summaries FILE",
+        "articlebot index build",
+    ):
+        assert f"`{command}`" in text
