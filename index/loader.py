@@ -4,7 +4,7 @@ Two layouts are accepted:
 
 * the seed format: title, blank, a number line, an id line, blank, the
   publisher's summary paragraph, body paragraphs, ``Original Source: ...``,
-  optional metadata lines (``Added:``, ``Author:``, ``Published:``) directly
+  optional metadata lines (``Added:``, ``Added by:``, ``Author:``, ``Published:``) directly
   after it, then web-page boilerplate that is dropped;
 * plain text or Markdown with no header: the title comes from the first line
   when it looks like one, otherwise from the file name.
@@ -29,7 +29,7 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 MAX_FILE_BYTES = 5 * 1024 * 1024
 _SOURCE_LINE = re.compile(r"^\s*original source\s*:\s*(?P<source>.*)$", re.IGNORECASE)
 _METADATA_LINE = re.compile(
-    r"^\s*(?P<key>added|author|published)\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE
+    r"^\s*(?P<key>added by|added|author|published)\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE
 )
 _BOILERPLATE = (
     "leave a reply",
