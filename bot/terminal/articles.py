@@ -13,10 +13,11 @@ from bot.terminal.options import add_seeds_option, index_dir, open_engine
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "articles",
-        help="list the articles: number, title, file, id, source, when indexed",
+        help="list the articles: number, title, id, file, source, when added and indexed",
         description=(
             "List the loaded articles, numbered as `summary N` takes them, with the file, "
-            "the id that --article and summary take, the source link and when they were indexed."
+            "the id that --article and summary take, where each came from, when it was added "
+            "and when the index was built."
         ),
         epilog="example: articlebot articles --json",
     )
@@ -39,6 +40,7 @@ def run_articles(args: argparse.Namespace) -> int:
             "title": a.title,
             "file": a.source_path,
             "source": a.source,
+            "added_at": a.added_at,
             "sentences": a.sentence_count,
             "paragraphs": len(a.paragraphs),
         }

@@ -109,19 +109,17 @@ def articles_text(corpus: Corpus, limit: int | None = None, brief: bool = False)
     ``brief`` (the chat's welcome) keeps one line an article.
     """
     shown = corpus.articles if limit is None else corpus.articles[:limit]
-    columns = width()
     lines: list[str] = []
     for n, a in enumerate(shown, start=1):
+        size = f"{a.source_path}, {a.sentence_count} sentence{'s' if a.sentence_count != 1 else ''}"
         if brief:
-            line = f"{n}. {a.title} ({a.source_path}, {a.sentence_count} sentences)"
-            lines.append(wrap(line, columns, "  ", "     "))
+            lines.append(wrap(f"{n}. {a.title} ({size})", width(), "  ", "     "))
             continue
-        lines.append(f"  {n}. {a.title}")  # title and id never wrapped: they are copied whole
-        lines.append(f"     id {a.id}")
-        origin = f", from {a.source}" if a.source else ""
-        lines.append(
-            wrap(f"{a.source_path}, {a.sentence_count} sentences{origin}", columns, "     ")
-        )
+        # not wrapped: the title, id and link are copied whole, and a date must not break
+        lines += [f"  {n}. {a.title}", f"     id {a.id}"]
+        lines.append(f"     {size}" + (f", added {human_time(a.added_at)}" if a.added_at else ""))
+        if a.source:
+            lines.append(f"     from {a.source}")
     if len(corpus.articles) > len(shown):
         lines.append(f"  … and {len(corpus.articles) - len(shown)} more (type 'articles')")
     if not brief:
@@ -135,9 +133,19 @@ def articles_text(corpus: Corpus, limit: int | None = None, brief: bool = False)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def human_time(moment: datetime) -> str:
-    """``2 Dec 2026, 18:35 UTC``: how a person reads a time (JSON keeps ISO 8601)."""
-    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+def human_time(moment: datetime | str) -> str:
+    """``2 Dec 2026, 18:35 UTC``: how a person reads a time or an ISO string (JSON keeps ISO).
+
+    A string that is no ISO time is shown as it is, so a hand-edited file still lists.
+    """
+    if isinstance(moment, str):
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    else:
+        parsed = moment
+    moment = parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M} UTC"
 
 

@@ -72,14 +72,32 @@ def test_articles_shows_when_indexed_as_a_person_reads_it_and_json_keeps_iso(
 
 def test_articles_shows_where_an_article_came_from(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(["articles", "--seeds", str(SEEDS)], capsys)
-    assert "23 sentences, from www.rferl.org" in out
+    assert "23 sentences\n     from www.rferl.org\n" in out
     assert listed(["--seeds", str(SEEDS)], capsys)[0]["source"] == "www.rferl.org"
+
+
+def test_articles_shows_when_an_article_was_added_and_json_keeps_iso(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "harbour.txt").write_text(
+        "Harbour festival\n\nThe festival drew 48,000 visitors.\n\n"
+        "Original Source: https://example.com/harbour\nAdded: 2026-12-02T18:35:11+00:00\n",
+        encoding="utf-8",
+    )
+    seeds = ["--seeds", str(tmp_path / "seeds"), "--data", str(tmp_path / "index")]
+    _, out, _ = run(["articles", *seeds], capsys)
+    assert "harbour.txt, 1 sentence, added 2 Dec 2026, 18:35 UTC\n" in out
+    assert "from https://example.com/harbour\n" in out
+    assert listed(seeds, capsys)[0]["added_at"] == "2026-12-02T18:35:11+00:00"
 
 
 def test_a_time_reads_in_utc_with_the_month_in_words() -> None:
     evening = datetime(2026, 12, 2, 18, 35, 11, 359548, tzinfo=UTC)
     assert human_time(evening) == "2 Dec 2026, 18:35 UTC"
     assert human_time(evening.astimezone(timezone(timedelta(hours=9)))) == "2 Dec 2026, 18:35 UTC"
+    assert human_time("2026-12-03T03:35:00+09:00") == "2 Dec 2026, 18:35 UTC"
+    assert human_time("last Tuesday") == "last Tuesday"  # a hand-written value, shown as written
 
 
 def test_summary_without_a_name_among_several_exits_1_with_the_numbered_list(
