@@ -22,6 +22,7 @@ from bot.discord_app import errors
 from bot.discord_app.backlog import Backlog
 from bot.discord_app.config import Settings
 from bot.discord_app.cooldowns import QuestionCooldowns
+from bot.intake import IntakeError
 from bot.storage import Store, StoreError, open_store
 from index.corpus import Corpus
 from index.engine import Engine, QuestionError
@@ -39,6 +40,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.discord_app.cogs.settings",
     "bot.discord_app.cogs.feedback",
     "bot.discord_app.cogs.stats",
+    "bot.discord_app.cogs.curation",
 )
 APOLOGY = "Sorry, something went wrong on my side while handling that. It has been logged."
 DATABASE_DOWN = (
@@ -112,8 +114,9 @@ def user_message(error: BaseException) -> str | None:
             f"You're asking faster than I can keep up: try again in {wait} second"
             f"{'s' if wait != 1 else ''}."
         )
-    if isinstance(error, QuestionError | SummaryError):
-        return str(error)[:1].upper() + str(error)[1:] + "."
+    if isinstance(error, QuestionError | SummaryError | IntakeError):
+        text = str(error).rstrip(".")
+        return text[:1].upper() + text[1:] + "."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That command only works in a server."
     if isinstance(error, app_commands.MissingPermissions | app_commands.MissingRole):

@@ -220,7 +220,11 @@ def help_embed() -> discord.Embed:
     )
     embed.add_field(
         name="Admins",
-        value="• `/reindex` — re-read the articles folder after adding or editing files",
+        value=(
+            "• `/article add url:<link>`, `file:<.html/.txt/.md>`, or nothing to paste the text\n"
+            "• `/article remove article:<pick one>` — its file moves to `removed/`\n"
+            "• `/reindex` — re-read the articles folder after adding or editing files"
+        ),
         inline=False,
     )
     embed.set_footer(text="Short, specific questions work best: who, what, when, where, how many.")

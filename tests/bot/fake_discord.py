@@ -372,6 +372,7 @@ class InteractionRecord:
     callbacks: list[Json] = field(default_factory=list)  # callback request bodies
     messages: list[PostedMessage] = field(default_factory=list)  # original + followups
     late: bool = False
+    opened_by: InteractionRecord | None = None  # a modal submit's: the one that showed it
 
     @property
     def token(self) -> str:
@@ -1149,22 +1150,29 @@ class FakeDiscord:
             data["webhook_id"] = str(webhook_id)
             data["application_id"] = str(self.application_id)
         if interaction is not None:
-            cmd = interaction.payload.get("data") or {}
             data["type"] = 20
-            data["interaction_metadata"] = {
-                "id": interaction.payload["id"],
-                "type": interaction.payload["type"],
-                "user": interaction.payload["member"]["user"]
-                if "member" in interaction.payload
-                else interaction.payload["user"],
-                "authorizing_integration_owners": {"0": str(guild.id)},
-                "name": cmd.get("name"),
-            }
-            if "message" in interaction.payload:  # a component's: the message clicked
-                data["interaction_metadata"]["interacted_message_id"] = interaction.payload[
-                    "message"
-                ]["id"]
+            data["interaction_metadata"] = self._interaction_metadata(interaction, guild)
         return data
+
+    def _interaction_metadata(self, interaction: InteractionRecord, guild: FakeGuild) -> Json:
+        """What a message says about the interaction it answers; a modal submit's names
+        the interaction that showed the modal instead of a command."""
+        metadata: Json = {
+            "id": interaction.payload["id"],
+            "type": interaction.payload["type"],
+            "user": interaction.payload["member"]["user"]
+            if "member" in interaction.payload
+            else interaction.payload["user"],
+            "authorizing_integration_owners": {"0": str(guild.id)},
+        }
+        if interaction.opened_by is not None:
+            opener = self._interaction_metadata(interaction.opened_by, guild)
+            metadata["triggering_interaction_metadata"] = opener
+            return metadata
+        metadata["name"] = (interaction.payload.get("data") or {}).get("name")
+        if "message" in interaction.payload:  # a component's: the message clicked
+            metadata["interacted_message_id"] = interaction.payload["message"]["id"]
+        return metadata
 
     # ----------------------------------------------------------------- REST
 
@@ -1180,7 +1188,7 @@ class FakeDiscord:
         if found is None or found[0]["filename"] != request.match_info["filename"]:
             return web.Response(status=404, text="Not Found")
         attachment, data = found
-        return web.Response(body=data, content_type=attachment["content_type"])
+        return web.Response(body=data, headers={"Content-Type": attachment["content_type"]})
 
     async def _get_gateway(self, request: web.Request) -> web.Response:
         return _json_response({"url": self.gateway_url})
@@ -2140,6 +2148,7 @@ class FakeDiscord:
             {"custom_id": modal["custom_id"], "components": rows},
             user=self.user(int(author["id"])),
             channel_id=int(record.payload["channel_id"]),
+            opened_by=record,
         )
 
     @staticmethod
@@ -2186,6 +2195,7 @@ class FakeDiscord:
         user: FakeUser,
         channel_id: int,
         message: Json | None = None,
+        opened_by: InteractionRecord | None = None,
     ) -> InteractionRecord:
         guild = self.guild_of_channel(channel_id)
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(48)
@@ -2223,7 +2233,7 @@ class FakeDiscord:
             )
         if message is not None:
             payload["message"] = self._public(message)
-        record = InteractionRecord(payload, time.monotonic())
+        record = InteractionRecord(payload, time.monotonic(), opened_by=opened_by)
         self.interactions[token] = record
         await self._dispatch_guild("INTERACTION_CREATE", payload, guild.id if guild else None)
         return record
