@@ -59,6 +59,15 @@ o'clock. The mayor, Ines Varga, opened the festival with a speech about the town
 Organisers said next year's festival will move to the new marina because the old pier needs \
 repairs.
 """
+TUNNEL = "how long is the Glacier Pass tunnel?"
+TUNNEL_TITLE = "Glacier Rail Line Carries First Passengers Through New Tunnel"
+TUNNEL_ARTICLE = f"""{TUNNEL_TITLE}
+
+The first passenger train ran through the new Glacier Pass tunnel on Monday, carrying 340 \
+passengers from Brenner Falls to the coast.
+
+The Glacier Pass tunnel is 14 kilometres long and took six years to build.
+"""
 FIGURES: dict[str, float] = {}  # measured here, printed at the end of the module
 
 
@@ -431,6 +440,35 @@ async def test_shard_second_reindex_refused_across_processes(cluster: Cluster) -
         await asyncio.to_thread(blocker.close)
     report = await answered(cluster, first, timeout=30)
     assert "Reindex finished" in report.text() and report.peer == "A"
+
+
+async def test_shard_article_added_in_one_process_is_answered_by_the_other(
+    cluster: Cluster,
+) -> None:
+    fake = cluster.fake
+    guild_a, guild_b = cluster.guilds_of("A")[0], cluster.guilds_of("B")[0]
+    assert "14 kilometres" not in (await ask(cluster, guild_b, TUNNEL)).text()
+    upload = fake.upload("glacier-tunnel.txt", TUNNEL_ARTICLE.encode())
+    record = await fake.slash(
+        "article add", user=fake.admin, channel_id=guild_a.channel_id, file=upload
+    )
+    added = await answered(cluster, record, timeout=30)
+    assert f"Added “{TUNNEL_TITLE}”" in added.text() and added.peer == "A"
+    added_at = time.monotonic()
+    while True:
+        listing = await fake.slash("articles", channel_id=guild_b.channel_id)
+        shown = await answered(cluster, listing)
+        if TUNNEL_TITLE in shown.text():
+            break
+        assert time.monotonic() - added_at < 10, cluster.failures()
+    FIGURES["article add A -> served by B (s)"] = time.monotonic() - added_at
+    assert shown.peer == "B"
+    answer = await ask(cluster, guild_b, TUNNEL)
+    assert "14 kilometres" in answer.text() and answer.peer == "B"
+    rows = await asyncio.to_thread(
+        cluster.query, "SELECT origin, action, title FROM article_events"
+    )
+    assert ("discord", "add", TUNNEL_TITLE) in rows
 
 
 async def test_postgres_restart_mid_run_answers_again_and_loses_no_vote(cluster: Cluster) -> None:
