@@ -8,6 +8,7 @@ navigation, share bars, related links and comments never become article text.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -52,7 +53,8 @@ async def draft_from_url(
         allow_private=allow_private,
         limits=limits or FetchLimits(),
     )
-    return draft_from_html(page.body, source=page.url, url=page.url)
+    # trafilatura takes a while on a big page: off the event loop, as the bot runs this there
+    return await asyncio.to_thread(draft_from_html, page.body, source=page.url, url=page.url)
 
 
 def draft_from_file(name: str, data: bytes) -> Draft:

@@ -4,11 +4,14 @@ trafilatura finds the main text and leaves out navigation, share bars,
 related links, cookie banners and (``include_comments=False``) comments.
 Tables are left out too: their cells make no sentences a reader could cite.
 Of what it keeps, headings are dropped (as the loader drops Markdown ones)
-and each paragraph, list item and quotation becomes one body paragraph.
+and each paragraph, list item and quotation becomes one body paragraph. It
+runs with ``favor_precision``, and a page none of whose paragraphs ends as a
+sentence ends (a section front, a login page) counts as having no article.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 _SKIPPED = frozenset({"head", "table", "graphic", "fw", "note"})
 _ONE_PER_CHILD = frozenset({"list"})
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
 def draft_from_html(html: str | bytes, *, source: str, url: str | None = None) -> Draft:
@@ -33,11 +37,12 @@ def draft_from_html(html: str | bytes, *, source: str, url: str | None = None) -
         include_comments=False,
         include_tables=False,
         include_images=False,
+        favor_precision=True,  # a section front's link lists are not an article
         with_metadata=True,
     )
     body = document.body if isinstance(document, Document) else None
     paragraphs = tuple(_paragraphs(body)) if body is not None else ()
-    if not isinstance(document, Document) or body is None or not paragraphs:
+    if not isinstance(document, Document) or body is None or not _reads_as_text(paragraphs):
         raise IntakeError(f"no article text was found in {_where(source)}")
     title = _clean(document.title or "") or _first_heading(body) or _where(source)
     return Draft(
@@ -58,6 +63,11 @@ def _paragraphs(body: _Element) -> list[str]:
         parts = child if child.tag in _ONE_PER_CHILD else [child]
         found.extend(text for part in parts if (text := _clean("".join(part.itertext()))))
     return found
+
+
+def _reads_as_text(paragraphs: tuple[str, ...]) -> bool:
+    """Whether any paragraph ends as a sentence does; headlines and link lists do not."""
+    return any(_SENTENCE_END.search(p) for p in paragraphs)
 
 
 def _first_heading(body: _Element) -> str:
