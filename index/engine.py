@@ -10,7 +10,9 @@ corpus it serves (:mod:`index.corpus`) is swapped whole on a reindex.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +20,7 @@ from pathlib import Path
 from index.building import load_corpus
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
+from index.question_language import is_english, load_identifier
 from index.question_types import query_text, question_type
 from index.ranking import Scored, SentenceRanker
 from index.reader import CALIBRATION_FILE, Reader, Span, default_model_dir, shared_reader
@@ -29,24 +32,60 @@ MAX_CITATIONS = 3
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
 
+EXAMPLE_QUESTION = "“how many troops were sent?”"
+NOT_ENGLISH = (
+    "I read English articles and answer questions in English; "
+    f"please ask in English, for example {EXAMPLE_QUESTION}"
+)
+# Emoji, pictographs, flags, skin tones and other signs that are not words
+# (Unicode So, Sk, Cs, Co). Kept: the degree sign, and the two accents the
+# tokenizer reads as apostrophes ("Korea´s"). Currency (Sc), math (Sm) and
+# punctuation are other categories and stay: "$5", "3,000", "U.S.", "40%".
+_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co"})
+_KEEP_SYMBOLS = frozenset("°`´")
+# Marks that only shape the emoji before them: variation selectors, the keycap.
+_EMOJI_MARKS = re.compile("[\u20e3\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
 class QuestionError(ValueError):
-    """A question the engine cannot take (empty, too long); the message says why."""
+    """A question the engine cannot take (empty, too long, no words, not English); says why."""
 
 
 def clean_question(question: str) -> str:
-    """Collapse whitespace and drop control characters; reject empty or huge input."""
+    """The words of a question, or a :class:`QuestionError` saying why there are none to read.
+
+    Whitespace is collapsed, control characters and symbols that are not words
+    (emoji and the like) dropped, so "🚁 who showed off the drones" reads as
+    its words do; input with no letter or digit, or in another language than
+    the articles' English (:mod:`index.question_language`), is turned away
+    with the reason instead of getting "The articles don't say."
+    """
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
     text = " ".join("".join(ch if ch.isprintable() else " " for ch in question).split())
     if not text:
-        raise QuestionError(
-            "the question is empty; ask something like “how many troops were sent?”"
-        )
+        raise QuestionError(f"the question is empty; ask something like {EXAMPLE_QUESTION}")
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(
             f"the question is {len(text):,} characters long; please keep it under {MAX_QUESTION_CHARS:,}"
         )
+    text = " ".join(_without_symbols(text).split())
+    if not any(ch.isalnum() for ch in text):
+        raise QuestionError(
+            f"that doesn't look like a question; ask something like {EXAMPLE_QUESTION}"
+        )
+    if not is_english(text):
+        raise QuestionError(NOT_ENGLISH)
     return text
+
+
+def _without_symbols(text: str) -> str:
+    """``text`` with emoji and other non-word symbols as spaces, their shaping marks gone."""
+    text = _EMOJI_MARKS.sub("", text)
+    return "".join(
+        " " if unicodedata.category(ch) in _SYMBOL_CATEGORIES and ch not in _KEEP_SYMBOLS else ch
+        for ch in text
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +126,7 @@ class Engine:
         self.calibration = Calibration.load(model_dir / CALIBRATION_FILE)
         self.ranker = SentenceRanker(self.tokenizer)
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
+        load_identifier()  # likewise the language model (0.6 s, once per process)
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:

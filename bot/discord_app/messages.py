@@ -39,10 +39,11 @@ def looks_like_question(text: str) -> bool:
     """Whether a message in an answer channel is worth answering.
 
     A question mark anywhere, or a first word that starts a question
-    ("how", "did", "which" ...). Chatter such as "thanks!" is left alone.
+    ("how", "did", "which" ...). Chatter such as "thanks!" is left alone, and
+    so is "???" or "🤔?": with no letter or digit it asks nothing of the articles.
     """
     text = text.strip()
-    if len(text) < 3:
+    if len(text) < 3 or not any(ch.isalnum() for ch in text):
         return False
     if "?" in text:
         return True
