@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from bot.terminal import render
+from bot.terminal.chat_commands import command_meant
 from bot.terminal.options import CliError, choose_article, numbered_article, open_engine
 from bot.terminal.question_log import QuestionLog, open_log
 
@@ -71,6 +72,9 @@ class Chat:
     def handle(self, line: str) -> bool:
         """Reply to one line; False when the user asked to leave."""
         text = line.strip()
+        meant = command_meant(text)
+        if meant is not None and meant.sure:
+            text = meant.command  # "show me the articles" is `articles`
         word, _, rest = text.partition(" ")
         command = word.lower()
         if not text:
@@ -83,6 +87,8 @@ class Chat:
             print(render.articles_text(self.engine.corpus))
         elif command in {"summary", "/summary"}:
             self._summary(rest.strip())
+        elif meant is not None:
+            print(f"Did you mean `{meant.command}`? Type it alone, or ask a question.")
         else:
             self._ask(text)
         print()
