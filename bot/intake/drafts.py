@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from bot.intake.errors import IntakeError
+from bot.intake.records import Draft
 from index.loader import MAX_FILE_BYTES, ArticleError, parse_article
 
 if TYPE_CHECKING:
@@ -23,18 +23,6 @@ if TYPE_CHECKING:
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _BLANK_LINE = re.compile(r"\n\s*\n")
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """An article not yet in the folder."""
-
-    title: str
-    paragraphs: tuple[str, ...]  # body only: no navigation, comments, share bars...
-    source: str  # the link, or "file: name.html", or "pasted"
-    summary: str = ""  # the page's description when it has one
-    author: str = ""
-    published: str = ""  # ISO date when known
 
 
 async def draft_from_url(

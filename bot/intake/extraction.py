@@ -15,8 +15,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from bot.intake.drafts import Draft
 from bot.intake.errors import IntakeError
+from bot.intake.records import Draft
 
 if TYPE_CHECKING:
     from lxml.etree import _Element

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit, urlunsplit
 
-from bot.intake.drafts import Draft
 from bot.intake.errors import DuplicateArticle, IntakeError
+from bot.intake.records import Draft
 from index.corpus import Corpus
 from index.loader import ArticleError, load_folder, parse_article
 from index.records import Article

@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.terminal.summary",
     "bot.terminal.stats",
     "bot.terminal.index_commands",
+    "bot.terminal.library_commands",
 )
 EXIT_USAGE = 2
 
