@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.terminal.options import CliError, add_seeds_option, index_dir, open_engine, seeds_dir
+from bot.terminal.question_log import record_article_event
 
 if TYPE_CHECKING:
     from bot.intake import Draft
@@ -59,6 +60,7 @@ def run_add(args: argparse.Namespace) -> int:
         added = add_to_folder(seeds_dir(args), draft, _rebuild(args), added_by="terminal")
     except IntakeError as exc:
         raise CliError(str(exc)) from exc
+    record_article_event("add", added.article, draft.source)
     article = added.article
     if args.json:
         facts = {
@@ -91,6 +93,7 @@ def run_remove(args: argparse.Namespace) -> int:
         removed = remove_from_folder(seeds_dir(args), article, _rebuild(args))
     except IntakeError as exc:
         raise CliError(str(exc)) from exc
+    record_article_event("remove", removed.article, removed.article.source)
     print(removed_message(removed))
     return 0
 
