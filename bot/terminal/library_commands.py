@@ -14,7 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.terminal.options import CliError, add_seeds_option, index_dir, open_engine, seeds_dir
+from bot.terminal.options import (
+    CliError,
+    add_seeds_option,
+    find_article,
+    index_dir,
+    open_engine,
+    seeds_dir,
+)
 from bot.terminal.question_log import record_article_event
 
 if TYPE_CHECKING:
@@ -47,7 +54,11 @@ def register(subparsers: Any) -> None:
         ),
         epilog='example: articlebot remove "ferry terminal"',
     )
-    remove.add_argument("article", metavar="ARTICLE", help="id, file name or part of the title")
+    remove.add_argument(
+        "article",
+        metavar="ARTICLE",
+        help="its number in `articlebot articles`, its id, file name or part of its title",
+    )
     add_seeds_option(remove)
     remove.set_defaults(handler=run_remove)
 
@@ -84,7 +95,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     from bot.intake import IntakeError, remove_from_folder, removed_message
 
-    article = open_engine(args).find_article(args.article)
+    article = find_article(open_engine(args), args.article)
     if article is None:
         raise CliError(
             f"no article matches {args.article!r}; see the titles with `articlebot articles`"
