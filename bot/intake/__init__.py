@@ -8,10 +8,11 @@ its source, and the index rebuilt by the caller's ``rebuild``; a failure
 leaves the folder as it was (:mod:`bot.intake.folder`). No discord.py here.
 """
 
-from bot.intake.drafts import Draft, draft_from_file, draft_from_text, draft_from_url
+from bot.intake.drafts import draft_from_file, draft_from_text, draft_from_url
 from bot.intake.errors import DuplicateArticle, IntakeError, PrivateAddressRefused
 from bot.intake.folder import Added, Removed, add_to_folder, remove_from_folder
 from bot.intake.messages import added_message, removed_message
+from bot.intake.records import Draft
 
 __all__ = [
     "Added",

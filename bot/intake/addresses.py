@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 from collections.abc import Callable
 
@@ -25,6 +26,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressCheck = Callable[[str, IPAddress], bool]  # (host name, address): may it be reached?
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _TRUE = frozenset({"1", "true", "yes", "on"})
+_LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
 
 
 def allow_private_from_env() -> bool:
@@ -88,14 +90,28 @@ class CheckedResolver(AbstractResolver):
         return allowed
 
     def check_literal(self, host: str) -> None:
-        """Refuse a link whose host is an IP address ``check`` does not allow."""
-        try:
-            address = ipaddress.ip_address(host.strip("[]"))
-        except ValueError:
-            return
-        if not self.check(host, address):
+        """Refuse a link whose host is an IP address ``check`` does not allow.
+
+        Legacy IPv4 spellings (``127.1``, ``2130706433``, ``0x7f000001``) count as
+        the address the system would make of them.
+        """
+        address = _literal(host)
+        if address is not None and not self.check(host, address):
             raise PrivateAddressRefused(host)
 
     async def close(self) -> None:
         if self._inner is not None:
             await self._inner.close()
+
+
+def _literal(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        pass
+    if not _LEGACY_IPV4.match(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None

@@ -20,6 +20,8 @@ from index.loader import MAX_FILE_BYTES, ArticleError, parse_article
 if TYPE_CHECKING:
     from bot.intake.fetching import FetchLimits
 
+__all__ = ["Draft", "draft_from_file", "draft_from_text", "draft_from_url"]
+
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 _BLANK_LINE = re.compile(r"\n\s*\n")

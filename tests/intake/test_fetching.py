@@ -100,7 +100,19 @@ async def test_a_bad_link_is_refused_before_any_request(url: str, message: str) 
         await fetch_page(url, allow_private=True, limits=FAST)
 
 
-@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]", "[::ffff:127.0.0.1]"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "LocalHost",
+        "127.0.0.1",
+        "127.1",
+        "2130706433",
+        "0x7f000001",
+        "[::1]",
+        "[::ffff:127.0.0.1]",
+    ],
+)
 async def test_loopback_is_refused_naming_the_setting(news_site: str, host: str) -> None:
     with pytest.raises(PrivateAddressRefused, match="ARTICLEBOT_ALLOW_PRIVATE_URLS=1") as refused:
         await fetch_page(f"http://{host}:{NewsSite.port}/harbour", allow_private=False, limits=FAST)
