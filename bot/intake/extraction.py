@@ -4,7 +4,8 @@ trafilatura finds the main text and leaves out navigation, share bars,
 related links, cookie banners and (``include_comments=False``) comments.
 Tables are left out too: their cells make no sentences a reader could cite.
 Of what it keeps, headings are dropped (as the loader drops Markdown ones)
-and each paragraph, list item and quotation becomes one body paragraph. It
+and each paragraph, list item and quotation becomes one body paragraph,
+unless it is mostly link text (an in-story "Read also: ..." teaser). It
 runs with ``favor_precision``, and a page none of whose paragraphs ends as a
 sentence ends (a section front, a login page) counts as having no article.
 """
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 _SKIPPED = frozenset({"head", "table", "graphic", "fw", "note"})
 _ONE_PER_CHILD = frozenset({"list"})
+MOSTLY_LINK = 0.5  # share of a paragraph's characters inside links that makes it a link
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -37,6 +39,7 @@ def draft_from_html(html: str | bytes, *, source: str, url: str | None = None) -
         include_comments=False,
         include_tables=False,
         include_images=False,
+        include_links=True,  # only to weigh them: see _paragraphs
         favor_precision=True,  # a section front's link lists are not an article
         with_metadata=True,
     )
@@ -60,9 +63,17 @@ def _paragraphs(body: _Element) -> list[str]:
     for child in body:
         if child.tag in _SKIPPED:
             continue
-        parts = child if child.tag in _ONE_PER_CHILD else [child]
-        found.extend(text for part in parts if (text := _clean("".join(part.itertext()))))
+        for part in child if child.tag in _ONE_PER_CHILD else [child]:
+            text = _clean("".join(part.itertext()))
+            if text and not _mostly_link(part, text):
+                found.append(text)
     return found
+
+
+def _mostly_link(part: _Element, text: str) -> bool:
+    """A paragraph that is mostly link text ("Read also: ...") points elsewhere: not the story."""
+    linked = sum(len(_clean("".join(ref.itertext()))) for ref in part.iter("ref"))
+    return linked >= MOSTLY_LINK * len(text)
 
 
 def _reads_as_text(paragraphs: tuple[str, ...]) -> bool:
