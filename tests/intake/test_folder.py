@@ -128,6 +128,15 @@ def test_a_failed_rebuild_leaves_the_folder_as_it_was(seeds_copy: Path) -> None:
     assert snapshot(seeds_copy) == before
 
 
+def test_an_article_the_rebuild_did_not_load_is_taken_out_again(
+    seeds_copy: Path, rebuild: Rebuild
+) -> None:
+    before, served = snapshot(seeds_copy), rebuild()
+    with pytest.raises(IntakeError, match=r"could not be indexed .*; nothing was added$"):
+        add_to_folder(seeds_copy, draft_from_text("Ferry terminal opens", TEXT), lambda: served)
+    assert snapshot(seeds_copy) == before
+
+
 def test_two_articles_with_one_title_get_two_files(seeds_copy: Path, rebuild: Rebuild) -> None:
     one = add_to_folder(seeds_copy, draft_from_text("Ferry", TEXT), rebuild)
     two = add_to_folder(seeds_copy, draft_from_text("Ferry", "Buses run late tonight."), rebuild)
