@@ -398,7 +398,8 @@ class PostgresStore(PruningLifecycle):
             cur = await conn.execute(
                 "SELECT COUNT(*) FILTER (WHERE action = 'add'),"
                 " COUNT(*) FILTER (WHERE action = 'remove')"
-                " FROM article_events q WHERE " + where.replace("asked_at", "at"),
+                " FROM (SELECT at AS asked_at, guild_id, action FROM article_events) q"
+                f" WHERE {where}",  # the questions' period and server, on the event's time
                 params,
             )
             counted = await cur.fetchone()

@@ -1,9 +1,8 @@
 """The SQLite backend: standard-library :mod:`sqlite3` on one dedicated worker thread.
 
-Every call runs on a single-thread executor that owns the connection, so the
-event loop never waits on the disk and writes never contend for the lock
-inside the process. The file is in WAL mode (readers such as ``articlebot
-stats`` do not block the bot's writes).
+Every call runs on a single-thread executor that owns the connection, so the event loop
+never waits on the disk and writes never contend for the lock inside the process. The file
+is in WAL mode (readers such as ``articlebot stats`` do not block the bot's writes).
 
 At :meth:`SQLiteStore.open` the file is checked before anything is written: a
 file that is not SQLite, fails ``PRAGMA quick_check``, is some other program's
@@ -421,7 +420,8 @@ class SQLiteStore(PruningLifecycle):
             ]
             events = conn.execute(
                 "SELECT COALESCE(SUM(action = 'add'), 0), COALESCE(SUM(action = 'remove'), 0)"
-                " FROM article_events q WHERE " + where.replace("asked_at", "at"),
+                " FROM (SELECT at AS asked_at, guild_id, action FROM article_events) q"
+                f" WHERE {where}",  # the questions' period and server, on the event's time
                 params,
             ).fetchone()
         finally:
