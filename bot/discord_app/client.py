@@ -49,6 +49,9 @@ DATABASE_DOWN = (
 )
 
 MAX_SCHEDULED_DELETES = 1_000  # short-lived notes awaiting deletion; beyond, a note stays
+# How long /reindex and /article ask the database whether another process is reindexing
+# before they go on anyway (the rebuild itself then refuses, or reports the database down).
+PROBE_PATIENCE_SECONDS = 1.0
 
 T = TypeVar("T")
 
@@ -211,6 +214,18 @@ class ArticleBot(commands.Bot):
             return
         store.start_pruning()
         self.store, self._owns_store = store, True
+
+    async def reindexing_elsewhere(self) -> bool:
+        """Whether another process of a sharded bot holds the shared reindex lock (a probe,
+        so ``/reindex`` and ``/article`` can refuse before acknowledging); False when unknown."""
+        probe = self.reindex_elsewhere
+        if probe is None:
+            return False
+        try:
+            return await asyncio.wait_for(asyncio.to_thread(probe), PROBE_PATIENCE_SECONDS)
+        except Exception as exc:  # unknown: let the rebuild decide (it takes the lock itself)
+            log.warning("could not check for a reindex elsewhere: %r", exc)
+            return False
 
     def delete_later(self, message: discord.Message, delay: float) -> None:
         """Delete a short-lived note (cooldown, busy) after ``delay`` s, in a task the bot owns.

@@ -243,6 +243,27 @@ async def test_e2e_article_add_while_the_library_changes_is_refused(
     assert busy.ephemeral and "being changed" in busy.text()
 
 
+async def test_e2e_article_add_during_a_reindex_in_another_process_is_refused_first(
+    fake_discord: FakeDiscord, articlebot: ArticleBot, seeds_copy: Path
+) -> None:
+    files = sorted(seeds_copy.iterdir())
+    articlebot.reindex_elsewhere = lambda: True  # what a sharded bot's probe says then
+    busy = await add_file(fake_discord)
+    assert busy.ephemeral and "being changed" in busy.text()
+    assert sorted(seeds_copy.iterdir()) == files and not fake_discord.requests_to("/attachments/")
+
+
+async def test_e2e_article_add_with_both_a_link_and_a_file_is_refused(
+    fake_discord: FakeDiscord, articlebot: ArticleBot
+) -> None:
+    upload = fake_discord.upload(NEW_ARTICLE_NAME, NEW_ARTICLE.encode())
+    record = await fake_discord.slash(
+        "article add", user=fake_discord.admin, url="https://news.example/a", file=upload
+    )
+    refusal = await answer_of(fake_discord, record)
+    assert refusal.ephemeral and "not both" in refusal.text()
+
+
 # -- removing, listing, counting ------------------------------------------------------------
 
 

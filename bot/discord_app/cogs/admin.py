@@ -19,9 +19,6 @@ log = logging.getLogger(__name__)
 
 # What a rebuild raises when the folder yields nothing usable; anything else is a bug.
 REBUILD_FAILURES = (FileNotFoundError, NotADirectoryError, NoArticlesError)
-# How long /reindex asks the database whether another process is reindexing before it
-# acknowledges anyway (the rebuild itself then refuses, or reports the database down).
-PROBE_PATIENCE_SECONDS = 1.0
 
 
 class Admin(commands.Cog):
@@ -41,7 +38,7 @@ class Admin(commands.Cog):
             # The report is public, so the command defers publicly; a refusal must come
             # first, privately, like the one above (a reindex starting elsewhere after this
             # probe is still refused, but by the rebuild, in the public reply).
-            if await self._running_elsewhere():
+            if await self.bot.reindexing_elsewhere():
                 raise ReindexRunning()
             await interaction.response.defer(thinking=True)
             engine = self.bot.engine
@@ -61,17 +58,6 @@ class Admin(commands.Cog):
             await interaction.followup.send(
                 embed=embed, allowed_mentions=discord.AllowedMentions.none()
             )
-
-    async def _running_elsewhere(self) -> bool:
-        """Whether another process of a sharded bot holds the shared reindex lock."""
-        probe = self.bot.reindex_elsewhere
-        if probe is None:
-            return False
-        try:
-            return await asyncio.wait_for(asyncio.to_thread(probe), PROBE_PATIENCE_SECONDS)
-        except Exception as exc:  # unknown: let the rebuild decide (it takes the lock itself)
-            log.warning("could not check for a reindex elsewhere: %r", exc)
-            return False
 
 
 async def setup(bot: ArticleBot) -> None:

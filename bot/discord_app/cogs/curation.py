@@ -179,11 +179,14 @@ class Curation(commands.Cog):
 
     @contextlib.asynccontextmanager
     async def _library_lock(self) -> AsyncIterator[None]:
-        """The reindex lock, refused at once (privately) when a change is under way."""
+        """The reindex lock, refused at once (privately) when a change is under way here or,
+        in a sharded bot, a reindex in another process."""
         lock = self.bot.reindex_lock
         if lock.locked():
             raise LibraryBusy()
         async with lock:
+            if await self.bot.reindexing_elsewhere():  # a sharded bot's other process
+                raise LibraryBusy()
             yield
 
     def _rebuild(self, built: list[Corpus]) -> Callable[[], Corpus]:
