@@ -175,7 +175,8 @@ def _decoded(body: bytes, charset: str | None) -> str | bytes:
 
 def _connect_failure(exc: aiohttp.ClientConnectorError) -> str:
     if isinstance(exc.os_error, socket.gaierror):
-        return f"no site is called {exc.host}; check the link"
+        # Without a network the resolver says "unknown name" too, so it cannot tell the two apart.
+        return f"could not reach {exc.host}: its name could not be looked up; check the network and the link"
     return f"could not connect to {exc.host} ({_reason(exc.os_error)})"
 
 

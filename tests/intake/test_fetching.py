@@ -190,3 +190,24 @@ def test_internal_addresses_are_not_public(address: str) -> None:
 @pytest.mark.parametrize("address", ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"])
 def test_global_addresses_are_public(address: str) -> None:
     assert is_public_address(ipaddress.ip_address(address))
+
+
+class NoNetworkDNS(FakeDNS):
+    """A resolver on a machine with no network: every name fails, as if unknown."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+async def test_a_link_that_cannot_be_looked_up_says_it_could_not_be_reached() -> None:
+    with pytest.raises(IntakeError) as raised:
+        await fetch_page(
+            "https://www.bbc.co.uk/news/x",
+            allow_private=False,
+            limits=FAST,
+            resolver=CheckedResolver(inner=NoNetworkDNS({})),
+        )
+    assert str(raised.value).startswith("could not reach www.bbc.co.uk")
+    assert "network" in str(raised.value) and "no site is called" not in str(raised.value)
