@@ -23,7 +23,9 @@ _LABELS = {
     "sentence_recall@1": "answer sentence recall@1",
     "sentence_recall@3": "answer sentence recall@3",
     "paragraph_recall@1": "right paragraph@1",
+    "refused": "refused (any question)",  # SQuAD counts every refusal
 }
+_DEV_LABELS = {**_LABELS, "refused": "unanswerables refused"}  # the dev format counts those only
 
 
 def register(subparsers: Any) -> None:
@@ -99,6 +101,7 @@ def _table(name: str, metrics: dict[str, object]) -> str:
     for key, value in metrics.items():
         if key in ("format", "questions"):
             continue
-        label = _LABELS.get(key, key.replace("_", " "))
+        labels = _DEV_LABELS if metrics.get("format") == "dev" else _LABELS
+        label = labels.get(key, key.replace("_", " "))
         lines.append(f"  {label:<32} {value}")
     return "\n".join(lines)

@@ -195,6 +195,14 @@ def test_eval_dev_file_prints_the_dev_keys(capsys: pytest.CaptureFixture[str]) -
     assert set(keys) | {"false_refusals"} <= set(figures)
 
 
+def test_eval_dev_table_says_the_refusals_are_of_unanswerables(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(["eval", str(DEV_FILE), "--no-progress", "--seeds", str(SEEDS)], capsys)
+    assert code == 0
+    assert "unanswerables refused" in out
+
+
 def test_real_process_asks_and_exits_cleanly() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS), "ask", "", "--json"],
