@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 from bot.terminal import render
 from bot.terminal.chat_commands import command_meant
-from bot.terminal.options import CliError, choose_article, numbered_article, open_engine
+from bot.terminal.options import (
+    CliError,
+    choose_article,
+    find_article,
+    missing_article,
+    numbered_article,
+    open_engine,
+)
 from bot.terminal.question_log import QuestionLog, open_log
 
 if TYPE_CHECKING:
@@ -124,7 +131,7 @@ class Chat:
         Otherwise, with one article everything after ``summary`` is the topic;
         with several, the longest run of leading words that names an article
         picks it and the remaining words are the topic, and when none does the
-        numbered list is offered.
+        numbered list is offered, saying first when a number is past the last.
         """
         articles = self.engine.corpus.articles
         words = rest.split()
@@ -134,7 +141,9 @@ class Chat:
         if len(articles) == 1:
             return articles[0], rest or None
         for cut in range(len(words), 0, -1):
-            article = self.engine.find_article(" ".join(words[:cut]))
+            article = find_article(self.engine, " ".join(words[:cut]))
             if article is not None:
                 return article, " ".join(words[cut:]) or None
+        if words[:1] and words[0].isdigit():
+            raise CliError(missing_article(self.engine, words[0], "'summary 2'"))
         raise CliError(choose_article(self.engine, " ".join(["'summary 2", *words]) + "'"))

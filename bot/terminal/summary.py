@@ -20,6 +20,7 @@ from bot.terminal.options import (
     add_seeds_option,
     choose_article,
     find_article,
+    missing_article,
     open_engine,
     seeds_dir,
 )
@@ -112,9 +113,7 @@ def _pick_article(engine: Any, query: str | None) -> Article:
     if query:
         article: Article | None = find_article(engine, query)
         if article is None:
-            raise CliError(
-                f"no article matches {query!r}; see the titles with `articlebot articles`"
-            )
+            raise CliError(missing_article(engine, query, "`articlebot summary 2`"))
         return article
     if len(articles) == 1:
         only: Article = articles[0]

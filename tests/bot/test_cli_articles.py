@@ -157,3 +157,27 @@ def test_chat_summary_of_the_only_article_takes_the_words_as_the_topic(
     assert heading.startswith("Summary of “North Korea")
     quoted = re.findall(r"\[\d\] ([^—]+)", sentences)
     assert quoted and all("drone" in q.lower() for q in quoted)
+
+
+@pytest.fixture
+def storm_8(two_articles: list[str]) -> list[str]:
+    """The two articles and a third whose file name holds an 8, as a loose match once found."""
+    folder = Path(two_articles[1])
+    (folder / "storm-8.txt").write_text("Storm hits coast\n\nThe storm hit the coast.\n")
+    return two_articles
+
+
+def test_summary_of_a_number_past_the_last_says_there_is_none_and_lists_them(
+    storm_8: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["summary", "8", *storm_8], capsys)
+    assert code == 1 and not out
+    assert err.startswith("articlebot: there is no article 8; 3 articles") and "3. " in err
+
+
+def test_chat_summary_of_a_number_past_the_last_says_there_is_none_and_lists_them(
+    storm_8: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("summary 8\n", storm_8, monkeypatch, capsys)
+    assert "there is no article 8; 3 articles" in out and "3. " in out
+    assert "Summary of" not in out
