@@ -71,8 +71,15 @@ class NewsData:
     fixed: int = 0
 
 
-def checked_rows(data_dir: Path) -> tuple[list[dict], int, int]:
-    """Every question with the second pass applied; how many were dropped and fixed."""
+def checked_rows(data_dir: Path, balanced: bool = True) -> tuple[list[dict], int, int]:
+    """Every question with the second pass applied; how many were dropped and fixed.
+
+    ``balanced``: also apply ``balance.json`` (``data/balance.py``: questions
+    dropped so the wording does not give the label away, some recased).
+    """
+    balance = {"dropped": {}, "recased": {}}
+    if balanced and (data_dir / "balance.json").exists():
+        balance = json.loads((data_dir / "balance.json").read_text(encoding="utf-8"))
     verdicts: dict[str, dict] = {}
     for file in sorted((data_dir / "checks").glob("*.jsonl")):
         for line in file.read_text(encoding="utf-8").splitlines():
@@ -92,11 +99,15 @@ def checked_rows(data_dir: Path) -> tuple[list[dict], int, int]:
             if verdict.get("verdict") == "fixed" and isinstance(verdict.get("fixed"), dict):
                 row = {**row, **verdict["fixed"]}
                 fixed += 1
+            if row["id"] in balance["dropped"]:
+                continue
+            if row["id"] in balance["recased"]:
+                row = {**row, "question": balance["recased"][row["id"]]}
             rows.append(row)
     return rows, dropped, fixed
 
 
-REAL_BATCHES = frozenset({"wn", "gv"})  # published news; the other batches are invented events
+REAL_BATCHES = frozenset({"wn", "gv", "am1", "am2"})  # published news; the others are invented events
 
 
 def make_split(article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
@@ -117,6 +128,17 @@ def make_split(article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
         share = 0.5 if batch in REAL_BATCHES else 0.2
         dev += ids[: max(1, round(len(ids) * share))]
     return {"dev": sorted(dev), "train": sorted(set(article_ids) - set(dev))}
+
+
+def extend_split(split: dict[str, list[str]], article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
+    """``split`` with the articles of batches it has not seen drawn by :func:`make_split`'s rule.
+
+    Articles already in the split keep their side, so adding a batch never
+    moves a development article into training or back.
+    """
+    known = set(split["dev"]) | set(split["train"])
+    new = make_split([a for a in article_ids if a not in known], seed)
+    return {"dev": sorted(split["dev"] + new["dev"]), "train": sorted(split["train"] + new["train"])}
 
 
 def load_news(data_dir: Path = DATA) -> NewsData:
