@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FEATURES = ("margin",)
+FEATURES = ("margin", "rival", "pooled")
 # Answers need a calibrated confidence of at least this (docs/evaluation.md).
 REFUSAL_THRESHOLD = 0.35
 

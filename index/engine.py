@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from index.building import load_corpus
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
@@ -90,16 +92,36 @@ def _without_symbols(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """The ranked sentences, the paragraphs read (article id, paragraph) and the best span."""
+    """The ranked sentences, the paragraphs read (article id, paragraph) and the spans found.
+
+    ``span`` is the best of ``spans`` (one per passage that has one) by its
+    margin over its window's "no answer" score.
+    """
 
     ranked: tuple[Scored, ...]
     passages: tuple[tuple[str, Paragraph], ...]
     span: Span | None
+    spans: tuple[Span, ...] = ()
 
     def features(self) -> dict[str, float]:
-        """The signals :class:`index.confidence.Calibration` weighs (``span`` must be set)."""
+        """The signals :class:`index.confidence.Calibration` may weigh (``span`` must be set).
+
+        ``margin``: the best span over its own window's "no answer";
+        ``rival``: the best margin another passage offers (a competing answer
+        elsewhere, the "nearby number of another paragraph" error; -10 when
+        none); ``pooled``: the best span's score over "no answer" pooled over
+        every passage read, as one choice over the whole set.
+        """
         assert self.span is not None
-        return {"margin": self.span.margin}
+        best = self.span
+        others = [s.margin for s in self.spans if s.passage != best.passage]
+        nulls = np.array([s.null for s in self.spans] or [best.null])
+        pooled_null = float(nulls.max() + np.log(np.exp(nulls - nulls.max()).sum()))
+        return {
+            "margin": best.margin,
+            "rival": max(max(others, default=-10.0), -10.0),
+            "pooled": best.score - pooled_null,
+        }
 
 
 class Engine:
@@ -171,11 +193,11 @@ class Engine:
         query = self.tokenizer.tokens(query_text(question))
         ranked = self.ranker.rank(corpus, question, query, kind, article_id) if query else []
         passages = _passages(corpus, ranked, READ_PASSAGES)
-        span = None
+        span, spans = None, []
         if self.reader is not None and passages:
             spans = self.reader.read(question, [p.text for _, p in passages])
             span = max(spans, key=lambda s: s.margin, default=None)
-        return Reading(tuple(ranked), tuple(passages), span)
+        return Reading(tuple(ranked), tuple(passages), span, tuple(spans))
 
     def _compose(self, corpus: Corpus, question: str, kind: str, reading: Reading) -> Answer:
         """Read the best passages and answer with the reader's span, or refuse.
