@@ -44,7 +44,6 @@ from index.manifest import (
     safe_index_file,
 )
 
-INDEX_DIR_ENV = "ARTICLEBOT_INDEX_DIR"
 _ARRAYS = {"indptr": "i", "docs": "i", "tf": "i", "doc_len": "i", "terms": "u"}
 PARAGRAPH_PREFIX = "paragraph_"
 _PARAGRAPH_ARRAYS = {PARAGRAPH_PREFIX + name: kind for name, kind in _ARRAYS.items()}
@@ -60,25 +59,16 @@ class StoredIndex:
     manifest: Manifest
 
 
-def index_folder(seeds: str | Path, data: str | Path | None = None) -> Path:
-    """Where the index of ``seeds`` is kept: the one place that decides it.
+def index_folder(seeds: str | Path) -> Path:
+    """A folder of its own for the index of ``seeds`` in the per-user cache.
 
-    ``data`` (``--data DIR``) wins, as ``DIR/index``; then
-    ``$ARTICLEBOT_INDEX_DIR``; seeds inside the working directory keep it in
-    ``./data/index`` (git-ignored); any other folder gets its own directory in
-    the per-user cache, so pointing ``--seeds`` at someone else's folder writes
-    nothing there. Callers pass the result on as ``index_dir``.
+    Keyed by the folder's absolute path, so indexing someone else's folder writes
+    nothing there. Callers that keep the index elsewhere pass ``index_dir``; the
+    bot's rule for choosing is :func:`bot.storage.folders.index_dir`.
     """
-    if data:
-        return Path(data) / "index"
-    configured = os.environ.get(INDEX_DIR_ENV, "").strip()
-    if configured:
-        return Path(configured)
-    folder, here = Path(seeds).resolve(), Path.cwd().resolve()
-    if folder.is_relative_to(here):
-        return here / "data" / "index"
     from platformdirs import user_cache_path
 
+    folder = Path(seeds).resolve()
     digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
     return user_cache_path("articlebot") / "index" / f"{folder.name}-{digest}"
 

@@ -31,6 +31,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The per-user data folder (the user's own article library) in a temporary folder."""
+    folder = tmp_path_factory.mktemp("xdg-data")
+    before = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(folder)  # subprocesses inherit it too
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_question_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The default question log in a temporary folder: ``articlebot add``/``remove`` record
     their events in it, and a test must never write the developer's ``data/`` instead."""

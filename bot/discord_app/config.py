@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.storage import folders
 from bot.storage.base import StoreError
 from bot.storage.config import StorageConfig
 
-DEFAULT_SEEDS = Path("seeds")
 DEFAULT_COOLDOWN_QUESTIONS = 4
 DEFAULT_COOLDOWN_SECONDS = 20.0
 DEFAULT_MAX_QUESTION_CHARS = 500
@@ -43,7 +43,7 @@ class Settings:
     """What the bot needs to run. Only ``token`` is required."""
 
     token: str = field(repr=False)
-    seeds: Path = DEFAULT_SEEDS
+    seeds: Path = folders.LOCAL_SEEDS
     dev_guild_id: int | None = None
     answer_channel_ids: frozenset[int] = frozenset()
     admin_role: str | None = None  # a role name or a role id, besides Manage Server
@@ -69,7 +69,8 @@ def load_settings(
 ) -> Settings:
     """Build :class:`Settings` from ``environ`` (default: ``os.environ``).
 
-    ``seeds`` (from ``--seeds``) wins over ``ARTICLEBOT_SEEDS``. Raises
+    ``seeds`` (from ``--seeds``) wins over ``ARTICLEBOT_SEEDS``; the folder is chosen by
+    :func:`bot.storage.folders.articles_folder`, as in the terminal. Raises
     :class:`ConfigError` naming every bad variable.
     """
     env = os.environ if environ is None else environ
@@ -91,11 +92,12 @@ def load_settings(
             "DISCORD_TOKEN contains spaces or unusual characters; paste the token exactly"
         )
 
-    folder = Path(seeds) if seeds is not None else Path(get("ARTICLEBOT_SEEDS") or DEFAULT_SEEDS)
-    if not folder.exists():
-        problems.append(f"ARTICLEBOT_SEEDS: the folder {folder} does not exist")
-    elif not folder.is_dir():
-        problems.append(f"ARTICLEBOT_SEEDS: {folder} is not a folder")
+    articles = folders.articles_folder(seeds, env)
+    try:
+        folder = folders.ready_articles_folder(articles, need_articles=False)
+    except folders.FolderError as exc:
+        problems.append(str(exc))
+        folder = articles.path
 
     dev_guild_id = _snowflake(get("ARTICLEBOT_DEV_GUILD_ID"), "ARTICLEBOT_DEV_GUILD_ID", problems)
 
@@ -137,7 +139,7 @@ def load_settings(
 
     storage = None
     try:
-        storage = StorageConfig.from_env(env)
+        storage = StorageConfig.from_env(env, data=folders.data_folder(articles))
     except StoreError as exc:
         problems.append(str(exc))
 

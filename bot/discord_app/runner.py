@@ -88,8 +88,10 @@ def local_rebuild(index_dir: Path | None) -> Rebuild:
 def run_bot(seeds_dir: str | Path | None = None, index_dir: Path | None = None) -> int:
     """Entry point behind ``articlebot`` with a token configured; returns the exit status.
 
-    ``index_dir`` is where the index is kept (the terminal decides it with
-    :func:`index.store.index_folder`; ``None`` lets the library decide the same way).
+    ``seeds_dir`` is ``--seeds`` (``None``: the rule of
+    :func:`bot.storage.folders.articles_folder`); ``index_dir`` is where the index is kept
+    (the terminal decides it with :func:`bot.storage.folders.index_dir`; ``None``: the
+    user cache).
     """
     try:
         settings = settings_from_env(seeds=seeds_dir)

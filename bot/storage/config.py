@@ -32,9 +32,14 @@ class StorageConfig:
         return self.database.parent / SALT_FILE_NAME
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> StorageConfig:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, data: Path | None = None
+    ) -> StorageConfig:
+        """``ARTICLEBOT_DATABASE``, else ``articlebot.sqlite3`` in ``data`` (the folder
+        :func:`bot.storage.folders.data_folder` picks; ``./data`` when not given)."""
         env = os.environ if environ is None else environ
-        database = env.get("ARTICLEBOT_DATABASE", "").strip() or str(DEFAULT_DATABASE)
+        default = (data or DEFAULT_DATABASE.parent) / DEFAULT_DATABASE.name
+        database = env.get("ARTICLEBOT_DATABASE", "").strip() or str(default)
         raw_days = env.get("ARTICLEBOT_RETENTION_DAYS", "").strip()
         retention = DEFAULT_RETENTION_DAYS
         if raw_days:

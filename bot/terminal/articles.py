@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from bot.terminal import render
-from bot.terminal.options import add_seeds_option, index_dir, open_engine
+from bot.terminal.options import add_seeds_option, articles_folder, index_dir, open_engine
 
 
 def register(subparsers: Any) -> None:
@@ -46,9 +46,12 @@ def run_articles(args: argparse.Namespace) -> int:
         }
         for a in engine.corpus.articles
     ]
+    folder = articles_folder(args)
     if args.json:
-        print(json.dumps({"indexed_at": indexed_at, "articles": rows}, ensure_ascii=False))
+        data = {"folder": str(folder.path), "indexed_at": indexed_at, "articles": rows}
+        print(json.dumps(data, ensure_ascii=False))
         return 0
+    print(f"Articles folder: {folder.path} ({folder.chosen()})")
     print(render.articles_text(engine.corpus))
     if indexed_at is None:
         print("(the index could not be saved: it is built again on the next start)")

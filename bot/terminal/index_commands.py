@@ -16,7 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.terminal.options import CliError, add_seeds_option, index_dir, seeds_dir
+from bot.terminal.options import (
+    CliError,
+    add_seeds_option,
+    articles_folder,
+    index_dir,
+    seeds_dir,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -97,8 +103,8 @@ def run_info(args: argparse.Namespace) -> int:
     load_seconds = time.perf_counter() - started
     status = "unknown (seeds folder not readable)"
     try:
-        current = {a.id: a.content_hash for a in load_folder(seeds_dir(args)).articles}
-    except (FileNotFoundError, NotADirectoryError):
+        current = {a.id: a.content_hash for a in load_folder(articles_folder(args).path).articles}
+    except OSError:
         current = None
     if current is not None:
         stored = {a.id: a.content_hash for a in manifest.articles}

@@ -68,10 +68,11 @@ def run_add(args: argparse.Namespace) -> int:
 
     try:
         draft = _draft(args.source)
-        added = add_to_folder(seeds_dir(args), draft, _rebuild(args), added_by="terminal")
+        folder = seeds_dir(args, need_articles=False)
+        added = add_to_folder(folder, draft, _rebuild(args, folder), added_by="terminal")
     except IntakeError as exc:
         raise CliError(str(exc)) from exc
-    record_article_event("add", added.article, draft.source)
+    record_article_event(args, "add", added.article, draft.source)
     article = added.article
     if args.json:
         facts = {
@@ -101,10 +102,11 @@ def run_remove(args: argparse.Namespace) -> int:
             f"no article matches {args.article!r}; see the titles with `articlebot articles`"
         )
     try:
-        removed = remove_from_folder(seeds_dir(args), article, _rebuild(args))
+        folder = seeds_dir(args)
+        removed = remove_from_folder(folder, article, _rebuild(args, folder))
     except IntakeError as exc:
         raise CliError(str(exc)) from exc
-    record_article_event("remove", removed.article, removed.article.source)
+    record_article_event(args, "remove", removed.article, removed.article.source)
     print(removed_message(removed))
     return 0
 
@@ -128,9 +130,9 @@ def _draft(source: str) -> Draft:
     return draft_from_file(path.name, data)
 
 
-def _rebuild(args: argparse.Namespace) -> Callable[[], Corpus]:
+def _rebuild(args: argparse.Namespace, folder: Path) -> Callable[[], Corpus]:
     """The index as ``open_engine`` and ``index build`` make it: updated and saved in place."""
     from index.building import open_corpus
 
-    folder, directory = seeds_dir(args), index_dir(args)
+    directory = index_dir(args)
     return lambda: open_corpus(folder, index_dir=directory).corpus

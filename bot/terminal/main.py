@@ -22,9 +22,9 @@ from bot.terminal.options import (
     EXIT_FAILURE,
     CliError,
     add_seeds_option,
+    articles_folder,
     index_dir,
     open_engine,
-    seeds_dir,
 )
 
 # Modules that contribute sub-commands: each has ``register(subparsers)``, which
@@ -78,10 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from bot.terminal.question_log import add_log_option
 
+    folder = articles_folder(argparse.Namespace())
     parser = argparse.ArgumentParser(
         prog="articlebot",
         description="Answer questions about news articles with short answers and cited sentences.",
+        epilog=f"articles folder: {folder.path} ({folder.chosen()})",
     )
+    parser.add_argument("--version", action="version", version=f"articlebot {_version()}")
     add_seeds_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubcommandParser)
 
@@ -124,7 +127,7 @@ def run_default(args: argparse.Namespace) -> int:
             run_bot,  # imported lazily: terminal mode never loads discord.py
         )
 
-        return run_bot(seeds_dir(args), index_dir=index_dir(args))
+        return run_bot(getattr(args, "seeds", None), index_dir=index_dir(args))
     args.ids = args.log = False
     return run_chat(args)
 
@@ -161,6 +164,16 @@ def run_chat(args: argparse.Namespace) -> int:
     from bot.terminal.chat import run_chat as chat
 
     return chat(args)
+
+
+def _version() -> str:
+    """The installed distribution's version (``pyproject.toml``'s)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("articlebot")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def _load_dotenv() -> None:

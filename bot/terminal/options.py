@@ -9,16 +9,16 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from bot.storage import folders
 
 if TYPE_CHECKING:
     from index.engine import Engine
     from index.records import Article
 
-DEFAULT_SEEDS = "seeds"
 EXIT_FAILURE = 1
 
 
@@ -32,7 +32,9 @@ def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None
         "--seeds",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS or ./{DEFAULT_SEEDS})",
+        help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS, else ./seeds when "
+        "there is one, else your own library in the user data folder; now: "
+        f"{folders.articles_folder().path})",
     )
     parser.add_argument(
         "--data",
@@ -42,15 +44,23 @@ def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None
     )
 
 
-def seeds_dir(args: argparse.Namespace) -> Path:
-    return Path(getattr(args, "seeds", None) or os.environ.get("ARTICLEBOT_SEEDS") or DEFAULT_SEEDS)
+def articles_folder(args: argparse.Namespace) -> folders.ArticlesFolder:
+    """The articles folder the command works on (:func:`bot.storage.folders.articles_folder`)."""
+    return folders.articles_folder(getattr(args, "seeds", None))
+
+
+def seeds_dir(args: argparse.Namespace, *, need_articles: bool = True) -> Path:
+    """The articles folder, ready to use: the user's library is created on first use;
+    a folder that is missing, unreadable or empty is a :class:`CliError` naming its setting."""
+    try:
+        return folders.ready_articles_folder(articles_folder(args), need_articles=need_articles)
+    except folders.FolderError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def index_dir(args: argparse.Namespace) -> Path:
-    """Where the index of the seeds is stored (``--data DIR``; see :func:`index.store.index_folder`)."""
-    from index.store import index_folder
-
-    return index_folder(seeds_dir(args), data=getattr(args, "data", None))
+    """Where the index of the articles is kept (``--data DIR``; see :func:`folders.index_dir`)."""
+    return folders.index_dir(articles_folder(args), getattr(args, "data", None))
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
@@ -64,7 +74,7 @@ def open_engine(args: argparse.Namespace) -> Engine:
     try:
         engine = Engine(load_corpus(folder, index_dir=index_dir(args)))
     except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(f"{exc} ({articles_folder(args).chosen()})") from exc
     for problem in engine.corpus.problems:
         print(f"articlebot: skipped {problem}", file=sys.stderr)
     return engine

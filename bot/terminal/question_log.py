@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from bot.terminal.options import CliError
+from bot.storage import folders
+from bot.terminal.options import CliError, articles_folder
 
 if TYPE_CHECKING:
-    from bot.storage import Store
+    from bot.storage import StorageConfig, Store
     from bot.storage.base import ArticleAction
     from index.records import Answer, Article
 
@@ -30,8 +31,17 @@ def add_log_option(parser: argparse.ArgumentParser) -> None:
         "--log",
         action="store_true",
         help="keep the questions in the question log, for `articlebot stats` "
-        "(default file: $ARTICLEBOT_DATABASE or data/articlebot.sqlite3)",
+        "(default file: $ARTICLEBOT_DATABASE, else articlebot.sqlite3 in ./data or, for "
+        "your own library, in the user data folder)",
     )
+
+
+def storage_config(args: argparse.Namespace) -> StorageConfig:
+    """The question log's settings, its default file beside the articles' data
+    (:func:`bot.storage.folders.data_folder`). Raises ``StoreError`` for a bad setting."""
+    from bot.storage import StorageConfig
+
+    return StorageConfig.from_env(data=folders.data_folder(articles_folder(args)))
 
 
 class QuestionLog:
@@ -60,7 +70,7 @@ def open_log(args: argparse.Namespace) -> Iterator[QuestionLog | None]:
 
     with asyncio.Runner() as runner:
         try:
-            store = runner.run(open_store())
+            store = runner.run(open_store(storage_config(args)))
         except StoreError as exc:
             raise CliError(f"cannot open the question log: {exc}") from exc
         try:
@@ -69,7 +79,9 @@ def open_log(args: argparse.Namespace) -> Iterator[QuestionLog | None]:
             runner.run(store.close())
 
 
-def record_article_event(action: ArticleAction, article: Article, source: str) -> None:
+def record_article_event(
+    args: argparse.Namespace, action: ArticleAction, article: Article, source: str
+) -> None:
     """Record an add or remove made here in the question log, for ``stats``.
 
     The change already stands: a store that cannot be opened or written costs one
@@ -87,7 +99,7 @@ def record_article_event(action: ArticleAction, article: Article, source: str) -
     )
 
     async def write() -> None:
-        store = await open_store()
+        store = await open_store(storage_config(args))
         try:
             await store.log_article_event(event)
         finally:

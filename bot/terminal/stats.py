@@ -13,7 +13,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.terminal.options import CliError, add_seeds_option, seeds_dir
+from bot.terminal.options import CliError, add_seeds_option, articles_folder
+from bot.terminal.question_log import storage_config
 
 if TYPE_CHECKING:
     from bot.storage.config import StorageConfig
@@ -49,7 +50,7 @@ def run_stats(args: argparse.Namespace) -> int:
     if not 1 <= args.days <= MAX_DAYS:
         raise CliError(f"--days must be between 1 and {MAX_DAYS}")
     try:
-        config = StorageConfig.from_env()
+        config = storage_config(args)
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     if args.database:
@@ -67,7 +68,7 @@ def run_stats(args: argparse.Namespace) -> int:
         from bot.storage.chart import render_chart
 
         Path(args.chart).write_bytes(render_chart(stats))
-    titles = article_titles(seeds_dir(args))
+    titles = article_titles(articles_folder(args).path)
     if args.json:
         data = stats.to_json()
         for item in data["top_articles"]:  # type: ignore[attr-defined]

@@ -95,21 +95,6 @@ def test_ten_thousand_character_question_is_a_clear_error(
     assert code != 0 and "10,000 characters" in err and "Traceback" not in err + out
 
 
-def test_missing_seeds_folder_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(["ask", "why?", "--seeds", str(tmp_path / "nope")], capsys)
-    assert code != 0 and "not found" in err and "Traceback" not in err
-
-
-def test_empty_seeds_folder_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "empty").mkdir()
-    code, _, err = run(["ask", "why?", "--seeds", str(tmp_path / "empty")], capsys)
-    assert code != 0 and "no usable articles" in err and "Traceback" not in err
-
-
 def test_malformed_article_is_named_and_the_good_one_still_answers(
     seeds_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -231,3 +231,14 @@ def test_redact_filter_hides_the_token_in_log_records() -> None:
     RedactFilter(SECRET).filter(record)
 
     assert record.getMessage() == "sent [token redacted]"
+
+
+def test_without_a_folder_setting_the_bot_uses_the_users_library(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a checkout ``/article add`` writes the user's library, the log goes beside it."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(clean_env / "xdg-data"))
+    settings = load_settings({"DISCORD_TOKEN": SECRET})
+    home = clean_env / "xdg-data" / "articlebot"
+    assert settings.seeds == home / "articles" and any(settings.seeds.iterdir())
+    assert settings.storage is not None and settings.storage.database.parent == home

@@ -229,38 +229,15 @@ def test_a_build_does_not_freeze_garbage_for_good(seeds_copy: Path, index_dir: P
     assert gc.isenabled()
 
 
-def test_load_corpus_keeps_its_index_where_index_folder_says(
-    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """One rule for every caller: seeds outside the working directory index into the cache."""
+def test_load_corpus_keeps_its_index_where_index_folder_says(seeds_copy: Path) -> None:
+    """Without an ``index_dir`` the library keeps the index in the user cache."""
     from index.building import load_corpus
     from index.store import index_folder
 
-    monkeypatch.delenv("ARTICLEBOT_INDEX_DIR", raising=False)
     corpus = load_corpus(seeds_copy)
     assert isinstance(corpus.index, SparseBM25)
     assert (index_folder(seeds_copy) / MANIFEST_NAME).is_file()
     assert not (seeds_copy.parent / "data").exists()  # nothing written beside someone's folder
-
-
-def test_index_folder_is_data_index_for_seeds_in_the_working_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from index.store import index_folder
-
-    monkeypatch.delenv("ARTICLEBOT_INDEX_DIR", raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert index_folder("seeds") == tmp_path.resolve() / "data" / "index"
-    assert index_folder("seeds", data=tmp_path / "d") == tmp_path / "d" / "index"
-
-
-def test_index_dir_can_be_set_in_the_environment(
-    seeds_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ARTICLEBOT_INDEX_DIR", str(tmp_path / "elsewhere"))
-    report = open_corpus(seeds_copy)
-    assert report.index_dir == tmp_path / "elsewhere"
-    assert (tmp_path / "elsewhere" / MANIFEST_NAME).is_file()
 
 
 def test_tokenizer_fingerprint_is_the_same_in_another_process() -> None:
