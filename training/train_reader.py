@@ -239,7 +239,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader-news"))
     parser.add_argument("--news-dir", type=Path, default=ROOT / "training" / "data")
     parser.add_argument("--squad-dir", type=Path, default=SQUAD)
-    parser.add_argument("--init", default=str(SHIPPED), help="an int8 reader.onnx to continue from, or 'base'")
+    parser.add_argument("--init", default=str(SHIPPED), help="an int8 reader.onnx or a trained model folder to continue from, or 'base'")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--squad-per-epoch", type=int, default=2000,
                         help="SQuAD questions drawn afresh each epoch (all news questions are used)")
@@ -282,7 +282,10 @@ def main() -> None:
     print(f"groups built in {time.monotonic() - started:.0f} s", flush=True)
 
     model = BertForQuestionAnswering.from_pretrained(base)
-    if args.init != "base":
+    if Path(args.init).is_dir():  # a trained folder (save_pretrained), e.g. stage 1's final
+        model = BertForQuestionAnswering.from_pretrained(args.init)
+        print(f"continuing from {args.init}", flush=True)
+    elif args.init != "base":
         model.load_state_dict(state_dict_from_onnx(Path(args.init)))
         print(f"continuing from {args.init} (SHA-256 {file_sha256(Path(args.init))[:12]}…)", flush=True)
     model.to(args.device)
