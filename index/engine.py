@@ -25,9 +25,17 @@ from index.corpus import Corpus
 from index.question_language import is_english, load_identifier
 from index.question_types import query_text, question_type
 from index.ranking import Scored, SentenceRanker
-from index.reader import CALIBRATION_FILE, Reader, Span, default_model_dir, shared_reader
+from index.reader import (
+    CALIBRATION_FILE,
+    TOKENIZER_FILE,
+    Reader,
+    Span,
+    default_model_dir,
+    shared_reader,
+)
 from index.records import Answer, Article, Citation, Paragraph, Sentence
-from index.tokenize import Tokenizer, default_tokenizer
+from index.spelling import Vocabulary, english_words, respell
+from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
 
 MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
@@ -147,7 +155,10 @@ class Engine:
         self.reader_problem: str | None = None if self.reader else str(loaded)
         self.calibration = Calibration.load(model_dir / CALIBRATION_FILE)
         self.ranker = SentenceRanker(self.tokenizer)
+        self.english = english_words(model_dir / TOKENIZER_FILE, self.tokenizer)  # no slips
+        self._spelling: tuple[Corpus, Vocabulary] | None = None
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
+        self.vocabulary(corpus)  # likewise; a swapped-in corpus gets its own on first use
         load_identifier()  # likewise the language model (0.6 s, once per process)
 
     @classmethod
@@ -176,18 +187,36 @@ class Engine:
         return None
 
     def ask(self, question: str, article_id: str | None = None) -> Answer:
+        """Answer ``question``, its misspelt words read as the articles' (``Answer.respelled``)."""
         started = time.perf_counter()
         text = clean_question(question)
         corpus = self.corpus  # one snapshot for the whole question
-        kind = question_type(text)
-        answer = self._compose(corpus, text, kind, self._read(corpus, text, kind, article_id))
+        read, respelled = respell(text, self.vocabulary(corpus), self.english)
+        kind = question_type(read)
+        reading = self._read(corpus, read, kind, article_id)
+        answer = self._compose(corpus, read, kind, reading)
+        if not reading.ranked:
+            answer = _openings(corpus, answer, read, article_id)
         elapsed = (time.perf_counter() - started) * 1000
-        return replace(answer, elapsed_ms=elapsed)
+        return replace(
+            answer,
+            question=text,
+            respelled=tuple((r.typed, r.read_as) for r in respelled),
+            elapsed_ms=elapsed,
+        )
 
     def read(self, question: str, article_id: str | None = None) -> Reading:
         """What :meth:`ask` decides on, before the decision (calibration and diagnostics)."""
-        text = clean_question(question)
+        text, _ = respell(clean_question(question), self.vocabulary(self.corpus), self.english)
         return self._read(self.corpus, text, question_type(text), article_id)
+
+    def vocabulary(self, corpus: Corpus) -> Vocabulary:
+        """The words of ``corpus`` for reading slips, built once per corpus (a race builds twice)."""
+        held = self._spelling
+        if held is None or held[0] is not corpus:
+            held = (corpus, Vocabulary.of(corpus.articles, self.tokenizer))
+            self._spelling = held
+        return held[1]
 
     def _read(self, corpus: Corpus, question: str, kind: str, article_id: str | None) -> Reading:
         query = self.tokenizer.tokens(query_text(question))
@@ -277,4 +306,29 @@ def _citation(corpus: Corpus, n: int, scored: Scored) -> Citation:
         sentence_id=sentence.id,
         text=sentence.text,
         score=scored.score,
+    )
+
+
+def _openings(corpus: Corpus, answer: Answer, question: str, article_id: str | None) -> Answer:
+    """``answer`` to a question no article has a word of: never an empty reply, but the
+    first sentences of the first articles (or of the one asked about) and a hint."""
+    articles = [corpus.article(article_id)] if article_id else list(corpus.articles)
+    firsts = [p.sentences[0] for a in articles[:MAX_CITATIONS] for p in a.paragraphs[:1]]
+    openings = [Scored(s, 0.0, 0.0) for s in firsts]
+    words = [w for w in re.findall(r"[^\W_]+", question) if w.lower() not in STOP_WORDS]
+    where = "this article" if article_id else "the articles"
+    if words:
+        named = " or ".join(f"“{w}”" for w in dict.fromkeys(words))
+        hint = f"No word of the question ({named}) is in {where}"
+    else:
+        hint = f"The question has no word to look for in {where}"
+    hint += "; try other words, or ask for a summary. Here is how "
+    hint += "it begins." if article_id else "the articles begin."
+    lead = firsts[0] if firsts else None
+    return replace(
+        answer,
+        citations=tuple(_citation(corpus, n, s) for n, s in enumerate(openings, 1)),
+        article_id=lead.article_id if lead else None,
+        article_title=corpus.article(lead.article_id).title if lead else None,
+        hint=hint,
     )

@@ -119,6 +119,9 @@ class Answer:
     ``citations`` hold the closest passages as a lead, not as support.
     ``confidence`` is the calibrated probability that the answer is right;
     ``found`` is True exactly when it reaches the engine's threshold.
+    ``respelled`` holds the (typed, read as) pairs of question words read as
+    the articles' words (:mod:`index.spelling`); ``hint`` says what to try when
+    no word of the question is in the articles.
     """
 
     question: str
@@ -132,6 +135,8 @@ class Answer:
     article_title: str | None = None
     answer_citation: int | None = None  # ``n`` of the citation the answer comes from
     reader_used: bool = True  # False: the reader could not load, the citations are all there is
+    respelled: tuple[tuple[str, str], ...] = ()
+    hint: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -146,4 +151,6 @@ class Answer:
             "article_title": self.article_title,
             "answer_citation": self.answer_citation,
             "reader_used": self.reader_used,
+            "respelled": [{"typed": t, "read_as": r} for t, r in self.respelled],
+            "hint": self.hint,
         }

@@ -81,6 +81,11 @@ def answer_embed(answer: Answer) -> discord.Embed:
         footer = "No answer · the passages below are a lead, not support"
         if not answer.citations:
             footer = "No answer"
+    if answer.hint:  # no word of the question is in the articles: what to try, then openings
+        intro = escape(answer.hint) + "\n\n"
+    if answer.respelled:
+        read = ", ".join(f"“{escape(t)}” as “{escape(r)}”" for t, r in answer.respelled)
+        intro = f"*Read {read}.*\n\n{intro}"
     embed.description = intro + _citation_blocks(answer.citations, DESCRIPTION_LIMIT - len(intro))
     embed.set_footer(text=footer)
     return fit(embed)

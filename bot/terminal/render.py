@@ -53,17 +53,21 @@ def quoted(text: str) -> str:
 def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None) -> str:
     """An answer (title once, then its numbered quotes) or a refusal with the closest passages."""
     columns = columns or width()
+    read = ", ".join(f"“{typed}” as “{read_as}”" for typed, read_as in answer.respelled)
+    lines = [wrap(f"(read {read})", columns)] if read else []
     if answer.found:
-        lines = [wrap(f"Answer: {answer.answer}", columns, rest="  ")]
+        lines.append(wrap(f"Answer: {answer.answer}", columns, rest="  "))
         title = answer.article_title
         citations: Sequence[Citation] = answer.citations
     else:
         citations = answer.citations[:CLOSEST]
         title = citations[0].article_title if citations else None
-        if not answer.reader_used and citations:  # short answers are off: the reader did not load
-            lines = ["The closest passages:"]
+        if answer.hint:  # no word of the question is in the articles: what to try, and openings
+            lines.append(wrap(answer.hint, columns))
+        elif not answer.reader_used and citations:  # short answers are off: no reader
+            lines.append("The closest passages:")
         else:
-            lines = ["The articles don't say."]
+            lines.append("The articles don't say.")
             if citations:
                 lines.append("Closest passages, in case they help:")
     if title:

@@ -196,3 +196,10 @@ def test_every_command_has_help_with_an_example() -> None:
             check=True,
         ).stdout
         assert "example: articlebot" in out, command
+
+
+def test_chat_says_how_it_read_a_misspelt_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("how many troopps were sent?\n", monkeypatch, capsys)
+    assert "(read “troopps” as “troops”)\nAnswer: 3,000" in out

@@ -223,3 +223,10 @@ def test_strip_discord_markup(raw: str, clean: str) -> None:
 )
 def test_looks_like_question(text: str, expected: bool) -> None:
     assert looks_like_question(text) is expected
+
+
+def test_an_answer_read_with_a_slip_says_so_in_one_line() -> None:
+    answer = Answer("how many troopps?", True, "3,000", "number", 0.9, (citation(1, "3,000"),))
+    answer = replace(answer, respelled=(("troopps", "troops"),))
+
+    assert (answer_embed(answer).description or "").startswith("*Read “troopps” as “troops”.*\n")

@@ -1,0 +1,132 @@
+"""Reading a misspelt question word as the article word closest to it.
+
+One slip ("how many troopps were sent?", "rusia") leaves BM25 a word no
+article holds, and the question finds nothing. Such a word is read as the
+closest word of the corpus's own vocabulary: the fewest edits (optimal string
+alignment, so a swapped, doubled or dropped letter is one edit; computed by
+rapidfuzz), and among equally close words the one the articles use most.
+
+Left as typed, because a "correction" there would change what is asked:
+words the articles hold (as written or by their stem), stop words, short
+words (too many neighbours), words with a digit (numbers), capitalised words
+(they may be names: "Kimm" is not to become "Kim"), and real English words the
+articles happen not to use ("election" is not a slip of "selection"; the
+reader's WordPiece vocabulary, :func:`english_words`, says which words are real).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from index.records import Article
+from index.tokenize import STOP_WORDS, Tokenizer
+
+MIN_LENGTH = 5  # shorter words have too many neighbours one edit away ("pics" / "pick")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: a word with a digit is a number, never read
+
+
+@dataclass(frozen=True, slots=True)
+class Respelling:
+    """A question word as typed and the article word it was read as."""
+
+    typed: str
+    read_as: str
+
+
+class Vocabulary:
+    """The words of a corpus with their counts, and their stems; built once per corpus.
+
+    One regular-expression pass over the article text (tens of milliseconds
+    for a few hundred articles, ``benchmarks/spelling_bench.py``); the stems
+    say that "deploying" is known when only "deployed" is written.
+    """
+
+    def __init__(self, counts: Counter[str], tokenizer: Tokenizer) -> None:
+        self.counts = counts
+        self.words = [
+            w for w in counts if w not in STOP_WORDS
+        ]  # reading "whats" as "what" finds nothing
+        self.stems = frozenset(tokenizer.tokens(" ".join(self.words)))  # one pass, not per word
+        self._tokenizer = tokenizer
+
+    @classmethod
+    def of(cls, articles: Iterable[Article], tokenizer: Tokenizer) -> Vocabulary:
+        text = "\n".join(p.text for a in articles for p in a.paragraphs).lower()
+        return cls(Counter(re.findall(r"[^\W\d_]+", text)), tokenizer)
+
+    def forms(self, word: str) -> set[str]:
+        """``word`` and its stem, as the index and :func:`english_words` hold words."""
+        return {word, *self._tokenizer.tokens(word)}
+
+    def knows(self, word: str) -> bool:
+        """Whether an article holds ``word`` (lower case), as written or by its stem."""
+        return word in self.counts or any(t in self.stems for t in self._tokenizer.tokens(word))
+
+    def closest(self, word: str) -> str | None:
+        """The article word one edit from ``word`` (the most used of them), or None.
+
+        One edit is one slip of the keys; two would read too many real words as others
+        ("rehoused" as "refused").
+        """
+        found = process.extract(word, self.words, scorer=OSA.distance, score_cutoff=1, limit=None)
+        if not found:
+            return None
+        best = min(found, key=lambda hit: (hit[1], -self.counts[hit[0]], hit[0]))
+        return str(best[0])
+
+
+def respell(
+    question: str, vocabulary: Vocabulary, english: frozenset[str] = frozenset()
+) -> tuple[str, tuple[Respelling, ...]]:
+    """``question`` with its misspelt words read as article words, and what was read so."""
+    read: list[Respelling] = []
+    parts: list[str] = []
+    end = 0
+    for match in _WORD.finditer(question):
+        word = match.group()
+        if not _may_be_a_slip(word, vocabulary, english):
+            continue
+        closest = vocabulary.closest(word)
+        if closest is None:
+            continue
+        parts += [question[end : match.start()], closest]
+        end = match.end()
+        read.append(Respelling(word, closest))
+    return "".join([*parts, question[end:]]), tuple(read)
+
+
+def _may_be_a_slip(word: str, vocabulary: Vocabulary, english: frozenset[str]) -> bool:
+    """A lower-case word of letters, long enough, not a stop word, known neither to the
+    articles nor to English (as written or by its stem): the only words worth reading as another."""
+    if not (word.isalpha() and word.islower() and len(word) >= MIN_LENGTH):
+        return False
+    return (
+        word not in STOP_WORDS
+        and not vocabulary.forms(word) & english
+        and not vocabulary.knows(word)
+    )
+
+
+@lru_cache(maxsize=4)
+def english_words(tokenizer_file: Path, tokenizer: Tokenizer) -> frozenset[str]:
+    """The whole words of a WordPiece vocabulary (the reader's ``tokenizer.json``), 20,000-odd
+    real English words and common names, and their stems (so "moderated" is known by
+    "moderate"): a word the articles lack that is here is not taken for a slip.
+
+    An unreadable file gives no words: slips are then read against the articles alone.
+    """
+    try:
+        vocab = json.loads(tokenizer_file.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    words = [w for w in vocab if w.isalpha() and w.islower()]
+    return frozenset([*words, *tokenizer.tokens(" ".join(words))])

@@ -1,0 +1,77 @@
+"""Misspelt question words read as the articles' words (index.spelling), and what the answer says."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from index.engine import Engine
+from index.reader import MODEL_DIR, TOKENIZER_FILE
+from index.spelling import Respelling, Vocabulary, english_words, respell
+from index.tokenize import default_tokenizer
+
+
+@pytest.fixture(scope="module")
+def vocabulary(seed_engine: Engine) -> Vocabulary:
+    return seed_engine.vocabulary(seed_engine.corpus)
+
+
+ENGLISH = english_words(MODEL_DIR / TOKENIZER_FILE, default_tokenizer())
+
+
+def test_a_doubled_letter_is_read_as_the_article_word_and_answered_alike(
+    seed_engine: Engine,
+) -> None:
+    typed = seed_engine.ask("how many troopps were sent?")
+    clean = seed_engine.ask("how many troops were sent?")
+    assert (typed.answer, typed.found) == (clean.answer, clean.found) == ("3,000", True)
+    assert typed.respelled == (("troopps", "troops"),)
+    assert typed.question == "how many troopps were sent?"
+
+
+def test_a_dropped_letter_is_read_as_the_article_word(vocabulary: Vocabulary) -> None:
+    assert respell("did rusia ask for troops?", vocabulary, ENGLISH) == (
+        "did russia ask for troops?",
+        (Respelling("rusia", "russia"),),
+    )
+
+
+def test_a_swapped_pair_of_letters_is_one_edit(vocabulary: Vocabulary) -> None:
+    assert respell("when were the imgaes released", vocabulary, ENGLISH)[1] == (
+        Respelling("imgaes", "images"),
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many troops did Kimm send?",  # capitalised: may be a name the articles lack
+        "were 3001 troops sent?",  # a number is never read as another
+        "who won the election?",  # a real English word the articles do not use
+        "how many troops were sent?",  # every word known
+    ],
+)
+def test_names_numbers_real_words_and_known_words_are_left_as_typed(
+    question: str, vocabulary: Vocabulary
+) -> None:
+    assert respell(question, vocabulary, ENGLISH) == (question, ())
+
+
+def test_among_equally_close_words_the_most_used_wins() -> None:
+    vocabulary = Vocabulary(Counter({"troops": 9, "trooms": 1}), default_tokenizer())
+    assert vocabulary.closest("troopms") == "troops"
+
+
+def test_the_vocabulary_is_built_once_per_corpus(seed_engine: Engine) -> None:
+    corpus = seed_engine.corpus
+    assert seed_engine.vocabulary(corpus) is seed_engine.vocabulary(corpus)
+
+
+def test_a_question_with_no_word_the_articles_hold_gets_their_openings_and_a_hint(
+    seed_engine: Engine,
+) -> None:
+    answer = seed_engine.ask("what about the xyzzy?")
+    assert not answer.found and answer.citations
+    assert answer.citations[0].text.startswith("North Korean leader Kim Jong Un")
+    assert answer.hint is not None and "“xyzzy”" in answer.hint
