@@ -22,6 +22,7 @@ import numpy as np
 from index.building import load_corpus
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
+from index.gist import Gist, asks_for_gist, newest_first
 from index.question_language import is_english, load_identifier
 from index.question_types import query_text, question_type
 from index.ranking import Scored, SentenceRanker
@@ -210,6 +211,26 @@ class Engine:
         text, _ = respell(clean_question(question), self.vocabulary(self.corpus), self.english)
         return self._read(self.corpus, text, question_type(text), article_id)
 
+    def gist(self, line: str, article_id: str | None = None) -> Gist | None:
+        """What a line with nothing to search asks for (:mod:`index.gist`), or None to :meth:`ask`.
+
+        The summary is of ``article_id``'s article or of the only one; with
+        several and none given, the choice of them, newest first. A line
+        :meth:`ask` would turn away (no words, too long, not English) is left to it.
+        """
+        try:
+            text = clean_question(line)
+        except QuestionError:
+            return None
+        corpus = self.corpus
+        vocabulary = self.vocabulary(corpus)
+        kind = asks_for_gist(respell(text, vocabulary, self.english)[0], vocabulary.knows)
+        if kind is None or kind == "greeting":
+            return None if kind is None else Gist("greeting")
+        if article_id or len(corpus.articles) == 1:
+            return Gist("summary", (corpus.article(article_id or corpus.articles[0].id),))
+        return Gist("choose", tuple(newest_first(corpus.articles)))
+
     def vocabulary(self, corpus: Corpus) -> Vocabulary:
         """The words of ``corpus`` for reading slips, built once per corpus (a race builds twice)."""
         held = self._spelling
@@ -311,8 +332,8 @@ def _citation(corpus: Corpus, n: int, scored: Scored) -> Citation:
 
 def _openings(corpus: Corpus, answer: Answer, question: str, article_id: str | None) -> Answer:
     """``answer`` to a question no article has a word of: never an empty reply, but the
-    first sentences of the first articles (or of the one asked about) and a hint."""
-    articles = [corpus.article(article_id)] if article_id else list(corpus.articles)
+    first sentences of the newest articles (or of the one asked about) and a hint."""
+    articles = [corpus.article(article_id)] if article_id else newest_first(corpus.articles)
     firsts = [p.sentences[0] for a in articles[:MAX_CITATIONS] for p in a.paragraphs[:1]]
     openings = [Scored(s, 0.0, 0.0) for s in firsts]
     words = [w for w in re.findall(r"[^\W_]+", question) if w.lower() not in STOP_WORDS]
@@ -323,7 +344,7 @@ def _openings(corpus: Corpus, answer: Answer, question: str, article_id: str | N
     else:
         hint = f"The question has no word to look for in {where}"
     hint += "; try other words, or ask for a summary. Here is how "
-    hint += "it begins." if article_id else "the articles begin."
+    hint += "it begins." if article_id else "the newest articles begin."
     lead = firsts[0] if firsts else None
     return replace(
         answer,

@@ -139,6 +139,21 @@ def summary_embed(summary: Summary) -> discord.Embed:
     return fit(embed)
 
 
+def choice_embed(newest: Sequence[Article], shown: int = 5) -> discord.Embed:
+    """Which article "what happened?" is about, there being several: the newest few."""
+    lines = [f"• {clip(escape(a.title), 150)}" for a in newest[:shown]]
+    embed = discord.Embed(
+        title="Which article?",
+        description=clip(
+            "/summary gives the gist of one of them; the newest:\n" + "\n".join(lines),
+            DESCRIPTION_LIMIT,
+        ),
+        colour=INFO,
+    )
+    embed.set_footer(text=f"{len(newest)} articles · /articles lists them all")
+    return fit(embed)
+
+
 def page_count(total: int, per_page: int = ARTICLES_PER_PAGE) -> int:
     return max(1, -(-total // per_page))
 

@@ -104,6 +104,8 @@ class Chat:
     def _ask(self, question: str) -> None:
         from index.engine import QuestionError
 
+        if self._gist(question):
+            return
         try:
             answer = self.engine.ask(question)
         except QuestionError as exc:
@@ -114,6 +116,24 @@ class Chat:
         print(render.answer_text(answer, ids=self.ids))
         if self.log is not None:
             self.log.record(answer)
+
+    def _gist(self, line: str) -> bool:
+        """Reply to a line with nothing to search (:meth:`Engine.gist`): the summary, a choice
+        of articles or how to ask; False for a question to answer."""
+        from index.summarize import summarize
+
+        gist = self.engine.gist(line)
+        if gist is None:
+            return False
+        if self.echo:
+            print(f"Q: {line}")
+        if gist.kind == "summary":
+            print(render.summary_text(summarize(gist.articles[0]), ids=self.ids))
+        elif gist.kind == "choose":
+            print(render.choice_text(gist.articles, self.engine.corpus))
+        else:
+            print(render.wrap(render.GREETING, render.width()))
+        return True
 
     def _summary(self, rest: str) -> None:
         from index.summarize import SummaryError, summarize

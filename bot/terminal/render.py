@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from index.corpus import Corpus
-    from index.records import Answer, Citation
+    from index.records import Answer, Article, Citation
     from index.summarize import Summary
 
 MAX_WIDTH = 100  # past this, lines get hard to read even on a wide terminal
 MIN_WIDTH = 40
 CLOSEST = 3  # closest passages a refusal lists
+CHOICE = 5  # articles offered when "what happened?" could be about any of them
 CLOSING_QUOTES = ("”", '"', "’", "'")
 
 
@@ -85,6 +86,18 @@ def citation_text(citation: Citation, title: str | None, ids: bool, columns: int
         where += f", {citation.sentence_id}"
     quote = wrap(f"[{citation.n}] {quoted(citation.text)}", columns, first="  ", rest="      ")
     return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
+
+
+GREETING = "Ask about the articles, e.g. “how many troops were sent?” or “what happened?”"
+
+
+def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
+    """Which article "what happened?" asks about: the newest few, numbered for ``summary N``."""
+    number = {a.id: n for n, a in enumerate(corpus.articles, start=1)}
+    lines = [f"Which article? {len(newest)} are loaded; the newest:"]
+    lines += [wrap(f"{number[a.id]}. {a.title}", width(), "  ", "     ") for a in newest[:CHOICE]]
+    lines.append("Type `summary N` for one of them (`articles` lists them all).")
+    return "\n".join(lines)
 
 
 CHAT_HELP = """\

@@ -203,3 +203,17 @@ def test_chat_says_how_it_read_a_misspelt_word(
 ) -> None:
     out = chat("how many troopps were sent?\n", monkeypatch, capsys)
     assert "(read “troopps” as “troops”)\nAnswer: 3,000" in out
+
+
+def test_chat_what_happened_gives_the_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("what happened?\n", monkeypatch, capsys)
+    assert "Summary of “North Korea" in out and "The articles don't say" not in out
+
+
+def test_chat_hello_gets_one_line_on_what_to_ask(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("hello\n", monkeypatch, capsys)
+    assert out.strip().splitlines()[-1] == render.GREETING

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -12,13 +13,14 @@ from discord.ext import commands
 from bot.discord_app import feedback, server_settings
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
-from bot.discord_app.embeds import answer_embed
+from bot.discord_app.embeds import answer_embed, choice_embed, summary_embed
 from bot.discord_app.errors import Busy, EmptyQuestion, QuestionTooLong
 from bot.discord_app.messages import looks_like_question, strip_discord_markup
 from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article
 from bot.storage.base import Source
 from index.engine import QuestionError, clean_question
 from index.records import Answer
+from index.summarize import summarize
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,10 @@ class Ask(commands.Cog):
     ) -> None:
         """Answer, log and reply: everything a question costs, held in one backlog slot."""
         async with message.channel.typing():
+            gist = await asyncio.to_thread(self.gist_reply, question)
+            if gist is not None:
+                await reply_to(message, **gist)
+                return
             try:
                 answer = await self.answer(question)
             except QuestionError as exc:
@@ -110,6 +116,18 @@ class Ask(commands.Cog):
             return False
         parent = getattr(message.channel, "parent_id", None)  # threads of an answer channel too
         return message.channel.id in channels or parent in channels
+
+    def gist_reply(self, line: str, article_id: str | None = None) -> dict[str, Any] | None:
+        """The reply to a line with nothing to search (:meth:`Engine.gist`): the summary, a
+        choice of articles or how to ask, as ``send`` arguments; None for a question."""
+        gist = self.bot.engine.gist(line, article_id)
+        if gist is None:
+            return None
+        if gist.kind == "greeting":
+            return {"content": HOW_TO_ASK}
+        if gist.kind == "choose":
+            return {"embed": choice_embed(gist.articles)}
+        return {"embed": summary_embed(summarize(gist.articles[0]))}
 
     async def answer(self, question: str, article_id: str | None = None) -> Answer:
         """Ask the engine in a worker thread, so the event loop keeps serving."""
@@ -143,6 +161,11 @@ class Ask(commands.Cog):
         with self.bot.backlog.slot():  # Busy when full: refused privately, before deferring
             ephemeral = await server_settings.ephemeral_ask(self.bot, interaction.guild_id)
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            gist = await asyncio.to_thread(self.gist_reply, text, article_id)
+            if gist is not None:
+                none = discord.AllowedMentions.none()
+                await interaction.followup.send(**gist, allowed_mentions=none, ephemeral=ephemeral)
+                return
             answer = await self.answer(text, article_id)
             answer, view = await feedback.record_answer(
                 self.bot,

@@ -1,0 +1,70 @@
+"""Lines that ask for the gist or greet (index.gist, Engine.gist), told from questions by their words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index.building import load_corpus
+from index.engine import Engine
+from index.gist import asks_for_gist, newest_first
+
+
+def knows(word: str) -> bool:
+    return word in {"drones", "troops", "russia"}
+
+
+@pytest.mark.parametrize(
+    "line", ["what happened?", "what's this about", "whats this about", "tl;dr", "summarise it"]
+)
+def test_a_line_asking_for_the_gist_with_nothing_to_search_gets_the_summary(line: str) -> None:
+    assert asks_for_gist(line, knows) == "summary"
+
+
+@pytest.mark.parametrize("line", ["hello", "hi there", "thanks!"])
+def test_a_greeting_gets_the_line_on_what_to_ask(line: str) -> None:
+    assert asks_for_gist(line, knows) == "greeting"
+
+
+@pytest.mark.parametrize(
+    "line", ["what happened to the drones?", "how many troops?", "who won?", "xyzzy?"]
+)
+def test_a_question_with_a_word_to_search_or_put_as_a_question_is_searched(line: str) -> None:
+    assert asks_for_gist(line, knows) is None
+
+
+def test_what_happened_with_one_article_is_its_summary(seed_engine: Engine) -> None:
+    gist = seed_engine.gist("what happened?")
+    assert gist is not None and gist.kind == "summary"
+    assert gist.articles == seed_engine.corpus.articles
+
+
+def test_a_misspelt_question_is_not_taken_for_a_greeting(seed_engine: Engine) -> None:
+    assert seed_engine.gist("rusia") is None
+
+
+def test_what_happened_among_several_articles_offers_them_newest_first(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name, added in (("old.txt", "2024-01-02"), ("new.txt", "2026-05-01"), ("mid.txt", "")):
+        (folder / name).write_text(
+            f"{name} story\n\nThe {name} story happened.\n\nOriginal Source: x\nAdded: {added}\n"
+        )
+    engine = Engine(load_corpus(folder, index_dir=tmp_path / "index"))
+    gist = engine.gist("what's this about?")
+    assert gist is not None and gist.kind == "choose"
+    assert [a.source_path for a in gist.articles] == ["new.txt", "old.txt", "mid.txt"]
+
+
+def test_the_gist_of_the_article_asked_about_is_its_summary(seed_engine: Engine) -> None:
+    article = seed_engine.corpus.articles[0]
+    gist = seed_engine.gist("tl;dr", article.id)
+    assert gist is not None and (gist.kind, gist.articles) == ("summary", (article,))
+
+
+def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine) -> None:
+    article = seed_engine.corpus.articles[0]
+    dated = replace(article, id="b", published="2025-03-01T10:00:00+00:00")
+    assert newest_first([article, dated]) == [dated, article]
