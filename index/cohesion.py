@@ -68,3 +68,59 @@ def leans_on_previous(text: str) -> bool:
         return False
     word = first.group().lower()
     return word in BACK_POINTING or word in CONNECTIVES
+
+
+# Third-person pronouns that need a person named earlier in the same sentence.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|hers)\b")
+# A capitalised word: a name the pronoun can point to ("Smith said his ..."), unless it is
+# one of the words that open sentences ("The", "But", "He") rather than name someone.
+_NAME = re.compile(r"\b[A-Z][a-z]+")
+_NOT_NAMES = frozenset(
+    """the a an he she his her it its they their this that these those there then in on at
+    but and or so when after before if as while although though for with from by now we i
+    you one some all many most when where what who how""".split()
+)
+# "The external USB drive ...": the first words of an opening definite noun phrase.
+_DEFINITE = re.compile(r"^the\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+_OPENERS = str.maketrans("", "", '“”"')
+
+
+def leans_on(text: str, previous: str) -> bool:
+    """True when ``text`` needs ``previous``, the sentence before it in the article.
+
+    On top of :func:`leans_on_previous`: a person pronoun with no name before
+    it in the sentence ("… would have boosted his claims"), and an opening
+    "The X" whose words the previous sentence uses ("… an external drive." then
+    "The external USB drive won …": which drive?).
+    """
+    if leans_on_previous(text):
+        return True
+    if not previous:
+        return False
+    pronoun = _PERSON_PRONOUN.search(text)
+    if pronoun and not any(
+        w.lower() not in _NOT_NAMES for w in _NAME.findall(text[: pronoun.start()])
+    ):
+        return True
+    definite = _DEFINITE.match(text.strip().translate(_OPENERS))
+    if definite is None:
+        return False
+    before = set(re.findall(r"[a-z]{4,}", previous.lower()))
+    return any(word in before for word in re.findall(r"[a-z]{4,}", definite.group(1).lower()))
+
+
+def quote_open_after(text: str, inside: bool) -> bool:
+    """Whether a quotation is still open at the end of ``text`` (open at its start if ``inside``).
+
+    Curly marks say which way they face; straight double quotes alternate. A
+    sentence that starts inside a quotation is its tail and needs the one before
+    it; one that ends inside needs the one after: a quote is cut only where it ends.
+    """
+    for mark in text:
+        if mark == "“":
+            inside = True
+        elif mark == "”":
+            inside = False
+        elif mark == '"':
+            inside = not inside
+    return inside

@@ -1,71 +1,71 @@
 """Extractive summaries of one article, optionally focused on a topic.
 
 A summary is a few whole body sentences, returned in article order with their
-ids so every line can be cited. Nothing is trained and no model is loaded.
+ids so every line can be cited. Nothing is trained here; sentence similarity
+comes from the shipped embedding model (:mod:`index.embedding`) when it loads,
+and from TF-IDF word overlap when it does not.
 
-Generic summaries score each sentence as
+Generic summaries first take the lead: each sentence scores
 
     position prior × (1 + directed centrality) × length factor
 
-and pick greedily with a redundancy penalty (MMR):
-
-* **Position prior** ``1 / (position + 1) ** 0.5``: news puts the point first
-  (the reason Lead-3 is hard to beat), but softly enough that a central
-  sentence a little further down can win over a weak opener.
+* **Position prior** ``1 / (position + 1) ** 0.5``: news puts the point first.
 * **Directed centrality** (PacSum, Zheng and Lapata 2019): on TF-IDF cosine
-  similarities, edges below ``min + β (max - min)`` are dropped, and a
-  sentence gains from its similarity to *later* sentences and loses from its
-  similarity to *earlier* ones. A sentence that the rest of the story goes on
-  to develop is a good summary sentence; one that repeats what came before is
-  not.
-* **Length**: reference summaries are short highlights, so long sentences
-  lose precision; they are discounted gently past 20 words. Fragments under
-  10 words ("Forget learning ABCs.") carry little and are discounted too.
-* **Redundancy** (MMR, Carbonell and Goldstein 1998): each further pick pays
-  for its largest similarity to a sentence already chosen.
+  similarities, a sentence gains from its similarity to *later* sentences and
+  loses from its similarity to *earlier* ones; the rest of the story develops a
+  good summary sentence.
+* **Length**: long sentences are discounted gently past 20 words, fragments
+  under 10 words too; a headline lifts the sentences like it.
 
-The weights are few and round on purpose; how each was measured on the
-CNN/DailyMail dev file, with both halves of it, is in docs/evaluation.md ("Summaries");
-the variants measured and left out because 50 articles could not tell them
-from noise, in the commit history (trigram blocking, BM25 or word-overlap centrality, coverage
-terms, degree centrality, lead-sentence overlap). ``benchmarks/summary_heldout.py``
-re-measures the defaults tuned on one half and scored on the other.
+Then what the rest of the article adds: each further pick is worth its score
+plus ``coverage_weight`` times how much more of the article the summary then
+covers (every sentence is covered by its most similar pick, a facility-location
+objective: a later part no pick speaks for gains the most, so a summary does not
+stay in the opening), minus a redundancy penalty (MMR); a sentence nearly the
+same as a pick (cosine ``duplicate``) is never taken. A longer article gets more
+sentences (:func:`default_length`). How each weight was measured is in
+docs/evaluation.md ("Summaries").
 
-Topic summaries keep only sentences that cover the topic's words (weighted by
-inverse sentence frequency), rank them by that coverage with the position
-prior as a tie-breaker, and apply the same redundancy penalty. When no
-sentence covers at least half of the topic's weight the summary is empty,
-``found`` is False and ``message`` says so. Topic words the article never
-uses are dropped when at least two others remain, so a topic in the user's
-words ("Kim's trips to Moscow") finds the sentences that say it in the
-article's ("Kim traveled to Moscow"); with fewer left, an absent word weighs
-the most, so "drones in Iran" does not pass for "drones".
+Every sentence stands alone. A pick that leans on the sentence before it
+(:func:`index.cohesion.leans_on`: "He told the meeting…", "But…", "The drive…"
+after the sentence introducing it, "…his claims" with no name before) or that
+is a quotation's tail comes with the sentences back to one that stands alone,
+and one that opens a quotation comes with the rest of it: a quote is cut only
+where it ends. A unit is worth its value per sentence and must fit the length;
+otherwise the next candidate is taken.
 
-Neither kind opens with a sentence that leans on the one before it ("He told
-the meeting…", "But…", a quote "she said"; :mod:`index.cohesion`): such an
-opener comes with the sentences it leans on when they fit in the length, and
-otherwise the next candidate is taken. ``benchmarks/summary_openers.py`` counts them.
+Topic summaries rank sentences by their cosine with the topic, with its
+(idf-weighted) words as a lift, and take only sentences about it: a cosine of
+``topic_min_similarity`` or more, or half of the topic's words. When none is,
+the summary is empty, ``found`` is False and ``message`` says so. Topic words
+the article never uses are dropped when at least two others remain; a name in
+the topic the article never uses ("drones in Iran") makes meaning not count.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from index.cohesion import leans_on_previous
+from index.cohesion import leans_on, quote_open_after
+from index.embedding import MODEL_DIR, shared_embedder
 from index.records import Article, Sentence
 from index.tokenize import Tokenizer, default_tokenizer
 
-DEFAULT_SENTENCES = 3
 MAX_SENTENCES = 10
 MIN_PRESENT_TOPIC_WORDS = 2  # topic words the article uses, to drop the others
 
 FloatArray = npt.NDArray[np.float64]
+# A capitalised word after the topic's first: a name ("drones in Iran"). An article that
+# never uses it is not about the topic, however close in meaning its sentences are.
+_NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*")
 
 
 class SummaryError(ValueError):
@@ -88,6 +88,11 @@ class SummarizerSettings:
     redundancy: float = 0.2  # MMR: weight of the largest similarity to a chosen sentence
     topic_redundancy: float = 0.5  # the same for topic summaries, where repeats are likelier
     topic_min_coverage: float = 0.5  # share of the topic's weight a sentence must cover
+    topic_min_similarity: float = 0.35  # cosine with the topic that makes a sentence about it
+    topic_word_weight: float = 0.2  # lift for the topic's own words, beside the cosine
+    coverage_weight: float = 1.0  # what a pick adds to the coverage, the best addition = 1
+    duplicate: float = 0.8  # similarity to a pick at which a sentence is a near-duplicate
+    unit_cost: float = 1.0  # a unit of k sentences is worth its value / k ** unit_cost
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
@@ -127,44 +132,68 @@ class Summary:
 
 def summarize(
     article: Article,
-    sentences: int = DEFAULT_SENTENCES,
+    sentences: int | None = None,
     topic: str | None = None,
     tokenizer: Tokenizer | None = None,
     settings: SummarizerSettings = DEFAULT_SETTINGS,
+    model_dir: Path = MODEL_DIR,
 ) -> Summary:
     """Pick ``sentences`` body sentences of ``article`` (about ``topic`` if given).
 
+    ``sentences=None`` lets the article's length decide (:func:`default_length`).
     Raises :class:`SummaryError` for a length outside 1..MAX_SENTENCES or an
     article without sentences. Only the body is read: ``article.summary``
-    (the publisher's own summary) is never looked at.
+    (the publisher's own summary) is never looked at. Similarity is by meaning
+    when the embedding model in ``model_dir`` loads, else by shared words.
     """
-    if isinstance(sentences, bool) or not 1 <= sentences <= MAX_SENTENCES:
-        raise SummaryError(f"a summary has 1 to {MAX_SENTENCES} sentences, not {sentences}")
     body = article.sentences
     if not body:
         raise SummaryError(f"“{article.title}” has no sentences to summarise")
+    count = default_length(len(body)) if sentences is None else sentences
+    if isinstance(count, bool) or not 1 <= count <= MAX_SENTENCES:
+        raise SummaryError(f"a summary has 1 to {MAX_SENTENCES} sentences, not {count}")
     tokenizer = tokenizer or default_tokenizer()
     tokens = [tokenizer.tokens(s.text) for s in body]
     vectors, idf, vocabulary = _tfidf(tokens)
-    similarity = vectors @ vectors.T
-    leans = [leans_on_previous(s.text) for s in body]
+    lexical = vectors @ vectors.T
+    embedder = shared_embedder(model_dir)
+    embedded = embedder.embed([s.text for s in body]) if embedder else None
+    meaning = lexical if embedded is None else (embedded @ embedded.T).astype(np.float64)
+    links = _links(article)
     topic = topic.strip() if topic else None
     if topic:
         wanted = list(dict.fromkeys(tokenizer.tokens(topic)))
         if not wanted:
             raise SummaryError(f"the topic “{topic}” has no words to look for")
-        chosen = _topic_pick(body, tokens, idf, similarity, wanted, sentences, settings, leans)
-        if not chosen:
+        coverage = _topic_coverage(tokens, idf, wanted)
+        closeness = None
+        names = tokenizer.tokens(" ".join(_NAME.findall(topic)))
+        if embedder is not None and embedded is not None and all(t in idf for t in names):
+            closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
+        relevance = _topic_relevance(coverage, closeness, settings)
+        if relevance is None:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
-        picked = tuple(body[i] for i in sorted(chosen))
-        return Summary(article.id, article.title, picked, topic)
-    scores = sentence_scores(body, similarity, settings)
+        chosen = _select(relevance, meaning, count, links, settings, 0.0, settings.topic_redundancy)
+        return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
+    scores = sentence_scores(body, lexical, settings)
     if article.title.strip() and article.title != article.id:
         title = _vector(tokenizer.tokens(article.title), idf, vocabulary)
         scores = scores * (1.0 + settings.title_weight * (vectors @ title))
-    chosen = _mmr(scores, similarity, sentences, settings.redundancy, leans)
+    chosen = _select(
+        scores, meaning, count, links, settings, settings.coverage_weight, settings.redundancy
+    )
     return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
+
+
+def default_length(sentences: int) -> int:
+    """Sentences in a summary when none is asked for: more for a longer article.
+
+    A short piece says its point in two; a long one, or a list of items, has
+    more distinct points than three sentences can hold. Five stays well inside
+    one Discord embed (4,096 characters).
+    """
+    return 2 if sentences < 8 else 3 if sentences < 20 else 4 if sentences < 40 else 5
 
 
 def sentence_scores(
@@ -236,71 +265,134 @@ def _vector(terms: Sequence[str], idf: dict[str, float], vocabulary: dict[str, i
     return vector / norm if norm > 0 else vector
 
 
-def _topic_pick(
-    body: Sequence[Sentence],
-    tokens: Sequence[Sequence[str]],
-    idf: dict[str, float],
-    similarity: FloatArray,
-    wanted: Sequence[str],
-    count: int,
-    settings: SummarizerSettings,
-    leans: Sequence[bool],
-) -> list[int]:
-    """Sentences covering enough of the topic, best first, with redundancy removed."""
-    n = len(body)
+def _topic_coverage(
+    tokens: Sequence[Sequence[str]], idf: dict[str, float], wanted: Sequence[str]
+) -> FloatArray:
+    """Share of the topic's (idf-weighted) words each sentence holds."""
+    n = len(tokens)
     present = [t for t in wanted if t in idf]
     if len(present) >= MIN_PRESENT_TOPIC_WORDS:
         wanted = present  # the user's own word for it ("trips" where the article says "traveled")
     absent = math.log((n + 1) / 0.5)  # a topic word the article never uses weighs the most
     weights = {t: idf.get(t, absent) for t in wanted}
     total = sum(weights.values())
-    coverage = np.array([sum(weights[t] for t in set(s) & weights.keys()) / total for s in tokens])
+    return np.array([sum(weights[t] for t in set(s) & weights.keys()) / total for s in tokens])
+
+
+def _topic_relevance(
+    coverage: FloatArray, closeness: FloatArray | None, settings: SummarizerSettings
+) -> FloatArray | None:
+    """Each sentence's relevance to the topic (-inf: not about it), or None when none is.
+
+    By words, a sentence must hold half the topic's weight. By meaning, its
+    cosine with the topic must reach ``topic_min_similarity`` (chosen on the
+    development articles, docs/evaluation.md); either makes it eligible, and
+    meaning ranks with words as a lift, so "the prices" puts "will cost about
+    $799" before "came down in price".
+    """
     eligible = coverage >= settings.topic_min_coverage
+    score = coverage.copy()
+    if closeness is not None:
+        eligible |= closeness >= settings.topic_min_similarity
+        score = closeness + settings.topic_word_weight * coverage
     if not eligible.any():
-        return []
-    prior = 1.0 / (np.arange(n) + 1.0) ** settings.position_exponent
-    scores = np.where(eligible, coverage + 0.1 * prior, -np.inf)
-    return _mmr(scores, similarity, count, settings.topic_redundancy, leans)
+        return None
+    prior = 1.0 / (np.arange(len(score)) + 1.0) ** settings.position_exponent
+    relevance: FloatArray = np.where(eligible, score + 0.01 * prior, -np.inf)
+    return relevance
 
 
-def _mmr(
+def _links(article: Article) -> tuple[list[bool], list[bool]]:
+    """Per sentence: whether it leans on the one before, and whether the next continues it.
+
+    A sentence leans back when :func:`index.cohesion.leans_on` says so or when
+    it starts inside a quotation (its tail); it runs on when a quotation is still
+    open at its end. Quotations are followed within a paragraph.
+    """
+    back: list[bool] = []
+    forward: list[bool] = []
+    previous = ""
+    for paragraph in article.paragraphs:
+        inside = False
+        for sentence in paragraph.sentences:
+            back.append(inside or leans_on(sentence.text, previous))
+            inside = quote_open_after(sentence.text, inside)
+            forward.append(inside)
+            previous = sentence.text
+        if forward:
+            forward[-1] = False  # a quotation left open at a paragraph's end is not followed
+    return back, forward
+
+
+def _unit(pick: int, chosen: Sequence[int], links: tuple[list[bool], list[bool]]) -> list[int]:
+    """``pick`` with what it needs: the sentences back to one that stands alone, and the
+    rest of a quotation it opens, leaving out those already chosen."""
+    back, forward = links
+    start = pick
+    while start > 0 and back[start] and start - 1 not in chosen:
+        start -= 1
+    end = pick
+    while end + 1 < len(back) and forward[end] and end + 1 not in chosen:
+        end += 1
+    return [i for i in range(start, end + 1) if i not in chosen]
+
+
+def _select(
     scores: FloatArray,
     similarity: FloatArray,
     count: int,
+    links: tuple[list[bool], list[bool]],
+    settings: SummarizerSettings,
+    coverage_weight: float,
     redundancy: float,
-    leans: Sequence[bool],
 ) -> list[int]:
-    """Greedy maximal marginal relevance: best score minus redundancy with the picks.
+    """Greedy picks of whole units (a sentence and what it leans on) worth the most per sentence.
 
-    The summary never opens with a sentence that leans on the one before it
-    (``leans``, from :mod:`index.cohesion`): a pick that would come first in
-    article order brings the sentences back to one that stands alone when they
-    fit in ``count``, and otherwise gives way to the next candidate.
+    A unit is worth its pick's score (scaled to the best), plus ``coverage_weight``
+    times how much more of the article the summary then covers (each sentence
+    counts as covered by its most similar pick: a facility-location objective,
+    so a later part of the story no pick speaks for gains the most), minus
+    ``redundancy`` times its largest similarity to a pick. A sentence nearly the
+    same as a pick (``duplicate``) is never taken. A unit must fit in ``count``,
+    except the first, which always comes with its context.
     """
-    finite = scores[np.isfinite(scores)]
-    scale = float(np.abs(finite).max()) if finite.size else 1.0
-    chosen: list[int] = []
-    nearest = np.zeros(len(scores))
+    n = len(scores)
     available = np.isfinite(scores)
+    scale = float(np.abs(scores[available]).max()) if available.any() else 1.0
+    base = np.where(available, scores / (scale or 1.0), -np.inf)
+    # Above the article's typical similarity only: a pick covers the part of the story it
+    # tells, not the whole of it just for sharing its subject.
+    typical = float(np.median(similarity[~np.eye(n, dtype=bool)])) if n > 1 else 0.0
+    positive = np.clip(similarity - typical, 0.0, None)
+    covered = np.zeros(n)
+    nearest = np.full(n, -np.inf)
+    chosen: list[int] = []
     while len(chosen) < count and available.any():
-        value = np.where(available, scores - redundancy * scale * nearest, -np.inf)
-        ranked = [int(i) for i in np.argsort(-value, kind="stable")[: int(available.sum())]]
-        runs = [_with_context(i, chosen, leans) for i in ranked]
-        fitting = [run for run in runs if len(chosen) + len(run) <= count]
-        if not fitting and chosen:
-            break  # only openers too long to take with their context are left
-        for i in fitting[0] if fitting else runs[0]:  # a first pick always comes with its context
-            chosen.append(i)
-            available[i] = False
-            nearest = np.maximum(nearest, similarity[i])
+        options: list[tuple[int, list[int], float]] = []  # pick, unit, coverage gain
+        for pick in map(int, np.flatnonzero(available)):
+            unit = _unit(pick, chosen, links)
+            if chosen and (
+                len(chosen) + len(unit) > count or nearest[unit].max() >= settings.duplicate
+            ):
+                continue  # too long to fit, or bringing a near-duplicate of a pick along
+            gain = float(np.maximum(positive[unit].max(axis=0) - covered, 0.0).sum())
+            options.append((pick, unit, gain))
+        most = max((g for _, _, g in options), default=0.0) or 1.0
+        best: tuple[float, list[int]] | None = None
+        for i, unit, gain in options:
+            value = float(base[i])
+            if chosen:  # the lead on its own merit; then what the rest of the article adds
+                penalty = max(0.0, float(nearest[unit].max()))
+                value += coverage_weight * gain / most - redundancy * penalty
+            value /= len(unit) ** settings.unit_cost
+            if best is None or value > best[0]:
+                best = (value, unit)
+        if best is None:
+            break  # only units too long to fit are left
+        for k in best[1]:
+            chosen.append(k)
+            covered = np.maximum(covered, positive[k])
+            nearest = np.maximum(nearest, similarity[k])
+        available &= nearest < settings.duplicate
+        available[chosen] = False
     return chosen
-
-
-def _with_context(pick: int, chosen: Sequence[int], leans: Sequence[bool]) -> list[int]:
-    """``pick`` and, if it would open the summary leaning back, the sentences it leans on."""
-    if chosen and pick > min(chosen):
-        return [pick]
-    start = pick
-    while start > 0 and leans[start]:
-        start -= 1
-    return list(range(start, pick + 1))

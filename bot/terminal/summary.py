@@ -21,6 +21,7 @@ from bot.terminal.options import (
     choose_article,
     find_article,
     missing_article,
+    need_extra,
     open_engine,
     seeds_dir,
 )
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: Any) -> None:
-    from index.summarize import DEFAULT_SENTENCES, MAX_SENTENCES
+    from index.summarize import MAX_SENTENCES
 
     summary = subparsers.add_parser(
         "summary",
@@ -51,9 +52,9 @@ def register(subparsers: Any) -> None:
     summary.add_argument(
         "--sentences",
         type=int,
-        default=DEFAULT_SENTENCES,
+        default=None,
         metavar="N",
-        help=f"number of sentences, 1 to {MAX_SENTENCES} (default {DEFAULT_SENTENCES})",
+        help=f"number of sentences, 1 to {MAX_SENTENCES} (default: 2 to 5, by the article's length)",
     )
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     summary.add_argument("--ids", action="store_true", help="show each sentence's id")
@@ -124,6 +125,7 @@ def _pick_article(engine: Any, query: str | None) -> Article:
 def run_eval_summaries(args: argparse.Namespace) -> int:
     from index.evaluation import summaries as ev
 
+    need_extra("articlebot eval-summaries", "eval", "rouge_score", "tqdm")
     if not args.file and args.eval_seeds is None:
         raise CliError(
             "give a JSON-lines FILE to score, or --publisher-summaries for the seed articles"

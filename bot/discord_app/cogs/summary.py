@@ -13,7 +13,7 @@ from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import summary_embed
 from bot.discord_app.messages import strip_discord_markup
 from bot.discord_app.replies import article_autocomplete, resolve_article
-from index.summarize import DEFAULT_SENTENCES, MAX_SENTENCES, summarize
+from index.summarize import MAX_SENTENCES, summarize
 
 
 class Summaries(commands.Cog):
@@ -24,7 +24,7 @@ class Summaries(commands.Cog):
     @app_commands.describe(
         article="The article to summarise (start typing its title)",
         topic="Only what the article says about this, e.g. “drones”",
-        sentences=f"How many sentences, 1 to {MAX_SENTENCES} (default {DEFAULT_SENTENCES})",
+        sentences=f"How many sentences, 1 to {MAX_SENTENCES} (default: 2 to 5, by its length)",
     )
     @app_commands.autocomplete(article=article_autocomplete)
     @question_cooldown()
@@ -33,7 +33,7 @@ class Summaries(commands.Cog):
         interaction: discord.Interaction[ArticleBot],
         article: str,
         topic: str | None = None,
-        sentences: app_commands.Range[int, 1, MAX_SENTENCES] = DEFAULT_SENTENCES,
+        sentences: app_commands.Range[int, 1, MAX_SENTENCES] | None = None,
     ) -> None:
         """Summarise one article, or what it says about a topic, in its own sentences."""
         found = resolve_article(self.bot.engine, article)
