@@ -32,6 +32,7 @@ from index.tokenize import STOP_WORDS, Tokenizer
 
 MIN_LENGTH = 5  # shorter words have too many neighbours one edit away ("pics" / "pick")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: a word with a digit is a number, never read
+_LETTERS = re.compile(r"[^\W\d_]+")  # the articles' words that a slip may be read as
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +61,12 @@ class Vocabulary:
 
     @classmethod
     def of(cls, articles: Iterable[Article], tokenizer: Tokenizer) -> Vocabulary:
-        text = "\n".join(p.text for a in articles for p in a.paragraphs).lower()
-        return cls(Counter(re.findall(r"[^\W\d_]+", text)), tokenizer)
+        """Counted paragraph by paragraph: short calls, so a build in a worker thread lets
+        the event loop run between them (one call over all the text would hold the GIL)."""
+        counts: Counter[str] = Counter()
+        for paragraph in (p for a in articles for p in a.paragraphs):
+            counts.update(_LETTERS.findall(paragraph.text.lower()))
+        return cls(counts, tokenizer)
 
     def forms(self, word: str) -> set[str]:
         """``word`` and its stem, as the index and :func:`english_words` hold words."""
