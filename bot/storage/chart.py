@@ -2,17 +2,28 @@
 
 Uses matplotlib's object API on the Agg canvas (no pyplot, no global state),
 so it is safe in a worker thread; :func:`render_chart_async` runs it there.
+matplotlib (about 100 MB with its fonts and imaging libraries) is the ``chart``
+extra, not a run-time dependency: without it ``/stats`` sends its figures alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import io
 
 from bot.storage.stats import Stats
 
 ANSWERED_COLOUR = "#3ba55c"
 REFUSED_COLOUR = "#ed4245"
+
+
+CHART_EXTRA = "pip install 'articlebot[chart]'"
+
+
+def chart_available() -> bool:
+    """Whether matplotlib, the ``chart`` extra, is installed."""
+    return importlib.util.find_spec("matplotlib") is not None
 
 
 def render_chart(stats: Stats, *, width: float = 6.0, height: float = 2.6, dpi: int = 100) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.terminal.options import CliError, add_seeds_option, open_engine
+from bot.terminal.options import CliError, add_seeds_option, need_extra, open_engine
 
 _LABELS = {
     "evidence@1": "evidence in top citation",
@@ -54,6 +54,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from index.evaluation.base import EvalFormatError
     from index.evaluation.formats import DEV, read_json_file
 
+    need_extra("articlebot eval", "eval", "tqdm")
     try:
         kind, content = read_json_file(args.file)
     except EvalFormatError as exc:

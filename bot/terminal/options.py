@@ -7,6 +7,7 @@ the entry point (:mod:`bot.terminal.main`), which imports them.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import re
 import sys
@@ -24,6 +25,21 @@ EXIT_FAILURE = 1
 
 class CliError(Exception):
     """A user-facing failure: printed as one line, exit status 1."""
+
+
+def need_extra(command: str, extra: str, *modules: str) -> None:
+    """Stop ``command`` with one line when the optional dependencies it needs are missing.
+
+    The run-time install leaves out what only evaluation and charts use (``[eval]``,
+    ``[chart]`` in pyproject.toml), so these commands say what to install instead of
+    failing with an ImportError.
+    """
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise CliError(
+            f"{command} needs {', '.join(missing)}, which the plain install leaves out: "
+            f"pip install 'articlebot[{extra}]'"
+        )
 
 
 def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None:

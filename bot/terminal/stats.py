@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.terminal.options import CliError, add_seeds_option, articles_folder
+from bot.terminal.options import CliError, add_seeds_option, articles_folder, need_extra
 from bot.terminal.question_log import storage_config
 
 if TYPE_CHECKING:
@@ -47,6 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run_stats(args: argparse.Namespace) -> int:
     from bot.storage import StorageConfig, StoreError
 
+    if args.chart:
+        need_extra("articlebot stats --chart", "chart", "matplotlib")
     if not 1 <= args.days <= MAX_DAYS:
         raise CliError(f"--days must be between 1 and {MAX_DAYS}")
     try:

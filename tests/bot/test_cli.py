@@ -213,3 +213,33 @@ def test_real_process_answers_from_piped_stdin() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "3,000" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "module", "extra"),
+    [
+        (["eval", str(DEV_FILE)], "tqdm", "eval"),
+        (["eval-summaries", str(DATA / "cnndm-dev.jsonl")], "rouge_score", "eval"),
+        (["stats", "--chart", "chart.png"], "matplotlib", "chart"),
+    ],
+)
+def test_a_command_needing_an_extra_says_what_to_install(
+    args: list[str],
+    module: str,
+    extra: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == module else find_spec(name, *a),
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run([*args, "--seeds", str(SEEDS)], capsys)
+    assert code == 1 and err.startswith("articlebot: ") and err.count("\n") == 1
+    assert f"pip install 'articlebot[{extra}]'" in err and module in err

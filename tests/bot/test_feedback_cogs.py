@@ -255,6 +255,22 @@ async def test_admin_stats_embed_and_chart(bot: Harness) -> None:
     assert any(c.message and c.message.get("embeds") for c in by_role)
 
 
+async def test_admin_stats_without_the_chart_extra_sends_the_figures_alone(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "matplotlib" else find_spec(name, *a),
+    )
+    calls = await bot.call("stats", permissions=MANAGE_GUILD)
+    message = next(c.message for c in calls if c.message and c.message.get("embeds"))
+    assert not message.get("_files") and "image" not in message["embeds"][0]
+
+
 async def test_config_changes_take_effect_without_restart(bot: Harness) -> None:
     admin = {"permissions": MANAGE_GUILD}
     shown = reply(await bot.interact(subcommand(bot, "config", "show", **admin)))
@@ -397,9 +413,16 @@ async def test_extensions_share_one_copy_of_the_feedback_and_settings_helpers(
     click would run whichever copy sent the answer. They live in plain modules instead."""
     loaded = bot.bot.extensions
     registered = loaded["bot.discord_app.cogs.feedback"].FeedbackButton
-    assert registered is loaded["bot.discord_app.cogs.ask"].feedback.FeedbackButton is feedback.FeedbackButton
+    assert (
+        registered
+        is loaded["bot.discord_app.cogs.ask"].feedback.FeedbackButton
+        is feedback.FeedbackButton
+    )
     assert loaded["bot.discord_app.cogs.ask"].server_settings is server_settings
-    assert loaded["bot.discord_app.cogs.stats"].store_of is loaded["bot.discord_app.cogs.settings"].store_of
+    assert (
+        loaded["bot.discord_app.cogs.stats"].store_of
+        is loaded["bot.discord_app.cogs.settings"].store_of
+    )
     assert loaded["bot.discord_app.cogs.settings"].store_of is server_settings.store_of
     # The view of a sent answer re-registers its button class; a click on it still runs
     # the one module, so patching that module alone changes what the click says.

@@ -19,7 +19,7 @@ from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import FIELD_VALUE_LIMIT, INFO, clip, escape, fit
 from bot.discord_app.errors import OwnerOnly
 from bot.discord_app.server_settings import store_of
-from bot.storage.chart import render_chart_async
+from bot.storage.chart import chart_available, render_chart_async
 from bot.storage.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,9 @@ def _lines(entries: list[str], empty: str) -> str:
     return "\n".join(out) or empty
 
 
-def stats_embed(stats: Stats, titles: dict[str, str]) -> discord.Embed:
-    """The figures within Discord's embed limits; the chart is attached as ``stats.png``."""
+def stats_embed(stats: Stats, titles: dict[str, str], chart: bool = True) -> discord.Embed:
+    """The figures within Discord's embed limits; the ``chart``, when there is one, is
+    attached as ``stats.png``."""
     votes = stats.helpful_votes + stats.not_helpful_votes
     p95 = "–" if stats.p95_latency_ms is None else f"{stats.p95_latency_ms:,.0f} ms"
     where = " in every server" if stats.guild_id is None else ""
@@ -97,7 +98,8 @@ def stats_embed(stats: Stats, titles: dict[str, str]) -> discord.Embed:
         ),
         inline=False,
     )
-    embed.set_image(url=f"attachment://{CHART_NAME}")
+    if chart:
+        embed.set_image(url=f"attachment://{CHART_NAME}")
     embed.set_footer(text=f"{stats.since:%d %b %Y} – {stats.until:%d %b %Y %H:%M} UTC")
     return fit(embed)
 
@@ -129,11 +131,15 @@ class StatsCog(commands.Cog, name="Stats"):
         await interaction.response.defer(thinking=True, ephemeral=True)
         stats = await store.stats(days=days, guild_id=None if all_servers else interaction.guild_id)
         titles = {a.id: a.title for a in self.bot.engine.corpus.articles}
-        embed = stats_embed(stats, titles)
-        chart = await render_chart_async(stats)
+        with_chart = chart_available()  # the ``chart`` extra; without it, the figures alone
+        embed = stats_embed(stats, titles, chart=with_chart)
+        files = []
+        if with_chart:
+            chart = await render_chart_async(stats)
+            files.append(discord.File(io.BytesIO(chart), filename=CHART_NAME))
         await interaction.followup.send(
             embed=embed,
-            file=discord.File(io.BytesIO(chart), filename=CHART_NAME),
+            files=files,
             ephemeral=True,
             allowed_mentions=discord.AllowedMentions.none(),
         )
