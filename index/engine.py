@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from index.building import load_corpus
+from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.gist import Gist, asks_for_gist, newest_first
@@ -318,15 +319,20 @@ def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence:
 
 
 def _citation(corpus: Corpus, n: int, scored: Scored) -> Citation:
+    """A cited sentence; one that leans on the sentence before it ("In the US it costs $250")
+    carries that sentence as ``context``, so the quote says what "it" is."""
     sentence = scored.sentence
+    article = corpus.article(sentence.article_id)
+    previous = article.sentences[sentence.position - 1].text if sentence.position else ""
     return Citation(
         n=n,
         article_id=sentence.article_id,
-        article_title=corpus.article(sentence.article_id).title,
+        article_title=article.title,
         paragraph=sentence.paragraph,
         sentence_id=sentence.id,
         text=sentence.text,
         score=scored.score,
+        context=previous if previous and leans_on(sentence.text, previous) else None,
     )
 
 

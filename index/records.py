@@ -98,6 +98,7 @@ class Citation:
     sentence_id: str
     text: str
     score: float
+    context: str | None = None  # the sentence before, when ``text`` leans on it ("it", "the X")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -108,6 +109,7 @@ class Citation:
             "sentence_id": self.sentence_id,
             "text": self.text,
             "score": round(self.score, 6),
+            "context": self.context,
         }
 
 

@@ -101,8 +101,19 @@ def _citation_blocks(citations: Sequence[Citation], budget: int) -> str:
         source = f"> — {clip(escape(citation.article_title), 200)}, paragraph {citation.paragraph}"
         head = f"> **[{citation.n}]** “"
         room = share - len(head) - len("”\n") - len(source)
-        blocks.append(f"{head}{clip(escape(citation.text), max(room, 20))}”\n{source}")
+        after = _after(citation, citations, room // 2)
+        text = clip(escape(citation.text), max(room - len(after), 20))
+        blocks.append(f"{head}{text}”\n{after}{source}")
     return clip(separator.join(blocks), budget)
+
+
+def _after(citation: Citation, citations: Sequence[Citation], room: int) -> str:
+    """The line saying what a quote that leans on the sentence before it follows: that
+    sentence, or its number when it is cited too; empty for a quote that stands alone."""
+    if not citation.context:
+        return ""
+    cited = next((f"[{c.n}]" for c in citations if c.text == citation.context), None)
+    return f"> *after* {cited or '“' + clip(escape(citation.context), max(room, 20)) + '”'}\n"
 
 
 def summary_embed(summary: Summary) -> discord.Embed:

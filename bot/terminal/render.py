@@ -73,18 +73,32 @@ def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None
                 lines.append("Closest passages, in case they help:")
     if title:
         lines.append(wrap(f"from “{title}”", columns, first="  ", rest="    "))
-    lines.extend(citation_text(c, title, ids, columns) for c in citations)
+    lines.extend(citation_text(c, title, ids, columns, citations) for c in citations)
     return "\n".join(lines)
 
 
-def citation_text(citation: Citation, title: str | None, ids: bool, columns: int) -> str:
-    """One numbered quote and where it is; the title only when it differs from the answer's."""
+def citation_text(
+    citation: Citation,
+    title: str | None,
+    ids: bool,
+    columns: int,
+    cited: Sequence[Citation] = (),
+) -> str:
+    """One numbered quote and where it is; the title only when it differs from the answer's.
+
+    A quote that leans on the sentence before it shows that sentence, or its number
+    when it is among the ``cited`` too.
+    """
     where = f"paragraph {citation.paragraph}"
     if citation.article_title != title:
         where = f"{citation.article_title}, {where}"
     if ids:
         where += f", {citation.sentence_id}"
     quote = wrap(f"[{citation.n}] {quoted(citation.text)}", columns, first="  ", rest="      ")
+    if citation.context:  # the quote leans on it ("it", "the X"): say what it follows
+        before = next((f"[{c.n}]" for c in cited if c.text == citation.context), None)
+        after = f"after {before or quoted(citation.context)}"
+        quote += "\n" + wrap(after, columns, first="      ", rest="        ")
     return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
 
 

@@ -10,6 +10,7 @@ import select
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,15 @@ def test_chat_hello_gets_one_line_on_what_to_ask(
 ) -> None:
     out = chat("hello\n", monkeypatch, capsys)
     assert out.strip().splitlines()[-1] == render.GREETING
+
+
+def test_a_citation_that_leans_on_the_sentence_before_shows_that_sentence() -> None:
+    leaning = Citation(1, "a1", TITLE, 3, "a1#s3", "In the US it is expected to cost $250.", 1.0)
+    leaning = replace(leaning, context="The Pixel 9a goes on sale in April.")
+    answer = Answer("how much?", True, "$250", "number", 0.9, (leaning,), article_title=TITLE)
+
+    text = render.answer_text(answer, columns=80)
+    assert (
+        "cost $250.”\n      after “The Pixel 9a goes on sale in April.”\n      — paragraph 3"
+        in text
+    )

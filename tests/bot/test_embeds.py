@@ -225,6 +225,24 @@ def test_looks_like_question(text: str, expected: bool) -> None:
     assert looks_like_question(text) is expected
 
 
+PRICE = "In the US it is expected to cost $250."
+PHONE = "The Pixel 9a goes on sale in April."
+
+
+def test_a_citation_that_leans_on_the_sentence_before_shows_that_sentence() -> None:
+    leaning = replace(citation(1, PRICE), context=PHONE)
+    answer = Answer("how much does it cost?", True, "$250", "number", 0.9, (leaning,))
+
+    assert f"> *after* “{PHONE}”\n" in (answer_embed(answer).description or "")
+
+
+def test_a_leaning_citation_whose_sentence_before_is_cited_too_names_its_number() -> None:
+    cited = (citation(1, PHONE), replace(citation(2, PRICE), context=PHONE))
+    answer = Answer("how much does it cost?", True, "$250", "number", 0.9, cited)
+
+    assert "> *after* [1]\n" in (answer_embed(answer).description or "")
+
+
 def test_an_answer_read_with_a_slip_says_so_in_one_line() -> None:
     answer = Answer("how many troopps?", True, "3,000", "number", 0.9, (citation(1, "3,000"),))
     answer = replace(answer, respelled=(("troopps", "troops"),))

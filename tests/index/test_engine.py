@@ -103,3 +103,17 @@ def test_overlong_question_is_rejected() -> None:
 def test_negated_question_against_a_positive_sentence_is_refused(seed_engine: Engine) -> None:
     answer = seed_engine.ask("Which news agency never reported the troop deployment?")
     assert not answer.found
+
+
+def test_a_cited_sentence_that_leans_on_the_one_before_carries_it_as_context(
+    seed_engine: Engine,
+) -> None:
+    answer = seed_engine.ask("how many soldiers were deployed earlier?")
+    leaning = next(c for c in answer.citations if c.text.startswith("This troop movement"))
+    assert (leaning.context or "").startswith("On the same day that Kim evaluated the drones")
+
+
+def test_a_cited_sentence_that_stands_alone_has_no_context(seed_engine: Engine) -> None:
+    answer = seed_engine.ask(TROOPS)
+    assert answer.citations[0].text.startswith("North Korean leader")
+    assert answer.citations[0].context is None
