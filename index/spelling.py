@@ -2,9 +2,9 @@
 
 One slip ("how many troopps were sent?", "rusia") leaves BM25 a word no
 article holds, and the question finds nothing. Such a word is read as the
-closest word of the corpus's own vocabulary: the fewest edits (optimal string
-alignment, so a swapped, doubled or dropped letter is one edit; computed by
-rapidfuzz), and among equally close words the one the articles use most.
+word of the corpus's own vocabulary one edit away (optimal string alignment,
+so a swapped, doubled or dropped letter is one edit; computed by rapidfuzz),
+the one the articles use most when there are several.
 
 Left as typed, because a "correction" there would change what is asked:
 words the articles hold (as written or by their stem), stop words, short
@@ -53,9 +53,8 @@ class Vocabulary:
 
     def __init__(self, counts: Counter[str], tokenizer: Tokenizer) -> None:
         self.counts = counts
-        self.words = [
-            w for w in counts if w not in STOP_WORDS
-        ]  # reading "whats" as "what" finds nothing
+        # What a slip may be read as; never a stop word: reading "whats" as "what" finds nothing.
+        self.words = [w for w in counts if w not in STOP_WORDS]
         self.stems = frozenset(tokenizer.tokens(" ".join(self.words)))  # one pass, not per word
         self._tokenizer = tokenizer
 
