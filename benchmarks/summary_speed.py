@@ -6,10 +6,12 @@ each ``--runs`` times after one untimed run: a plain summary when the article's
 sentence vectors are not cached yet (the first summary of an article in a
 process), the same when they are (any later summary or topic of it), a topic
 summary with cached vectors, and the words-only path a process without the model
-takes. Prints p50 / p95 wall time and the CPU time of the process per summary
-(the gap is other work on the machine), the model's load time and the memory it adds.
+takes; and, in the same run, the summariser as it was at ``--at`` (default: before
+issue 28), so a loaded machine can still be compared as a ratio. Prints p50 / p95
+wall time and the CPU time of the process per summary (the gap is other work on
+the machine), the model's load time and the memory it adds.
 
-Run: ``.venv/bin/python benchmarks/summary_speed.py [--runs N]``.
+Run: ``.venv/bin/python benchmarks/summary_speed.py [--runs N] [--at COMMIT]``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from index.records import Article
 from index.summarize import summarize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from summary_coverage import DEV, news_dev
+from summary_coverage import DEV, news_dev, summariser_at
 
 SENTENCES = 50
 
@@ -47,7 +49,8 @@ def fifty_sentences() -> Article:
     return article_from_text(longest.id, longest.title, paragraphs)
 
 
-def timed(run: Callable[[], object], runs: int, before: Callable[[], None]) -> str:
+def timed(run: Callable[[], object], runs: int, before: Callable[[], None]) -> tuple[float, ...]:
+    """p50 and p95 wall time and mean CPU time of ``run``, in ms."""
     before()
     run()
     wall: list[float] = []
@@ -58,14 +61,15 @@ def timed(run: Callable[[], object], runs: int, before: Callable[[], None]) -> s
         run()
         wall.append(1000 * (time.perf_counter() - w))
         cpu.append(1000 * (time.process_time() - c))
-    p95 = statistics.quantiles(wall, n=20)[-1]
-    return f"p50 {statistics.median(wall):6.1f} ms, p95 {p95:6.1f} ms, CPU {statistics.mean(cpu):6.1f} ms"
+    return statistics.median(wall), statistics.quantiles(wall, n=20)[-1], statistics.mean(cpu)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--at", default="64fff3e", help="the old summariser's commit")
     args = parser.parse_args()
+    before_issue = summariser_at(args.at)
     article = fifty_sentences()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
@@ -80,13 +84,22 @@ def main() -> None:
     nothing = lambda: None  # noqa: E731
     words = Path("/nonexistent")
     rows = {
+        f"before ({args.at})": (lambda: before_issue(article), nothing),
         "plain, vectors not cached": (lambda: summarize(article), forget),
         "plain, vectors cached": (lambda: summarize(article), nothing),
         "topic, vectors cached": (lambda: summarize(article, topic="the costs"), nothing),
         "plain, words only (no model)": (lambda: summarize(article, model_dir=words), nothing),
     }
+    old = None
     for label, (run, before) in rows.items():
-        print(f"{label:30} {timed(run, args.runs, before)}", flush=True)
+        p50, p95, cpu = timed(run, args.runs, before)
+        old = old or (p95, cpu)
+        ratio = f"{p95 / old[0]:5.1f}× / {cpu / old[1]:5.1f}×"
+        print(
+            f"{label:30} p50 {p50:6.1f} ms, p95 {p95:6.1f} ms, CPU {cpu:6.1f} ms; {ratio}",
+            flush=True,
+        )
+    print("ratios: p95 and CPU against the first row")
 
 
 if __name__ == "__main__":
