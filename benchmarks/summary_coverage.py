@@ -11,10 +11,11 @@ and the ``dev`` split of ``training/data/articles``) this prints:
   a quotation's tail or head cut off), and pairs of chosen sentences whose embeddings'
   cosine is 0.8 or more (near-duplicates).
 
-Run: ``.venv/bin/python benchmarks/summary_coverage.py [--words] [--at COMMIT]``;
+Run: ``.venv/bin/python benchmarks/summary_coverage.py [--words] [--at COMMIT] [--sweep]``;
 ``--words`` runs without the embedding model, as a process where it cannot load
 does; ``--at`` measures ``index/summarize.py`` as it was at COMMIT (the "before"
-figures in docs/evaluation.md are ``--at 14f2fed``).
+figures in docs/evaluation.md are ``--at 14f2fed``); ``--sweep`` prints only ROUGE
+and the later-half counts for each coverage setting of :data:`SWEEP`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import subprocess
 import sys
 import types
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from index.cohesion import leans_on, quote_open_after
@@ -33,11 +36,15 @@ from index.embedding import shared_embedder
 from index.evaluation import summaries as ev
 from index.loader import load_file
 from index.records import Article, Sentence
+from index.summarize import DEFAULT_SETTINGS
 from index.summarize import summarize as summarize_now
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "cnndm-dev.jsonl"
 DUPLICATE = 0.8
+# (coverage_weight, coverage_picks): how much coverage counts, and for how many last picks
+SWEEP = ((0.0, 1), (0.5, 10), (1.0, 10), (1.5, 10), (2.0, 10), (1.0, 1), (2.0, 1), (5.0, 1))
+SWEEP += ((10.0, 1), (20.0, 1), (100.0, 1), (5.0, 2))
 
 
 def news_dev() -> list[Article]:
@@ -84,14 +91,42 @@ def summariser_at(commit: str) -> Callable[..., object]:
     return summarise
 
 
+def later_half(articles: list[Article], summarize: Callable[..., object]) -> str:
+    """Default summaries of articles of 12+ sentences holding a later-half sentence."""
+    long = [a for a in articles if len(a.sentences) >= 12]
+    hits = sum(
+        any(s.position >= len(a.sentences) / 2 for s in summarize(a).sentences)  # type: ignore[attr-defined]
+        for a in long
+    )
+    return f"{hits:2} of {len(long)}"
+
+
+def sweep(cnn: list[tuple[Article, str]]) -> None:
+    """ROUGE (3 sentences) and later-half counts (default length) for each setting."""
+    news = news_dev()
+    print("weight, last picks | R1 / R2 / RLsum, CNN/DM dev | later half: CNN/DM | news dev")
+    for weight, picks in SWEEP:
+        settings = replace(DEFAULT_SETTINGS, coverage_weight=weight, coverage_picks=picks)
+        run = partial(summarize_now, settings=settings)
+        s = ev.evaluate(cnn, lambda a, k, run=run: run(a, k).sentences).system
+        print(
+            f"{weight:6.1f}, {picks:2}         | {s.rouge1:.2f} / {s.rouge2:.2f} / {s.rougeLsum:.2f}"
+            f"        | {later_half([a for a, _ in cnn], run)} | {later_half(news, run)}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", action="store_true", help="without the embedding model")
     parser.add_argument("--at", metavar="COMMIT", help="the summariser as it was at COMMIT")
+    parser.add_argument("--sweep", action="store_true", help="only ROUGE, for each setting")
     args = parser.parse_args()
     options = {"model_dir": Path("/nonexistent")} if args.words else {}
     summarize = summariser_at(args.at) if args.at else summarize_now
     cnn = list(ev.dataset_pairs(ev.read_examples(DEV)))
+    if args.sweep:
+        return sweep(cnn)
     report = ev.evaluate(cnn, lambda a, k: summarize(a, k, **options).sentences)  # type: ignore[attr-defined]
     print(f"CNN/DailyMail dev, {report.articles} articles, 3 sentences, R1 / R2 / RLsum F1:")
     for label, s in (("summariser", report.system), ("Lead-3", report.lead3)):
