@@ -61,7 +61,7 @@ def choose_drops(rows: list[dict], rng: random.Random) -> dict[str, str]:
         dropped[row["id"]] = (
             "balance: unanswerable share of its kind above "
             f"{TARGET_UNANSWERABLE:.0%}" if over_unanswerable else
-            f"balance: how many/how much above a third of the set"
+            "balance: how many/how much above a third of the set"
         )
     return dropped
 
