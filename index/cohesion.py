@@ -80,6 +80,26 @@ _NOT_NAMES = frozenset(
     but and or so when after before if as while although though for with from by now we i
     you one some all many most when where what who how""".split()
 )
+# "In the US, it …", "In the US is it …", "On Monday, he said", "Last year they …",
+# "Luckily, she …", "Speaking to reporters, he …": the subject is a pronoun and all before
+# it is an opening phrase (one word and a comma, a phrase led by a word in -ly or -ing, or
+# a preposition or time word and up to five words), whose nouns are places and times, not
+# what the pronoun stands for. A pronoun inside the phrase points forward ("Since its
+# founding, the group …", "With 70% of its GDP …, Chile"): a possessive counts only after
+# the comma. Measured in docs/evaluation.md (Summaries, issue 26).
+_SUBJECT_AFTER_OPENER = re.compile(
+    r"""^(?:[\w-]+, | [a-z]+(?:ly|ing)\b[^,;:]*, |
+          (?:in|on|at|by|to|for|from|with|without|during|over|under|after|before|despite|within
+             |throughout|amid|last|next|earlier|later|this)\b(?:\s+[^\s,;:]+){1,5}?,?)
+        \s+(?:(?:is|was|are|were|has|had|will|would|did|does)\s+)?
+        (it|they|he|she|(?<=,\s)its|(?<=,\s)their)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "it is expected that …", "it was not clear whether …": an "it" that stands for nothing.
+_DUMMY_IT = re.compile(
+    r"it(?:\s+|[’']s\s+)(?:[a-z]+\s+){1,4}?(?:that|whether|if|how|why|what|who|when|where)\b",
+    re.IGNORECASE,
+)
 # "The external USB drive ...": the first words of an opening definite noun phrase.
 _DEFINITE = re.compile(r"^the\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
 _OPENERS = str.maketrans("", "", '“”"')
@@ -89,14 +109,18 @@ def leans_on(text: str, previous: str) -> bool:
     """True when ``text`` needs ``previous``, the sentence before it in the article.
 
     On top of :func:`leans_on_previous`: a person pronoun with no name before
-    it in the sentence ("… would have boosted his claims"), and an opening
-    "The X" whose words the previous sentence uses ("… an external drive." then
-    "The external USB drive won …": which drive?).
+    it in the sentence ("… would have boosted his claims"), a pronoun that is
+    the subject after an opening phrase (:data:`_SUBJECT_AFTER_OPENER`), and an
+    opening "The X" whose words the previous sentence uses ("… an external
+    drive." then "The external USB drive won …": which drive?).
     """
     if leans_on_previous(text):
         return True
     if not previous:
         return False
+    opened = _SUBJECT_AFTER_OPENER.match(text.strip())
+    if opened and not _DUMMY_IT.match(text.strip(), opened.start(1)):
+        return True
     pronoun = _PERSON_PRONOUN.search(text)
     if pronoun and not any(
         w.lower() not in _NOT_NAMES for w in _NAME.findall(text[: pronoun.start()])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.cohesion import leans_on_previous
+from index.cohesion import leans_on, leans_on_previous
 from index.loader import article_from_text
 from index.records import Article
 from index.summarize import summarize
@@ -43,6 +43,25 @@ def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
 )
 def test_a_sentence_that_stands_alone_is_not_flagged(sentence: str) -> None:
     assert not leans_on_previous(sentence)
+
+
+PEBBLE = "The Pebble Time smartwatch goes on sale in May."
+
+
+def test_a_pronoun_subject_after_an_opening_phrase_leans_on_the_sentence_before() -> None:
+    assert leans_on("In the US is it expected to cost $250 (£133).", PEBBLE)
+
+
+def test_he_said_after_an_opening_phrase_leans_on_the_sentence_before() -> None:
+    assert leans_on("On Monday, he said the talks had failed.", "Talks on the port deal resumed.")
+
+
+def test_a_pronoun_after_the_subject_it_stands_for_stands_alone() -> None:
+    assert not leans_on("Apple said its new phone would cost $999.", PEBBLE)
+
+
+def test_an_it_that_stands_for_nothing_stands_alone() -> None:
+    assert not leans_on("In the US, it is expected that prices will rise.", PEBBLE)
 
 
 def _festival(*more: str) -> Article:
