@@ -8,14 +8,15 @@ and the ``dev`` split of ``training/data/articles``) this prints:
 * of the summaries at the default length of articles of 12+ sentences, the share
   holding a sentence from the article's later half, and the latest position chosen;
 * chosen sentences that lean on one left out (:func:`index.cohesion.leans_on`, or
-  a quotation's tail or head cut off), and pairs of chosen sentences whose embeddings'
-  cosine is 0.8 or more (near-duplicates).
+  a quotation's tail or head cut off), chosen sentences that read as photo captions
+  (:func:`index.summarize.caption_factors`), and pairs of chosen sentences whose
+  embeddings' cosine is 0.8 or more (near-duplicates).
 
 Run: ``.venv/bin/python benchmarks/summary_coverage.py [--words] [--at COMMIT] [--sweep]``;
 ``--words`` runs without the embedding model, as a process where it cannot load
 does; ``--at`` measures ``index/summarize.py`` as it was at COMMIT (the "before"
-figures in docs/evaluation.md are ``--at 14f2fed``); ``--sweep`` prints only ROUGE
-and the later-half counts for each coverage setting of :data:`SWEEP`.
+figures in docs/evaluation.md are ``--at 64fff3e``); ``--sweep`` prints only ROUGE
+and the caption count for each ``caption_factor`` of :data:`SWEEP`.
 """
 
 from __future__ import annotations
@@ -36,15 +37,14 @@ from index.embedding import shared_embedder
 from index.evaluation import summaries as ev
 from index.loader import load_file
 from index.records import Article, Sentence
-from index.summarize import DEFAULT_SETTINGS
+from index.summarize import DEFAULT_SETTINGS, caption_factors
 from index.summarize import summarize as summarize_now
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "cnndm-dev.jsonl"
 DUPLICATE = 0.8
-# (coverage_weight, coverage_picks): how much coverage counts, and for how many last picks
-SWEEP = ((0.0, 1), (0.5, 10), (1.0, 10), (1.5, 10), (2.0, 10), (1.0, 1), (2.0, 1), (5.0, 1))
-SWEEP += ((10.0, 1), (20.0, 1), (100.0, 1), (5.0, 2))
+CAPTION_ONLY = replace(DEFAULT_SETTINGS, caption_factor=0.0)  # flags captions as 0
+SWEEP = (1.0, 0.5, 0.25)  # caption_factor: 1 leaves captions alone
 
 
 def news_dev() -> list[Article]:
@@ -91,27 +91,24 @@ def summariser_at(commit: str) -> Callable[..., object]:
     return summarise
 
 
-def later_half(articles: list[Article], summarize: Callable[..., object]) -> str:
-    """Default summaries of articles of 12+ sentences holding a later-half sentence."""
-    long = [a for a in articles if len(a.sentences) >= 12]
-    hits = sum(
-        any(s.position >= len(a.sentences) / 2 for s in summarize(a).sentences)  # type: ignore[attr-defined]
-        for a in long
-    )
-    return f"{hits:2} of {len(long)}"
+def captions(articles: list[Article], summarize: Callable[..., object]) -> str:
+    """Sentences of the default summaries that read as photo captions."""
+    flagged = [caption_factors(a.sentences, CAPTION_ONLY) == 0.0 for a in articles]
+    chosen = [summarize(a).sentences for a in articles]  # type: ignore[attr-defined]
+    hits = sum(int(f[s.position]) for f, c in zip(flagged, chosen, strict=True) for s in c)
+    return f"{hits} of {sum(len(c) for c in chosen)}"
 
 
 def sweep(cnn: list[tuple[Article, str]]) -> None:
-    """ROUGE (3 sentences) and later-half counts (default length) for each setting."""
-    news = news_dev()
-    print("weight, last picks | R1 / R2 / RLsum, CNN/DM dev | later half: CNN/DM | news dev")
-    for weight, picks in SWEEP:
-        settings = replace(DEFAULT_SETTINGS, coverage_weight=weight, coverage_picks=picks)
-        run = partial(summarize_now, settings=settings)
+    """ROUGE (3 sentences) and caption picks (default length) for each caption factor."""
+    articles = [a for a, _ in cnn] + news_dev()
+    print("caption_factor | R1 / R2 / RLsum, CNN/DM dev | captions chosen, all dev")
+    for factor in SWEEP:
+        run = partial(summarize_now, settings=replace(DEFAULT_SETTINGS, caption_factor=factor))
         s = ev.evaluate(cnn, lambda a, k, run=run: run(a, k).sentences).system
         print(
-            f"{weight:6.1f}, {picks:2}         | {s.rouge1:.2f} / {s.rouge2:.2f} / {s.rougeLsum:.2f}"
-            f"        | {later_half([a for a, _ in cnn], run)} | {later_half(news, run)}",
+            f"{factor:14.2f} | {s.rouge1:.2f} / {s.rouge2:.2f} / {s.rougeLsum:.2f}"
+            f"        | {captions(articles, run)}",
             flush=True,
         )
 
@@ -133,7 +130,7 @@ def main() -> None:
         print(f"  {label:11} {s.rouge1:.2f} / {s.rouge2:.2f} / {s.rougeLsum:.2f}")
     embedder = shared_embedder()
     articles = [a for a, _ in cnn] + news_dev()
-    long = later = lonely = dups = chosen_total = 0
+    long = later = lonely = dups = chosen_total = caption = 0
     lengths: list[int] = []
     latest: list[float] = []
     for article in articles:
@@ -142,6 +139,8 @@ def main() -> None:
         lengths.append(len(chosen))
         chosen_total += len(chosen)
         lonely += unsupported(article, chosen)
+        flagged = caption_factors(article.sentences, CAPTION_ONLY) == 0.0
+        caption += sum(int(flagged[s.position]) for s in chosen)
         if n >= 12:
             long += 1
             later += any(s.position >= n / 2 for s in chosen)
@@ -159,6 +158,7 @@ def main() -> None:
     print(f"  articles of 12+ sentences holding a later-half sentence: {later} of {long}")
     print(f"  latest sentence chosen, median share of the article: {statistics.median(latest):.2f}")
     print(f"  chosen sentences needing one left out: {lonely} of {chosen_total}")
+    print(f"  chosen sentences that read as photo captions: {caption} of {chosen_total}")
     print(f"  near-duplicate pairs (cosine >= {DUPLICATE}): {dups}")
 
 
