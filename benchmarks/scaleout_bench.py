@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 QUESTIONS = (
-    "how many troops were sent",
+    "how many troops were sent to Russia",
     "when were the images released",
     "who is the president of France",
     "what did the report say about casualties",

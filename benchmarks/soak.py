@@ -46,7 +46,7 @@ from tests.bot.fake_discord import FakeDiscord, PostedMessage  # noqa: E402
 
 BOT_PROCESS = ROOT / "benchmarks" / "soak_bot.py"
 QUESTIONS = (
-    "how many troops were sent?",
+    "how many troops were sent to Russia?",
     "who showcased new drones?",
     "when were the troops deployed to Russia?",
     "what did Kim Jong Un evaluate?",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 FEATURES = ("margin", "rival", "pooled")
 # Answers need a calibrated confidence of at least this (docs/evaluation.md).
-REFUSAL_THRESHOLD = 0.35
+REFUSAL_THRESHOLD = 0.25
 
 
 @dataclass(frozen=True)

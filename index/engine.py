@@ -44,7 +44,7 @@ MAX_CITATIONS = 3
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
 
-EXAMPLE_QUESTION = "“how many troops were sent?”"
+EXAMPLE_QUESTION = "“how many troops were sent to Russia?”"
 NOT_ENGLISH = (
     "I read English articles and answer questions in English; "
     f"please ask in English, for example {EXAMPLE_QUESTION}"
@@ -157,11 +157,16 @@ class Engine:
         self.reader_problem: str | None = None if self.reader else str(loaded)
         self.calibration = Calibration.load(model_dir / CALIBRATION_FILE)
         self.ranker = SentenceRanker(self.tokenizer)
-        self.english = english_words(model_dir / TOKENIZER_FILE, self.tokenizer)  # no slips
+        self._english_file = model_dir / TOKENIZER_FILE
         self._spelling: tuple[Corpus, Vocabulary] | None = None
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
-        self.vocabulary(corpus)  # likewise; a swapped-in corpus gets its own on first use
         load_identifier()  # likewise the language model (0.6 s, once per process)
+
+    @property
+    def english(self) -> frozenset[str]:
+        """Real English words, never read as slips; read at the first question, not at start,
+        so a restart from a saved index tokenises nothing."""
+        return english_words(self._english_file, self.tokenizer)
 
     @classmethod
     def from_folder(cls, folder: str | Path) -> Engine:

@@ -154,7 +154,7 @@ class Reader:
 def as_trained(question: str) -> str:
     """The question as the training questions read: ending in a question mark.
 
-    People type "how many troops were sent" where SQuAD asks "How many troops
+    People type "how many troops were sent to Russia" where SQuAD asks "How many troops
     were sent?"; the mark alone moved that question's margin by about one point.
     """
     question = question.strip()

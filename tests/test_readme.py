@@ -60,7 +60,7 @@ def bash(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         ["bash", "-o", "pipefail", "-c", line],
         cwd=cwd,
         env=env,
-        input="how many troops were sent?\n",
+        input="how many troops were sent to Russia?\n",
         capture_output=True,
         text=True,
         timeout=120,

@@ -233,7 +233,7 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Ask",
         value=(
-            "• Mention me: `@articlebot how many troops were sent?`\n"
+            "• Mention me: `@articlebot how many troops were sent to Russia?`\n"
             "• Or in a DM: `when were the images released?`\n"
             "• `/ask question:who is the Deputy Foreign Minister?`\n"
             "• One article only: `/ask question:... article:` and pick from the list"

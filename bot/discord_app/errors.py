@@ -24,7 +24,7 @@ class QuestionTooLong(UserFacingError):
 class EmptyQuestion(UserFacingError):
     def __init__(self) -> None:
         super().__init__(
-            "I didn't find a question in that. Try something like “how many troops were sent?”"
+            "I didn't find a question in that. Try something like “how many troops were sent to Russia?”"
         )
 
 

@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "ask",
         help="answer one question and exit",
         description="Answer one question and exit.",
-        epilog='example: articlebot ask "how many troops were sent?"',
+        epilog='example: articlebot ask "how many troops were sent to Russia?"',
     )
     ask.add_argument(
         "question", nargs="+", help="the question (quotes optional: the words are joined)"

@@ -102,7 +102,7 @@ def citation_text(
     return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
 
 
-GREETING = "Ask about the articles, e.g. “how many troops were sent?” or “what happened?”"
+GREETING = "Ask a question, e.g. “how many troops were sent to Russia?”, or “what happened?”"
 
 
 def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
@@ -128,7 +128,7 @@ def welcome(corpus: Corpus) -> str:
     plural = "s" if count != 1 else ""
     return (
         f"articlebot — ask about {count} article{plural} "
-        "(e.g. “how many troops were sent?”).\n"
+        "(e.g. “how many troops were sent to Russia?”).\n"
         f"{articles_text(corpus, limit=10, brief=True)}\n\n{CHAT_HELP}\n"
     )
 

@@ -27,7 +27,7 @@ async def test_slash_ask_tldr_gets_the_summary(harness: Harness) -> None:
 
 
 async def test_mention_with_a_slip_says_how_it_was_read(harness: Harness) -> None:
-    calls = await harness.send(harness.message("how many troopps were sent?", mention_bot=True))
+    calls = await harness.send(harness.message("how many troopps were sent to Russia?", mention_bot=True))
 
     reply = next(c for c in calls if c.message)
     assert "3,000" in reply.text() and "*Read “troopps” as “troops”.*" in reply.text()

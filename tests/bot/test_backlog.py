@@ -24,7 +24,7 @@ from index.engine import Engine
 from index.records import Answer
 from tests.bot.conftest import BotFactory, Call, Harness
 
-TROOPS = "how many troops were sent?"
+TROOPS = "how many troops were sent to Russia?"
 BUSY = "answering a lot of questions right now"
 
 

@@ -47,7 +47,7 @@ def test_a_command_word_with_filler_is_that_command(line: str, command: str) -> 
         "how did the summary of the talks read",
         "can refugees get help",
         "the articles say that Kim visited Moscow in the spring",
-        "how many troops were sent?",
+        "how many troops were sent to Russia?",
     ],
 )
 def test_a_question_is_never_taken_for_a_command(line: str) -> None:

@@ -40,13 +40,13 @@ def ask_json(question: str, capsys: pytest.CaptureFixture[str], seeds: Path = SE
 
 
 def test_ask_json_has_the_contract_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    data = ask_json("how many troops were sent", capsys)
+    data = ask_json("how many troops were sent to Russia", capsys)
     assert set(data) >= JSON_KEYS
     assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
 
 
 def test_ask_json_answers_troops_with_3000(capsys: pytest.CaptureFixture[str]) -> None:
-    data = ask_json("how many troops were sent", capsys)
+    data = ask_json("how many troops were sent to Russia", capsys)
     assert data["found"] and "3,000" in data["answer"]
 
 
@@ -56,29 +56,30 @@ def test_ask_json_refusal_has_null_answer(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_ask_prints_answer_and_paragraph(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["ask", "how many troops were sent", "--seeds", str(SEEDS)], capsys)
+    code, out, _ = run(["ask", "how many troops were sent to Russia", "--seeds", str(SEEDS)], capsys)
     assert code == 0
     assert "Answer:" in out and "3,000" in out and "paragraph" in out
 
 
 def test_ask_joins_an_unquoted_question(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        ["ask", "how", "many", "troops", "were", "sent", "--json", "--seeds", str(SEEDS)], capsys
+        ["ask", "how", "many", "troops", "were", "sent", "to", "Russia", "--json", "--seeds", str(SEEDS)],
+        capsys,
     )
     assert code == 0
-    assert json.loads(out)["question"] == "how many troops were sent"
+    assert json.loads(out)["question"] == "how many troops were sent to Russia"
 
 
 def test_question_starting_with_a_dash_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        main(["ask", "-how many troops were sent"])
+        main(["ask", "-how many troops were sent to Russia"])
     err = capsys.readouterr().err
     assert exited.value.code == 2 and "ask -- " in err and "Traceback" not in err
 
 
 def test_question_after_double_dash_is_answered(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        ["ask", "--json", "--seeds", str(SEEDS), "--", "-how many troops were sent"], capsys
+        ["ask", "--json", "--seeds", str(SEEDS), "--", "-how many troops were sent to Russia"], capsys
     )
     assert code == 0 and "3,000" in json.loads(out)["answer"]
 
@@ -99,7 +100,7 @@ def test_malformed_article_is_named_and_the_good_one_still_answers(
     seeds_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (seeds_copy / "broken.txt").write_bytes(b"\xff\xfe\x00binary\x00junk")
-    code, out, err = run(["ask", "how many troops were sent", "--seeds", str(seeds_copy)], capsys)
+    code, out, err = run(["ask", "how many troops were sent to Russia", "--seeds", str(seeds_copy)], capsys)
     assert code == 0
     assert "broken.txt" in err
     assert "3,000" in out
@@ -108,7 +109,7 @@ def test_malformed_article_is_named_and_the_good_one_still_answers(
 def test_piped_stdin_answers_one_question_per_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    questions = "how many troops were sent\n\nWhat is Kim Jong Un's favourite food?\n"
+    questions = "how many troops were sent to Russia\n\nWhat is Kim Jong Un's favourite food?\n"
     monkeypatch.setattr(sys, "stdin", io.StringIO(questions))
     code, out, _ = run(["--seeds", str(SEEDS), "chat"], capsys)
     assert code == 0
@@ -204,7 +205,7 @@ def test_real_process_asks_and_exits_cleanly() -> None:
 def test_real_process_answers_from_piped_stdin() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS)],
-        input="how many troops were sent\n",
+        input="how many troops were sent to Russia\n",
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -23,7 +23,7 @@ from index.engine import Engine
 from index.records import Answer, Citation
 from tests.conftest import ROOT, SEEDS
 
-TROOPS = "how many troops were sent?"
+TROOPS = "how many troops were sent to Russia?"
 TITLE = "North Korea’s Military Expansion: Troop Support to Russia and New Drone Developments"
 
 
@@ -202,7 +202,7 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_chat_says_how_it_read_a_misspelt_word(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = chat("how many troopps were sent?\n", monkeypatch, capsys)
+    out = chat("how many troopps were sent to Russia?\n", monkeypatch, capsys)
     assert "(read “troopps” as “troops”)\nAnswer: 3,000" in out
 
 

@@ -34,7 +34,7 @@ from tests.bot.fake_discord import (
 
 pytest_plugins = ["tests.bot.conftest_e2e"]
 
-TROOPS_QUESTION = "how many troops were sent"
+TROOPS_QUESTION = "how many troops were sent to Russia"
 OFF_TOPIC_QUESTION = "who won the 2018 world cup?"
 NEW_ARTICLE_NAME = "harbor_lighthouse.txt"
 NEW_ARTICLE_TITLE = "Portland Harbor Lighthouse Reopens After Two-Year Restoration"

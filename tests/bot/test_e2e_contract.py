@@ -33,7 +33,7 @@ from tests.discord_spec import extract
 
 pytest_plugins = ["tests.bot.conftest_e2e"]
 
-QUESTION = "how many troops were sent?"
+QUESTION = "how many troops were sent to Russia?"
 SETTLE_S = 0.3  # long enough for a wrong second reply to arrive over the loopback fake
 
 
@@ -155,7 +155,7 @@ async def test_longest_slash_question_gets_the_length_refusal(
     fake_discord: FakeDiscord,
     articlebot: ArticleBot,  # noqa: F811
 ) -> None:
-    question = ("how many troops were sent " * 300)[:MAX_STRING_OPTION]
+    question = ("how many troops were sent to Russia " * 300)[:MAX_STRING_OPTION]
     with pytest.raises(ClientRefused):
         await fake_discord.slash("ask", question=question + "?")
     with pytest.raises(ClientRefused):
@@ -176,7 +176,7 @@ async def test_longest_message_question_gets_the_length_refusal(
 ) -> None:
     cap = MAX_CONTENT_NITRO if nitro else MAX_CONTENT
     prefix = len(fake_discord.bot_user.mention) + 1
-    question = ("how many troops were sent " * 200)[: cap - prefix]
+    question = ("how many troops were sent to Russia " * 200)[: cap - prefix]
     with pytest.raises(ClientRefused):
         await fake_discord.send_message(question + "?", mention_bot=True, nitro=nitro)
     await fake_discord.send_message(question, mention_bot=True, nitro=nitro)

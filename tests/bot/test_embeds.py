@@ -42,7 +42,7 @@ def citation(n: int, text: str, title: str = "Troops", paragraph: int = 2) -> Ci
 
 def answer(found: bool = True, short: str | None = "more than 3,000", **kw: object) -> Answer:
     base = Answer(
-        question="how many troops were sent?",
+        question="how many troops were sent to Russia?",
         found=found,
         answer=short if found else None,
         answer_type="number",
@@ -213,7 +213,7 @@ def test_strip_discord_markup(raw: str, clean: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("how many troops were sent", True),
+        ("how many troops were sent to Russia", True),
         ("Did Kim visit Moscow", True),
         ("the troops, were they sent?", True),
         ("thanks all", False),

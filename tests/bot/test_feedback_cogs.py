@@ -42,7 +42,7 @@ from tests.bot.conftest import (
 )
 
 SALT = "salt-for-the-feedback-tests"
-TROOPS = "how many troops were sent?"
+TROOPS = "how many troops were sent to Russia?"
 
 
 @pytest.fixture(autouse=True)

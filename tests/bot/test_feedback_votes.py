@@ -12,7 +12,7 @@ from tests.bot.store_helpers import entry, make_store
 
 async def test_vote_change_vote_and_one_vote_per_user(tmp_path: Path) -> None:
     async with make_store(tmp_path / "bot.sqlite3") as store:
-        qid = await store.log_question(entry("how many troops were sent?"))
+        qid = await store.log_question(entry("how many troops were sent to Russia?"))
 
         first = await store.vote(qid, user_id=7, helpful=True)
         assert (first.previous, first.changed) == (None, False)
@@ -33,7 +33,7 @@ async def test_vote_change_vote_and_one_vote_per_user(tmp_path: Path) -> None:
 async def test_votes_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "bot.sqlite3"
     async with make_store(path) as store:
-        qid = await store.log_question(entry("how many troops were sent?"))
+        qid = await store.log_question(entry("how many troops were sent to Russia?"))
         await store.vote(qid, user_id=7, helpful=False)
     async with make_store(path) as store:
         result = await store.vote(qid, user_id=7, helpful=False)

@@ -32,7 +32,7 @@ from tests.bot.conftest import (
     Harness,
 )
 
-TROOPS = "how many troops were sent?"
+TROOPS = "how many troops were sent to Russia?"
 UNANSWERABLE = "what is the capital of France?"
 LIGHTHOUSE = """The Lighthouse of Varna Reopens
 
@@ -135,7 +135,7 @@ async def test_mention_is_answered_in_a_reply_that_pings_nobody(harness: Harness
 
 
 async def test_mention_markup_is_stripped_before_asking(harness: Harness) -> None:
-    noisy = f"@everyone <@&{ADMIN_ROLE_ID}> **how many** _troops_ were `sent`? <#123> @here"
+    noisy = f"@everyone <@&{ADMIN_ROLE_ID}> **how many** _troops_ were `sent` to Russia? <#123> @here"
     clean = await harness.send(harness.message(TROOPS, mention_bot=True))
     messy = await harness.send(harness.message(noisy, mention_bot=True, everyone=True))
 
@@ -163,7 +163,7 @@ async def test_dm_is_answered(harness: Harness) -> None:
 async def test_empty_mention_gets_a_hint(harness: Harness) -> None:
     calls = await harness.send(harness.message("", mention_bot=True))
 
-    assert "how many troops were sent" in only_message(calls).text()
+    assert "how many troops were sent to Russia" in only_message(calls).text()
 
 
 async def test_unaddressed_messages_and_bots_are_ignored(harness: Harness) -> None:
@@ -219,7 +219,7 @@ async def test_overlong_question_gets_a_friendly_private_reply(
     make_bot: BotFactory, bot_settings: Settings
 ) -> None:
     harness = await make_bot(dataclasses.replace(bot_settings, max_question_chars=100))
-    long_question = "how many troops were sent " + "and why " * 40 + "?"
+    long_question = "how many troops were sent to Russia " + "and why " * 40 + "?"
 
     calls = await harness.call("ask", question=long_question)
     by_message = await harness.send(harness.message(long_question, mention_bot=True))
@@ -298,7 +298,7 @@ async def test_help_explains_with_examples(harness: Harness) -> None:
     reply = only_message(calls)
     assert reply.ephemeral
     assert "/ask" in reply.text() and "/summary" in reply.text()
-    assert "how many troops were sent?" in reply.text()
+    assert "how many troops were sent to Russia?" in reply.text()
 
 
 # -- autocomplete --------------------------------------------------------------------

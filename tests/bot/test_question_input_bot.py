@@ -21,14 +21,14 @@ async def test_slash_ask_with_no_words_is_told_it_is_not_a_question(harness: Har
 
     assert len(calls) == 1 and calls[0].ephemeral
     assert "doesn't look like a question" in calls[0].text()
-    assert "how many troops were sent?" in calls[0].text()
+    assert "how many troops were sent to Russia?" in calls[0].text()
 
 
 async def test_mention_with_no_words_is_told_it_is_not_a_question(harness: Harness) -> None:
     calls = await harness.send(harness.message(NO_WORDS, mention_bot=True))
 
     assert [c.text() for c in calls if c.message] == [
-        "that doesn't look like a question; ask something like “how many troops were sent?”"
+        "that doesn't look like a question; ask something like “how many troops were sent to Russia?”"
     ]
 
 

@@ -20,7 +20,7 @@ def passages_only_engine(tmp_path: Path) -> Engine:
 
 
 def test_embed_shows_the_closest_passages_when_the_reader_is_off(tmp_path: Path) -> None:
-    answer = passages_only_engine(tmp_path).ask("how many troops were sent")
+    answer = passages_only_engine(tmp_path).ask("how many troops were sent to Russia")
     embed = answer_embed(answer)
     assert embed.title == PASSAGES_TITLE
     assert embed.description is not None and "3,000 troops" in embed.description
@@ -30,7 +30,7 @@ def test_terminal_reports_a_missing_reader_once_and_still_answers(tmp_path: Path
     env = dict(os.environ, ARTICLEBOT_READER_DIR=str(tmp_path / "no-model"))
     env["ARTICLEBOT_INDEX_DIR"] = str(tmp_path / "index")
     done = subprocess.run(
-        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS), "ask", "how many troops were sent"],
+        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(SEEDS), "ask", "how many troops were sent to Russia"],
         env=env,
         capture_output=True,
         text=True,

@@ -17,7 +17,7 @@ async def database(tmp_path: Path) -> Path:
     path = tmp_path / "bot.sqlite3"
     async with make_store(path) as store:
         just_now = datetime.now(UTC) - timedelta(seconds=1)  # the CLI's period ends now
-        qid = await store.log_question(entry("how many troops were sent?", now=just_now))
+        qid = await store.log_question(entry("how many troops were sent to Russia?", now=just_now))
         await store.log_question(
             entry("who is the president of France?", found=False, now=just_now)
         )
@@ -36,7 +36,7 @@ def test_stats_prints_the_figures(
     out = capsys.readouterr().out
     assert "Questions: 2" in out
     assert "who is the president of France?" in out
-    assert "3,000" in out and "how many troops were sent?" in out
+    assert "3,000" in out and "how many troops were sent to Russia?" in out
     assert "Articles: 2 added, 1 removed" in out
 
 

@@ -20,8 +20,8 @@ async def _known_rows(path: Path) -> dict[str, int]:
         ids = {}
         rows = [
             # name, question, found, answer, sentence, article, latency, days ago
-            ("q1", "how many troops were sent?", True, "3,000", "art-s1", "art", 10, 0),
-            ("q2", "How many troops were sent", True, "3,000", "art-s1", "art", 20, 0),
+            ("q1", "how many troops were sent to Russia?", True, "3,000", "art-s1", "art", 10, 0),
+            ("q2", "How many troops were sent to Russia", True, "3,000", "art-s1", "art", 20, 0),
             ("q3", "when were the images released?", True, "in March", "art2-s4", "art2", 30, 0),
             ("q4", PRESIDENT, False, None, "art-s9", "art", 40, 0),
             ("q5", "Who is the president of france", False, None, "art-s9", "art", 50, 0),
@@ -44,7 +44,7 @@ async def _known_rows(path: Path) -> dict[str, int]:
                 )
             )
         # outside the period, and another server
-        await store.log_question(entry("how many troops were sent?", days_ago=8))
+        await store.log_question(entry("how many troops were sent to Russia?", days_ago=8))
         await store.log_question(entry("anything else?", found=False, guild_id=99))
         for user in (1, 2):
             await store.vote(ids["q1"], user_id=user, helpful=False)
@@ -79,7 +79,7 @@ async def test_stats_figures_on_known_rows(tmp_path: Path) -> None:
         3,
         1,
     )
-    assert worst.question == "how many troops were sent?"
+    assert worst.question == "how many troops were sent to Russia?"
     assert stats.not_helpful[1].answer == f"(refused) {PRESIDENT}"
     assert len(stats.not_helpful) == 2
     assert [(a.article_id, a.questions) for a in stats.top_articles] == [("art", 8), ("art2", 1)]
@@ -115,14 +115,14 @@ def test_grouping_keeps_different_questions_apart() -> None:
             ("who is the president of france", 1),
             ("who is the prime minister of France?", 1),
             ("how many drones were tested?", 1),
-            ("how many troops were sent?", 1),
+            ("how many troops were sent to Russia?", 1),
             ("???", 4),
         ]
     )
     assert [(g.text, g.count) for g in groups] == [
         ("Who is the president of France?", 3),
         ("how many drones were tested?", 1),
-        ("how many troops were sent?", 1),
+        ("how many troops were sent to Russia?", 1),
         ("who is the prime minister of France?", 1),
     ]
     assert groups[0].variants == ("who is the president of france",)

@@ -28,7 +28,7 @@ CASES: tuple[Hostile, ...] = (
     # 2,000 (4,000 with Nitro) characters; tests/bot/test_e2e_contract.py covers those limits.
     Hostile("empty", ""),
     Hostile("whitespace_only", " \t\n  \u3000 \u00a0 "),
-    Hostile("chars_10k", ("how many troops were sent " * 400)[:10_000]),
+    Hostile("chars_10k", ("how many troops were sent to Russia " * 400)[:10_000]),
     Hostile("chars_100k", ("what did Kim Jong Un show? " * 4000)[:100_000]),
     Hostile("one_word_10k", "a" * 10_000),
     Hostile("null_bytes", "how many\x00 troops\x00 were sent?", argv_safe=False, over_fake=True),
@@ -38,12 +38,12 @@ CASES: tuple[Hostile, ...] = (
         "zero_width", "how\u200b many\u200c troops\u200d were\u2060 sent\ufeff?", over_fake=True
     ),
     Hostile("only_zero_width", "\u200b\u200c\u200d\u2060\ufeff"),
-    Hostile("rtl_override", "\u202ehow many troops were sent?\u202c \u2067x\u2069"),
+    Hostile("rtl_override", "\u202ehow many troops were sent to Russia?\u202c \u2067x\u2069"),
     Hostile("arabic_hebrew", "كم عدد القوات التي أرسلت؟ כמה חיילים נשלחו?"),
     Hostile("emoji_only", "🤔🪖🚀🇰🇵🇷🇺👨‍👩‍👧‍👦", over_fake=True),
     Hostile("cjk", "派遣了多少军队？북한은 몇 명의 병력을 보냈습니까？"),
     Hostile("cyrillic_devanagari", "Сколько войск было отправлено? कितने सैनिक भेजे गए?"),
-    Hostile("everyone_here", "@everyone @here how many troops were sent?", over_fake=True),
+    Hostile("everyone_here", "@everyone @here how many troops were sent to Russia?", over_fake=True),
     Hostile(
         "role_user_mentions",
         f"{ROLE_MENTION} {USER_MENTION} who showed new drones?",

@@ -30,7 +30,7 @@ from tests.bot.fake_discord import FakeDiscord, _error, _json_response, patch_di
 from tests.hardening.conftest import Capture, StartFakeBot, table_counts
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTION = "how many troops were sent?"
+QUESTION = "how many troops were sent to Russia?"
 
 
 # -- the persisted index damaged while the bot runs ---------------------------------------
@@ -388,7 +388,7 @@ async def test_fault_gateway_closes_while_answering_in_flight_answer_once_and_ne
 
     engine.ask = slow_ask  # type: ignore[method-assign]
     await start_fake_bot(engine=engine)
-    asked = await fake_discord.send_message("slow: how many troops were sent?", mention_bot=True)
+    asked = await fake_discord.send_message("slow: how many troops were sent to Russia?", mention_bot=True)
     await asyncio.to_thread(entered.wait, 5)
     await fake_discord.drop_gateway()  # no close frame: a network failure mid-answer
     release.set()

@@ -112,7 +112,7 @@ async def test_security_canary_token_never_in_logs_output_or_messages(
     def broken(*args: Any) -> Any:
         raise RuntimeError(f"engine failure while holding {article_bot.settings.token[:4]}…")
 
-    await fake.send_message("how many troops were sent?", mention_bot=True)
+    await fake.send_message("how many troops were sent to Russia?", mention_bot=True)
     await fake.wait_for_message(fake.channel_id)
     record = await fake.slash("ask", question=f"is {CANARY[:8]} a word?")
     await fake.wait_for_interaction_response(record)
@@ -285,7 +285,7 @@ async def test_security_user_ids_stored_only_as_salted_hashes(
     )
     h = await make_bot(settings)
     calls = await h.send(
-        h.message("how many troops were sent?", user_id=MEMBER_ID, mention_bot=True)
+        h.message("how many troops were sent to Russia?", user_id=MEMBER_ID, mention_bot=True)
     )
     (reply,) = [c for c in calls if c.message]
     button = reply.message["components"][0]["components"][1]["custom_id"]  # not helpful

@@ -9,7 +9,7 @@ from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_questi
 from index.loader import article_from_text, load_folder
 from tests.conftest import SEEDS
 
-TROOPS = "how many troops were sent"
+TROOPS = "how many troops were sent to Russia"
 
 
 def test_troops_question_answers_3000(seed_engine: Engine) -> None:
@@ -86,7 +86,7 @@ def test_restricting_to_the_other_article_cites_only_it() -> None:
 
 def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
     first = seed_engine.corpus.paragraph_index(seed_engine.tokenizer)
-    seed_engine.ask("how many troops were sent")
+    seed_engine.ask("how many troops were sent to Russia")
     assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from index.engine import NOT_ENGLISH, Engine, QuestionError, clean_question
 from index.records import Answer
 
-DRONES = "who showed off the drones"
+DRONES = "who showed off the new military drones"
 # Sequences as typed: skin tones, flags (regional indicators), ZWJ families, variation selectors.
 EMOJI = ["🚁", "👍🏽", "🇰🇵", "👨‍👩‍👧", "❤️", "✨", "🙏🏻", "🏳️‍🌈", "™", "©"]
 SYMBOLS = st.one_of(
@@ -31,7 +31,7 @@ def test_emoji_around_a_question_do_not_change_its_answer(seed_engine: Engine) -
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.lists(SYMBOLS, max_size=3).map("".join), min_size=6, max_size=6))
+@given(st.lists(st.lists(SYMBOLS, max_size=3).map("".join), min_size=8, max_size=8))
 def test_emoji_anywhere_in_a_question_never_change_its_answer(
     seed_engine: Engine, emoji: list[str]
 ) -> None:
@@ -75,7 +75,7 @@ def test_a_question_in_another_language_is_told_the_bot_reads_english(text: str)
     with pytest.raises(QuestionError) as caught:
         clean_question(text)
     assert str(caught.value) == NOT_ENGLISH
-    assert "English" in NOT_ENGLISH and "“how many troops were sent?”" in NOT_ENGLISH
+    assert "English" in NOT_ENGLISH and "“how many troops were sent to Russia?”" in NOT_ENGLISH
 
 
 def test_the_engine_turns_away_a_spanish_question(seed_engine: Engine) -> None:

@@ -24,7 +24,7 @@ from index.reader import (
     shared_reader,
 )
 
-TROOPS = "how many troops were sent"
+TROOPS = "how many troops were sent to Russia"
 
 
 @pytest.fixture(scope="module")

@@ -23,11 +23,11 @@ ENGLISH = english_words(MODEL_DIR / TOKENIZER_FILE, default_tokenizer())
 def test_a_doubled_letter_is_read_as_the_article_word_and_answered_alike(
     seed_engine: Engine,
 ) -> None:
-    typed = seed_engine.ask("how many troopps were sent?")
-    clean = seed_engine.ask("how many troops were sent?")
+    typed = seed_engine.ask("how many troopps were sent to Russia?")
+    clean = seed_engine.ask("how many troops were sent to Russia?")
     assert (typed.answer, typed.found) == (clean.answer, clean.found) == ("3,000", True)
     assert typed.respelled == (("troopps", "troops"),)
-    assert typed.question == "how many troopps were sent?"
+    assert typed.question == "how many troopps were sent to Russia?"
 
 
 def test_a_dropped_letter_is_read_as_the_article_word(vocabulary: Vocabulary) -> None:
@@ -49,7 +49,7 @@ def test_a_swapped_pair_of_letters_is_one_edit(vocabulary: Vocabulary) -> None:
         "how many troops did Kimm send?",  # capitalised: may be a name the articles lack
         "were 3001 troops sent?",  # a number is never read as another
         "who won the election?",  # a real English word the articles do not use
-        "how many troops were sent?",  # every word known
+        "how many troops were sent to Russia?",  # every word known
     ],
 )
 def test_names_numbers_real_words_and_known_words_are_left_as_typed(

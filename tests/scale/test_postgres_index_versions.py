@@ -17,7 +17,7 @@ from index.building import load_corpus
 from index.engine import Engine
 
 QUESTIONS = (
-    "how many troops were sent",
+    "how many troops were sent to Russia",
     "when were the images released",
     "who is the president of France",
     "what did the report say about casualties",

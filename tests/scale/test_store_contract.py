@@ -63,8 +63,8 @@ async def scenario(store: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     ids = await store.log_questions(
         [
-            entry("how many troops were sent?", user_id=1, latency_ms=12.0),
-            entry("how many troops were sent", user_id=2, latency_ms=30.0),
+            entry("how many troops were sent to Russia?", user_id=1, latency_ms=12.0),
+            entry("how many troops were sent to Russia", user_id=2, latency_ms=30.0),
             entry("who is the president?", found=False, user_id=3, latency_ms=5.0),
             entry("who is the president", found=False, user_id=4, days_ago=1),
             entry("what is the weather?", found=False, user_id=5, guild_id=11, days_ago=2),

@@ -25,7 +25,7 @@ from index.summarize import summarize
 log = logging.getLogger(__name__)
 
 HOW_TO_ASK = (
-    "Ask me about the indexed articles, for example “how many troops were sent?”. /help shows more."
+    "Ask me about the indexed articles, for example “how many troops were sent to Russia?”. /help shows more."
 )
 BUSY_DELETE_AFTER_S = 10.0  # the "ask again in a few seconds" note is stale after that
 
@@ -137,7 +137,7 @@ class Ask(commands.Cog):
 
     @app_commands.command(name="ask")
     @app_commands.describe(
-        question="What you want to know, e.g. “how many troops were sent?”",
+        question="What you want to know, e.g. “how many troops were sent to Russia?”",
         article="Only search this article (start typing its title)",
     )
     @app_commands.autocomplete(article=article_autocomplete)
