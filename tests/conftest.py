@@ -17,30 +17,27 @@ DATA = ROOT / "tests" / "data"  # evaluation files the tests read (see its READM
 SEED_FILE = next(SEEDS.glob("*.txt"))
 
 
+def _private_folder(variable: str, folder: Path) -> Iterator[Path]:
+    """``variable`` pointing at ``folder`` for the session (subprocesses inherit it too)."""
+    before = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(variable, None)
+    else:
+        os.environ[variable] = before
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The per-user cache (indexes of seeds outside the working directory) in a temporary folder."""
-    folder = tmp_path_factory.mktemp("xdg-cache")
-    before = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(folder)  # subprocesses inherit it too
-    yield folder
-    if before is None:
-        os.environ.pop("XDG_CACHE_HOME", None)
-    else:
-        os.environ["XDG_CACHE_HOME"] = before
+    yield from _private_folder("XDG_CACHE_HOME", tmp_path_factory.mktemp("xdg-cache"))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def private_data_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The per-user data folder (the user's own article library) in a temporary folder."""
-    folder = tmp_path_factory.mktemp("xdg-data")
-    before = os.environ.get("XDG_DATA_HOME")
-    os.environ["XDG_DATA_HOME"] = str(folder)  # subprocesses inherit it too
-    yield folder
-    if before is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = before
+    yield from _private_folder("XDG_DATA_HOME", tmp_path_factory.mktemp("xdg-data"))
 
 
 @pytest.fixture(scope="session", autouse=True)
