@@ -35,6 +35,9 @@ from index.evaluation.summaries import dataset_pairs, read_examples  # noqa: E40
 from index.loader import load_file  # noqa: E402
 from index.reader import file_checksum  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "training"))
+from export_reader import export_onnx  # noqa: E402
+
 
 class Pooled(torch.nn.Module):
     """The transformer, then mean pooling over real tokens and L2 normalisation."""
@@ -56,23 +59,7 @@ class Pooled(torch.nn.Module):
 
 def export_fp32(out: Path) -> None:
     model = Pooled(AutoModel.from_pretrained(get_model_path()).eval()).eval()
-    dummy = torch.ones((2, 16), dtype=torch.long)
-    axes = {0: "batch", 1: "tokens"}
-    torch.onnx.export(
-        model,
-        (dummy, dummy, torch.zeros_like(dummy)),
-        str(out),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["embedding"],
-        dynamic_axes={
-            "input_ids": axes,
-            "attention_mask": axes,
-            "token_type_ids": axes,
-            "embedding": {0: "batch"},
-        },
-        opset_version=17,
-        dynamo=False,
-    )
+    export_onnx(model, out, {"embedding": {0: "batch"}}, batch=2)
 
 
 def dev_articles() -> list[list[str]]:

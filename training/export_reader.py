@@ -32,26 +32,28 @@ from index.reader import MODEL_DIR, Reader, file_checksum  # noqa: E402
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 
 
-def export_fp32(model_dir: Path, out: Path) -> None:
-    model = BertForQuestionAnswering.from_pretrained(model_dir).eval()
-    dummy = torch.ones((1, 16), dtype=torch.long)
+def export_onnx(model: torch.nn.Module, out: Path, outputs: dict[str, dict[int, str]],
+                batch: int = 1) -> None:
+    """A BERT-input model to ONNX (opset 17) with batch and token axes free; shared with
+    ``export_embedder.py``."""
+    dummy = torch.ones((batch, 16), dtype=torch.long)
     axes = {0: "batch", 1: "tokens"}
     torch.onnx.export(
         model,
         (dummy, dummy, torch.zeros_like(dummy)),
         str(out),
         input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["start_logits", "end_logits"],
-        dynamic_axes={
-            "input_ids": axes,
-            "attention_mask": axes,
-            "token_type_ids": axes,
-            "start_logits": axes,
-            "end_logits": axes,
-        },
+        output_names=list(outputs),
+        dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, **outputs},
         opset_version=17,
         dynamo=False,
     )
+
+
+def export_fp32(model_dir: Path, out: Path) -> None:
+    model = BertForQuestionAnswering.from_pretrained(model_dir).eval()
+    tokens = {0: "batch", 1: "tokens"}
+    export_onnx(model, out, {"start_logits": tokens, "end_logits": tokens})
 
 
 def gold_paragraph_scores(folder: Path, name: str, limit: int) -> dict[str, float]:
