@@ -25,7 +25,7 @@ from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.gist import Gist, asks_for_gist, newest_first
 from index.question_language import is_english, load_identifier
-from index.question_types import query_text, question_type
+from index.question_types import Question
 from index.ranking import Scored, SentenceRanker
 from index.reader import (
     CALIBRATION_FILE,
@@ -199,9 +199,9 @@ class Engine:
         text = clean_question(question)
         corpus = self.corpus  # one snapshot for the whole question
         read, respelled = respell(text, self.vocabulary(corpus), self.english)
-        kind = question_type(read)
-        reading = self._read(corpus, read, kind, article_id)
-        answer = self._compose(corpus, read, kind, reading)
+        asked = Question.of(read, self.tokenizer)
+        reading = self._read(corpus, asked, article_id)
+        answer = self._compose(corpus, asked, reading)
         if not reading.ranked:
             answer = _openings(corpus, answer, read, article_id)
         elapsed = (time.perf_counter() - started) * 1000
@@ -215,7 +215,7 @@ class Engine:
     def read(self, question: str, article_id: str | None = None) -> Reading:
         """What :meth:`ask` decides on, before the decision (calibration and diagnostics)."""
         text, _ = respell(clean_question(question), self.vocabulary(self.corpus), self.english)
-        return self._read(self.corpus, text, question_type(text), article_id)
+        return self._read(self.corpus, Question.of(text, self.tokenizer), article_id)
 
     def gist(self, line: str, article_id: str | None = None) -> Gist | None:
         """What a line with nothing to search asks for (:mod:`index.gist`), or None to :meth:`ask`.
@@ -245,17 +245,16 @@ class Engine:
             self._spelling = held
         return held[1]
 
-    def _read(self, corpus: Corpus, question: str, kind: str, article_id: str | None) -> Reading:
-        query = self.tokenizer.tokens(query_text(question))
-        ranked = self.ranker.rank(corpus, question, query, kind, article_id) if query else []
+    def _read(self, corpus: Corpus, question: Question, article_id: str | None) -> Reading:
+        ranked = self.ranker.rank(corpus, question, article_id) if question.query else []
         passages = _passages(corpus, ranked, READ_PASSAGES)
         span, spans = None, []
         if self.reader is not None and passages:
-            spans = self.reader.read(question, [p.text for _, p in passages])
+            spans = self.reader.read(question.text, [p.text for _, p in passages])
             span = max(spans, key=lambda s: s.margin, default=None)
         return Reading(tuple(ranked), tuple(passages), span, tuple(spans))
 
-    def _compose(self, corpus: Corpus, question: str, kind: str, reading: Reading) -> Answer:
+    def _compose(self, corpus: Corpus, question: Question, reading: Reading) -> Answer:
         """Read the best passages and answer with the reader's span, or refuse.
 
         The answer is the best span the reader finds across the passages
@@ -270,10 +269,10 @@ class Engine:
         if span is None or confidence < REFUSAL_THRESHOLD:
             lead = ranked[0].sentence if ranked else None
             return Answer(
-                question=question,
+                question=question.text,
                 found=False,
                 answer=None,
-                answer_type=kind,
+                answer_type=question.kind,
                 confidence=confidence,
                 citations=tuple(citations),
                 article_id=lead.article_id if lead else None,
@@ -286,10 +285,10 @@ class Engine:
         others = [s for s in ranked if s.sentence.id != holder.id][: MAX_CITATIONS - 1]
         cited = [_citation(corpus, n, s) for n, s in enumerate([support, *others], 1)]
         return Answer(
-            question=question,
+            question=question.text,
             found=True,
             answer=span.text.strip(),
-            answer_type=kind,
+            answer_type=question.kind,
             confidence=confidence,
             citations=tuple(cited),
             article_id=article_id,

@@ -5,7 +5,8 @@ what is left here serves retrieval: the question word decides the kind of
 answer wanted (:func:`question_type`, also the ``answer_type`` users see),
 :func:`query_text` drops the interrogative phrase before BM25, and
 :func:`typed_evidence` lifts a sentence holding a number for "how many" or a
-date for "when" in the sentence ranking.
+date for "when" in the sentence ranking. The engine analyses each question
+once into a :class:`Question` that the ranking reads.
 """
 
 from __future__ import annotations
@@ -159,6 +160,41 @@ class Candidate:
     unit_match: bool | None = None  # counts what "how many X" asks for (None: no X asked)
 
 
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question as the ranking reads it, analysed once (:meth:`of`) and passed along whole.
+
+    ``text`` is the question as read (slips respelled); ``query`` its retrieval
+    tokens without the interrogative phrase; ``tokens`` every token of it;
+    ``fillers`` the tokens naming the kind of answer ("what *year*"), which
+    count for less; ``unit`` what "how many X" counts; ``years`` whether a
+    calendar year is wanted; ``money`` whether it asks about money.
+    """
+
+    text: str
+    kind: str
+    query: tuple[str, ...]
+    tokens: frozenset[str]
+    fillers: frozenset[str]
+    unit: str | None
+    years: bool
+    money: bool
+
+    @classmethod
+    def of(cls, text: str, tokenizer: Tokenizer) -> Question:
+        kind = question_type(text)
+        return cls(
+            text=text,
+            kind=kind,
+            query=tuple(tokenizer.tokens(query_text(text))),
+            tokens=frozenset(tokenizer.tokens(text)),
+            fillers=answer_type_words(text, tokenizer),
+            unit=asked_unit(text, tokenizer) if kind == NUMBER else None,
+            years=asks_year(text),
+            money=_MONEY_QUESTION.search(text) is not None,
+        )
+
+
 def question_type(question: str) -> str:
     if _WHO_IS_NAME.match(question):
         return OTHER
@@ -230,21 +266,14 @@ def _typed_candidates(kind: str, sentence: str) -> list[Candidate]:
     return []
 
 
-def typed_evidence(
-    kind: str,
-    sentence: str,
-    unit: str | None,
-    tokenizer: Tokenizer,
-    question_tokens: frozenset[str] = frozenset(),
-    years: bool = False,
-    question: str = "",
-) -> float:
-    """How well ``sentence`` holds the kind of thing asked for, 0 to 1.
+def typed_evidence(question: Question, sentence: str, tokenizer: Tokenizer) -> float:
+    """How well ``sentence`` holds the kind of thing ``question`` asks for, 0 to 1.
 
     1 for a number counting the asked unit ("3,000 troops" for "how many
     troops"), 0.5 for a number of something else, a date for "when", a quote
     for "what did they say"; 0 otherwise.
     """
+    kind, unit = question.kind, question.unit
     if kind == NUMBER:
         found = 0.0
         for match in _NUMBER_RE.finditer(sentence):
@@ -253,35 +282,35 @@ def typed_evidence(
             if unit is None:
                 return 0.5
             found = 0.5
-            if counts_unit(unit, _with_unit(match, sentence), sentence, question, tokenizer):
+            if counts_unit(unit, _with_unit(match, sentence), sentence, question.money, tokenizer):
                 return 1.0
         return found
     if kind == DATE:
-        if years and _YEAR.search(sentence):
+        if question.years and _YEAR.search(sentence):
             return 1.0
         return 0.5 if _DATE_RE.search(sentence) else 0.0
     if kind == QUOTE:
         return 0.5 if _QUOTED.search(sentence) else 0.0
     if kind in (PERSON, PLACE, ENTITY):
         names = _typed_candidates(kind, sentence)
-        return 0.5 if any(_novel(c.text, question_tokens, tokenizer) for c in names) else 0.0
+        return 0.5 if any(_novel(c.text, question.tokens, tokenizer) for c in names) else 0.0
     return 0.0
 
 
 def counts_unit(
-    unit: str, candidate: Candidate, sentence: str, question: str, tokenizer: Tokenizer
+    unit: str, candidate: Candidate, sentence: str, money: bool, tokenizer: Tokenizer
 ) -> bool:
     """Whether the number ``candidate`` counts the ``unit`` that "how many <unit>" asks for.
 
     Its own words ("3,000 troops"), the noun after a share ("42% *of teachers*"),
-    or money for a question about money ("$100,000" for "how much money").
+    or money for a question about ``money`` ("$100,000" for "how much money").
     """
     if unit in tokenizer.tokens(candidate.text):
         return True
     share = _SHARE_OF.match(sentence, candidate.end) if _PERCENT.search(candidate.text) else None
     if share and unit in tokenizer.tokens(share.group(1)):
         return True
-    return bool(_CURRENCY.search(candidate.text)) and _MONEY_QUESTION.search(question) is not None
+    return money and bool(_CURRENCY.search(candidate.text))
 
 
 def _in_date(match: re.Match[str], sentence: str) -> bool:

@@ -15,14 +15,7 @@ import math
 from dataclasses import dataclass
 
 from index.corpus import Corpus
-from index.question_types import (
-    NUMBER,
-    answer_type_words,
-    asked_unit,
-    asks_year,
-    shares_prefix,
-    typed_evidence,
-)
+from index.question_types import Question, shares_prefix, typed_evidence
 from index.records import Sentence
 from index.tokenize import Tokenizer
 
@@ -57,9 +50,7 @@ class SentenceRanker:
         self._token_cache: dict[str, dict[str, tuple[int, ...]]] = {}
         self._title_cache: dict[str, frozenset[str]] = {}
 
-    def rank(
-        self, corpus: Corpus, question: str, query: list[str], kind: str, article_id: str | None
-    ) -> list[Scored]:
+    def rank(self, corpus: Corpus, question: Question, article_id: str | None) -> list[Scored]:
         """Sentences of the best chunks, by idf-weighted coverage of the question and context.
 
         A sentence's own coverage of the question's words decides most of its
@@ -69,14 +60,15 @@ class SentenceRanker:
         kind of thing asked for (a number for "how many", a date for "when")
         lift it, and length costs a little.
         """
+        query = list(question.query)
         mask = corpus.chunk_mask(article_id) if article_id else None
         hits = corpus.index.top_k(query, TOP_CHUNKS, allowed=mask)
         if not hits:
             return []
         top_chunk = hits[0][1]
-        fillers = answer_type_words(question, self.tokenizer)
         weights = {
-            t: corpus.index.idf(t) * (TYPE_WORD_WEIGHT if t in fillers else 1.0) for t in set(query)
+            t: corpus.index.idf(t) * (TYPE_WORD_WEIGHT if t in question.fillers else 1.0)
+            for t in set(query)
         }
         total = sum(weights.values()) or 1.0
         chunk_share: dict[str, float] = {}
@@ -92,9 +84,6 @@ class SentenceRanker:
         for chunk_pos, chunk_score in hits:
             for sid in corpus.chunks[chunk_pos].sentence_ids:
                 chunk_share[sid] = max(chunk_share.get(sid, 0.0), chunk_score / top_chunk)
-        unit = asked_unit(question, self.tokenizer) if kind == NUMBER else None
-        asked = frozenset(self.tokenizer.tokens(question))
-        years = asks_year(question)
         pairs = [
             (a, b, min(weights[a], weights[b])) for a, b in itertools.pairwise(query) if a != b
         ]
@@ -121,8 +110,7 @@ class SentenceRanker:
                 + PARAGRAPH_WEIGHT * para_share.get((sentence.article_id, sentence.paragraph), 0.0)
                 + PROXIMITY_WEIGHT * near / pair_total
                 - LENGTH_PENALTY * math.log1p(len(positions))
-                + TYPE_BONUS
-                * typed_evidence(kind, sentence.text, unit, self.tokenizer, asked, years, question)
+                + TYPE_BONUS * typed_evidence(question, sentence.text, self.tokenizer)
             )
             scored.append(Scored(sentence, score, coverage))
         scored.sort(key=lambda s: (-s.score, s.sentence.position))

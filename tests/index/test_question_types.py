@@ -1,10 +1,22 @@
-"""What a question asks for: the answer type its wording names."""
+"""What a question asks for: the answer type its wording names, and the analysed record."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.question_types import DATE, ENTITY, NUMBER, OTHER, PERSON, PLACE, QUOTE, question_type
+from index.question_types import (
+    DATE,
+    ENTITY,
+    NUMBER,
+    OTHER,
+    PERSON,
+    PLACE,
+    QUOTE,
+    Question,
+    question_type,
+    typed_evidence,
+)
+from index.tokenize import default_tokenizer
 
 
 @pytest.mark.parametrize(
@@ -26,3 +38,17 @@ from index.question_types import DATE, ENTITY, NUMBER, OTHER, PERSON, PLACE, QUO
 def test_question_word_decides_the_answer_type(question: str, kind: str) -> None:
     assert question_type(question) == kind
 
+
+def test_question_is_analysed_once_into_what_the_ranking_reads() -> None:
+    asked = Question.of("How many troops were sent to Russia?", default_tokenizer())
+
+    assert asked.kind == NUMBER and asked.unit == "troop"
+    assert asked.query == ("troop", "sent", "russia")  # "how many" is no evidence
+
+
+def test_a_sentence_counting_the_asked_unit_is_the_best_evidence() -> None:
+    tokenizer = default_tokenizer()
+    asked = Question.of("How many troops were sent?", tokenizer)
+
+    assert typed_evidence(asked, "About 3,000 troops were sent.", tokenizer) == 1.0
+    assert typed_evidence(asked, "They sent 12 drones.", tokenizer) == 0.5
