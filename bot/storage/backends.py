@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.storage.base import Store
 from bot.storage.config import StorageConfig
+from bot.storage.store import Store
 
 
 def store_from_config(config: StorageConfig) -> Store:

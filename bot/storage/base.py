@@ -1,26 +1,22 @@
-"""Records, errors and the :class:`Store` interface shared by every storage backend.
+"""Records, errors and settings bounds shared by every storage backend.
 
 Nothing here imports discord.py: the bot, the ``articlebot stats`` command and
-any later backend (PostgreSQL) all speak these types. User ids never cross this
-interface into storage in clear: a backend hashes them with its
-:class:`~bot.storage.hashing.UserHasher` before writing.
+both backends speak these types. User ids never cross into storage in clear:
+:class:`~bot.storage.store.Store` hashes them with its
+:class:`~bot.storage.hashing.UserHasher` before a backend writes.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, runtime_checkable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from index.confidence import REFUSAL_THRESHOLD
 
 if TYPE_CHECKING:
-    from bot.storage.stats import Stats
     from index.records import Answer
 
 Source = Literal["mention", "dm", "channel", "slash", "terminal", "unknown"]
@@ -177,8 +173,8 @@ class LoggedQuestion:
 
     @classmethod
     def from_row(cls, row: Sequence[Any], asked_at: datetime) -> Self:
-        """A row of the ``questions`` table in column order (each backend's SELECT spells it
-        out as a literal, so the SQL stays checkable); each converts its own time type."""
+        """A row of ``id`` and :data:`~bot.storage.store.QUESTION_COLUMNS`, with ``asked_at``
+        already converted from the backend's time type."""
         return cls(
             id=int(row[0]),
             asked_at=asked_at,
@@ -263,105 +259,3 @@ def validate_refusal_threshold(value: float) -> float:
             f"refusal threshold must be between {MIN_REFUSAL_THRESHOLD} and {MAX_REFUSAL_THRESHOLD}"
         )
     return float(value)
-
-
-@runtime_checkable
-class Store(Protocol):
-    """What the bot and the CLI need from storage. All methods run off the event loop."""
-
-    async def open(self) -> None:
-        """Check, migrate and prune; raises :class:`StoreError` subclasses on a bad file."""
-
-    async def close(self) -> None: ...
-
-    def start_pruning(self, interval: timedelta = ...) -> asyncio.Task[None]:
-        """Prune every ``interval`` (a day by default) until :meth:`close`."""
-
-    async def log_question(self, entry: QuestionEntry) -> int:
-        """Store one answered question; returns its answer id."""
-
-    async def log_questions(self, entries: Iterable[QuestionEntry]) -> list[int]: ...
-
-    async def get_question(self, question_id: int) -> LoggedQuestion | None: ...
-
-    async def vote(self, question_id: int, user_id: int, helpful: bool) -> VoteResult:
-        """One vote per user per answer; voting again replaces the earlier vote."""
-
-    async def guild_settings(self, guild_id: int) -> GuildSettings:
-        """The server's settings, or the defaults when none were saved."""
-
-    async def save_guild_settings(self, settings: GuildSettings) -> GuildSettings: ...
-
-    async def log_article_event(self, event: ArticleEvent) -> None:
-        """Record one article added or removed (``/article``, ``articlebot add``/``remove``)."""
-
-    async def stats(
-        self, *, days: int = 7, guild_id: int | None = None, now: datetime | None = None
-    ) -> Stats:
-        """Figures for the ``days`` up to ``now``; all servers when ``guild_id`` is None
-        (then the terminal's article events count too)."""
-
-    async def prune(self, now: datetime | None = None) -> int:
-        """Delete questions (and their votes) and article events older than the retention
-        period; returns how many questions went."""
-
-
-PRUNE_INTERVAL = timedelta(days=1)
-_log = logging.getLogger("bot.storage")
-
-
-class PruningLifecycle:
-    """What every backend does the same way around its own I/O: the daily pruning
-    task, stopping it on close, and ``async with`` support.
-
-    A backend sets ``retention_days``, implements ``open``, ``prune`` and
-    ``_close_backend``, and calls ``super().__init__()``.
-    """
-
-    retention_days: int
-
-    def __init__(self) -> None:
-        self._pruner: asyncio.Task[None] | None = None
-
-    async def open(self) -> None:
-        raise NotImplementedError
-
-    async def prune(self, now: datetime | None = None) -> int:
-        raise NotImplementedError
-
-    async def _close_backend(self) -> None:
-        raise NotImplementedError
-
-    async def close(self) -> None:
-        if self._pruner is not None:
-            self._pruner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pruner
-            self._pruner = None
-        await self._close_backend()
-
-    async def __aenter__(self) -> Self:
-        await self.open()
-        return self
-
-    async def __aexit__(self, *exc: Any) -> None:
-        await self.close()
-
-    def start_pruning(self, interval: timedelta = PRUNE_INTERVAL) -> asyncio.Task[None]:
-        """Prune old questions every ``interval`` (daily) until :meth:`close`."""
-        if self._pruner is None or self._pruner.done():
-            self._pruner = asyncio.create_task(self._prune_forever(interval.total_seconds()))
-        return self._pruner
-
-    async def _prune_forever(self, seconds: float) -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                removed = await self.prune()
-            except Exception:  # keep serving; the next day tries again
-                _log.exception("pruning old questions failed")
-            else:
-                if removed:
-                    _log.info(
-                        "pruned %d questions older than %d days", removed, self.retention_days
-                    )

@@ -1,4 +1,12 @@
-"""The SQLite schema: its forward migrations and the backup taken before them."""
+"""The SQLite file: its checks, its schema's forward migrations and the backup taken before them.
+
+:func:`connect` checks the file before anything is written: a file that is not
+SQLite, fails ``PRAGMA quick_check``, is some other program's database, or
+carries a schema newer than this code is reported with
+:class:`CorruptDatabaseError` / :class:`NewerSchemaError` and left as it is.
+An older schema is copied to ``<file>.v<N>-<time>.bak`` (SQLite backup API)
+and then migrated forward, one version per transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +15,11 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.storage.base import CorruptDatabaseError, NewerSchemaError, StoreError
+
 log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 # Forward migrations: MIGRATIONS[n - 1] takes the schema from version n - 1 to n.
 # Never edit a released step; add a new one.
@@ -106,3 +118,67 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
             raise
         conn.execute("COMMIT")
         log.info("database %s migrated to schema v%d", path, target)
+
+
+def connect(path: Path) -> tuple[sqlite3.Connection, Path | None]:
+    """An autocommit connection to the checked, migrated file, and the backup made before
+    migrating an older schema (None when there was nothing to migrate)."""
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        with path.open("rb") as handle:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+                raise _corrupt(path, "not an SQLite file")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the database {path}: {exc}") from exc
+    try:
+        if existed:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if problems != ["ok"]:
+                raise _corrupt(path, "integrity check failed: " + "; ".join(map(str, problems)))
+        version = _schema_version(conn, path)
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"the database {path} has schema version {version}, newer than this "
+                f"articlebot understands ({SCHEMA_VERSION}); upgrade articlebot or set "
+                "ARTICLEBOT_DATABASE to another file. The file was not changed."
+            )
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("PRAGMA busy_timeout=10000")
+        made = backup(conn, path, version) if 0 < version < SCHEMA_VERSION else None
+        migrate(conn, path, version)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _corrupt(path, str(exc)) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn, made
+
+
+def _corrupt(path: Path, detail: str) -> CorruptDatabaseError:
+    return CorruptDatabaseError(
+        f"the database {path} is not a usable articlebot database ({detail}). "
+        "It was left untouched: restore a backup (the .bak files next to it) or set "
+        "ARTICLEBOT_DATABASE to a new file."
+    )
+
+
+def _schema_version(conn: sqlite3.Connection, path: Path) -> int:
+    tables = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not str(row[0]).startswith("sqlite_")
+    }
+    if "schema_version" not in tables:
+        if tables:
+            raise _corrupt(
+                path, "it holds tables " + ", ".join(sorted(tables)) + " but no schema_version"
+            )
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
