@@ -2,10 +2,9 @@
 
 Two layouts are accepted:
 
-* the seed format: title, blank, a number line, an id line, blank, the
-  publisher's summary paragraph, body paragraphs, ``Original Source: ...``,
-  optional metadata lines (``Added:``, ``Added by:``, ``Author:``, ``Published:``) directly
-  after it, then web-page boilerplate that is dropped;
+* the seed format (:mod:`index.seed_format`, which also writes it): title,
+  number and id lines, the publisher's summary, the body, ``Original Source:``
+  and metadata lines;
 * plain text or Markdown with no header: the title comes from the first line
   when it looks like one, otherwise from the file name.
 
@@ -23,14 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.records import Article, LoadProblem, Paragraph, Sentence
+from index.seed_format import ARTICLE_SUFFIXES, seed_header, split_at_source
 from index.sentences import split_sentences
 
-ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 MAX_FILE_BYTES = 5 * 1024 * 1024
-_SOURCE_LINE = re.compile(r"^\s*original source\s*:\s*(?P<source>.*)$", re.IGNORECASE)
-_METADATA_LINE = re.compile(
-    r"^\s*(?P<key>added by|added|author|published)\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE
-)
 _BOILERPLATE = (
     "leave a reply",
     "your email address will not be published",
@@ -38,8 +33,6 @@ _BOILERPLATE = (
     "cancel reply",
     "post comment",
 )
-_HEADER_NUMBER = re.compile(r"^\s*\d+\s*$")
-_HEADER_ID = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9_\-]{3,}\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
@@ -94,7 +87,8 @@ def load_file(path: str | Path) -> Article:
     """Parse one file; raises :class:`ArticleError` with a friendly reason."""
     path = Path(path)
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
-        raise ArticleError(f"unsupported file type {path.suffix or '(none)'!r}; use .txt or .md")
+        kinds = ", ".join(ARTICLE_SUFFIXES)
+        raise ArticleError(f"unsupported file type {path.suffix or '(none)'!r}; use {kinds}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -106,14 +100,15 @@ def parse_article(raw: bytes, name: str) -> Article:
     """Parse the bytes of an article file called ``name``."""
     text = _decode(raw)
     lines = _normalise(text).split("\n")
-    header = _seed_header(lines)
+    header = seed_header(lines)
     if header is not None:
-        title, external_id, rest = header
-        text_lines, source, metadata = _split_at_source(rest)
+        title_line, external_id, rest = header
+        title = _clean_title(title_line)
+        text_lines, source, metadata = split_at_source(rest)
         blocks = _blocks(text_lines)
         summary = blocks.pop(0) if len(blocks) > 1 else ""
     else:
-        text_lines, source, metadata = _split_at_source(lines)
+        text_lines, source, metadata = split_at_source(lines)
         title, external_id, summary = _plain_title(text_lines, name), "", ""
         blocks = _blocks(text_lines)
         if blocks and _clean_title(blocks[0]) == title:
@@ -176,15 +171,6 @@ def _normalise(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
-def _seed_header(lines: list[str]) -> tuple[str, str, list[str]] | None:
-    """Recognise ``title / blank / number / id / blank`` at the top."""
-    if len(lines) < 6 or not lines[0].strip() or lines[1].strip():
-        return None
-    if not _HEADER_NUMBER.match(lines[2]) or not _HEADER_ID.match(lines[3]) or lines[4].strip():
-        return None
-    return _clean_title(lines[0]), lines[3].strip(), lines[5:]
-
-
 def _plain_title(lines: list[str], name: str) -> str:
     first = next((line for line in lines if line.strip()), "")
     candidate = _clean_title(first)
@@ -220,28 +206,6 @@ def _blocks(lines: list[str]) -> list[str]:
     if current:
         blocks.append(" ".join(current))
     return [_strip_markdown(b) if ("*" in b or "](" in b or "__" in b) else b for b in blocks]
-
-
-def _split_at_source(lines: list[str]) -> tuple[list[str], str, dict[str, str]]:
-    """The lines before ``Original Source:``, its value, and the metadata lines right after it.
-
-    Metadata (``Added:``, ``Author:``, ``Published:``, blank lines between them
-    allowed) ends at the first other line; everything from there on is page
-    boilerplate, as it always was.
-    """
-    for number, line in enumerate(lines):
-        match = _SOURCE_LINE.match(line)
-        if match is None:
-            continue
-        metadata: dict[str, str] = {}
-        for after in lines[number + 1 :]:
-            field = _METADATA_LINE.match(after)
-            if field is None and after.strip():
-                break
-            if field is not None:
-                metadata.setdefault(field.group("key").lower(), field.group("value"))
-        return lines[:number], match.group("source").strip(), metadata
-    return lines, "", {}
 
 
 def _paragraphs(article_id: str, body: list[str]) -> tuple[Paragraph, ...]:

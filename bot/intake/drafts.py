@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING
 from bot.intake.errors import IntakeError
 from bot.intake.records import Draft
 from index.loader import MAX_FILE_BYTES, ArticleError, parse_article
+from index.seed_format import ARTICLE_SUFFIXES
 
 if TYPE_CHECKING:
     from bot.intake.fetching import FetchLimits
 
 __all__ = ["Draft", "draft_from_file", "draft_from_text", "draft_from_url"]
 
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HTML_SUFFIXES = (".html", ".htm")
+FILE_SUFFIXES = HTML_SUFFIXES + ARTICLE_SUFFIXES  # what a file to add may be (Discord checks first)
+FILE_TYPES = f"{', '.join(FILE_SUFFIXES[:-1])} or {FILE_SUFFIXES[-1]}"  # for messages
 _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
@@ -48,11 +50,11 @@ async def draft_from_url(
 
 
 def draft_from_file(name: str, data: bytes) -> Draft:
-    """A draft from an uploaded or local file: ``.html``/``.htm``, ``.txt`` or ``.md``."""
+    """A draft from an uploaded or local file: one of :data:`FILE_SUFFIXES`."""
     name = PurePath(name).name or "file"
     suffix = PurePath(name).suffix.lower()
-    if suffix not in HTML_SUFFIXES | TEXT_SUFFIXES:
-        raise IntakeError(f"{name} is not an article file; use .html, .htm, .txt or .md")
+    if suffix not in FILE_SUFFIXES:
+        raise IntakeError(f"{name} is not an article file; use {FILE_TYPES}")
     if len(data) > MAX_FILE_BYTES:
         raise IntakeError(f"{name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     if not data.strip():

@@ -1,10 +1,9 @@
 """Writing an article into the folder and taking one out, with the index rebuilt after.
 
-An added article is one self-contained file in the seed format: title,
-number, id, summary, body, ``Original Source:`` and the metadata lines the
-loader reads (:mod:`index.loader`), so a reindex from the folder alone gives
-the same index. A page without a summary is written as Markdown instead,
-because the seed format takes its first paragraph as the summary. A removed
+An added article is one self-contained file in the seed format, written by
+:func:`index.seed_format.write_article` beside the code that reads it (a page
+without a summary as Markdown), so a reindex from the folder alone gives the
+same index. A removed
 article's file moves to ``removed/`` beside the articles and is never
 deleted. Either way, when ``rebuild`` fails the file goes back to where it
 was: the folder is unchanged and the caller keeps serving its old index.
@@ -26,6 +25,7 @@ from bot.intake.records import Draft
 from index.corpus import Corpus
 from index.loader import ArticleError, load_folder, parse_article
 from index.records import Article
+from index.seed_format import write_article
 
 REMOVED_FOLDER = "removed"
 SAME_TEXT_SHARE = 0.9  # sentences two articles share, of the longer one's, to count as one text
@@ -57,8 +57,18 @@ def add_to_folder(
     seeds = _folder(seeds)
     existing = load_folder(seeds).articles
     stem = _free_stem(seeds, draft.title, {a.id for a in existing})
-    name = stem + (".txt" if draft.summary.strip() else ".md")
-    text = article_text(draft, stem, added_at=_now(), added_by=added_by)
+    suffix, text = write_article(
+        draft.title,
+        draft.paragraphs,
+        article_id=stem,
+        source=draft.source,
+        summary=draft.summary,
+        added_at=_now(),
+        added_by=added_by,
+        author=draft.author,
+        published=draft.published,
+    )
+    name = stem + suffix
     try:
         candidate = parse_article(text.encode("utf-8"), name=name)
     except ArticleError as exc:
@@ -92,32 +102,6 @@ def remove_from_folder(seeds: Path, article: Article, rebuild: Callable[[], Corp
         os.replace(target, path)
         raise IntakeError(f"another file still holds {article.id}; nothing was removed")
     return Removed(article, target)
-
-
-def article_text(draft: Draft, article_id: str, *, added_at: str, added_by: str = "") -> str:
-    """The file for ``draft``: the seed format when it has a summary, else Markdown."""
-    title = _one_line(draft.title)
-    if draft.summary.strip():
-        head = [f"{title}\n\n0\n{article_id}", _one_line(draft.summary)]
-    else:
-        head = [f"# {title}"]
-    body = [_one_line(p) for p in draft.paragraphs if p.strip()]
-    metadata = [
-        f"Original Source: {_one_line(draft.source)}",
-        f"Added: {added_at}",
-        *(f"{key}: {_one_line(value)}" for key, value in _metadata(draft, added_by)),
-    ]
-    return "\n\n".join([*head, *body, "\n".join(metadata)]) + "\n"
-
-
-def _metadata(draft: Draft, added_by: str) -> Iterable[tuple[str, str]]:
-    for key, value in (
-        ("Added by", added_by),
-        ("Author", draft.author),
-        ("Published", draft.published),
-    ):
-        if value.strip():
-            yield key, value
 
 
 def _rebuilt(rebuild: Callable[[], Corpus], *, undo: Callable[[], object], action: str) -> Corpus:

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.seed_format import is_article_file
+
 SEEDS_ENV = "ARTICLEBOT_SEEDS"
 INDEX_DIR_ENV = "ARTICLEBOT_INDEX_DIR"
 LOCAL_SEEDS = Path("seeds")
 LOCAL_DATA = Path("data")
-ARTICLE_SUFFIXES = (".txt", ".md")
 # A copy of seeds/000_814f4a391a44af90.txt, so a fresh library answers at once.
 SAMPLE_ARTICLES = Path(__file__).resolve().parent.parent / "sample_articles"
 USER_LIBRARY = "the user data folder"
@@ -99,13 +100,9 @@ def ready_articles_folder(folder: ArticlesFolder, *, need_articles: bool = True)
         names = os.listdir(path)
     except OSError as exc:
         raise folder.problem(f"cannot be read: {exc.strerror or exc}") from exc
-    if need_articles and not any(_is_article(name) for name in names):
+    if need_articles and not any(is_article_file(name) for name in names):
         raise folder.problem("has no .txt or .md article; add one with `articlebot add SOURCE`")
     return path
-
-
-def _is_article(name: str) -> bool:
-    return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
 def _create_library(path: Path) -> None:

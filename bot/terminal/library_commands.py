@@ -32,10 +32,10 @@ if TYPE_CHECKING:
 def register(subparsers: Any) -> None:
     add = subparsers.add_parser(
         "add",
-        help="add an article from a link or an .html, .txt or .md file",
+        help="add an article from a link or an .html, .txt, .md or .markdown file",
         description=(
             "Add an article to the folder from a link (http or https) or a file "
-            "(.html, .htm, .txt, .md), then rebuild the index. Links to private or "
+            "(.html, .htm, .txt, .md, .markdown), then rebuild the index. Links to private or "
             "loopback addresses need ARTICLEBOT_ALLOW_PRIVATE_URLS=1."
         ),
         epilog="example: articlebot add https://example.org/news/story --json",

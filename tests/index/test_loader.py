@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from index.building import open_corpus
-from index.loader import load_file, load_folder
+from index.loader import load_file, load_folder, parse_article
+from index.seed_format import ARTICLE_SUFFIXES, write_article
 from tests.conftest import SEED_FILE
 
 
@@ -151,3 +154,50 @@ def test_metadata_survives_a_load_from_the_saved_index(tmp_path: Path) -> None:
 def test_a_seed_without_metadata_has_empty_fields() -> None:
     article = load_file(SEED_FILE)
     assert (article.added_at, article.author, article.published) == ("", "", "")
+
+
+def test_an_article_written_in_the_seed_format_loads_as_written() -> None:
+    suffix, text = write_article(
+        "Ferry  terminal opens",
+        ["The terminal opened on Tuesday.", "It cost 40 million euros."],
+        article_id="ferry-terminal-opens",
+        source="https://example.org/ferry",
+        summary="A new terminal.",
+        added_at="2026-01-02T03:04:05+00:00",
+        author="A. Writer",
+    )
+    article = parse_article(text.encode("utf-8"), name="ferry-terminal-opens" + suffix)
+
+    assert suffix == ".txt"
+    assert (article.id, article.title, article.summary) == (
+        "ferry-terminal-opens",
+        "Ferry terminal opens",
+        "A new terminal.",
+    )
+    assert [p.text for p in article.paragraphs] == [
+        "The terminal opened on Tuesday.",
+        "It cost 40 million euros.",
+    ]
+    assert (article.source, article.added_at, article.author) == (
+        "https://example.org/ferry",
+        "2026-01-02T03:04:05+00:00",
+        "A. Writer",
+    )
+
+
+def test_an_article_without_a_summary_is_written_as_markdown_keeping_its_first_paragraph() -> None:
+    suffix, text = write_article(
+        "Ferry terminal opens", ["The terminal opened on Tuesday."], article_id="x", source="pasted"
+    )
+    article = parse_article(text.encode("utf-8"), name="ferry" + suffix)
+
+    assert suffix == ".md"
+    assert [p.text for p in article.paragraphs] == ["The terminal opened on Tuesday."]
+
+
+@pytest.mark.parametrize("suffix", ARTICLE_SUFFIXES)
+def test_every_accepted_suffix_loads(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"notes{suffix}"
+    path.write_text("# Drone report\n\nThe army tested a drone.\n", encoding="utf-8")
+
+    assert load_file(path).title == "Drone report"

@@ -167,7 +167,7 @@ def test_a_markdown_file_is_read_as_the_loader_reads_it() -> None:
         (
             "photo.png",
             b"\x89PNG",
-            r"^photo.png is not an article file; use .html, .htm, .txt or .md$",
+            r"^photo.png is not an article file; use .html, .htm, .txt, .md or .markdown$",
         ),
         ("empty.txt", b"  \n", r"^empty.txt is empty$"),
         ("big.html", b"<p>" * (2 * 1024 * 1024), r"^big.html is larger than 5 MB$"),

@@ -13,6 +13,7 @@ from bot.intake import (
     IntakeError,
     add_to_folder,
     added_message,
+    draft_from_file,
     draft_from_text,
     remove_from_folder,
     removed_message,
@@ -189,3 +190,12 @@ def test_messages_name_the_title_the_count_and_the_first_sentence(
     assert removed_message(removed) == (
         "Removed “Ferry terminal opens”; its file is kept as removed/ferry-terminal-opens.md."
     )
+
+
+def test_a_markdown_file_of_any_accepted_suffix_is_added(
+    seeds_copy: Path, rebuild: Rebuild
+) -> None:
+    data = b"# Ferry terminal opens\n\n" + TEXT.encode("utf-8")
+    added = add_to_folder(seeds_copy, draft_from_file("ferry.markdown", data), rebuild)
+
+    assert added.article.title == "Ferry terminal opens"

@@ -37,6 +37,7 @@ from bot.intake import (
     remove_from_folder,
     removed_message,
 )
+from bot.intake.drafts import FILE_SUFFIXES, FILE_TYPES
 from bot.storage import ArticleEvent, StoreError
 from bot.storage.base import ArticleAction
 from index.corpus import Corpus
@@ -45,7 +46,6 @@ from index.records import Article
 
 log = logging.getLogger(__name__)
 
-FILE_SUFFIXES = (".html", ".htm", ".txt", ".md")
 TITLE_MAX = 200
 TEXT_MAX = 4000  # Discord's limit for one text input; longer articles come as a file
 MODAL_TIMEOUT_S = 15 * 60  # the interaction token's life
@@ -55,7 +55,7 @@ def check_attachment(file: discord.Attachment) -> None:
     """Refuse, before downloading, a file that is not an article file or is too large."""
     name = PurePath(file.filename).name
     if PurePath(name).suffix.lower() not in FILE_SUFFIXES:
-        raise BadArticleSource(f"“{name}” is not an article file: attach .html, .htm, .txt or .md.")
+        raise BadArticleSource(f"“{name}” is not an article file: attach {FILE_TYPES}.")
     if file.size > MAX_FILE_BYTES:
         raise BadArticleSource(
             f"“{name}” is {file.size / 1e6:.1f} MB; articles are at most "
@@ -112,7 +112,7 @@ class Curation(commands.Cog):
     @article.command(name="add")
     @app_commands.describe(
         url="A link to a news page",
-        file="The article as an .html, .htm, .txt or .md file",
+        file=f"The article as an {FILE_TYPES} file",
     )
     @admin_only()
     async def add_command(
