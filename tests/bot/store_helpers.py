@@ -1,12 +1,17 @@
-"""Helpers for the storage tests: a store on a real SQLite file and known rows."""
+"""Helpers for the storage tests: stores on a real SQLite file or PostgreSQL database, known rows."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from bot.storage import ArticleEvent, QuestionEntry, SQLiteStore, UserHasher
+import psycopg
+
+from bot.storage import ArticleEvent, QuestionEntry, SQLiteStore, Store, UserHasher
+from bot.storage.postgres import PostgresStore
 from bot.storage.sqlite_schema import MIGRATIONS
 
 SALT = b"test-salt-0123456789abcdef"
@@ -85,3 +90,22 @@ def make_v1_database(path: Path) -> None:
     )
     conn.execute("INSERT INTO votes VALUES (1, 'abc', 0, ?)", (NOW.timestamp(),))
     conn.close()
+
+
+def make_pg_store(url: str, retention_days: int = 90, **options: Any) -> PostgresStore:
+    return PostgresStore(url, hasher=UserHasher(SALT), retention_days=retention_days, **options)
+
+
+def table_rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` read straight from the store's database, either backend (blocking)."""
+    if isinstance(store, PostgresStore):
+        with psycopg.connect(store.url) as conn:
+            return conn.execute(sql).fetchall()
+    assert isinstance(store, SQLiteStore)
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def sqlite_tables(path: Path) -> set[str]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
