@@ -116,3 +116,17 @@ async def test_postgres_restart_mid_run_loses_no_vote(
         assert results[-1].helpful_count + results[-1].not_helpful_count >= 1
         stats = await store.stats(days=1, now=NOW + timedelta(hours=11))
         assert stats.helpful_votes + stats.not_helpful_votes == 11
+
+
+async def test_postgres_pool_holds_at_most_pool_size_connections(pg_url: str) -> None:
+    dbname = pg_url.rsplit("/", 1)[1]
+    async with make_pg_store(pg_url, pool_size=2) as store:
+        ids = await asyncio.gather(*(store.log_question(entry(f"q{i}")) for i in range(30)))
+        assert len(set(ids)) == 30
+        with psycopg.connect(pg_url) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND pid <> pg_backend_pid()",
+                (dbname,),
+            ).fetchone()
+    assert row is not None and 1 <= row[0] <= 2
