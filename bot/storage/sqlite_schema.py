@@ -106,17 +106,13 @@ def migrate(conn: sqlite3.Connection, path: Path, version: int) -> None:
     )
     for target in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
-        try:
+        with conn:  # COMMIT, or ROLLBACK on an exception
             for statement in MIGRATIONS[target - 1]:
                 conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
                 (target, datetime.now(UTC).isoformat()),
             )
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
         log.info("database %s migrated to schema v%d", path, target)
 
 
