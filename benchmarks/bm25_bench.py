@@ -154,7 +154,7 @@ class Runner:
     def prepare(self) -> None:
         """Import everything first, so module code is not counted as index memory."""
         import index.bm25
-        import index.store  # noqa: F401
+        import index.saved.store  # noqa: F401
 
         if self.name == "bm25s":
             import bm25s  # noqa: F401
@@ -196,8 +196,8 @@ class Runner:
         folder = self.workdir / f"persist-{self.name}"
         if self.name == "sparse":
             from index.bm25 import SparseBM25
-            from index.manifest import ArticleEntry
-            from index.store import write_index
+            from index.saved.manifest import ArticleEntry
+            from index.saved.store import write_index
 
             # one tiny paragraph row: the load time stays that of the chunk index measured here
             entry = ArticleEntry("synthetic", "-", index.size, "-", paragraphs=1)
@@ -221,7 +221,7 @@ class Runner:
 def run_load(name: str, folder: str) -> None:
     """Time loading a saved index in a fresh process, as a starting bot would."""
     if name == "sparse":
-        from index.store import read_index
+        from index.saved.store import read_index
 
         started = time.perf_counter()
         read_index(folder)
@@ -379,11 +379,11 @@ def print_table(label: str, results: dict[str, Any]) -> None:
 
 def engine_seed_latency() -> dict[str, float]:
     """Engine time per dev question (retrieval + answer extraction) on the seed article."""
-    from index.building import load_corpus
     from index.engine import Engine
+    from index.saved.building import open_corpus
 
     with tempfile.TemporaryDirectory() as folder:
-        engine = Engine(load_corpus(ROOT / "seeds", index_dir=folder))
+        engine = Engine(open_corpus(ROOT / "seeds", folder))
         questions = _dev_questions()
         for question in questions[:3]:
             engine.ask(question)
@@ -400,12 +400,12 @@ def engine_seed_latency() -> dict[str, float]:
 
 
 def loop_lag(chunks: int) -> dict[str, float]:
-    """Run :func:`index.reindex.rebuild` over ``chunks`` chunks of synthetic articles in a
+    """Run :func:`index.saved.building.build_corpus` over ``chunks`` chunks of synthetic articles in a
     worker thread (as the bot's /reindex does) while a 1 ms ticker on the event loop
     records how late it wakes up."""
     import asyncio
 
-    from index.reindex import rebuild
+    from index.saved.building import build_corpus
 
     with tempfile.TemporaryDirectory() as tmp:
         seeds = Path(tmp) / "seeds"
@@ -424,7 +424,7 @@ def loop_lag(chunks: int) -> dict[str, float]:
 
             task = asyncio.create_task(ticker())
             started = time.perf_counter()
-            report = await asyncio.to_thread(rebuild, seeds, None, index_dir=Path(tmp) / "index")
+            report = await asyncio.to_thread(build_corpus, seeds, index_dir=Path(tmp) / "index")
             seconds = time.perf_counter() - started
             done = True
             await task

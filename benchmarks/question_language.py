@@ -47,7 +47,7 @@ from index.question_language import (  # noqa: E402
     not_english_score,
     script_rule,
 )
-from index.reader import default_model_dir  # noqa: E402
+from index.reader import MODEL_DIR  # noqa: E402
 from index.tokenize import STOP_WORDS  # noqa: E402
 
 SEED = "question-language-1"
@@ -100,7 +100,7 @@ def questions() -> list[Question]:
 
 def reader_vocabulary() -> frozenset[str]:
     """The reader's WordPiece whole words (ASCII letters only) and the tokenizer's stop words."""
-    tokens = json.loads((default_model_dir() / "tokenizer.json").read_text("utf-8"))
+    tokens = json.loads((MODEL_DIR / "tokenizer.json").read_text("utf-8"))
     words = {w for w in tokens["model"]["vocab"] if w.isascii() and w.isalpha()}
     return frozenset(words | STOP_WORDS)
 

@@ -67,9 +67,9 @@ def seed_questions() -> list[str]:
 
 def worker(mode: str, squad_limit: int, rounds: int) -> dict[str, Any]:
     """Runs inside the measured process (this tree or the baseline's on sys.path)."""
-    from index.building import build_corpus, load_corpus
     from index.engine import Engine
     from index.evaluation.squad import parse_squad
+    from index.saved.building import build_corpus, open_corpus
 
     started_rss = rss_mb()
     options: dict[str, Any] = {}
@@ -78,13 +78,13 @@ def worker(mode: str, squad_limit: int, rounds: int) -> dict[str, Any]:
     seeds = tempfile.mkdtemp()
     for path in (ROOT / "seeds").glob("*.txt"):
         Path(seeds, path.name).write_bytes(path.read_bytes())
-    engine = Engine(load_corpus(seeds, index_dir=Path(seeds) / "index"), **options)
+    engine = Engine(open_corpus(seeds, Path(seeds) / "index"), **options)
     engine.ask("warm up")
     loaded_rss = rss_mb()
     questions = seed_questions()
     seed_ms = [engine.ask(q).elapsed_ms for _ in range(rounds) for q in questions]
     squad = parse_squad(json.loads((SHARED / "squad" / "squad-v1.1-dev.json").read_text()))
-    squad_engine = Engine(build_corpus(squad.articles), **options)
+    squad_engine = Engine(build_corpus(squad.articles).corpus, **options)
     asked = squad.questions[:squad_limit] if squad_limit else squad.questions
     wall = time.perf_counter()
     squad_ms = [squad_engine.ask(q.question).elapsed_ms for q in asked]

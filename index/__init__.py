@@ -1,0 +1,99 @@
+"""The question-answering library: what the front ends use, by name from ``index``.
+
+Get a corpus (:func:`open_corpus` at start, :func:`build_corpus` to reindex or to
+index articles in memory), serve it with an :class:`Engine` (``ask``, ``gist``) and
+:func:`summarize` its articles. ``index`` reads no environment: folders are arguments.
+
+``import index`` loads nothing: each name loads its module on first use (PEP 562),
+so the terminal's ``--help`` does not pay for NumPy, the reader or the saved index.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.confidence import REFUSAL_THRESHOLD
+    from index.corpus import Corpus, NoArticlesError
+    from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_question
+    from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
+    from index.records import Answer, Article, Citation, LoadProblem
+    from index.saved.building import ReindexReport, build_corpus, open_corpus
+    from index.saved.manifest import IndexStoreError, read_manifest
+    from index.saved.store import index_folder, read_index
+    from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_QUESTION_CHARS",
+    "MAX_SENTENCES",
+    "REFUSAL_THRESHOLD",
+    "Answer",
+    "Article",
+    "ArticleError",
+    "Citation",
+    "Corpus",
+    "Engine",
+    "IndexStoreError",
+    "LoadProblem",
+    "NoArticlesError",
+    "QuestionError",
+    "ReindexReport",
+    "Summary",
+    "SummaryError",
+    "build_corpus",
+    "clean_question",
+    "index_folder",
+    "load_folder",
+    "open_corpus",
+    "parse_article",
+    "read_index",
+    "read_manifest",
+    "summarize",
+]
+
+_MODULES = {
+    "index.confidence": ("REFUSAL_THRESHOLD",),
+    "index.corpus": ("Corpus", "NoArticlesError"),
+    "index.engine": ("MAX_QUESTION_CHARS", "Engine", "QuestionError", "clean_question"),
+    "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
+    "index.records": ("Answer", "Article", "Citation", "LoadProblem"),
+    "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),
+    "index.saved.manifest": ("IndexStoreError", "read_manifest"),
+    "index.saved.store": ("index_folder", "read_index"),
+    "index.summarize": ("MAX_SENTENCES", "Summary", "SummaryError", "summarize"),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the module that defines ``name`` on first use, then keep the name here."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    """Keeps the function :func:`summarize` the meaning of ``index.summarize``.
+
+    Importing a submodule names it on its package; the module ``index.summarize``
+    would then hide the function of the same name from ``from index import summarize``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -3,7 +3,7 @@
 A :class:`Corpus` is immutable. Rebuilding makes a new one and the engine
 swaps a single reference, so a reader in another thread always sees either
 the old or the new index, never half of one. It is built by
-:mod:`index.building`; the engine (:mod:`index.engine`) serves it.
+:mod:`index.saved.building`; the engine (:mod:`index.engine`) serves it.
 """
 
 from __future__ import annotations
@@ -67,13 +67,13 @@ class Corpus:
         """BM25 over whole paragraphs, built once per corpus and tokenizer.
 
         Answer ranking weighs a sentence by its paragraph's score too. Building
-        it costs a pass over every paragraph: :func:`index.building.open_corpus`
-        (which every reindex and restart goes through) persists it with the
-        chunk index, reusing the counts of unchanged articles, and hands it
-        over (:meth:`adopt_paragraph_index`), so it is found here already. A
-        corpus built without the store (:func:`index.building.build_corpus`)
-        builds it on first use, which a new :class:`index.engine.Engine` makes
-        before serving. The lock keeps two threads from building it twice.
+        it costs a pass over every paragraph: :func:`index.saved.building.build_corpus`
+        (which every build, reindex and restart goes through) builds it with the
+        chunk index, reusing the counts of unchanged articles, persists it when
+        the index is saved and hands it over (:meth:`adopt_paragraph_index`), so
+        it is found here already. A corpus made otherwise builds it on first use,
+        which a new :class:`index.engine.Engine` makes before serving. The lock
+        keeps two threads from building it twice.
         """
         cache: dict[TokenizerSettings, ParagraphIndex] = self.__dict__["_paragraphs"]
         with self.__dict__["_paragraphs_lock"]:

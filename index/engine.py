@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.building import load_corpus
 from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
@@ -29,10 +28,10 @@ from index.question_types import Question
 from index.ranking import Scored, SentenceRanker
 from index.reader import (
     CALIBRATION_FILE,
+    MODEL_DIR,
     TOKENIZER_FILE,
     Reader,
     Span,
-    default_model_dir,
     shared_reader,
 )
 from index.records import Answer, Article, Citation, Paragraph, Sentence
@@ -137,7 +136,7 @@ class Reading:
 class Engine:
     """Retrieve, then read: BM25 ranks sentences, the reader answers from their paragraphs.
 
-    ``model_dir`` defaults to the shipped model (or ``$ARTICLEBOT_READER_DIR``),
+    ``model_dir`` is the reader's folder (None: the shipped model, ``MODEL_DIR``),
     loaded once per process; when it cannot load, ``reader`` is None,
     ``reader_problem`` says why and every question gets the closest passages only.
     """
@@ -151,7 +150,7 @@ class Engine:
     ) -> None:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
-        model_dir = model_dir or default_model_dir()
+        model_dir = model_dir or MODEL_DIR
         loaded = shared_reader(model_dir)
         self.reader: Reader | None = loaded if isinstance(loaded, Reader) else None
         self.reader_problem: str | None = None if self.reader else str(loaded)
@@ -167,10 +166,6 @@ class Engine:
         """Real English words, never read as slips; read at the first question, not at start,
         so a restart from a saved index tokenises nothing."""
         return english_words(self._english_file, self.tokenizer)
-
-    @classmethod
-    def from_folder(cls, folder: str | Path) -> Engine:
-        return cls(load_corpus(folder))
 
     def swap(self, corpus: Corpus) -> Corpus:
         """Serve ``corpus`` from now on; returns the previous one."""

@@ -47,12 +47,6 @@ MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
 _SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
 
 
-def default_model_dir() -> Path:
-    """The shipped model, or the folder ``$ARTICLEBOT_READER_DIR`` names (to try another)."""
-    configured = os.environ.get("ARTICLEBOT_READER_DIR", "").strip()
-    return Path(configured) if configured else MODEL_DIR
-
-
 class ReaderUnavailable(RuntimeError):
     """The model could not be loaded; the message says why in one line."""
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.building import load_corpus
 from index.engine import Engine
+from index.saved.building import build_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -57,7 +57,7 @@ def private_question_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 @pytest.fixture(scope="session")
 def seed_engine() -> Engine:
     """One engine over the shipped seeds, shared by read-only tests."""
-    return Engine(load_corpus(SEEDS))
+    return Engine(build_corpus(SEEDS).corpus)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -38,15 +39,17 @@ sys.path.insert(0, str(ROOT / "training"))
 
 from news_data import load_news  # noqa: E402
 
-from index.building import build_corpus  # noqa: E402
 from index.confidence import FEATURES, REFUSAL_THRESHOLD, Calibration  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluation.qa import contains  # noqa: E402
 from index.evaluation.squad import best_over_gold, f1_score, parse_squad  # noqa: E402
-from index.reader import MODEL_DIR, default_model_dir  # noqa: E402
+from index.reader import MODEL_DIR  # noqa: E402
+from index.saved.building import build_corpus  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 DEV_FILES = ("squad-v1.1-dev.json", "squad-v2.0-dev.json")
+# The model calibrated: the shipped one, or a candidate's folder (as ``articlebot`` reads it).
+READER = Path(os.environ.get("ARTICLEBOT_READER_DIR", "").strip() or MODEL_DIR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ class Row:
 
 def news_rows(limit: int) -> list[Row]:
     news = load_news()
-    engine = Engine(build_corpus(news.dev_articles), model_dir=default_model_dir())
+    engine = Engine(build_corpus(news.dev_articles).corpus, model_dir=READER)
     rows = []
     for q in news.dev_questions[: limit or None]:
         reading = engine.read(q.question)
@@ -84,7 +87,7 @@ def news_rows(limit: int) -> list[Row]:
 
 def squad_rows(name: str, limit: int) -> list[Row]:
     squad = parse_squad(json.loads((SQUAD / name).read_text(encoding="utf-8")))
-    engine = Engine(build_corpus(squad.articles), model_dir=default_model_dir())
+    engine = Engine(build_corpus(squad.articles).corpus, model_dir=READER)
     rows = []
     started = time.perf_counter()
     for k, q in enumerate(squad.questions[: limit or None], 1):
@@ -211,7 +214,7 @@ def main() -> None:
         f"answer in the paragraphs read {np.mean([r.in_passages for r in answerable]):.2f}, "
         f"best span right at any confidence {np.mean([r.right for r in answerable]):.2f}"
     )
-    shipped = Calibration.load(default_model_dir() / "calibration.json")
+    shipped = Calibration.load(READER / "calibration.json")
     s = scores(news, lambda r: says(r, shipped, REFUSAL_THRESHOLD))
     print(f"as shipped ({shipped.to_json()}, threshold {REFUSAL_THRESHOLD}): accuracy {s.accuracy:.3f}, "
           f"answerable refused {s.refused:.0%}, unanswerables refused {s.unanswerable_refused:.0%}; "

@@ -66,10 +66,10 @@ def base_model_dir() -> Path:
 
 def retrieval_engine(articles):
     """The bot's engine over ``articles`` with the reader off: retrieval only."""
-    from index.building import build_corpus
     from index.engine import Engine
+    from index.saved.building import build_corpus
 
-    return Engine(build_corpus(articles), model_dir=ROOT / "training" / "no-reader")
+    return Engine(build_corpus(articles).corpus, model_dir=ROOT / "training" / "no-reader")
 
 
 def group_for(engine, question: str, article_id: str, gold: tuple[int, int] | None,

@@ -17,14 +17,14 @@ import string
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from index.building import build_corpus
-from index.corpus import Corpus
 from index.engine import Engine
 from index.evaluation.base import ask_or_refuse
 from index.loader import article_from_text
 from index.records import Answer, Article
+from index.saved.building import build_corpus
 
 Progress = Callable[[Sequence[Any]], Iterable[Any]]
 
@@ -237,10 +237,12 @@ def parse_squad(data: dict[str, Any]) -> SquadSet:
 def evaluate_squad(
     squad: SquadSet,
     progress: Progress | None = None,
-    corpus_builder: Callable[[Sequence[Article]], Corpus] = build_corpus,
+    model_dir: Path | None = None,
 ) -> SquadReport:
+    """Ask every question against all the set's articles, indexed together in memory
+    (``model_dir``: the reader's folder, None for the shipped one)."""
     started = time.perf_counter()
-    engine = Engine(corpus_builder(squad.articles))
+    engine = Engine(build_corpus(squad.articles).corpus, model_dir=model_dir)
     index_seconds = time.perf_counter() - started
     results: list[SquadResult] = []
     asking = 0.0

@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 
 from bot.discord_app.client import ArticleBot
+from index import ReindexReport
 from index.corpus import Corpus
-from index.reindex import ReindexReport
 from tests.bot.fake_discord import ClientRefused, FakeDiscord, PostedMessage
 from tests.bot.test_e2e_bot import (
     NEW_ARTICLE,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.building import build_corpus
 from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_question
 from index.loader import article_from_text, load_folder
+from index.saved.building import build_corpus
 from tests.conftest import SEEDS
 
 TROOPS = "how many troops were sent to Russia"
@@ -67,7 +67,7 @@ def _two_article_engine() -> Engine:
         "Harbour news",
         ["The port of Valletta sent 3,000 troops of volunteers to clean the harbour in May."],
     )
-    return Engine(build_corpus([seed, other]))
+    return Engine(build_corpus([seed, other]).corpus)
 
 
 def test_restricting_to_one_article_answers_from_it_only() -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.building import load_corpus
 from index.engine import Engine
 from index.gist import asks_for_gist, newest_first
+from index.saved.building import open_corpus
 
 
 def knows(word: str) -> bool:
@@ -52,7 +52,7 @@ def test_what_happened_among_several_articles_offers_them_newest_first(tmp_path:
         (folder / name).write_text(
             f"{name} story\n\nThe {name} story happened.\n\nOriginal Source: x\nAdded: {added}\n"
         )
-    engine = Engine(load_corpus(folder, index_dir=tmp_path / "index"))
+    engine = Engine(open_corpus(folder, tmp_path / "index"))
     gist = engine.gist("what's this about?")
     assert gist is not None and gist.kind == "choose"
     assert [a.source_path for a in gist.articles] == ["new.txt", "old.txt", "mid.txt"]

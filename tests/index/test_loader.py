@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from index.building import open_corpus
 from index.loader import load_file, load_folder, parse_article
+from index.saved.building import build_corpus
 from index.seed_format import ARTICLE_SUFFIXES, write_article
 from tests.conftest import SEED_FILE
 
@@ -145,8 +145,8 @@ def test_metadata_survives_a_load_from_the_saved_index(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "drone.txt").write_text(ADDED_ARTICLE, encoding="utf-8")
-    open_corpus(seeds, index_dir=tmp_path / "index")
-    reopened = open_corpus(seeds, index_dir=tmp_path / "index")
+    build_corpus(seeds, index_dir=tmp_path / "index")
+    reopened = build_corpus(seeds, index_dir=tmp_path / "index")
     assert reopened.loaded
     assert reopened.corpus.articles[0].added_at == "2026-12-03T09:00:00+00:00"
 

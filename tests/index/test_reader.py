@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from index.building import build_corpus
 from index.confidence import REFUSAL_THRESHOLD
 from index.engine import Engine
 from index.loader import article_from_text
@@ -23,6 +22,7 @@ from index.reader import (
     file_checksum,
     shared_reader,
 )
+from index.saved.building import build_corpus
 
 TROOPS = "how many troops were sent to Russia"
 
@@ -102,7 +102,7 @@ def test_the_best_span_is_chosen_across_passages(reader: Reader) -> None:
 
 def engine_with(model_dir: Path) -> Engine:
     article = article_from_text("a", "Troops", ["More than 3,000 troops were sent in January."])
-    return Engine(build_corpus([article]), model_dir=model_dir)
+    return Engine(build_corpus([article]).corpus, model_dir=model_dir)
 
 
 def assert_degrades_to_passages(engine: Engine, reason: str) -> None:

@@ -1,4 +1,5 @@
-"""Incremental reindex: only added or changed articles are tokenised again."""
+"""Incremental reindex: only added or changed articles are tokenised again; a failed one changes
+nothing, a malformed article is skipped by name."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.bm25 import SparseBM25
 from index.bm25_reference import ReferenceBM25
-from index.building import build_corpus
+from index.corpus import NoArticlesError
 from index.engine import Engine
 from index.loader import load_folder
-from index.reindex import rebuild
+from index.saved.building import build_corpus
+from index.saved.manifest import read_manifest
 from index.tokenize import Tokenizer
 
 HARBOUR = "Harbour news\n\nThe harbour reopened on Monday after the storm. Ferries run again.\n"
@@ -42,31 +45,31 @@ def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_unchanged_article_is_not_retokenised_on_reindex(
     folder: Path, tmp_path: Path, tokenised: list[str]
 ) -> None:
-    first = Engine(rebuild(folder, index_dir=tmp_path / "index").corpus).corpus  # served
+    first = Engine(build_corpus(folder, index_dir=tmp_path / "index").corpus).corpus  # served
     tokenised.clear()
     (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
-    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    report = build_corpus(folder, previous=first, index_dir=tmp_path / "index")
     assert not any("harbour" in text or "Kim" in text for text in tokenised)
-    assert report.retokenised == 1 and report.reused == 2
+    assert report.retokenised == (report.corpus.articles[-1].id,) and report.reused == 2
 
 
 def test_changed_article_is_retokenised_on_reindex(
     folder: Path, tmp_path: Path, tokenised: list[str]
 ) -> None:
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
     tokenised.clear()
     (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
-    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    report = build_corpus(folder, previous=first, index_dir=tmp_path / "index")
     assert any("twelve percent" in text for text in tokenised)
     assert report.changed == ("Market news",)
 
 
 def test_reindex_report_lists_added_changed_and_removed(folder: Path, tmp_path: Path) -> None:
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
     (folder / "harbour.txt").unlink()
     (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
     (folder / "rail.txt").write_text("Rail news\n\nA new line opens in May.\n", encoding="utf-8")
-    report = rebuild(folder, first, index_dir=tmp_path / "index")
+    report = build_corpus(folder, previous=first, index_dir=tmp_path / "index")
     assert (report.added, report.changed, report.removed) == (
         ("Rail news",),
         ("Market news",),
@@ -78,11 +81,12 @@ def test_reindex_report_lists_added_changed_and_removed(folder: Path, tmp_path: 
 def test_incremental_reindex_scores_equal_a_full_reference_build(
     folder: Path, tmp_path: Path
 ) -> None:
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
     (folder / "harbour.txt").unlink()
     (folder / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
-    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
-    reference = build_corpus(load_folder(folder).articles, index_factory=ReferenceBM25).index
+    corpus = build_corpus(folder, previous=first, index_dir=tmp_path / "index").corpus
+    tokenizer = Tokenizer()
+    reference = ReferenceBM25([tokenizer.tokens(c.text) for c in corpus.chunks])
     for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
         assert np.array_equal(corpus.index.scores(query), reference.scores(query))
 
@@ -90,11 +94,12 @@ def test_incremental_reindex_scores_equal_a_full_reference_build(
 def test_restart_reuses_stored_index_when_seeds_are_unchanged(
     folder: Path, tmp_path: Path, tokenised: list[str]
 ) -> None:
-    rebuild(folder, index_dir=tmp_path / "index")
+    build_corpus(folder, index_dir=tmp_path / "index")
     tokenised.clear()
-    report = rebuild(folder, index_dir=tmp_path / "index")  # a fresh process: no previous corpus
+    report = build_corpus(folder, index_dir=tmp_path / "index")  # a restart: no previous corpus
     Engine(report.corpus)  # what a start does next: the paragraph index is there already
-    assert tokenised == [] and report.reused == 3 and report.retokenised == 0
+    assert tokenised == [] and report.reused == 3 and report.retokenised == ()
+    assert report.loaded and not report.saved
     assert report.corpus.cached_paragraph_index(Tokenizer().settings) is not None
 
 
@@ -102,24 +107,46 @@ def test_incremental_reindex_paragraph_scores_equal_a_fresh_build(
     folder: Path, tmp_path: Path
 ) -> None:
     tokenizer = Tokenizer()
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
     (folder / "harbour.txt").unlink()
     (folder / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
-    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
-    fresh = build_corpus(load_folder(folder).articles).paragraph_index(tokenizer)
-    restarted = rebuild(folder, index_dir=tmp_path / "index").corpus  # loaded from the store
+    corpus = build_corpus(folder, previous=first, index_dir=tmp_path / "index").corpus
+    articles = load_folder(folder).articles
+    fresh = SparseBM25([tokenizer.tokens(p.text) for a in articles for p in a.paragraphs])
+    restarted = build_corpus(folder, index_dir=tmp_path / "index").corpus  # loaded from the store
     for reused in (corpus.paragraph_index(tokenizer), restarted.paragraph_index(tokenizer)):
-        assert reused.keys == fresh.keys
+        assert reused.keys == tuple((a.id, p.number) for a in articles for p in a.paragraphs)
         for query in (["harbour"], ["north", "korean", "troop"], ["price", "rose", "line"]):
-            assert np.array_equal(reused.index.scores(query), fresh.index.scores(query))
+            assert np.array_equal(reused.index.scores(query), fresh.scores(query))
 
 
 def test_reindex_builds_the_paragraph_index_before_the_swap(
     folder: Path, tmp_path: Path, tokenised: list[str]
 ) -> None:
-    first = rebuild(folder, index_dir=tmp_path / "index").corpus
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
     (folder / "market.txt").write_text(MARKET.replace("ten", "twelve"), encoding="utf-8")
-    corpus = rebuild(folder, first, index_dir=tmp_path / "index").corpus
+    corpus = build_corpus(folder, previous=first, index_dir=tmp_path / "index").corpus
     tokenised.clear()
     corpus.paragraph_index(Tokenizer())  # what the first question after the swap asks for
     assert tokenised == []
+
+
+def test_a_malformed_article_is_skipped_and_named(folder: Path, tmp_path: Path) -> None:
+    first = build_corpus(folder, index_dir=tmp_path / "index").corpus
+    (folder / "broken.txt").write_bytes(b"Broken\n\n\xff\xfe not UTF-8 \xc3\x28\n")
+    report = build_corpus(folder, previous=first, index_dir=tmp_path / "index")
+    assert [p.path for p in report.problems] == ["broken.txt"]
+    assert report.added == () and report.unchanged == len(first.articles)
+
+
+def test_a_failed_reindex_leaves_the_served_corpus_and_the_saved_index(
+    folder: Path, tmp_path: Path
+) -> None:
+    first = Engine(build_corpus(folder, index_dir=tmp_path / "index").corpus).corpus
+    saved = read_manifest(tmp_path / "index")
+    for article in folder.glob("*.txt"):
+        article.write_bytes(b"\xff\xfe")  # every file malformed: nothing left to serve
+    with pytest.raises(NoArticlesError, match=r"harbour\.txt"):
+        build_corpus(folder, previous=first, index_dir=tmp_path / "index")
+    assert read_manifest(tmp_path / "index") == saved
+    assert {a.title for a in first.articles} >= {"Harbour news", "Market news"}

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from index.bm25 import SparseBM25
-from index.building import build_corpus, open_corpus
-from index.corpus import Corpus, ParagraphIndex
+from index.corpus import Corpus, ParagraphIndex, paragraph_keys
 from index.engine import Engine
 from index.loader import load_folder
-from index.manifest import FORMAT_VERSION, MANIFEST_NAME, IndexStoreError, read_manifest
-from index.store import read_index, read_stored
+from index.saved.building import build_corpus
+from index.saved.manifest import FORMAT_VERSION, MANIFEST_NAME, IndexStoreError, read_manifest
+from index.saved.store import read_index, read_stored
 from index.tokenize import Tokenizer
 
 QUERY = ["north", "korean", "troop", "deploy"]
@@ -44,7 +44,7 @@ def stored_file(index_dir: Path) -> Path:
 
 
 def test_persisted_index_round_trip(seeds_copy: Path, index_dir: Path) -> None:
-    built = open_corpus(seeds_copy, index_dir=index_dir).corpus.index
+    built = build_corpus(seeds_copy, index_dir=index_dir).corpus.index
     loaded, manifest = read_index(index_dir)
     assert isinstance(built, SparseBM25)
     assert loaded.terms == built.terms
@@ -57,15 +57,15 @@ def test_persisted_index_round_trip(seeds_copy: Path, index_dir: Path) -> None:
 def test_second_start_loads_stored_index_without_tokenising(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     tokenizer = CountingTokenizer()
-    report = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
-    assert report.loaded and not report.saved and report.problem == ""
+    report = build_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
+    assert report.loaded and not report.saved and report.index_problem == ""
     assert tokenizer.calls == 0
 
 
 def test_corrupt_index_file_is_detected_and_rebuilt(seeds_copy: Path, index_dir: Path) -> None:
-    expected = open_corpus(seeds_copy, index_dir=index_dir).corpus.index.scores(QUERY)
+    expected = build_corpus(seeds_copy, index_dir=index_dir).corpus.index.scores(QUERY)
     path = stored_file(index_dir)
     data = bytearray(path.read_bytes())
     middle = len(data) // 2
@@ -73,11 +73,11 @@ def test_corrupt_index_file_is_detected_and_rebuilt(seeds_copy: Path, index_dir:
     path.write_bytes(bytes(data))
     with pytest.raises(IndexStoreError, match=r"corrupt|inconsistent|damaged"):
         read_index(index_dir)
-    report = open_corpus(seeds_copy, index_dir=index_dir)
+    report = build_corpus(seeds_copy, index_dir=index_dir)
     assert (
-        "corrupt" in report.problem
-        or "inconsistent" in report.problem
-        or "damaged" in report.problem
+        "corrupt" in report.index_problem
+        or "inconsistent" in report.index_problem
+        or "damaged" in report.index_problem
     )
     assert report.saved and not report.loaded
     assert np.array_equal(report.corpus.index.scores(QUERY), expected)
@@ -85,36 +85,36 @@ def test_corrupt_index_file_is_detected_and_rebuilt(seeds_copy: Path, index_dir:
 
 
 def test_truncated_index_file_is_detected_and_rebuilt(seeds_copy: Path, index_dir: Path) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     path = stored_file(index_dir)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
     with pytest.raises(IndexStoreError, match="truncated"):
         read_index(index_dir)
-    report = open_corpus(seeds_copy, index_dir=index_dir)
-    assert "truncated" in report.problem and report.saved
+    report = build_corpus(seeds_copy, index_dir=index_dir)
+    assert "truncated" in report.index_problem and report.saved
     read_index(index_dir)
 
 
 def test_truncated_manifest_is_detected_and_rebuilt(seeds_copy: Path, index_dir: Path) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     manifest = index_dir / MANIFEST_NAME
     manifest.write_bytes(manifest.read_bytes()[:100])
-    report = open_corpus(seeds_copy, index_dir=index_dir)
-    assert "not valid JSON" in report.problem and report.saved
+    report = build_corpus(seeds_copy, index_dir=index_dir)
+    assert "not valid JSON" in report.index_problem and report.saved
 
 
 def test_manifest_of_another_version_is_detected_and_rebuilt(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     manifest = index_dir / MANIFEST_NAME
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["format_version"] = FORMAT_VERSION + 1
     manifest.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexStoreError, match="format version"):
         read_index(index_dir)
-    report = open_corpus(seeds_copy, index_dir=index_dir)
-    assert "format version" in report.problem and report.saved
+    report = build_corpus(seeds_copy, index_dir=index_dir)
+    assert "format version" in report.index_problem and report.saved
     assert read_manifest(index_dir).format_version == FORMAT_VERSION
 
 
@@ -123,19 +123,19 @@ def test_foreign_manifest_is_detected(seeds_copy: Path, index_dir: Path) -> None
     (index_dir / MANIFEST_NAME).write_text('{"name": "something else"}', encoding="utf-8")
     with pytest.raises(IndexStoreError, match="not an articlebot index"):
         read_index(index_dir)
-    assert open_corpus(seeds_copy, index_dir=index_dir).saved
+    assert build_corpus(seeds_copy, index_dir=index_dir).saved
 
 
 def test_changed_tokenizer_settings_do_not_reuse_stored_tokens(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     from index.tokenize import TokenizerSettings
 
     other = Tokenizer(TokenizerSettings(stem=False))
-    report = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=other)
+    report = build_corpus(seeds_copy, index_dir=index_dir, tokenizer=other)
     assert not report.loaded and report.retokenised and report.saved
-    assert "tokeniser" in report.problem
+    assert "tokeniser" in report.index_problem
 
 
 def test_store_never_pickles(
@@ -146,7 +146,7 @@ def test_store_never_pickles(
 
     for name in ("dump", "dumps", "load", "loads"):
         monkeypatch.setattr(pickle, name, refuse)
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     read_index(index_dir)
     with np.load(stored_file(index_dir), allow_pickle=False) as data:
         assert all(data[name].dtype != object for name in data.files)
@@ -155,7 +155,7 @@ def test_store_never_pickles(
 def test_crash_while_writing_leaves_old_index_usable(
     seeds_copy: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     before = read_manifest(index_dir)
     (seeds_copy / "extra.txt").write_text(
         "An extra article\n\nThe harbour reopened on Monday after the storm.\n", encoding="utf-8"
@@ -167,7 +167,7 @@ def test_crash_while_writing_leaves_old_index_usable(
         raise OSError("disk full")
 
     monkeypatch.setattr(np, "savez", crash)
-    report = open_corpus(seeds_copy, index_dir=index_dir)
+    report = build_corpus(seeds_copy, index_dir=index_dir)
     assert not report.saved and len(report.corpus.articles) == 2  # served from memory
     assert read_manifest(index_dir) == before
     read_index(index_dir)
@@ -177,7 +177,7 @@ def test_crash_while_writing_leaves_old_index_usable(
 def test_unwritable_index_dir_still_serves(seeds_copy: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
-    report = open_corpus(seeds_copy, index_dir=blocker / "index")
+    report = build_corpus(seeds_copy, index_dir=blocker / "index")
     assert not report.saved and report.corpus.chunks
 
 
@@ -186,7 +186,7 @@ def test_collector_is_paused_during_a_build_and_enabled_again_after(
 ) -> None:
     import gc
 
-    import index.building as building
+    import index.saved.building as building
 
     seen: list[bool] = []
     real = building.chunk_article
@@ -196,10 +196,10 @@ def test_collector_is_paused_during_a_build_and_enabled_again_after(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(building, "chunk_article", spy)
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     assert seen == [False] and gc.isenabled()
     with pytest.raises(FileNotFoundError):
-        open_corpus(seeds_copy / "missing", index_dir=index_dir)
+        build_corpus(seeds_copy / "missing", index_dir=index_dir)
     assert gc.isenabled()
 
 
@@ -223,20 +223,20 @@ def test_a_build_does_not_freeze_garbage_for_good(seeds_copy: Path, index_dir: P
         del node
     finally:
         gc.enable()
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     gc.collect()
     assert alive() is None
     assert gc.isenabled()
 
 
-def test_load_corpus_keeps_its_index_where_index_folder_says(seeds_copy: Path) -> None:
-    """Without an ``index_dir`` the library keeps the index in the user cache."""
-    from index.building import load_corpus
-    from index.store import index_folder
+def test_a_build_without_an_index_dir_reads_and_writes_nothing(seeds_copy: Path) -> None:
+    """The index folder is always an argument: the library falls back to no folder of its own."""
+    from index.saved.store import index_folder
 
-    corpus = load_corpus(seeds_copy)
-    assert isinstance(corpus.index, SparseBM25)
-    assert (index_folder(seeds_copy) / MANIFEST_NAME).is_file()
+    report = build_corpus(seeds_copy)
+    assert isinstance(report.corpus.index, SparseBM25)
+    assert not report.saved and report.manifest is None and not report.loaded
+    assert not index_folder(seeds_copy).exists()
     assert not (seeds_copy.parent / "data").exists()  # nothing written beside someone's folder
 
 
@@ -245,11 +245,11 @@ def test_tokenizer_fingerprint_is_the_same_in_another_process() -> None:
     import subprocess
     import sys
 
-    from index.manifest import tokenizer_fingerprint
+    from index.saved.manifest import tokenizer_fingerprint
     from index.tokenize import TokenizerSettings
 
     code = (
-        "import json; from index.manifest import tokenizer_fingerprint; "
+        "import json; from index.saved.manifest import tokenizer_fingerprint; "
         "from index.tokenize import TokenizerSettings; "
         "print(json.dumps(tokenizer_fingerprint(TokenizerSettings())))"
     )
@@ -266,8 +266,10 @@ HARBOUR = "Harbour news\n\nThe harbour reopened on Monday.\n\nFerries run again 
 
 
 def fresh_paragraphs(folder: Path) -> ParagraphIndex:
-    """The paragraph index built from scratch, as the engine builds it without a store."""
-    return build_corpus(load_folder(folder).articles).paragraph_index(Tokenizer())
+    """The paragraph index built from scratch, as :meth:`Corpus.paragraph_index` builds it."""
+    articles, tokenizer = load_folder(folder).articles, Tokenizer()
+    docs = [tokenizer.tokens(p.text) for a in articles for p in a.paragraphs]
+    return ParagraphIndex(SparseBM25(docs), paragraph_keys(articles))
 
 
 def assert_same_paragraph_scores(corpus: Corpus, folder: Path) -> None:
@@ -319,9 +321,9 @@ def as_version_2(index_dir: Path) -> None:
 def test_restart_loads_the_paragraph_index_without_tokenising(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     tokenizer = CountingTokenizer()
-    report = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
+    report = build_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
     Engine(report.corpus, tokenizer)  # warms the paragraph index: found, not built
     assert report.loaded and not report.saved and report.paragraphs_retokenised == ()
     assert tokenizer.calls == 0
@@ -332,10 +334,10 @@ def test_restart_with_changed_seeds_tokenises_only_their_paragraphs(
     seeds_copy: Path, index_dir: Path
 ) -> None:
     (seeds_copy / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     (seeds_copy / "harbour.txt").write_text(HARBOUR.replace("Monday", "Tuesday"), encoding="utf-8")
     (seeds_copy / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
-    report = open_corpus(seeds_copy, index_dir=index_dir)  # a fresh process: no previous corpus
+    report = build_corpus(seeds_copy, index_dir=index_dir)  # a fresh process: no previous corpus
     new = {
         a.id for a in report.corpus.articles if a.source_path.endswith(("harbour.txt", "rail.txt"))
     }
@@ -353,38 +355,38 @@ def test_incremental_reindex_reuses_the_served_paragraph_counts(
     seeds_copy: Path, index_dir: Path
 ) -> None:
     (seeds_copy / "harbour.txt").write_text(HARBOUR, encoding="utf-8")
-    served = Engine(open_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
+    served = Engine(build_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
     (seeds_copy / "harbour.txt").unlink()
     (seeds_copy / "rail.txt").write_text("Rail news\n\nThe harbour line opens.\n", encoding="utf-8")
-    report = open_corpus(seeds_copy, index_dir=index_dir, previous=served)
+    report = build_corpus(seeds_copy, index_dir=index_dir, previous=served)
     rail = [a.id for a in report.corpus.articles if a.source_path.endswith("rail.txt")]
     assert report.paragraphs_retokenised == tuple(rail) and report.saved
     assert_same_paragraph_scores(report.corpus, seeds_copy)
-    restarted = open_corpus(seeds_copy, index_dir=index_dir)
+    restarted = build_corpus(seeds_copy, index_dir=index_dir)
     assert restarted.loaded and restarted.paragraphs_retokenised == ()
     assert_same_paragraph_scores(restarted.corpus, seeds_copy)
 
 
 def test_version_2_store_still_loads_and_is_upgraded(seeds_copy: Path, index_dir: Path) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     as_version_2(index_dir)
     old = read_stored(index_dir)  # not reported as corrupt
     assert old.paragraphs is None and old.manifest.format_version == 2
-    report = open_corpus(seeds_copy, index_dir=index_dir)
-    assert report.problem == "" and report.retokenised == ()  # chunk counts were used
+    report = build_corpus(seeds_copy, index_dir=index_dir)
+    assert report.index_problem == "" and report.retokenised == ()  # chunk counts were used
     assert report.paragraphs_retokenised and report.saved  # paragraphs built once, then saved
     assert_same_paragraph_scores(report.corpus, seeds_copy)
     upgraded = read_stored(index_dir)
     assert upgraded.manifest.format_version == FORMAT_VERSION and upgraded.paragraphs is not None
     tokenizer = CountingTokenizer()
-    again = open_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
+    again = build_corpus(seeds_copy, index_dir=index_dir, tokenizer=tokenizer)
     assert again.loaded and not again.saved and tokenizer.calls == 0
 
 
 def test_version_2_store_is_upgraded_by_a_reindex_too(seeds_copy: Path, index_dir: Path) -> None:
-    served = Engine(open_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
+    served = Engine(build_corpus(seeds_copy, index_dir=index_dir).corpus).corpus
     as_version_2(index_dir)
-    report = open_corpus(seeds_copy, index_dir=index_dir, previous=served)  # seeds unchanged
+    report = build_corpus(seeds_copy, index_dir=index_dir, previous=served)  # seeds unchanged
     assert report.saved and read_manifest(index_dir).format_version == FORMAT_VERSION
 
 
@@ -400,7 +402,7 @@ def test_version_2_store_is_upgraded_by_a_reindex_too(seeds_copy: Path, index_di
 def test_damaged_paragraph_part_is_detected_and_rebuilt(
     seeds_copy: Path, index_dir: Path, damage: str
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
 
     def change(arrays: dict[str, np.ndarray]) -> None:
         if damage == "out-of-range row":
@@ -417,8 +419,8 @@ def test_damaged_paragraph_part_is_detected_and_rebuilt(
     rewrite_store(index_dir, change)  # the checksum matches: only the checks can tell
     with pytest.raises(IndexStoreError):
         read_index(index_dir)
-    report = open_corpus(seeds_copy, index_dir=index_dir)
-    assert report.problem.startswith("stored index not used") and report.saved
+    report = build_corpus(seeds_copy, index_dir=index_dir)
+    assert report.index_problem.startswith("stored index not used") and report.saved
     assert report.retokenised  # the whole store was unusable, chunks included
     assert_same_paragraph_scores(report.corpus, seeds_copy)
     read_stored(index_dir)
@@ -427,7 +429,7 @@ def test_damaged_paragraph_part_is_detected_and_rebuilt(
 def test_version_3_manifest_without_its_paragraph_description_is_rejected(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     rewrite_store(index_dir, lambda arrays: None, lambda data: data.pop("paragraph_rows"))
     with pytest.raises(IndexStoreError, match="paragraph"):
         read_manifest(index_dir)
@@ -436,7 +438,7 @@ def test_version_3_manifest_without_its_paragraph_description_is_rejected(
 def test_flipped_bytes_in_the_paragraph_part_fail_the_checksum(
     seeds_copy: Path, index_dir: Path
 ) -> None:
-    open_corpus(seeds_copy, index_dir=index_dir)
+    build_corpus(seeds_copy, index_dir=index_dir)
     path = stored_file(index_dir)
     data = bytearray(path.read_bytes())
     at = data.index(b"paragraph_tf") - 64  # in the data of paragraph_docs, stored before it

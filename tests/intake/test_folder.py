@@ -18,7 +18,7 @@ from bot.intake import (
     remove_from_folder,
     removed_message,
 )
-from index.building import open_corpus
+from index import open_corpus
 from index.corpus import Corpus
 from index.loader import load_file
 
@@ -30,7 +30,7 @@ TEXT = (
 
 
 def rebuild_of(seeds: Path, index: Path) -> Corpus:
-    return open_corpus(seeds, index_dir=index).corpus
+    return open_corpus(seeds, index)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

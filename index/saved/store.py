@@ -5,9 +5,9 @@ Nothing here can run code from a file: arrays are read with
 Python objects. The same file holds the paragraph-level index (arrays
 prefixed ``paragraph_``), under the same checksum, so a restart tokenises
 nothing at all. A file that is corrupt, truncated, foreign or of another
-version raises :class:`~index.manifest.IndexStoreError` (the caller rebuilds
+version raises :class:`~index.saved.manifest.IndexStoreError` (the caller rebuilds
 from the seeds); it is never half-loaded. What the manifest holds is in
-:mod:`index.manifest`; where the folder is, :func:`index_folder`.
+:mod:`index.saved.manifest`; where the folder is, :func:`index_folder`.
 
 Writes are atomic: the arrays go to a new, uniquely named file (temporary
 name, fsync, rename), then the manifest that points to it is replaced the same
@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.bm25 import SparseBM25
-from index.manifest import (
+from index.saved.manifest import (
     MANIFEST_NAME,
     ArticleEntry,
     IndexStoreError,
@@ -63,8 +63,8 @@ def index_folder(seeds: str | Path) -> Path:
     """A folder of its own for the index of ``seeds`` in the per-user cache.
 
     Keyed by the folder's absolute path, so indexing someone else's folder writes
-    nothing there. Callers that keep the index elsewhere pass ``index_dir``; the
-    bot's rule for choosing is :func:`bot.storage.folders.index_dir`.
+    nothing there. Nothing in ``index`` falls back to it (the index folder is always an
+    argument); the bot's rule for choosing is :func:`bot.storage.folders.index_dir`.
     """
     from platformdirs import user_cache_path
 

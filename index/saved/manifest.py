@@ -5,7 +5,7 @@ settings (with a fingerprint of the tokeniser's code, so a changed tokeniser
 never reuses stale tokens), the arrays file with its size and CRC-32, and per
 article its content hash, a digest of its chunk layout and its paragraph
 count. A version-2 manifest (from before the paragraph index was kept) still
-reads; the arrays themselves are written and read by :mod:`index.store`.
+reads; the arrays themselves are written and read by :mod:`index.saved.store`.
 """
 
 from __future__ import annotations

@@ -1,12 +1,16 @@
-"""Building a corpus from the seeds folder, reusing what is already indexed.
+"""The two ways to a corpus: build one from articles, or open a folder's saved one.
 
-:func:`open_corpus` is the way in: it loads the seeds, reuses the stored
-counts of every article whose content is unchanged (for chunks and for
-paragraphs, from the corpus being served or from the saved index), tokenises
-only the rest, and saves the result when anything changed (:mod:`index.store`).
-A version-2 store (from before the paragraph index was kept) still loads: its
-chunk counts are used, the paragraph index is built once and the store is
-saved as version 3. :func:`build_corpus` indexes articles in memory only.
+:func:`build_corpus` indexes a folder of articles (or :class:`~index.records.Article`
+records). Given the corpus being served (``previous``) or a saved index
+(``index_dir``, :mod:`index.saved.store`), it reuses the counts of every article
+whose content is unchanged (for chunks and for paragraphs) and tokenises only the
+rest; with ``index_dir`` the result is saved when anything changed. It reports
+what changed, so a ``/reindex`` is a build against the corpus being served: that
+corpus is only read, so a failed build leaves it serving. :func:`open_corpus` is
+what a process does at start: the build of a folder against its saved index,
+which is loaded as it is when the articles are unchanged. A version-2 store (from
+before the paragraph index was kept) still loads: its chunk counts are used, the
+paragraph index is built once and the store is saved as version 3.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from index.bm25 import RetrievalIndex, SparseBM25
+from index.bm25 import SparseBM25
 from index.chunking import ChunkSettings, chunk_article
 from index.corpus import Corpus, NoArticlesError, ParagraphIndex, paragraph_keys
-from index.gc_pause import quiet_gc
-from index.loader import LoadResult, load_folder
-from index.manifest import (
+from index.loader import load_folder
+from index.records import Article, LoadProblem
+from index.saved.gc_pause import quiet_gc
+from index.saved.manifest import (
     ArticleEntry,
     IndexStoreError,
     Manifest,
@@ -32,81 +37,107 @@ from index.manifest import (
     read_manifest,
     tokenizer_fingerprint,
 )
-from index.records import Article, LoadProblem
-from index.store import index_folder, read_stored, write_index
+from index.saved.store import read_stored, write_index
 from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 
 log = logging.getLogger(__name__)
 
 _Key = TypeVar("_Key", bound=Hashable)
 Plan = list[tuple[int, int] | list[list[str]]]  # see SparseBM25.rebuilt
-IndexFactory = Callable[[Sequence[Sequence[str]]], RetrievalIndex]
 
 
 @dataclass(frozen=True, slots=True)
-class OpenReport:
-    """How :func:`open_corpus` got its index."""
+class ReindexReport:
+    """What :func:`build_corpus` made: the corpus, what changed since ``previous``, and
+    how its index was got (``retokenised`` and ``reused`` count articles)."""
 
     corpus: Corpus
-    index_dir: Path | None
-    loaded: bool  # the stored index was used as it is
-    retokenised: tuple[str, ...]  # ids of the articles whose chunks were tokenised
-    reused: int  # articles whose stored or previous counts were reused
-    saved: bool
-    problem: str = ""  # why the stored index could not be used, if it could not
-    seconds: float = 0.0
-    manifest: Manifest | None = field(default=None, repr=False)
-    paragraphs_retokenised: tuple[str, ...] = ()  # ids of articles whose paragraphs were tokenised
+    added: tuple[str, ...]  # article titles
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+    sentences: int
+    chunks: int
+    seconds: float
+    problems: tuple[LoadProblem, ...]  # files skipped, each with why
+    retokenised: tuple[str, ...] = ()  # ids of the articles whose chunks were tokenised
+    paragraphs_retokenised: tuple[str, ...] = ()  # ids of those whose paragraphs were
+    reused: int = 0  # articles whose stored or previous counts were reused
+    loaded: bool = False  # the saved index was used as it is
+    saved: bool = False  # the index was written to ``index_dir`` by this build
+    index_problem: str = ""  # why the saved index could not be used, if it could not
+    manifest: Manifest | None = field(default=None, repr=False)  # what is saved, if current
+
+    @property
+    def summary_line(self) -> str:
+        return (
+            f"{len(self.corpus.articles)} articles ({len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed), {self.sentences} sentences, {self.chunks} chunks "
+            f"in {self.seconds:.2f} s"
+        )
 
 
 def open_corpus(
     folder: str | Path,
+    index_dir: str | Path,
     *,
-    index_dir: str | Path | None = None,
-    previous: Corpus | None = None,
     tokenizer: Tokenizer | None = None,
     chunk_settings: ChunkSettings | None = None,
-    persist: bool = True,
-    reuse: bool = True,
-) -> OpenReport:
-    """The corpus of ``folder``, tokenising only articles not already indexed.
+) -> Corpus:
+    """The corpus of ``folder`` as a process starts with it, from its saved index in ``index_dir``.
 
-    Counts are reused from ``previous`` (a corpus being served) or else from
-    the stored index, for every article whose id, content hash and chunk
-    layout are unchanged and whose tokeniser and chunk settings match. With
-    ``persist``, the result is saved when it differs from what is stored; a
+    The saved index is loaded as it is when the articles are unchanged, else updated for
+    those that changed and saved; a damaged one is rebuilt (logged). Raises
+    :class:`NoArticlesError` naming the problems when no article loads.
+    """
+    return build_corpus(
+        folder, index_dir=index_dir, tokenizer=tokenizer, chunk_settings=chunk_settings
+    ).corpus
+
+
+def build_corpus(
+    articles: str | Path | Sequence[Article],
+    *,
+    previous: Corpus | None = None,
+    index_dir: str | Path | None = None,
+    force: bool = False,
+    tokenizer: Tokenizer | None = None,
+    chunk_settings: ChunkSettings | None = None,
+) -> ReindexReport:
+    """Index ``articles`` (a folder of them, or records), tokenising only what is new.
+
+    Counts are reused from ``previous`` (a corpus being served, only read) or else
+    from the saved index in ``index_dir``, for every article whose id, content hash
+    and chunk layout are unchanged and whose tokeniser and chunk settings match.
+    With ``index_dir`` the result is saved when it differs from what is saved; a
     failure to save is logged and does not stop the corpus from being served.
-    ``reuse=False`` tokenises everything and saves the result (a forced rebuild).
-    Runs under :func:`quiet_gc`, so it can run in a worker thread beside an event loop.
+    Without it nothing is read or saved. ``force`` tokenises everything (and saves).
+    A malformed article file is skipped and named in ``problems``; no usable article
+    raises :class:`NoArticlesError` naming the problems. Runs under
+    :func:`quiet_gc`, so it can run in a worker thread beside an event loop.
     """
     with quiet_gc():
-        return _open_corpus(
-            folder,
-            index_dir=index_dir,
+        return _build(
+            articles,
+            index_dir=None if index_dir is None else Path(index_dir),
             previous=previous,
-            tokenizer=tokenizer,
-            chunk_settings=chunk_settings,
-            persist=persist,
-            reuse=reuse,
+            tokenizer=tokenizer or default_tokenizer(),
+            settings=chunk_settings or ChunkSettings(),
+            reuse=not force,
         )
 
 
-def _open_corpus(
-    folder: str | Path,
+def _build(
+    source: str | Path | Sequence[Article],
     *,
-    index_dir: str | Path | None,
+    index_dir: Path | None,
     previous: Corpus | None,
-    tokenizer: Tokenizer | None,
-    chunk_settings: ChunkSettings | None,
-    persist: bool,
+    tokenizer: Tokenizer,
+    settings: ChunkSettings,
     reuse: bool,
-) -> OpenReport:
+) -> ReindexReport:
     started = time.perf_counter()
-    tokenizer = tokenizer or default_tokenizer()
-    settings = chunk_settings or ChunkSettings()
-    directory = Path(index_dir) if index_dir is not None else index_folder(folder)
-    result = load_articles(folder)
-    articles = result.articles
+    articles, problems = _articles(source)
     per_article = [chunk_article(a, settings) for a in articles]
     chunks = [c for group in per_article for c in group]
     entries = article_entries(articles, chunks)
@@ -117,8 +148,8 @@ def _open_corpus(
         reuse and previous is not None and _reusable(previous, tokenizer.settings, settings)
     )
     found = _Sources()
-    if persist and reuse:
-        found = _stored_sources(directory, use_previous, fingerprint, chunking)
+    if index_dir is not None and reuse:
+        found = _stored_sources(index_dir, use_previous, fingerprint, chunking)
     if use_previous:
         assert previous is not None and isinstance(previous.index, SparseBM25)
         found.source = previous.index
@@ -150,7 +181,7 @@ def _open_corpus(
         tuple(articles),
         tuple(chunks),
         index,
-        tuple(result.problems),
+        problems,
         built_at=built_at,
         chunk_settings=settings,
     )
@@ -159,10 +190,10 @@ def _open_corpus(
     )
     manifest = stored if unchanged_on_disk else None
     saved = False
-    if persist and not unchanged_on_disk:
+    if index_dir is not None and not unchanged_on_disk:
         try:
             manifest = write_index(
-                directory,
+                index_dir,
                 index,
                 paragraphs=paragraphs,
                 articles=entries,
@@ -174,19 +205,46 @@ def _open_corpus(
             )
             saved = True
         except (OSError, ValueError) as exc:
-            log.warning("could not save the index to %s: %s", directory, exc)
-    return OpenReport(
-        corpus=corpus,
-        index_dir=directory if persist else None,
-        loaded=loaded,
-        retokenised=tuple(articles[i].id for i in changed),
-        reused=len(entries) - len(changed),
-        saved=saved,
-        problem=found.problem,
-        seconds=time.perf_counter() - started,
-        manifest=manifest,
-        paragraphs_retokenised=tuple(articles[i].id for i in paragraphs_changed),
+            log.warning("could not save the index to %s: %s", index_dir, exc)
+    old = {a.id: a for a in previous.articles} if previous else {}
+    new = {a.id: a for a in corpus.articles}
+    added = tuple(a.title for i, a in new.items() if i not in old)
+    altered = tuple(
+        a.title for i, a in new.items() if i in old and old[i].content_hash != a.content_hash
     )
+    return ReindexReport(
+        corpus=corpus,
+        added=added,
+        changed=altered,
+        removed=tuple(a.title for i, a in old.items() if i not in new),
+        unchanged=len(new) - len(added) - len(altered),
+        sentences=corpus.sentence_count,
+        chunks=len(corpus.chunks),
+        seconds=time.perf_counter() - started,
+        problems=problems,
+        retokenised=tuple(articles[i].id for i in changed),
+        paragraphs_retokenised=tuple(articles[i].id for i in paragraphs_changed),
+        reused=len(entries) - len(changed),
+        loaded=loaded,
+        saved=saved,
+        index_problem=found.problem,
+        manifest=manifest,
+    )
+
+
+def _articles(
+    source: str | Path | Sequence[Article],
+) -> tuple[list[Article], tuple[LoadProblem, ...]]:
+    """The articles to index and the files skipped; raises :class:`NoArticlesError` if none."""
+    if not isinstance(source, str | Path):
+        if not source:
+            raise NoArticlesError("no usable articles to index")
+        return list(source), ()
+    result = load_folder(source)
+    if not result.articles:
+        detail = "; ".join(str(p) for p in result.problems) or "the folder has no .txt or .md files"
+        raise NoArticlesError(f"no usable articles in {source}: {detail}")
+    return list(result.articles), tuple(result.problems)
 
 
 @dataclass(slots=True)
@@ -340,47 +398,3 @@ def _parse_time(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         return datetime.now(UTC)
-
-
-def load_articles(folder: str | Path) -> LoadResult:
-    """The articles of ``folder``; raises :class:`NoArticlesError` naming the problems."""
-    result = load_folder(folder)
-    if not result.articles:
-        detail = "; ".join(str(p) for p in result.problems) or "the folder has no .txt or .md files"
-        raise NoArticlesError(f"no usable articles in {folder}: {detail}")
-    return result
-
-
-def build_corpus(
-    articles: Sequence[Article],
-    *,
-    problems: Sequence[LoadProblem] = (),
-    tokenizer: Tokenizer | None = None,
-    chunk_settings: ChunkSettings | None = None,
-    index_factory: IndexFactory = SparseBM25,
-) -> Corpus:
-    """Index ``articles`` in memory (nothing is read or saved)."""
-    if not articles:
-        raise NoArticlesError("no usable articles to index")
-    tokenizer = tokenizer or default_tokenizer()
-    settings = chunk_settings or ChunkSettings()
-    chunks = [c for a in articles for c in chunk_article(a, settings)]
-    index = index_factory([tokenizer.tokens(c.text) for c in chunks])
-    return Corpus(tuple(articles), tuple(chunks), index, tuple(problems), chunk_settings=settings)
-
-
-def load_corpus(
-    folder: str | Path, *, index_dir: str | Path | None = None, **kwargs: object
-) -> Corpus:
-    """Load ``folder`` and index it; raises :class:`NoArticlesError` naming the problems.
-
-    With the default index the saved one is used (``index_dir``, default
-    :func:`index.store.index_folder`): loaded when the seeds are unchanged,
-    updated for the articles that changed, rebuilt and reported when it is
-    damaged (:func:`open_corpus`). Another ``index_factory`` builds in memory.
-    """
-    if kwargs.get("index_factory", SparseBM25) is SparseBM25:
-        options = {k: v for k, v in kwargs.items() if k != "index_factory"}
-        return open_corpus(folder, index_dir=index_dir, **options).corpus  # type: ignore[arg-type]
-    result = load_articles(folder)
-    return build_corpus(result.articles, problems=result.problems, **kwargs)  # type: ignore[arg-type]
