@@ -34,7 +34,7 @@ from index.reader import (
     Span,
     shared_reader,
 )
-from index.records import Answer, Article, Citation, Paragraph, Sentence
+from index.records import Answer, Citation, Paragraph, Sentence
 from index.spelling import Vocabulary, english_words, respell
 from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
 
@@ -171,22 +171,6 @@ class Engine:
         """Serve ``corpus`` from now on; returns the previous one."""
         old, self.corpus = self.corpus, corpus
         return old
-
-    def find_article(self, query: str) -> Article | None:
-        """An article by id, id prefix, file name or (part of) its title."""
-        wanted = query.strip().lower()
-        if not wanted:
-            return None
-        articles = self.corpus.articles
-        for test in (
-            lambda a: a.id.lower() == wanted or a.source_path.lower() == wanted,
-            lambda a: a.id.lower().startswith(wanted) or a.title.lower() == wanted,
-            lambda a: wanted in a.title.lower() or wanted in a.source_path.lower(),
-        ):
-            matches = [a for a in articles if test(a)]
-            if matches:
-                return matches[0]
-        return None
 
     def ask(self, question: str, article_id: str | None = None) -> Answer:
         """Answer ``question``, its misspelt words read as the articles' (``Answer.respelled``)."""

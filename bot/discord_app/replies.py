@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.errors import ArticleNotFound
+from index.article_choice import find_article, matching_articles
 from index.engine import Engine
 from index.records import Article
 
@@ -21,24 +22,13 @@ CHOICE_NAME_LIMIT = 100
 
 
 def article_choices(articles: Sequence[Article], current: str) -> list[app_commands.Choice[str]]:
-    """At most 25 articles matching what is typed: title prefix, then word start, then anywhere."""
-    wanted = " ".join(current.casefold().split())
-    ranked: list[tuple[int, int, Article]] = []
-    for position, article in enumerate(articles):
-        title = article.title.casefold()
-        if not wanted or title.startswith(wanted) or article.id.casefold().startswith(wanted):
-            rank = 0
-        elif f" {wanted}" in f" {title}":
-            rank = 1
-        elif wanted in title or wanted in article.source_path.casefold():
-            rank = 2
-        else:
-            continue
-        ranked.append((rank, position, article))
-    ranked.sort(key=lambda item: item[:2])
+    """At most 25 articles that what is typed may mean, best first, by the rule every command
+    uses (:func:`index.article_choice.matching_articles`); before anything is typed, the first
+    of the listing."""
+    found = matching_articles(articles, current) if current.strip() else articles
     return [
         app_commands.Choice(name=_choice_name(article.title), value=article.id[:100])
-        for _, _, article in ranked[:MAX_CHOICES]
+        for article in found[:MAX_CHOICES]
     ]
 
 
@@ -55,8 +45,9 @@ async def article_autocomplete(
 
 
 def resolve_article(engine: Engine, query: str) -> Article:
-    """The article an option names (an autocomplete id, or typed text); raises ArticleNotFound."""
-    article = engine.find_article(query)
+    """The article an option names (an autocomplete id, or a number, id or title typed, as
+    :func:`index.article_choice.find_article` reads it); raises ArticleNotFound."""
+    article = find_article(engine.corpus.articles, query)
     if article is None:
         raise ArticleNotFound(query)
     return article

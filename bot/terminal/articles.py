@@ -15,9 +15,9 @@ def register(subparsers: Any) -> None:
         "articles",
         help="list the articles: number, title, id, file, source, when added and indexed",
         description=(
-            "List the loaded articles, numbered as `summary N` takes them, with the file, "
-            "the id that --article and summary take, where each came from, when it was added "
-            "and when the index was built."
+            "List the loaded articles, numbered as `ask --article N`, `summary N` and "
+            "`remove N` take them, with the file, the id they also take, where each came from, "
+            "when it was added and when the index was built."
         ),
         epilog="example: articlebot articles --json",
     )

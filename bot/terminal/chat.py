@@ -20,9 +20,7 @@ from bot.terminal.chat_commands import command_meant
 from bot.terminal.options import (
     CliError,
     choose_article,
-    find_article,
     missing_article,
-    numbered_article,
     open_engine,
 )
 from bot.terminal.question_log import QuestionLog, open_log
@@ -147,21 +145,24 @@ class Chat:
     def summary_target(self, rest: str) -> tuple[Article, str | None]:
         """The article and topic of ``summary [ARTICLE] [TOPIC]``.
 
-        A leading number picks that article of ``articles`` (``summary 2 drones``).
+        A leading number picks that article of ``articles`` (``summary 2 drones``); names are
+        read as everywhere (:func:`index.article_choice.find_article`).
         Otherwise, with one article everything after ``summary`` is the topic;
         with several, the longest run of leading words that names an article
         picks it and the remaining words are the topic, and when none does the
         numbered list is offered, saying first when a number is past the last.
         """
+        from index.article_choice import find_article
+
         articles = self.engine.corpus.articles
         words = rest.split()
-        numbered = numbered_article(self.engine, words[0]) if words else None
+        numbered = find_article(articles, words[0]) if words[:1] and words[0].isdigit() else None
         if numbered is not None:
             return numbered, " ".join(words[1:]) or None
         if len(articles) == 1:
             return articles[0], rest or None
         for cut in range(len(words), 0, -1):
-            article = find_article(self.engine, " ".join(words[:cut]))
+            article = find_article(articles, " ".join(words[:cut]))
             if article is not None:
                 return article, " ".join(words[cut:]) or None
         if words[:1] and words[0].isdigit():

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from bot.terminal.options import (
     CliError,
     add_seeds_option,
-    find_article,
     index_dir,
+    missing_article,
     open_engine,
     seeds_dir,
 )
@@ -95,12 +95,12 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from bot.intake import IntakeError, remove_from_folder, removed_message
+    from index.article_choice import find_article
 
-    article = find_article(open_engine(args), args.article)
+    engine = open_engine(args)
+    article = find_article(engine.corpus.articles, args.article)
     if article is None:
-        raise CliError(
-            f"no article matches {args.article!r}; see the titles with `articlebot articles`"
-        )
+        raise CliError(missing_article(engine, args.article, "`articlebot remove 2`"))
     try:
         folder = seeds_dir(args)
         removed = remove_from_folder(folder, article, _rebuild(args, folder))

@@ -24,6 +24,7 @@ from bot.terminal.options import (
     add_seeds_option,
     articles_folder,
     index_dir,
+    missing_article,
     open_engine,
 )
 
@@ -98,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         "question", nargs="+", help="the question (quotes optional: the words are joined)"
     )
     ask.add_argument(
-        "--article", help="only search this article (id, file name or part of the title)"
+        "--article",
+        help="only search this article: its number in `articlebot articles`, id, file name "
+        "or part of the title",
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     chat = sub.add_parser(
@@ -138,11 +141,11 @@ def run_ask(args: argparse.Namespace) -> int:
     engine = open_engine(args)
     article_id = None
     if args.article:
-        article = engine.find_article(args.article)
+        from index.article_choice import find_article
+
+        article = find_article(engine.corpus.articles, args.article)
         if article is None:
-            raise CliError(
-                f"no article matches {args.article!r}; see the titles with `articlebot articles`"
-            )
+            raise CliError(missing_article(engine, args.article, "`--article 2`"))
         article_id = article.id
     try:
         answer = engine.ask(" ".join(args.question), article_id=article_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,6 @@ from bot.storage import folders
 
 if TYPE_CHECKING:
     from index.engine import Engine
-    from index.records import Article
 
 EXIT_FAILURE = 1
 
@@ -96,32 +94,11 @@ def open_engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
-def find_article(engine: Engine, name: str) -> Article | None:
-    """The article ``name`` picks: its number in ``articlebot articles`` ("2"), else its id,
-    file name or part of its title (:meth:`Engine.find_article`).
-
-    A number past the last article finds only a title holding it as a number, so "2026"
-    still finds a title while "8" of five articles finds none (not a file name with an 8).
-    """
-    word = name.strip()
-    if not word.isdigit():
-        return engine.find_article(name)
-    titled = (a for a in engine.corpus.articles if word in re.findall(r"\d+", a.title))
-    return numbered_article(engine, word) or next(titled, None)
-
-
 def missing_article(engine: Engine, name: str, example: str) -> str:
     """What to say when ``name`` picks no article; a number says there is no such one and lists them."""
     if not name.strip().isdigit():
         return f"no article matches {name!r}; see the titles with `articlebot articles`"
     return f"there is no article {name.strip()}; " + choose_article(engine, example)
-
-
-def numbered_article(engine: Engine, word: str) -> Article | None:
-    """Article ``word`` of ``articlebot articles`` when ``word`` is a number in range."""
-    articles = engine.corpus.articles
-    word = word.strip()
-    return articles[int(word) - 1] if word.isdigit() and 1 <= int(word) <= len(articles) else None
 
 
 def choose_article(engine: Engine, example: str) -> str:

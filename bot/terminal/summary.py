@@ -19,7 +19,6 @@ from bot.terminal.options import (
     CliError,
     add_seeds_option,
     choose_article,
-    find_article,
     missing_article,
     need_extra,
     open_engine,
@@ -112,7 +111,9 @@ def run_summary(args: argparse.Namespace) -> int:
 def _pick_article(engine: Any, query: str | None) -> Article:
     articles = engine.corpus.articles
     if query:
-        article: Article | None = find_article(engine, query)
+        from index.article_choice import find_article
+
+        article: Article | None = find_article(articles, query)
         if article is None:
             raise CliError(missing_article(engine, query, "`articlebot summary 2`"))
         return article

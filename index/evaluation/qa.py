@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from index.article_choice import find_article
 from index.engine import Engine
 from index.evaluation.base import ask_or_refuse
 from index.evaluation.jsonlines import numbered_rows
@@ -145,7 +146,7 @@ def evaluate_dev(
     for item in progress(items) if progress else items:
         article_id = None
         if item.article:
-            found = engine.find_article(item.article)
+            found = find_article(engine.corpus.articles, item.article)
             article_id = found.id if found else None
         answer = ask_or_refuse(engine, item.question, article_id)
         latencies.append(answer.elapsed_ms)

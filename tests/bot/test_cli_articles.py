@@ -117,6 +117,14 @@ def test_summary_takes_the_number_the_articles_list_shows(
     assert json.loads(out)["article_id"] == second
 
 
+def test_ask_article_takes_the_number_the_articles_list_shows(
+    two_articles: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    second = listed(two_articles, capsys)[1]["id"]
+    _, out, _ = run(["ask", "what will it cost", "--article", "2", "--json", *two_articles], capsys)
+    assert {c["article_id"] for c in json.loads(out)["citations"]} == {second}
+
+
 def chat(
     lines: str,
     seeds: list[str],

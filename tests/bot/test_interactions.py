@@ -15,13 +15,14 @@ from pathlib import Path
 
 import discord
 import pytest
+from index.building import load_corpus
+from index.reindex import ReindexReport, rebuild
 
 from bot.discord_app.config import Settings
 from bot.discord_app.embeds import NO_ANSWER_TITLE, answer_embed
-from index.building import load_corpus
+from index.article_choice import find_article
 from index.engine import Engine
 from index.records import Answer
-from index.reindex import ReindexReport, rebuild
 from tests.bot.conftest import (
     ADMIN_ROLE_ID,
     ANSWER_CHANNEL_ID,
@@ -107,7 +108,7 @@ async def test_ask_refuses_a_question_the_articles_cannot_answer(harness: Harnes
 async def test_ask_can_be_limited_to_one_article(make_bot: BotFactory, seeds_copy: Path) -> None:
     (seeds_copy / "lighthouse.txt").write_text(LIGHTHOUSE, encoding="utf-8")
     harness = await make_bot()
-    lighthouse = harness.bot.engine.find_article("lighthouse")
+    lighthouse = find_article(harness.bot.engine.corpus.articles, "lighthouse")
     assert lighthouse is not None
 
     calls = await harness.call("ask", question="when was it built?", article=lighthouse.id)

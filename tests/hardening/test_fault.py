@@ -19,12 +19,13 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-
-from bot.storage import QuestionEntry, SQLiteStore
 from index.building import open_corpus
-from index.engine import Engine
 from index.manifest import MANIFEST_NAME, read_manifest
 from index.store import index_folder, read_index
+
+from bot.storage import QuestionEntry, SQLiteStore
+from index.article_choice import find_article
+from index.engine import Engine
 from tests.bot.conftest import MANAGE_GUILD, BotFactory
 from tests.bot.fake_discord import FakeDiscord, _error, _json_response, patch_discord
 from tests.hardening.conftest import Capture, StartFakeBot, table_counts
@@ -164,7 +165,7 @@ def test_fault_reindex_killed_mid_write_leaves_the_old_index_serving(
     assert len(restarted.retokenised) == 5  # only the new articles; the old index was reused
     engine = Engine(restarted.corpus)
     assert engine.ask(QUESTION).citations
-    assert engine.find_article("Generated article 502") is not None
+    assert find_article(engine.corpus.articles, "Generated article 502") is not None
 
 
 # -- the seeds folder unreadable during /reindex --------------------------------------------

@@ -1,0 +1,55 @@
+"""Which article a name means (index.article_choice): one rule for every command."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.article_choice import find_article, matching_articles
+from index.loader import article_from_text
+from index.records import Article
+
+
+def article(article_id: str, title: str, file: str) -> Article:
+    return replace(article_from_text(article_id, title, ["Some text."]), source_path=file)
+
+
+BRIDGE = article("council-bridge", "Council plans a bridge for 2026", "bridge.md")
+BUDGET = article("council", "Council passes budget", "council.txt")
+DRONES = article("7b3f00aa", "Drones over Kyiv", "drones.txt")
+LISTING = (BRIDGE, BUDGET, DRONES)  # as `articles` numbers them
+
+
+def test_a_number_is_the_article_of_that_number_in_the_listing() -> None:
+    assert find_article(LISTING, "2") is BUDGET
+
+
+def test_a_number_past_the_last_finds_a_title_holding_that_number() -> None:
+    assert find_article(LISTING, "2026") is BRIDGE
+
+
+def test_a_number_past_the_last_is_never_the_start_of_an_id() -> None:
+    assert find_article(LISTING, "7") is None
+
+
+def test_a_whole_id_comes_before_the_start_of_another_id() -> None:
+    assert matching_articles(LISTING, "council") == [BUDGET, BRIDGE]
+
+
+def test_matches_by_the_same_rule_keep_the_listing_order() -> None:
+    assert matching_articles(LISTING, "counc") == [BRIDGE, BUDGET]
+
+
+def test_the_start_of_an_id_finds_the_article() -> None:
+    assert find_article(LISTING, "7b3f") is DRONES
+
+
+def test_a_file_name_finds_the_article() -> None:
+    assert find_article(LISTING, "bridge.md") is BRIDGE
+
+
+def test_part_of_a_title_finds_the_article_whatever_its_case_and_spacing() -> None:
+    assert find_article(LISTING, "  over  KYIV ") is DRONES
+
+
+def test_nothing_typed_means_no_article() -> None:
+    assert find_article(LISTING, "  ") is None
