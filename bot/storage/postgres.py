@@ -33,7 +33,7 @@ from bot.storage.base import StoreError
 from bot.storage.config import StorageConfig
 from bot.storage.hashing import UserHasher
 from bot.storage.postgres_schema import CONNECT_TIMEOUT, connect_sync, migrate, redact
-from bot.storage.store import QUESTION_COLUMNS, StatsRows, Store
+from bot.storage.store import StatsRows, Store
 
 log = logging.getLogger(__name__)
 
@@ -147,41 +147,58 @@ class PostgresStore(Store):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
 
-    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """The first row of one statement (None for none, or when it returns no rows)."""
-        return await self._run(lambda conn: _fetchone(conn, sql, params))
-
     # -- the SQL ------------------------------------------------------------------------------
 
     async def count_questions(self) -> int:
-        return int((await self._one("SELECT COUNT(*) FROM questions"))[0])
+        row = await self._run(lambda conn: _first(conn.execute("SELECT COUNT(*) FROM questions")))
+        return int(row[0])
 
     async def _insert_questions(self, rows: list[tuple[Any, ...]]) -> list[int]:
-        sql = (
-            f"INSERT INTO questions ({QUESTION_COLUMNS})"
-            f" VALUES ({', '.join(['%s'] * 12)}) RETURNING id"
-        )
-
         async def insert(conn: psycopg.AsyncConnection[Any]) -> list[int]:
-            return [int((await _fetchone(conn, sql, row))[0]) for row in rows]
+            return [
+                (
+                    await _first(
+                        conn.execute(
+                            "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash,"
+                            " question, found, answer, sentence_id, article_id, confidence,"
+                            " latency_ms, source)"
+                            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                            row,
+                        )
+                    )
+                )[0]
+                for row in rows
+            ]
 
         return await self._run(insert)
 
     async def _select_question(self, question_id: int) -> Sequence[Any] | None:
-        sql = f"SELECT id, {QUESTION_COLUMNS} FROM questions WHERE id = %s"
-        return await self._one(sql, (question_id,))  # type: ignore[no-any-return]
+        return await self._run(
+            lambda conn: _first(
+                conn.execute(
+                    "SELECT id, asked_at, guild_id, channel_id, user_hash, question, found,"
+                    " answer, sentence_id, article_id, confidence, latency_ms, source"
+                    " FROM questions WHERE id = %s",
+                    (question_id,),
+                )
+            )
+        )
 
     async def _upsert_vote(
         self, question_id: int, user_hash: str, helpful: bool, voted_at: Any
     ) -> tuple[bool | None, int, int] | None:
         async def cast(conn: psycopg.AsyncConnection[Any]) -> tuple[bool | None, int, int] | None:
-            sql = "SELECT 1 FROM questions WHERE id = %s FOR KEY SHARE"
-            if await _fetchone(conn, sql, (question_id,)) is None:
+            found = conn.execute(
+                "SELECT 1 FROM questions WHERE id = %s FOR KEY SHARE", (question_id,)
+            )
+            if await _first(found) is None:
                 return None
-            before = await _fetchone(
-                conn,
-                "SELECT helpful FROM votes WHERE question_id = %s AND user_hash = %s FOR UPDATE",
-                (question_id, user_hash),
+            before = await _first(
+                conn.execute(
+                    "SELECT helpful FROM votes WHERE question_id = %s AND user_hash = %s"
+                    " FOR UPDATE",
+                    (question_id, user_hash),
+                )
             )
             await conn.execute(
                 "INSERT INTO votes (question_id, user_hash, helpful, voted_at)"
@@ -189,39 +206,48 @@ class PostgresStore(Store):
                 " DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at",
                 (question_id, user_hash, helpful, voted_at),
             )
-            good, bad = await _fetchone(
-                conn,
-                "SELECT COUNT(*) FILTER (WHERE helpful), COUNT(*) FILTER (WHERE NOT helpful)"
-                " FROM votes WHERE question_id = %s",
-                (question_id,),
+            good, bad = await _first(
+                conn.execute(
+                    "SELECT COUNT(*) FILTER (WHERE helpful), COUNT(*) FILTER (WHERE NOT helpful)"
+                    " FROM votes WHERE question_id = %s",
+                    (question_id,),
+                )
             )
             return None if before is None else bool(before[0]), good, bad
 
         return await self._run(cast)
 
     async def _select_settings(self, guild_id: int) -> Sequence[Any] | None:
-        return await self._one(  # type: ignore[no-any-return]
-            "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
-            " updated_at FROM guild_settings WHERE guild_id = %s",
-            (guild_id,),
+        return await self._run(
+            lambda conn: _first(
+                conn.execute(
+                    "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
+                    " updated_at FROM guild_settings WHERE guild_id = %s",
+                    (guild_id,),
+                )
+            )
         )
 
     async def _upsert_settings(self, row: tuple[Any, ...]) -> None:
-        await self._one(
-            "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
-            " refusal_threshold, ephemeral_ask, updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
-            " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
-            " cooldown_seconds = excluded.cooldown_seconds,"
-            " refusal_threshold = excluded.refusal_threshold,"
-            " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
-            row,
+        await self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
+                " refusal_threshold, ephemeral_ask, updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
+                " cooldown_seconds = excluded.cooldown_seconds,"
+                " refusal_threshold = excluded.refusal_threshold,"
+                " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
+                row,
+            )
         )
 
     async def _insert_event(self, row: tuple[Any, ...]) -> None:
-        await self._one(
-            "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
-            " title, source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            row,
+        await self._run(
+            lambda conn: conn.execute(
+                "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
+                " title, source) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                row,
+            )
         )
 
     async def _stats_rows(self, since: Any, until: Any, guild_id: int | None) -> StatsRows:
@@ -232,34 +258,40 @@ class PostgresStore(Store):
             params += (guild_id,)
 
         async def read(conn: psycopg.AsyncConnection[Any]) -> StatsRows:
-            async def rows(sql: str) -> list[Any]:
-                return await (await conn.execute(sql, params)).fetchall()
-
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return StatsRows(
-                await rows(
+            questions = await _all(
+                conn.execute(
                     "SELECT extract(epoch FROM asked_at)::float8, found, latency_ms, article_id"
-                    f" FROM questions q WHERE {where} ORDER BY q.id"
-                ),
-                await rows(
-                    f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND NOT found"
-                    " GROUP BY question ORDER BY question"
-                ),
-                await rows(
-                    "SELECT q.question, q.answer, q.sentence_id, COUNT(*) FILTER (WHERE v.helpful),"
-                    " COUNT(*) FILTER (WHERE NOT v.helpful)"
-                    f" FROM votes v JOIN questions q ON q.id = v.question_id WHERE {where}"
-                    " GROUP BY q.id ORDER BY q.id"
-                ),
-                (
-                    await rows(
-                        "SELECT COUNT(*) FILTER (WHERE action = 'add'),"
-                        " COUNT(*) FILTER (WHERE action = 'remove')"
-                        " FROM (SELECT at AS asked_at, guild_id, action FROM article_events) q"
-                        f" WHERE {where}"  # the questions' period and server, on the event's time
-                    )
-                )[0],
+                    f" FROM questions q WHERE {where} ORDER BY q.id",
+                    params,
+                )
             )
+            unanswered = await _all(
+                conn.execute(
+                    f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND NOT found"
+                    " GROUP BY question ORDER BY question",
+                    params,
+                )
+            )
+            votes = await _all(
+                conn.execute(
+                    "SELECT q.question, q.answer, q.sentence_id,"
+                    " COUNT(*) FILTER (WHERE v.helpful), COUNT(*) FILTER (WHERE NOT v.helpful)"
+                    f" FROM votes v JOIN questions q ON q.id = v.question_id WHERE {where}"
+                    " GROUP BY q.id ORDER BY q.id",
+                    params,
+                )
+            )
+            events = await _first(
+                conn.execute(
+                    "SELECT COUNT(*) FILTER (WHERE action = 'add'),"
+                    " COUNT(*) FILTER (WHERE action = 'remove')"
+                    " FROM (SELECT at AS asked_at, guild_id, action FROM article_events) q"
+                    f" WHERE {where}",  # the questions' period and server, on the event's time
+                    params,
+                )
+            )
+            return StatsRows(questions, unanswered, votes, events)
 
         return await self._run(read)
 
@@ -272,8 +304,10 @@ class PostgresStore(Store):
         return await self._run(delete)
 
 
-async def _fetchone(
-    conn: psycopg.AsyncConnection[Any], sql: str, params: Sequence[Any] = ()
-) -> Any:
-    cur = await conn.execute(sql, params)
-    return await cur.fetchone() if cur.description is not None else None
+async def _first(executing: Awaitable[psycopg.AsyncCursor[Any]]) -> Any:
+    """The first row of a statement being executed, or None."""
+    return await (await executing).fetchone()
+
+
+async def _all(executing: Awaitable[psycopg.AsyncCursor[Any]]) -> list[Any]:
+    return await (await executing).fetchall()

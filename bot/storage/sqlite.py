@@ -24,12 +24,9 @@ from bot.storage.base import StoreError
 from bot.storage.config import StorageConfig
 from bot.storage.hashing import UserHasher
 from bot.storage.sqlite_schema import connect
-from bot.storage.store import QUESTION_COLUMNS, StatsRows, Store
+from bot.storage.store import StatsRows, Store
 
 T = TypeVar("T")
-
-WRITE = "BEGIN IMMEDIATE"  # take the write lock up front: no deadlock upgrading a read
-SNAPSHOT = "BEGIN"  # one consistent read of several statements
 
 
 class SQLiteStore(Store):
@@ -78,48 +75,66 @@ class SQLiteStore(Store):
             raise StoreError("the store is not open")
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
-    async def _sql(self, work: Callable[[sqlite3.Connection], T], begin: str = "") -> T:
-        """``work(connection)`` on the worker thread; inside ``begin`` ... COMMIT when given
-        (ROLLBACK when it raises)."""
+    async def _sql(
+        self, work: Callable[[sqlite3.Connection], T], transaction: str | None = None
+    ) -> T:
+        """``work(connection)`` on the worker thread: in autocommit, or in a ``"write"``
+        or ``"read"`` transaction that commits, or rolls back when ``work`` raises."""
 
         def run() -> T:
-            if self._conn is None:
+            conn = self._conn
+            if conn is None:
                 raise StoreError("the store is not open")
-            if not begin:
-                return work(self._conn)
-            self._conn.execute(begin)
-            with self._conn:  # COMMIT, or ROLLBACK on an exception
-                return work(self._conn)
+            if transaction is None:
+                return work(conn)
+            if transaction == "write":
+                conn.execute("BEGIN IMMEDIATE")  # the write lock first: no deadlock upgrading
+            else:
+                conn.execute("BEGIN")  # one snapshot for several reads
+            with conn:  # COMMIT, or ROLLBACK on an exception
+                return work(conn)
 
         return await self._run(run)
-
-    async def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """The first row of one statement, or None."""
-        return await self._sql(lambda conn: conn.execute(sql, params).fetchone())
 
     # -- the SQL ------------------------------------------------------------------------------
 
     async def count_questions(self) -> int:
-        return int((await self._one("SELECT COUNT(*) FROM questions"))[0])
+        row = await self._sql(lambda c: c.execute("SELECT COUNT(*) FROM questions").fetchone())
+        return int(row[0])
 
     async def _insert_questions(self, rows: list[tuple[Any, ...]]) -> list[int]:
-        sql = f"INSERT INTO questions ({QUESTION_COLUMNS}) VALUES ({', '.join('?' * 12)})"
-        return await self._sql(
-            lambda conn: [cast(int, conn.execute(sql, row).lastrowid) for row in rows], WRITE
-        )
+        def insert(conn: sqlite3.Connection) -> list[int]:
+            return [
+                cast(
+                    int,
+                    conn.execute(
+                        "INSERT INTO questions (asked_at, guild_id, channel_id, user_hash,"
+                        " question, found, answer, sentence_id, article_id, confidence,"
+                        " latency_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        row,
+                    ).lastrowid,
+                )
+                for row in rows
+            ]
+
+        return await self._sql(insert, "write")
 
     async def _select_question(self, question_id: int) -> Sequence[Any] | None:
-        sql = f"SELECT id, {QUESTION_COLUMNS} FROM questions WHERE id = ?"
-        return await self._one(sql, (question_id,))  # type: ignore[no-any-return]
+        return await self._sql(
+            lambda conn: conn.execute(
+                "SELECT id, asked_at, guild_id, channel_id, user_hash, question, found, answer,"
+                " sentence_id, article_id, confidence, latency_ms, source"
+                " FROM questions WHERE id = ?",
+                (question_id,),
+            ).fetchone()
+        )
 
     async def _upsert_vote(
         self, question_id: int, user_hash: str, helpful: bool, voted_at: Any
     ) -> tuple[bool | None, int, int] | None:
         def cast_vote(conn: sqlite3.Connection) -> tuple[bool | None, int, int] | None:
-            if (
-                conn.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,)).fetchone()
-                is None
-            ):
+            found = conn.execute("SELECT 1 FROM questions WHERE id = ?", (question_id,))
+            if found.fetchone() is None:
                 return None
             before = conn.execute(
                 "SELECT helpful FROM votes WHERE question_id = ? AND user_hash = ?",
@@ -138,33 +153,39 @@ class SQLiteStore(Store):
             ).fetchone()
             return None if before is None else bool(before[0]), good, bad
 
-        return await self._sql(cast_vote, WRITE)
+        return await self._sql(cast_vote, "write")
 
     async def _select_settings(self, guild_id: int) -> Sequence[Any] | None:
-        row = await self._one(
-            "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
-            " updated_at FROM guild_settings WHERE guild_id = ?",
-            (guild_id,),
+        row = await self._sql(
+            lambda conn: conn.execute(
+                "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
+                " updated_at FROM guild_settings WHERE guild_id = ?",
+                (guild_id,),
+            ).fetchone()
         )
         return None if row is None else (json.loads(row[0]), *row[1:])
 
     async def _upsert_settings(self, row: tuple[Any, ...]) -> None:
         guild_id, channels, *rest = row
-        await self._one(
-            "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
-            " refusal_threshold, ephemeral_ask, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
-            " cooldown_seconds = excluded.cooldown_seconds,"
-            " refusal_threshold = excluded.refusal_threshold,"
-            " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
-            (guild_id, json.dumps(channels), *rest),
+        await self._sql(
+            lambda conn: conn.execute(
+                "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
+                " refusal_threshold, ephemeral_ask, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
+                " cooldown_seconds = excluded.cooldown_seconds,"
+                " refusal_threshold = excluded.refusal_threshold,"
+                " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
+                (guild_id, json.dumps(channels), *rest),
+            )
         )
 
     async def _insert_event(self, row: tuple[Any, ...]) -> None:
-        await self._one(
-            "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
-            " title, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            row,
+        await self._sql(
+            lambda conn: conn.execute(
+                "INSERT INTO article_events (at, guild_id, user_hash, origin, action, article_id,"
+                " title, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
         )
 
     async def _stats_rows(self, since: Any, until: Any, guild_id: int | None) -> StatsRows:
@@ -175,34 +196,35 @@ class SQLiteStore(Store):
             params += (guild_id,)
 
         def read(conn: sqlite3.Connection) -> StatsRows:
-            def rows(sql: str) -> list[Any]:
-                return conn.execute(sql, params).fetchall()
-
             return StatsRows(
-                rows(
-                    f"SELECT asked_at, found, latency_ms, article_id FROM questions q WHERE {where}"
-                ),
-                rows(
+                conn.execute(
+                    f"SELECT asked_at, found, latency_ms, article_id FROM questions q WHERE {where}",
+                    params,
+                ).fetchall(),
+                conn.execute(
                     f"SELECT question, COUNT(*) FROM questions q WHERE {where} AND found = 0"
-                    " GROUP BY question"
-                ),
-                rows(
+                    " GROUP BY question",
+                    params,
+                ).fetchall(),
+                conn.execute(
                     "SELECT q.question, q.answer, q.sentence_id, SUM(v.helpful = 1),"
                     " SUM(v.helpful = 0) FROM votes v JOIN questions q ON q.id = v.question_id"
-                    f" WHERE {where} GROUP BY q.id"
-                ),
-                rows(
+                    f" WHERE {where} GROUP BY q.id",
+                    params,
+                ).fetchall(),
+                conn.execute(
                     "SELECT COALESCE(SUM(action = 'add'), 0), COALESCE(SUM(action = 'remove'), 0)"
                     " FROM (SELECT at AS asked_at, guild_id, action FROM article_events) q"
-                    f" WHERE {where}"  # the questions' period and server, on the event's time
-                )[0],
+                    f" WHERE {where}",  # the questions' period and server, on the event's time
+                    params,
+                ).fetchone(),
             )
 
-        return await self._sql(read, SNAPSHOT)
+        return await self._sql(read, "read")
 
     async def _delete_before(self, cutoff: Any) -> int:
         def delete(conn: sqlite3.Connection) -> int:
             conn.execute("DELETE FROM article_events WHERE at < ?", (cutoff,))
             return conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
 
-        return await self._sql(delete, WRITE)
+        return await self._sql(delete, "write")

@@ -142,8 +142,9 @@ def connect(path: Path) -> tuple[sqlite3.Connection, Path | None]:
                 f"articlebot understands ({SCHEMA_VERSION}); upgrade articlebot or set "
                 "ARTICLEBOT_DATABASE to another file. The file was not changed."
             )
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
-            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         made = backup(conn, path, version) if 0 < version < SCHEMA_VERSION else None
         migrate(conn, path, version)

@@ -39,12 +39,6 @@ from bot.storage.stats import QuestionRow, Stats, VoteRow, compute_stats, period
 if TYPE_CHECKING:
     from bot.storage.config import StorageConfig
 
-# The ``questions`` columns after ``id``, in the order of a row from :meth:`Store._question_row`
-# and of :meth:`~bot.storage.base.LoggedQuestion.from_row`; both backends' SQL names them so.
-QUESTION_COLUMNS = (
-    "asked_at, guild_id, channel_id, user_hash, question, found, answer, sentence_id,"
-    " article_id, confidence, latency_ms, source"
-)
 PRUNE_INTERVAL = timedelta(days=1)
 # Settings are read for every message in a server, so each process caches them. Another
 # process's /config change is seen here within SETTINGS_TTL_SECONDS; this process's own
@@ -151,7 +145,9 @@ class Store(ABC):
         return await self._insert_questions(rows) if rows else []
 
     def _question_row(self, e: QuestionEntry) -> tuple[Any, ...]:
-        """The row for :data:`QUESTION_COLUMNS`: the user id hashed, never stored in clear."""
+        """``(asked_at, guild_id, channel_id, user_hash, question, found, answer, sentence_id,
+        article_id, confidence, latency_ms, source)``, the ``questions`` columns after ``id``
+        in table order; the user id is hashed, never stored in clear."""
         assert e.asked_at is not None  # clipped() fills it in
         return (
             self._to_db_time(e.asked_at),
@@ -314,11 +310,11 @@ class Store(ABC):
 
     @abstractmethod
     async def _insert_questions(self, rows: list[tuple[Any, ...]]) -> list[int]:
-        """Insert rows of :data:`QUESTION_COLUMNS` in one transaction; their ids in order."""
+        """Insert rows of :meth:`_question_row` in one transaction; their ids in order."""
 
     @abstractmethod
     async def _select_question(self, question_id: int) -> Sequence[Any] | None:
-        """``id`` and :data:`QUESTION_COLUMNS` of one question."""
+        """One question's ``id`` and the columns of :meth:`_question_row`, in that order."""
 
     @abstractmethod
     async def _upsert_vote(
