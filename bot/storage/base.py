@@ -173,8 +173,9 @@ class LoggedQuestion:
 
     @classmethod
     def from_row(cls, row: Sequence[Any], asked_at: datetime) -> Self:
-        """A row of ``id`` and :data:`~bot.storage.store.QUESTION_COLUMNS`, with ``asked_at``
-        already converted from the backend's time type."""
+        """A row of the ``questions`` table in column order (each backend's SELECT spells
+        it out as a literal, so the SQL stays checkable), with ``asked_at`` already
+        converted from the backend's time type."""
         return cls(
             id=int(row[0]),
             asked_at=asked_at,
