@@ -18,9 +18,11 @@ from bot.intake import (
     remove_from_folder,
     removed_message,
 )
+from bot.intake.drafts import FILE_SUFFIXES
 from index import open_corpus
 from index.corpus import Corpus
 from index.loader import load_file
+from index.seed_format import ARTICLE_SUFFIXES
 
 TEXT = (
     "The harbour authority opened a new ferry terminal in Lowmouth on Tuesday.\n"
@@ -192,10 +194,15 @@ def test_messages_name_the_title_the_count_and_the_first_sentence(
     )
 
 
-def test_a_markdown_file_of_any_accepted_suffix_is_added(
-    seeds_copy: Path, rebuild: Rebuild
+@pytest.mark.parametrize("suffix", ARTICLE_SUFFIXES)
+def test_a_file_of_every_type_the_loader_reads_is_added(
+    seeds_copy: Path, rebuild: Rebuild, suffix: str
 ) -> None:
     data = b"# Ferry terminal opens\n\n" + TEXT.encode("utf-8")
-    added = add_to_folder(seeds_copy, draft_from_file("ferry.markdown", data), rebuild)
+    added = add_to_folder(seeds_copy, draft_from_file(f"ferry{suffix}", data), rebuild)
 
     assert added.article.title == "Ferry terminal opens"
+
+
+def test_discord_takes_every_file_type_the_loader_reads() -> None:
+    assert set(ARTICLE_SUFFIXES) <= set(FILE_SUFFIXES)  # /article add checks FILE_SUFFIXES
