@@ -40,10 +40,10 @@ QUESTIONS = (
 def _worker(backend: str, target: str, seeds: str, seconds: float, out: mp.Queue) -> None:  # type: ignore[type-arg]
     from bot.storage import QuestionEntry, SQLiteStore, UserHasher
     from bot.storage.postgres import PostgresStore
-    from index.building import load_corpus
     from index.engine import Engine
+    from index.saved.building import open_corpus
 
-    engine = Engine(load_corpus(seeds, index_dir=Path(tempfile.mkdtemp()) / "index"))
+    engine = Engine(open_corpus(seeds, Path(tempfile.mkdtemp()) / "index"))
     hasher = UserHasher(b"bench-salt-0123456789abcdef")
     store = (
         PostgresStore(target, hasher=hasher)
@@ -103,7 +103,7 @@ def measure(
 
 
 def _follower(url: str, state: str, seeds: str, ready: mp.Event, out: mp.Queue) -> None:  # type: ignore[type-arg]
-    from bot.discord_app.shared_index import SharedIndex
+    from bot.serving.shared_index import SharedIndex
     from index.engine import Engine
 
     shared = SharedIndex(url, state)
@@ -122,7 +122,7 @@ def _follower(url: str, state: str, seeds: str, ready: mp.Event, out: mp.Queue) 
 
 
 def propagation(url: str, seeds: Path, rounds: int) -> list[float]:
-    from bot.discord_app.shared_index import SharedIndex
+    from bot.serving.shared_index import SharedIndex
 
     work = Path(tempfile.mkdtemp())
     folder = work / "seeds"

@@ -43,9 +43,9 @@ import discord.gateway  # noqa: E402
 import discord.http  # noqa: E402
 import yarl  # noqa: E402
 
-from bot.discord_app.config import load_settings  # noqa: E402
+from bot.config import load_settings  # noqa: E402
 from bot.discord_app.runner import create_bot  # noqa: E402
-from index.engine import Engine  # noqa: E402
+from index import Engine, build_corpus  # noqa: E402
 
 READY_TIMEOUT_S = 60.0
 PROBE_S = 0.01
@@ -98,7 +98,7 @@ async def serve(api_base: str, gateway: str) -> dict[str, Any]:
     logging.getLogger().setLevel(logging.WARNING)
     point_discord_at(api_base, gateway)
     settings = load_settings()
-    bot = create_bot(settings, Engine.from_folder(settings.seeds))
+    bot = create_bot(settings, Engine(build_corpus(settings.seeds).corpus))
     runner = asyncio.create_task(bot.start(settings.token))
     lag_max = 0.0
     stop = asyncio.Event()

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
-    from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_question
+    from index.engine import Engine, QuestionError, clean_question
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
-    from index.records import Answer, Article, Citation, LoadProblem
+    from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
     from index.saved.manifest import IndexStoreError, read_manifest
-    from index.saved.store import index_folder, read_index
+    from index.saved.store import read_index
     from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "SummaryError",
     "build_corpus",
     "clean_question",
-    "index_folder",
     "load_folder",
     "open_corpus",
     "parse_article",
@@ -60,12 +59,12 @@ __all__ = [
 _MODULES = {
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
-    "index.engine": ("MAX_QUESTION_CHARS", "Engine", "QuestionError", "clean_question"),
+    "index.engine": ("Engine", "QuestionError", "clean_question"),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
-    "index.records": ("Answer", "Article", "Citation", "LoadProblem"),
+    "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),
     "index.saved.manifest": ("IndexStoreError", "read_manifest"),
-    "index.saved.store": ("index_folder", "read_index"),
+    "index.saved.store": ("read_index",),
     "index.summarize": ("MAX_SENTENCES", "Summary", "SummaryError", "summarize"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}

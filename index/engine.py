@@ -34,11 +34,10 @@ from index.reader import (
     Span,
     shared_reader,
 )
-from index.records import Answer, Citation, Paragraph, Sentence
+from index.records import MAX_QUESTION_CHARS, Answer, Citation, Paragraph, Sentence
 from index.spelling import Vocabulary, english_words, respell
 from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
 
-MAX_QUESTION_CHARS = 1000
 MAX_CITATIONS = 3
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
@@ -172,15 +171,45 @@ class Engine:
         old, self.corpus = self.corpus, corpus
         return old
 
-    def ask(self, question: str, article_id: str | None = None) -> Answer:
+    def check(self, question: str) -> str:
+        """The question's words, cleaned (:func:`clean_question`), or a :class:`QuestionError`.
+
+        A front end checks a question before it commits to answering (Discord
+        must acknowledge a command within 3 s) and hands the checked text to
+        :meth:`answer`, so a question is cleaned once.
+        """
+        return clean_question(question)
+
+    def ask(
+        self,
+        question: str,
+        article_id: str | None = None,
+        *,
+        threshold: float = REFUSAL_THRESHOLD,
+    ) -> Answer:
         """Answer ``question``, its misspelt words read as the articles' (``Answer.respelled``)."""
+        return self.answer(self.check(question), article_id, threshold=threshold)
+
+    def answer(
+        self,
+        text: str,
+        article_id: str | None = None,
+        *,
+        threshold: float = REFUSAL_THRESHOLD,
+    ) -> Answer:
+        """Answer a question :meth:`check` has cleaned.
+
+        ``threshold`` is the confidence the answer must reach, else the engine
+        refuses with the closest passages (a server may set a stricter one than
+        ``REFUSAL_THRESHOLD``): the decision to answer is a call parameter, as
+        in Hugging Face's QA pipeline, and it is made here only.
+        """
         started = time.perf_counter()
-        text = clean_question(question)
         corpus = self.corpus  # one snapshot for the whole question
         read, respelled = respell(text, self.vocabulary(corpus), self.english)
         asked = Question.of(read, self.tokenizer)
         reading = self._read(corpus, asked, article_id)
-        answer = self._compose(corpus, asked, reading)
+        answer = self._compose(corpus, asked, reading, threshold)
         if not reading.ranked:
             answer = _openings(corpus, answer, read, article_id)
         elapsed = (time.perf_counter() - started) * 1000
@@ -204,9 +233,13 @@ class Engine:
         :meth:`ask` would turn away (no words, too long, not English) is left to it.
         """
         try:
-            text = clean_question(line)
+            text = self.check(line)
         except QuestionError:
             return None
+        return self.gist_of(text, article_id)
+
+    def gist_of(self, text: str, article_id: str | None = None) -> Gist | None:
+        """:meth:`gist` of a line :meth:`check` has cleaned."""
         corpus = self.corpus
         vocabulary = self.vocabulary(corpus)
         kind = asks_for_gist(respell(text, vocabulary, self.english)[0], vocabulary.knows)
@@ -233,19 +266,21 @@ class Engine:
             span = max(spans, key=lambda s: s.margin, default=None)
         return Reading(tuple(ranked), tuple(passages), span, tuple(spans))
 
-    def _compose(self, corpus: Corpus, question: Question, reading: Reading) -> Answer:
+    def _compose(
+        self, corpus: Corpus, question: Question, reading: Reading, threshold: float
+    ) -> Answer:
         """Read the best passages and answer with the reader's span, or refuse.
 
         The answer is the best span the reader finds across the passages
         (by its margin over the window's "no answer" score); ``confidence``
         maps that margin to a probability of being right (:class:`Calibration`)
-        and the engine answers only at ``REFUSAL_THRESHOLD`` or above. Without
+        and the engine answers only at ``threshold`` or above. Without
         a reader (it could not load) every question gets the closest passages.
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
         confidence = self.calibration.probability(reading.features()) if span else 0.0
-        if span is None or confidence < REFUSAL_THRESHOLD:
+        if span is None or confidence < threshold:
             lead = ranked[0].sentence if ranked else None
             return Answer(
                 question=question.text,

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The longest question anything takes: the engine, the question log, a server's setting.
+MAX_QUESTION_CHARS = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Sentence:

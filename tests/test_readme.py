@@ -109,8 +109,8 @@ def section(title: str) -> str:
 
 
 def test_each_question_cap_is_stated_where_it_applies() -> None:
-    from bot.discord_app.config import DEFAULT_MAX_QUESTION_CHARS
-    from index.engine import MAX_QUESTION_CHARS
+    from bot.config import DEFAULT_MAX_QUESTION_CHARS
+    from index.records import MAX_QUESTION_CHARS
 
     assert f"capped at {MAX_QUESTION_CHARS:,} characters here" in section("In the terminal")
     discord_cap = f"length cap of {DEFAULT_MAX_QUESTION_CHARS:,} characters"

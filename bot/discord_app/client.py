@@ -18,16 +18,21 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.config import Settings
 from bot.discord_app import errors
-from bot.discord_app.backlog import Backlog
-from bot.discord_app.config import Settings
 from bot.discord_app.cooldowns import QuestionCooldowns
 from bot.intake import IntakeError
-from bot.storage import Store, StoreError, open_store
-from index.corpus import Corpus
-from index.engine import Engine, QuestionError
-from index.reindex import ReindexReport, rebuild
-from index.summarize import SummaryError
+from bot.serving.answering import AnsweringService, QuestionRefused
+from bot.serving.backlog import Backlog, Busy
+from bot.storage import Store, StoreError, folders, open_store
+from index import (
+    Corpus,
+    Engine,
+    QuestionError,
+    ReindexReport,
+    SummaryError,
+    build_corpus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,11 @@ T = TypeVar("T")
 
 Rebuild = Callable[[Path, Corpus], ReindexReport]
 ReindexProbe = Callable[[], bool]  # blocking: whether another process is reindexing
+
+
+def reindex_in_cache(folder: Path, previous: Corpus) -> ReindexReport:
+    """The default ``rebuild``: against the corpus served, the index saved in the user cache."""
+    return build_corpus(folder, previous=previous, index_dir=folders.index_folder(folder))
 
 
 def intents_for(settings: Settings) -> discord.Intents:
@@ -107,7 +117,7 @@ def user_message(error: BaseException) -> str | None:
     """The friendly reply for an expected error, or ``None`` for a bug (apologise and log)."""
     if isinstance(error, app_commands.CommandInvokeError):
         error = error.original
-    if isinstance(error, errors.UserFacingError | errors.NotAdmin):
+    if isinstance(error, errors.UserFacingError | errors.NotAdmin | Busy | QuestionRefused):
         return str(error)
     if isinstance(error, StoreError):  # the store gave up waiting for its database
         return DATABASE_DOWN
@@ -167,7 +177,7 @@ class ArticleBot(commands.Bot):
         settings: Settings,
         engine: Engine,
         *,
-        rebuild: Rebuild = rebuild,
+        rebuild: Rebuild = reindex_in_cache,
         extensions: tuple[str, ...] = EXTENSIONS,
         store: Store | None = None,
         reindex_elsewhere: ReindexProbe | None = None,
@@ -189,9 +199,19 @@ class ArticleBot(commands.Bot):
         self.backlog = Backlog(settings.max_pending)  # questions in flight; the rest are refused
         self.reindex_lock = asyncio.Lock()
         self.reindex_elsewhere = reindex_elsewhere  # set when the index is shared (sharding)
-        self.store = store  # question log, votes, server settings; opened in setup_hook if None
+        # Questions are checked, decided and logged by the service; its store (question log,
+        # votes, server settings) is opened in setup_hook when not given.
+        self.service = AnsweringService(engine, store, max_chars=settings.max_question_chars)
         self._owns_store = False
         self._deletions: set[asyncio.Task[None]] = set()  # see delete_later
+
+    @property
+    def store(self) -> Store | None:
+        return self.service.store
+
+    @store.setter
+    def store(self, store: Store | None) -> None:
+        self.service.store = store
 
     async def setup_hook(self) -> None:
         await self.open_store()

@@ -13,10 +13,7 @@ from datetime import UTC, datetime
 
 import discord
 
-from index.corpus import Corpus
-from index.records import Answer, Article, Citation
-from index.reindex import ReindexReport
-from index.summarize import Summary
+from index import Answer, Article, Citation, Corpus, ReindexReport, Summary
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -184,8 +181,7 @@ def articles_embed(
         f"{corpus.sentence_count:,} sentences, indexed {indexed}.\n\n"
     )
     lines = [
-        f"**{n}.** {clip(escape(a.title), 150)} — {a.sentence_count:,} sentences\n"
-        f"{provenance(a)}"
+        f"**{n}.** {clip(escape(a.title), 150)} — {a.sentence_count:,} sentences\n{provenance(a)}"
         for n, a in enumerate(articles[start : start + per_page], start=start + 1)
     ]
     embed = discord.Embed(

@@ -13,21 +13,6 @@ class UserFacingError(app_commands.AppCommandError):
     """A problem with the request, not the bot; ``str(error)`` is the reply."""
 
 
-class QuestionTooLong(UserFacingError):
-    def __init__(self, length: int, limit: int) -> None:
-        super().__init__(
-            f"That question is {length:,} characters long; please keep it under {limit:,} "
-            "and ask about one thing at a time."
-        )
-
-
-class EmptyQuestion(UserFacingError):
-    def __init__(self) -> None:
-        super().__init__(
-            "I didn't find a question in that. Try something like “how many troops were sent to Russia?”"
-        )
-
-
 class ArticleNotFound(UserFacingError):
     def __init__(self, query: str) -> None:
         shown = query if len(query) <= 80 else query[:79] + "…"
@@ -84,12 +69,3 @@ class NotAdmin(app_commands.CheckFailure):
     def __init__(self, admin_role: str | None) -> None:
         role = f" or the “{admin_role}” role" if admin_role else ""
         super().__init__(f"Only members with the Manage Server permission{role} can do that.")
-
-
-class Busy(UserFacingError):
-    """Refused before any work: the bot already has as many questions in flight as it takes."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "I'm answering a lot of questions right now — please ask again in a few seconds."
-        )

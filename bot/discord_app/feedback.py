@@ -5,8 +5,8 @@ answer id (``articlebot:fb:<action>:<answer id>``). discord.py rebuilds them
 from the id of any click, so buttons on answers posted before a restart keep
 working: nothing is held in memory per message.
 
-:func:`record_answer` is what the ask cog calls for each answer: it applies
-the server's refusal threshold, logs the question and returns the view.
+The answering service logs each answer (:mod:`bot.serving.answering`); the ask
+cog puts :func:`feedback_view` under it when it has an id.
 
 This is a plain module, never loaded as an extension: ``load_extension``
 executes an extension's module afresh and replaces it in ``sys.modules``, so
@@ -17,7 +17,6 @@ twice. Here there is one :class:`FeedbackButton`, the one the
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from typing import Any, Literal
@@ -26,10 +25,7 @@ import discord
 
 from bot.discord_app.client import ArticleBot, in_time
 from bot.discord_app.embeds import DESCRIPTION_LIMIT, INFO, TITLE_LIMIT, clip, escape
-from bot.discord_app.server_settings import settings_for
-from bot.storage import QuestionEntry, Store, StoreError, UnknownAnswerError
-from bot.storage.base import Source
-from index.records import Answer
+from bot.storage import Store, StoreError, UnknownAnswerError
 
 log = logging.getLogger(__name__)
 
@@ -122,40 +118,10 @@ def feedback_view(answer_id: int) -> discord.ui.View:
     return view
 
 
-def view_kwargs(view: discord.ui.View | None) -> dict[str, Any]:
-    """``view=...`` for a send call, or nothing (follow-ups reject ``view=None``)."""
-    return {} if view is None else {"view": view}
-
-
-async def record_answer(
-    bot: ArticleBot,
-    answer: Answer,
-    *,
-    user_id: int,
-    guild_id: int | None,
-    channel_id: int | None,
-    source: Source,
-) -> tuple[Answer, discord.ui.View | None]:
-    """Apply the server's refusal threshold, log the question, and build its buttons.
-
-    Returns the answer to show and the view (None when storage is off or the
-    write failed: the answer is still sent, just without buttons).
-    """
-    settings = await settings_for(bot, guild_id)
-    if settings is not None and answer.found and settings.refuses(answer.confidence):
-        answer = dataclasses.replace(answer, found=False, answer=None, answer_citation=None)
-    store = getattr(bot, "store", None)
-    if store is None:
-        return answer, None
-    entry = QuestionEntry.from_answer(
-        answer, user_id=user_id, guild_id=guild_id, channel_id=channel_id, source=source
-    )
-    try:
-        answer_id = await store.log_question(entry)
-    except Exception:  # never lose the answer because the log failed
-        log.exception("could not log a question")
-        return answer, None
-    return answer, feedback_view(answer_id)
+def view_kwargs(answer_id: int | None) -> dict[str, Any]:
+    """``view=`` the buttons of a logged answer for a send call, or nothing when it was not
+    logged (follow-ups reject ``view=None``)."""
+    return {} if answer_id is None else {"view": feedback_view(answer_id)}
 
 
 async def show_paragraph(

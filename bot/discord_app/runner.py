@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.config import ConfigError, ScaleOut, Settings, load_settings, scale_out
 from bot.discord_app.client import ArticleBot, Rebuild
-from bot.discord_app.config import ConfigError, Settings, settings_from_env
-from bot.discord_app.sharding import ScaleOut, bot_class, following, load_engine, rebuild_hook
+from bot.discord_app.sharding import bot_class, following, rebuild_hook
+from bot.serving.engines import load_engine
+from bot.storage import folders
 from bot.storage.base import StoreError
-from index.corpus import Corpus, NoArticlesError
-from index.engine import Engine
-from index.reindex import ReindexReport, rebuild
+from index import Corpus, Engine, NoArticlesError, ReindexReport, build_corpus
 
 if TYPE_CHECKING:
-    from bot.discord_app.shared_index import SharedIndex
+    from bot.serving.shared_index import SharedIndex
 
 log = logging.getLogger("bot")
 
@@ -45,7 +45,7 @@ def create_bot(settings: Settings, engine: Engine, **options: Any) -> ArticleBot
     ``options`` go to :class:`ArticleBot` (``rebuild=``, ``extensions=``, and
     discord.py client options).
     """
-    scale = options.pop("scale", None) or ScaleOut.from_env()
+    scale: ScaleOut = options.pop("scale", None) or ScaleOut()
     for key, value in scale.client_options().items():  # sharded: AutoShardedBot options
         options.setdefault(key, value)
     return bot_class(ArticleBot, scale)(settings, engine, **options)
@@ -56,13 +56,14 @@ async def serve(
     engine: Engine,
     shared: SharedIndex | None = None,
     index_dir: Path | None = None,
+    scale: ScaleOut | None = None,
 ) -> None:
     """Run until the connection is closed for good; cleans up on the way out.
 
     ``index_dir`` is where ``/reindex`` saves the index (unless it is shared).
     """
     if shared is None:
-        bot = create_bot(settings, engine, rebuild=local_rebuild(index_dir))
+        bot = create_bot(settings, engine, rebuild=local_rebuild(index_dir), scale=scale)
         async with bot:
             await bot.start(settings.token)
         return
@@ -71,43 +72,53 @@ async def serve(
         engine,
         rebuild=rebuild_hook(shared),
         reindex_elsewhere=shared.reindex_running,
+        scale=scale,
     )
     async with bot, following(bot, shared):
         await bot.start(settings.token)
 
 
 def local_rebuild(index_dir: Path | None) -> Rebuild:
-    """The bot's ``rebuild`` over its own seeds, saving the index in ``index_dir``."""
+    """The bot's ``rebuild`` over its own seeds, saving the index in ``index_dir`` (None:
+    the user cache, :func:`bot.storage.folders.index_folder`)."""
 
     def rebuild_here(folder: Path, previous: Corpus) -> ReindexReport:
-        return rebuild(folder, previous, index_dir=index_dir)
+        directory = index_dir or folders.index_folder(folder)
+        return build_corpus(folder, previous=previous, index_dir=directory)
 
     return rebuild_here
 
 
-def run_bot(seeds_dir: str | Path | None = None, index_dir: Path | None = None) -> int:
+def run_bot(seeds_dir: str | Path | None, index_dir: Path, model_dir: Path | None = None) -> int:
     """Entry point behind ``articlebot`` with a token configured; returns the exit status.
 
     ``seeds_dir`` is ``--seeds`` (``None``: the rule of
     :func:`bot.storage.folders.articles_folder`); ``index_dir`` is where the index is kept
-    (the terminal decides it with :func:`bot.storage.folders.index_dir`; ``None``: the
-    user cache).
+    and ``model_dir`` the reader to load (None: the shipped one), as the launcher decided.
+    The environment is read here once (:mod:`bot.config`) and handed down.
     """
     try:
-        settings = settings_from_env(seeds=seeds_dir)
+        settings = load_settings(seeds=seeds_dir)
+        scale = scale_out()
     except ConfigError as exc:
         _fail(str(exc))
         return EXIT_CONFIG
     configure_logging(settings)
     try:
-        engine, shared = load_engine(settings.seeds, index_dir=index_dir)
-    except (FileNotFoundError, NotADirectoryError, NoArticlesError, StoreError, ConfigError) as exc:
+        engine, shared = load_engine(
+            settings.seeds,
+            index_dir=index_dir,
+            database_url=scale.database_url,
+            state_dir=scale.state_dir,
+            model_dir=model_dir,
+        )
+    except (FileNotFoundError, NotADirectoryError, NoArticlesError, StoreError) as exc:
         _fail(str(exc))
         return EXIT_FAILURE
     for problem in engine.corpus.problems:
         log.warning("skipped %s", problem)
     try:
-        asyncio.run(serve(settings, engine, shared, index_dir))
+        asyncio.run(serve(settings, engine, shared, index_dir, scale))
     except discord.LoginFailure:
         _fail(REJECTED_TOKEN)
         return EXIT_FAILURE

@@ -11,7 +11,6 @@ for the connection; IP literals in a link are checked the same way.
 from __future__ import annotations
 
 import ipaddress
-import os
 import re
 import socket
 from collections.abc import Callable
@@ -21,17 +20,10 @@ from aiohttp.resolver import ThreadedResolver
 
 from bot.intake.errors import PrivateAddressRefused
 
-ALLOW_PRIVATE_ENV = "ARTICLEBOT_ALLOW_PRIVATE_URLS"
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 AddressCheck = Callable[[str, IPAddress], bool]  # (host name, address): may it be reached?
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_TRUE = frozenset({"1", "true", "yes", "on"})
 _LEGACY_IPV4 = re.compile(r"^(0x[0-9a-f]+|[0-9]+)(\.(0x[0-9a-f]+|[0-9]+)){0,3}$", re.IGNORECASE)
-
-
-def allow_private_from_env() -> bool:
-    """Whether ``ARTICLEBOT_ALLOW_PRIVATE_URLS`` allows private addresses (for tests, intranets)."""
-    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in _TRUE
 
 
 def is_public_address(address: IPAddress) -> bool:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.intake.errors import IntakeError
 from bot.intake.records import Draft
-from index.loader import MAX_FILE_BYTES, ArticleError, parse_article
+from index import MAX_FILE_BYTES, ArticleError, parse_article
 from index.seed_format import ARTICLE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -30,11 +30,11 @@ _BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 async def draft_from_url(
-    url: str, *, allow_private: bool | None = None, limits: FetchLimits | None = None
+    url: str, *, allow_private: bool = False, limits: FetchLimits | None = None
 ) -> Draft:
     """Fetch ``url`` (see :mod:`bot.intake.fetching` for the rules) and extract its article.
 
-    ``allow_private`` None reads ``ARTICLEBOT_ALLOW_PRIVATE_URLS``; ``limits``
+    ``allow_private``: see :func:`bot.intake.fetching.fetch_page`; ``limits``
     is a :class:`bot.intake.fetching.FetchLimits` (tests shorten the timeout).
     """
     from bot.intake.extraction import draft_from_html

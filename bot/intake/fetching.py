@@ -20,7 +20,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import ThreadedResolver
 
-from bot.intake.addresses import CheckedResolver, allow_private_from_env
+from bot.intake.addresses import CheckedResolver
 from bot.intake.errors import IntakeError
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -50,17 +50,18 @@ class Page:
 async def fetch_page(
     url: str,
     *,
-    allow_private: bool | None = None,
+    allow_private: bool = False,
     limits: FetchLimits = FetchLimits(),
     resolver: CheckedResolver | None = None,
 ) -> Page:
     """Fetch an HTML page; raises :class:`IntakeError` with one line saying what went wrong.
 
-    ``allow_private`` None reads ``ARTICLEBOT_ALLOW_PRIVATE_URLS``; ``resolver``
+    ``allow_private`` (``ARTICLEBOT_ALLOW_PRIVATE_URLS``, read by :mod:`bot.config`) lets the
+    link reach private addresses; ``resolver``
     replaces the production address check (tests only).
     """
-    allow = allow_private_from_env() if allow_private is None else allow_private
-    checked = None if allow else (resolver or CheckedResolver())
+
+    checked = None if allow_private else (resolver or CheckedResolver())
     connection_resolver: AbstractResolver = checked or ThreadedResolver()
     connector = aiohttp.TCPConnector(resolver=connection_resolver, use_dns_cache=False)
     host = _host_of(url)

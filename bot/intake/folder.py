@@ -22,9 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.intake.errors import DuplicateArticle, IntakeError
 from bot.intake.records import Draft
-from index.corpus import Corpus
-from index.loader import ArticleError, load_folder, parse_article
-from index.records import Article
+from index import Article, ArticleError, Corpus, load_folder, parse_article
 from index.seed_format import write_article
 
 REMOVED_FOLDER = "removed"

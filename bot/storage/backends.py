@@ -22,8 +22,8 @@ def store_from_config(config: StorageConfig) -> Store:
     return SQLiteStore.from_config(config)
 
 
-async def open_store(config: StorageConfig | None = None) -> Store:
-    """Open (check, migrate, prune) the store the environment configures."""
-    store = store_from_config(config or StorageConfig.from_env())
+async def open_store(config: StorageConfig) -> Store:
+    """Open (check, migrate, prune) the store ``config`` names."""
+    store = store_from_config(config)
     await store.open()
     return store

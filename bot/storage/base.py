@@ -14,16 +14,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from index.confidence import REFUSAL_THRESHOLD
+from index import REFUSAL_THRESHOLD
+from index.records import MAX_QUESTION_CHARS
 
 if TYPE_CHECKING:
-    from index.records import Answer
+    from index import Answer
 
 Source = Literal["mention", "dm", "channel", "slash", "terminal", "unknown"]
 ArticleAction = Literal["add", "remove"]
 Origin = Literal["discord", "terminal"]
 
-MAX_QUESTION_CHARS = 1000
 MAX_ANSWER_CHARS = 300
 MAX_EVENT_TITLE_CHARS = 300
 MAX_EVENT_SOURCE_CHARS = 2000

@@ -1,8 +1,7 @@
-"""Storage settings from the environment (and ``.env``, loaded by the caller)."""
+"""Storage settings, parsed from the environment variables :mod:`bot.config` hands over."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +31,10 @@ class StorageConfig:
         return self.database.parent / SALT_FILE_NAME
 
     @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] | None = None, data: Path | None = None
-    ) -> StorageConfig:
+    def from_env(cls, environ: Mapping[str, str], data: Path | None = None) -> StorageConfig:
         """``ARTICLEBOT_DATABASE``, else ``articlebot.sqlite3`` in ``data`` (the folder
         :func:`bot.storage.folders.data_folder` picks; ``./data`` when not given)."""
-        env = os.environ if environ is None else environ
+        env = environ
         default = (data or DEFAULT_DATABASE.parent) / DEFAULT_DATABASE.name
         database = env.get("ARTICLEBOT_DATABASE", "").strip() or str(default)
         raw_days = env.get("ARTICLEBOT_RETENTION_DAYS", "").strip()

@@ -11,9 +11,9 @@ the working directory (the question log beside the library, the index in the use
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,17 +57,16 @@ class ArticlesFolder:
 
 
 def articles_folder(
-    option: str | Path | None = None, environ: Mapping[str, str] | None = None
+    option: str | Path | None = None, configured: str | None = None
 ) -> ArticlesFolder:
-    """The articles folder: ``--seeds DIR`` (``option``), else ``$ARTICLEBOT_SEEDS``, else
-    ``./seeds`` when the working directory has one, else the user's library.
+    """The articles folder: ``--seeds DIR`` (``option``), else ``$ARTICLEBOT_SEEDS``
+    (``configured``, read by :mod:`bot.config`), else ``./seeds`` when the working
+    directory has one, else the user's library.
 
     Pure: nothing is created or checked here (see :func:`ready_articles_folder`).
     """
-    env = os.environ if environ is None else environ
     if option:
         return ArticlesFolder(Path(option), "--seeds")
-    configured = env.get(SEEDS_ENV, "").strip()
     if configured:
         return ArticlesFolder(Path(configured), SEEDS_ENV)
     if LOCAL_SEEDS.is_dir():
@@ -127,23 +126,30 @@ def data_folder(folder: ArticlesFolder) -> Path:
 
 
 def index_dir(
-    folder: ArticlesFolder,
-    data: str | Path | None = None,
-    environ: Mapping[str, str] | None = None,
+    folder: ArticlesFolder, data: str | Path | None = None, configured: str | None = None
 ) -> Path:
     """Where the index of ``folder`` is kept: ``--data DIR`` (``data``) as ``DIR/index``,
-    else ``$ARTICLEBOT_INDEX_DIR``, else ``./data/index`` for a folder inside the working
-    directory (not the user's library), else a folder of its own in the user cache
-    (:func:`index.store.index_folder`)."""
-    from index.store import index_folder
-
-    env = os.environ if environ is None else environ
+    else ``$ARTICLEBOT_INDEX_DIR`` (``configured``, read by :mod:`bot.config`), else
+    ``./data/index`` for a folder inside the working directory (not the user's library),
+    else a folder of its own in the user cache (:func:`index_folder`)."""
     if data:
         return Path(data) / "index"
-    configured = env.get(INDEX_DIR_ENV, "").strip()
     if configured:
         return Path(configured)
     here = Path.cwd().resolve()
     if not folder.is_user_library and folder.path.resolve().is_relative_to(here):
         return here / LOCAL_DATA / "index"
     return index_folder(folder.path)
+
+
+def index_folder(seeds: str | Path) -> Path:
+    """A folder of its own for the index of ``seeds`` in the per-user cache.
+
+    Keyed by the folder's absolute path, so indexing someone else's folder writes
+    nothing there.
+    """
+    from platformdirs import user_cache_path
+
+    folder = Path(seeds).resolve()
+    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
+    return user_cache_path("articlebot") / "index" / f"{folder.name}-{digest}"

@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_articles(args: argparse.Namespace) -> int:
-    from index.manifest import IndexStoreError, read_manifest
+    from index import IndexStoreError, read_manifest
 
     engine = open_engine(args)  # indexes new or changed articles first, as every command does
     try:

@@ -23,11 +23,10 @@ from bot.terminal.options import (
     missing_article,
     open_engine,
 )
-from bot.terminal.question_log import QuestionLog, open_log
+from bot.terminal.question_log import TerminalAnswers, answering
 
 if TYPE_CHECKING:
-    from index.engine import Engine
-    from index.records import Article
+    from index import Article
 
 QUIT = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
 HELP = frozenset({"help", "?", "/help", "commands"})
@@ -40,8 +39,8 @@ def run_chat(args: argparse.Namespace) -> int:
     if interactive:
         _enable_line_editing()
         print(render.welcome(engine.corpus))
-    with open_log(args) as log:
-        chat = Chat(engine, ids=args.ids, log=log, echo=not interactive)
+    with answering(args, engine) as answers:
+        chat = Chat(answers, ids=args.ids, echo=not interactive)
         for line in _lines(interactive):
             if not chat.handle(line):
                 break
@@ -68,10 +67,10 @@ def _lines(interactive: bool) -> Iterator[str]:
 class Chat:
     """One chat session: routes each line to a command or to the engine and prints the reply."""
 
-    def __init__(self, engine: Engine, *, ids: bool, log: QuestionLog | None, echo: bool) -> None:
-        self.engine = engine
+    def __init__(self, answers: TerminalAnswers, *, ids: bool, echo: bool) -> None:
+        self.answers = answers
+        self.engine = answers.service.engine
         self.ids = ids
-        self.log = log
         self.echo = echo  # piped input: show each question above its answer
 
     def handle(self, line: str) -> bool:
@@ -99,42 +98,23 @@ class Chat:
         print()
         return True
 
-    def _ask(self, question: str) -> None:
-        from index.engine import QuestionError
+    def _ask(self, line: str) -> None:
+        """Answer a question, or reply to a line with nothing to search (:meth:`Engine.gist`)
+        with the summary, a choice of articles or how to ask."""
+        from bot.serving.answering import QuestionRefused
+        from index import QuestionError
 
-        if self._gist(question):
-            return
         try:
-            answer = self.engine.ask(question)
-        except QuestionError as exc:
+            reply = self.answers.ask(line)
+        except (QuestionRefused, QuestionError) as exc:
             print(f"articlebot: {exc}")
             return
         if self.echo:
-            print(f"Q: {answer.question}")
-        print(render.answer_text(answer, ids=self.ids))
-        if self.log is not None:
-            self.log.record(answer)
-
-    def _gist(self, line: str) -> bool:
-        """Reply to a line with nothing to search (:meth:`Engine.gist`): the summary, a choice
-        of articles or how to ask; False for a question to answer."""
-        from index.summarize import summarize
-
-        gist = self.engine.gist(line)
-        if gist is None:
-            return False
-        if self.echo:
-            print(f"Q: {line}")
-        if gist.kind == "summary":
-            print(render.summary_text(summarize(gist.articles[0]), ids=self.ids))
-        elif gist.kind == "choose":
-            print(render.choice_text(gist.articles, self.engine.corpus))
-        else:
-            print(render.wrap(render.GREETING, render.width()))
-        return True
+            print(f"Q: {reply.question}")
+        print(render.reply_text(reply, self.engine.corpus, ids=self.ids))
 
     def _summary(self, rest: str) -> None:
-        from index.summarize import SummaryError, summarize
+        from index import SummaryError, summarize
 
         try:
             article, topic = self.summary_target(rest)

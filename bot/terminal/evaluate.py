@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import config
 from bot.terminal.options import CliError, add_seeds_option, need_extra, open_engine
 
 _LABELS = {
@@ -70,7 +71,7 @@ def run_eval(args: argparse.Namespace) -> int:
         from index.evaluation.squad import evaluate_squad, parse_squad
 
         squad = parse_squad(content)  # type: ignore[arg-type]
-        report = evaluate_squad(squad, progress=progress)
+        report = evaluate_squad(squad, progress=progress, model_dir=config.reader_dir())
     metrics: dict[str, object] = report.to_json()
     if args.predictions:
         _write_predictions(Path(args.predictions), report.predictions())

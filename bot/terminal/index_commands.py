@@ -63,18 +63,17 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from index.building import open_corpus
-    from index.corpus import NoArticlesError
+    from index import NoArticlesError, build_corpus
 
     folder, directory = seeds_dir(args), _index_dir(args)
     try:
-        report = open_corpus(folder, index_dir=directory, reuse=not args.force)
+        report = build_corpus(folder, index_dir=directory, force=args.force)
     except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
         raise CliError(str(exc)) from exc
     for problem in report.corpus.problems:
         print(f"articlebot: skipped {problem}", file=sys.stderr)
-    if report.problem:
-        print(f"articlebot: {report.problem}", file=sys.stderr)
+    if report.index_problem:
+        print(f"articlebot: {report.index_problem}", file=sys.stderr)
     if not report.saved and report.manifest is None:
         raise CliError(f"could not save the index to {directory} (see the message above)")
     corpus = report.corpus
@@ -88,9 +87,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from index.loader import load_folder
-    from index.manifest import IndexStoreError
-    from index.store import read_index
+    from index import IndexStoreError, load_folder, read_index
 
     directory = _index_dir(args)
     started = time.perf_counter()

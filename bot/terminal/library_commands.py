@@ -26,7 +26,7 @@ from bot.terminal.question_log import record_article_event
 
 if TYPE_CHECKING:
     from bot.intake import Draft
-    from index.corpus import Corpus
+    from index import Corpus
 
 
 def register(subparsers: Any) -> None:
@@ -113,11 +113,12 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def _draft(source: str) -> Draft:
     """A link is fetched; anything else is the path of a file."""
+    from bot.config import allow_private_urls
     from bot.intake import IntakeError, draft_from_file, draft_from_url
-    from index.loader import MAX_FILE_BYTES
+    from index import MAX_FILE_BYTES
 
     if "://" in source:
-        return asyncio.run(draft_from_url(source))
+        return asyncio.run(draft_from_url(source, allow_private=allow_private_urls()))
     path = Path(source)
     if not path.is_file():
         raise IntakeError(f"no such file: {source} (a link starts with https://)")
@@ -132,7 +133,7 @@ def _draft(source: str) -> Draft:
 
 def _rebuild(args: argparse.Namespace, folder: Path) -> Callable[[], Corpus]:
     """The index as ``open_engine`` and ``index build`` make it: updated and saved in place."""
-    from index.building import open_corpus
+    from index import open_corpus
 
     directory = index_dir(args)
-    return lambda: open_corpus(folder, index_dir=directory).corpus
+    return lambda: open_corpus(folder, directory)

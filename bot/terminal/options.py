@@ -1,7 +1,7 @@
 """What every ``articlebot`` sub-command shares: its errors, the seeds and index folders, the engine.
 
 Sub-command modules (``register(subparsers)`` each) import from here, never from
-the entry point (:mod:`bot.terminal.main`), which imports them.
+the entry point (:mod:`bot.launcher`), which imports them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot import config
 from bot.storage import folders
 
 if TYPE_CHECKING:
-    from index.engine import Engine
+    from index import Engine
 
 EXIT_FAILURE = 1
 
@@ -48,7 +49,7 @@ def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None
         default=argparse.SUPPRESS,
         help=f"folder of article files{purpose} (default: $ARTICLEBOT_SEEDS, else ./seeds when "
         "there is one, else your own library in the user data folder; now: "
-        f"{folders.articles_folder().path})",
+        f"{config.articles_folder().path})",
     )
     parser.add_argument(
         "--data",
@@ -60,7 +61,7 @@ def add_seeds_option(parser: argparse.ArgumentParser, purpose: str = "") -> None
 
 def articles_folder(args: argparse.Namespace) -> folders.ArticlesFolder:
     """The articles folder the command works on (:func:`bot.storage.folders.articles_folder`)."""
-    return folders.articles_folder(getattr(args, "seeds", None))
+    return config.articles_folder(getattr(args, "seeds", None))
 
 
 def seeds_dir(args: argparse.Namespace, *, need_articles: bool = True) -> Path:
@@ -74,19 +75,17 @@ def seeds_dir(args: argparse.Namespace, *, need_articles: bool = True) -> Path:
 
 def index_dir(args: argparse.Namespace) -> Path:
     """Where the index of the articles is kept (``--data DIR``; see :func:`folders.index_dir`)."""
-    return folders.index_dir(articles_folder(args), getattr(args, "data", None))
+    return config.index_dir(articles_folder(args), getattr(args, "data", None))
 
 
 def open_engine(args: argparse.Namespace) -> Engine:
     """Build the engine over the seeds folder, turning load failures into CliError."""
-    from index.building import load_corpus
-    from index.corpus import NoArticlesError
-    from index.engine import Engine
+    from index import Engine, NoArticlesError, open_corpus
 
     folder = seeds_dir(args)
     _report_library_warnings()
     try:
-        engine = Engine(load_corpus(folder, index_dir=index_dir(args)))
+        engine = Engine(open_corpus(folder, index_dir(args)), model_dir=config.reader_dir())
     except (FileNotFoundError, NotADirectoryError, NoArticlesError) as exc:
         raise CliError(f"{exc} ({articles_folder(args).chosen()})") from exc
     for problem in engine.corpus.problems:

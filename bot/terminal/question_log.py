@@ -1,4 +1,4 @@
-"""The question log from the terminal: ``--log`` questions, and every ``add`` and ``remove``.
+"""The terminal's answering service and question log: ``--log`` questions, every ``add`` and ``remove``.
 
 Questions are kept only with ``--log``: a terminal user is asked before anything they
 type is kept. Articles added or removed are always recorded, as ``/article`` does, so
@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from bot.storage import folders
 from bot.terminal.options import CliError, articles_folder
 
 if TYPE_CHECKING:
-    from bot.storage import StorageConfig, Store
+    from bot.serving.answering import AnsweringService, Reply
+    from bot.storage import StorageConfig
     from bot.storage.base import ArticleAction
-    from index.records import Answer, Article
+    from index import Article, Engine
 
 
 def add_log_option(parser: argparse.ArgumentParser) -> None:
@@ -39,44 +39,51 @@ def add_log_option(parser: argparse.ArgumentParser) -> None:
 def storage_config(args: argparse.Namespace) -> StorageConfig:
     """The question log's settings, its default file beside the articles' data
     (:func:`bot.storage.folders.data_folder`). Raises ``StoreError`` for a bad setting."""
-    from bot.storage import StorageConfig
+    from bot.config import storage_config as configured
 
-    return StorageConfig.from_env(data=folders.data_folder(articles_folder(args)))
+    return configured(articles_folder(args))
 
 
-class QuestionLog:
-    """An open store and the event loop its async calls run on, for a synchronous caller."""
+class TerminalAnswers:
+    """The answering service for synchronous terminal code: one event loop per command.
 
-    def __init__(self, runner: asyncio.Runner, store: Store) -> None:
+    Every terminal question takes the service's path (:mod:`bot.serving.answering`),
+    as a Discord question does: checked and cleaned once, answered, and logged when
+    ``--log`` opened the question log.
+    """
+
+    def __init__(self, runner: asyncio.Runner, service: AnsweringService) -> None:
+        from bot.serving.answering import Place
+
         self.runner = runner
-        self.store = store
+        self.service = service
+        self.place = Place("terminal", os.getuid())
 
-    def record(self, answer: Answer) -> None:
-        from bot.storage import QuestionEntry
-
-        entry = QuestionEntry.from_answer(
-            answer, user_id=os.getuid(), guild_id=None, channel_id=None, source="terminal"
-        )
-        self.runner.run(self.store.log_question(entry))
+    def ask(self, question: str, article_id: str | None = None) -> Reply:
+        """The reply to ``question``; raises ``QuestionRefused`` or ``QuestionError`` saying why not."""
+        return self.runner.run(self.service.ask(self.place, question, article_id))
 
 
 @contextmanager
-def open_log(args: argparse.Namespace) -> Iterator[QuestionLog | None]:
-    """The question log when ``--log`` was given, else None; closed on the way out."""
-    if not getattr(args, "log", False):
-        yield None
-        return
+def answering(args: argparse.Namespace, engine: Engine) -> Iterator[TerminalAnswers]:
+    """The service over ``engine``, logging to the question log when ``--log`` was given."""
+    from bot.serving.answering import AnsweringService
     from bot.storage import StoreError, open_store
+    from index import MAX_QUESTION_CHARS
 
     with asyncio.Runner() as runner:
+        store = None
+        if getattr(args, "log", False):
+            try:
+                store = runner.run(open_store(storage_config(args)))
+            except StoreError as exc:
+                raise CliError(f"cannot open the question log: {exc}") from exc
+        service = AnsweringService(engine, store, max_chars=MAX_QUESTION_CHARS)
         try:
-            store = runner.run(open_store(storage_config(args)))
-        except StoreError as exc:
-            raise CliError(f"cannot open the question log: {exc}") from exc
-        try:
-            yield QuestionLog(runner, store)
+            yield TerminalAnswers(runner, service)
         finally:
-            runner.run(store.close())
+            if store is not None:
+                runner.run(store.close())
 
 
 def record_article_event(

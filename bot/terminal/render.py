@@ -16,9 +16,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from index.corpus import Corpus
-    from index.records import Answer, Article, Citation
-    from index.summarize import Summary
+    from bot.serving.answering import Reply
+    from index import Answer, Article, Citation, Corpus, Summary
 
 MAX_WIDTH = 100  # past this, lines get hard to read even on a wide terminal
 MIN_WIDTH = 40
@@ -112,6 +111,18 @@ def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
     lines += [wrap(f"{number[a.id]}. {a.title}", width(), "  ", "     ") for a in newest[:CHOICE]]
     lines.append("Type `summary N` for one of them (`articles` lists them all).")
     return "\n".join(lines)
+
+
+def reply_text(reply: Reply, corpus: Corpus, *, ids: bool = False) -> str:
+    """The answering service's reply: the answer, or the summary, choice or greeting a line
+    with nothing to search gets."""
+    if reply.answer is not None:
+        return answer_text(reply.answer, ids=ids)
+    if reply.summary is not None:
+        return summary_text(reply.summary, ids=ids)
+    if reply.kind == "choose":
+        return choice_text(reply.articles, corpus)
+    return wrap(GREETING, width())
 
 
 CHAT_HELP = """\

@@ -94,7 +94,7 @@ async def _load(config: StorageConfig, days: int, guild_id: int | None) -> Stats
 
 def article_titles(folder: Path) -> dict[str, str]:
     """Article id to title from the seeds folder; empty when it cannot be read."""
-    from index.loader import load_folder
+    from index import load_folder
 
     try:
         return {a.id: a.title for a in load_folder(folder).articles}

@@ -26,12 +26,12 @@ from bot.terminal.options import (
 )
 
 if TYPE_CHECKING:
+    from index import Article
     from index.evaluation.summaries import Report
-    from index.records import Article
 
 
 def register(subparsers: Any) -> None:
-    from index.summarize import MAX_SENTENCES
+    from index import MAX_SENTENCES
 
     summary = subparsers.add_parser(
         "summary",
@@ -93,7 +93,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from index.summarize import SummaryError, summarize
+    from index import SummaryError, summarize
 
     engine = open_engine(args)
     article = _pick_article(engine, args.article)
@@ -164,8 +164,8 @@ def run_eval_summaries(args: argparse.Namespace) -> int:
 
 
 def _seed_pairs(args: argparse.Namespace) -> Any:
+    from index import load_folder
     from index.evaluation import summaries as ev
-    from index.loader import load_folder
 
     folder = Path(args.eval_seeds) if args.eval_seeds else seeds_dir(args)
     try:

@@ -7,7 +7,7 @@ prefixed ``paragraph_``), under the same checksum, so a restart tokenises
 nothing at all. A file that is corrupt, truncated, foreign or of another
 version raises :class:`~index.saved.manifest.IndexStoreError` (the caller rebuilds
 from the seeds); it is never half-loaded. What the manifest holds is in
-:mod:`index.saved.manifest`; where the folder is, :func:`index_folder`.
+:mod:`index.saved.manifest`; where the folder is, the caller decides.
 
 Writes are atomic: the arrays go to a new, uniquely named file (temporary
 name, fsync, rename), then the manifest that points to it is replaced the same
@@ -16,7 +16,6 @@ way. A crash at any moment leaves either the old index or the new one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -57,20 +56,6 @@ class StoredIndex:
     chunks: SparseBM25
     paragraphs: SparseBM25 | None
     manifest: Manifest
-
-
-def index_folder(seeds: str | Path) -> Path:
-    """A folder of its own for the index of ``seeds`` in the per-user cache.
-
-    Keyed by the folder's absolute path, so indexing someone else's folder writes
-    nothing there. Nothing in ``index`` falls back to it (the index folder is always an
-    argument); the bot's rule for choosing is :func:`bot.storage.folders.index_dir`.
-    """
-    from platformdirs import user_cache_path
-
-    folder = Path(seeds).resolve()
-    digest = hashlib.sha256(str(folder).encode()).hexdigest()[:12]
-    return user_cache_path("articlebot") / "index" / f"{folder.name}-{digest}"
 
 
 # -- writing -----------------------------------------------------------------------------

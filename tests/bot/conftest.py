@@ -25,10 +25,10 @@ import aiohttp
 import discord
 import pytest
 
+from bot.config import Settings
 from bot.discord_app.client import ArticleBot
-from bot.discord_app.config import Settings
 from bot.discord_app.runner import create_bot
-from index.building import load_corpus
+from index import build_corpus
 from index.engine import Engine
 
 TOKEN = "fake-token-for-tests"
@@ -451,7 +451,7 @@ async def make_bot(
         settings: Settings | None = None, engine: Engine | None = None, **options: Any
     ) -> Harness:
         settings = settings or bot_settings
-        engine = engine or Engine(load_corpus(settings.seeds))
+        engine = engine or Engine(build_corpus(settings.seeds).corpus)
         recorder = DiscordRecorder()
         monkeypatch.setattr(aiohttp, "ClientSession", lambda *a, **k: recorder)
         bot = create_bot(settings, engine, **options)

@@ -10,14 +10,14 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.discord_app.client import intents_for
-from bot.discord_app.config import (
+from bot import config
+from bot.config import (
     DEFAULT_MAX_PENDING,
     ConfigError,
     Settings,
     load_settings,
-    settings_from_env,
 )
+from bot.discord_app.client import intents_for
 from bot.discord_app.runner import EXIT_CONFIG, EXIT_FAILURE, RedactFilter, run_bot
 from tests.bot.conftest import DiscordRecorder, FakeResponse
 from tests.conftest import SEEDS
@@ -168,7 +168,7 @@ def test_settings_from_dotenv_file_with_environment_winning(
     )
     monkeypatch.setenv("ARTICLEBOT_LOG_LEVEL", "ERROR")
 
-    settings = settings_from_env()
+    settings = load_settings()
 
     assert settings.token == SECRET and settings.seeds == SEEDS
     assert settings.log_level == "ERROR"
@@ -177,7 +177,7 @@ def test_settings_from_dotenv_file_with_environment_winning(
 def test_run_bot_without_token_explains_and_exits(
     clean_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status = run_bot(SEEDS)
+    status = run_bot(SEEDS, clean_env / "index")
 
     err = capsys.readouterr().err
     assert status == EXIT_CONFIG
@@ -191,7 +191,7 @@ def test_run_bot_with_empty_seeds_folder_exits_cleanly(
     monkeypatch.setenv("DISCORD_TOKEN", SECRET)
     (clean_env / "empty").mkdir()
 
-    status = run_bot(clean_env / "empty")
+    status = run_bot(clean_env / "empty", clean_env / "index")
 
     assert status == EXIT_FAILURE
     assert "no usable articles" in capsys.readouterr().err
@@ -214,7 +214,7 @@ def test_rejected_token_gets_a_clear_message_and_is_never_shown(
     monkeypatch.setenv("ARTICLEBOT_LOG_LEVEL", "DEBUG")
 
     with caplog.at_level(logging.DEBUG):
-        status = run_bot(SEEDS)
+        status = run_bot(SEEDS, clean_env / "index")
 
     captured = capsys.readouterr()
     assert status == EXIT_FAILURE
@@ -242,3 +242,16 @@ def test_without_a_folder_setting_the_bot_uses_the_users_library(
     home = clean_env / "xdg-data" / "articlebot"
     assert settings.seeds == home / "articles" and any(settings.seeds.iterdir())
     assert settings.storage is not None and settings.storage.database.parent == home
+
+
+@pytest.mark.parametrize(
+    ("value", "allowed"), [("1", True), ("yes", True), ("0", False), ("", False)]
+)
+def test_the_private_links_setting_is_read_from_the_environment(value: str, allowed: bool) -> None:
+    assert config.allow_private_urls({"ARTICLEBOT_ALLOW_PRIVATE_URLS": value}) is allowed
+    assert (
+        load_settings(
+            {"DISCORD_TOKEN": "a.b.c", "ARTICLEBOT_ALLOW_PRIVATE_URLS": value}
+        ).allow_private_urls
+        is allowed
+    )

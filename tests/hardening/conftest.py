@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 
+from bot.config import load_settings
 from bot.discord_app.client import ArticleBot
-from bot.discord_app.config import load_settings
 from bot.discord_app.runner import create_bot
+from bot.storage import folders
+from index import open_corpus
 from index.engine import Engine
 from tests.bot.conftest import bot_settings, harness, make_bot  # noqa: F401  (fixtures)
 from tests.bot.conftest_e2e import fake_discord  # noqa: F401  (fixture)
@@ -78,7 +80,11 @@ async def start_fake_bot(
             **env,
         }
         settings = load_settings(environ)
-        bot = create_bot(settings, engine or Engine.from_folder(seeds_copy), **(options or {}))
+        bot = create_bot(
+            settings,
+            engine or Engine(open_corpus(seeds_copy, folders.index_folder(seeds_copy))),
+            **(options or {}),
+        )
         task = asyncio.create_task(bot.start(settings.token))
         started.append((bot, task))
         await fake_discord.wait_for_identify(count=fake_discord.ready_sent + 1)

@@ -25,7 +25,7 @@ class Hostile:
 
 CASES: tuple[Hostile, ...] = (
     # Not over the fake: Discord's client sends no empty /ask option and no message over
-    # 2,000 (4,000 with Nitro) characters; tests/bot/test_e2e_contract.py covers those limits.
+    # 2,000 (4,000 with Nitro) characters; tests/bot/discord_app/test_e2e_contract.py covers those limits.
     Hostile("empty", ""),
     Hostile("whitespace_only", " \t\n  \u3000 \u00a0 "),
     Hostile("chars_10k", ("how many troops were sent to Russia " * 400)[:10_000]),
@@ -43,7 +43,9 @@ CASES: tuple[Hostile, ...] = (
     Hostile("emoji_only", "🤔🪖🚀🇰🇵🇷🇺👨‍👩‍👧‍👦", over_fake=True),
     Hostile("cjk", "派遣了多少军队？북한은 몇 명의 병력을 보냈습니까？"),
     Hostile("cyrillic_devanagari", "Сколько войск было отправлено? कितने सैनिक भेजे गए?"),
-    Hostile("everyone_here", "@everyone @here how many troops were sent to Russia?", over_fake=True),
+    Hostile(
+        "everyone_here", "@everyone @here how many troops were sent to Russia?", over_fake=True
+    ),
     Hostile(
         "role_user_mentions",
         f"{ROLE_MENTION} {USER_MENTION} who showed new drones?",

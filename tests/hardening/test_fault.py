@@ -19,13 +19,12 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from index.building import open_corpus
-from index.manifest import MANIFEST_NAME, read_manifest
-from index.store import index_folder, read_index
 
-from bot.storage import QuestionEntry, SQLiteStore
+from bot.storage import QuestionEntry, SQLiteStore, folders
+from index import build_corpus, open_corpus, read_index, read_manifest
 from index.article_choice import find_article
 from index.engine import Engine
+from index.saved.manifest import MANIFEST_NAME
 from tests.bot.conftest import MANAGE_GUILD, BotFactory
 from tests.bot.fake_discord import FakeDiscord, _error, _json_response, patch_discord
 from tests.hardening.conftest import Capture, StartFakeBot, table_counts
@@ -57,7 +56,7 @@ def damage(index_dir: Path, how: str) -> None:
 async def test_fault_index_damaged_while_running_then_restart_rebuilds_and_serves(
     how: str, fake_discord: FakeDiscord, start_fake_bot: StartFakeBot, seeds_copy: Path
 ) -> None:
-    index_dir = index_folder(seeds_copy)
+    index_dir = folders.index_folder(seeds_copy)
     first = await start_fake_bot()
     assert read_index(index_dir)  # the start saved a good index
     damage(index_dir, how)
@@ -67,8 +66,8 @@ async def test_fault_index_damaged_while_running_then_restart_rebuilds_and_serve
     assert (await fake_discord.wait_for_message(after=after)).embeds
     await first.close()
 
-    report = open_corpus(seeds_copy)  # what a restart does (Engine.from_folder)
-    assert report.problem and "rebuilding" in report.problem
+    report = build_corpus(seeds_copy, index_dir=index_dir)  # what a restart does (open_corpus)
+    assert report.index_problem and "rebuilding" in report.index_problem
     assert report.saved
     assert read_index(index_dir)  # rebuilt and stored again
     second = await start_fake_bot(engine=Engine(report.corpus))
@@ -86,7 +85,7 @@ async def test_fault_index_damaged_while_running_then_restart_rebuilds_and_serve
 # to them.
 SLOW_BUILD = """
 import os, sys, time
-import index.store as store
+import index.saved.store as store
 stage = os.environ["KILL_STAGE"]
 marker = os.environ["KILL_MARKER"]
 real_savez, real_replace = store.np.savez, os.replace
@@ -103,7 +102,7 @@ def replace(src, dst):
     real_replace(src, dst)
 store.np.savez = savez
 store.os.replace = replace
-from bot.terminal.main import main
+from bot.launcher import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -128,7 +127,7 @@ def test_fault_reindex_killed_mid_write_leaves_the_old_index_serving(
 ) -> None:
     index_dir = tmp_path / "index"
     generate_articles(seeds_copy, 120)
-    old = open_corpus(seeds_copy, index_dir=index_dir)
+    old = build_corpus(seeds_copy, index_dir=index_dir)
     assert old.saved
     old_manifest = read_manifest(index_dir)
     generate_articles(seeds_copy, 5, start=500)  # the reindex would add these
@@ -160,8 +159,8 @@ def test_fault_reindex_killed_mid_write_leaves_the_old_index_serving(
     assert manifest.index_file == old_manifest.index_file
     assert len(manifest.articles) == len(old_manifest.articles)
 
-    restarted = open_corpus(seeds_copy, index_dir=index_dir)  # what the bot does at start
-    assert restarted.problem == ""
+    restarted = build_corpus(seeds_copy, index_dir=index_dir)  # what the bot does at start
+    assert restarted.index_problem == ""
     assert len(restarted.retokenised) == 5  # only the new articles; the old index was reused
     engine = Engine(restarted.corpus)
     assert engine.ask(QUESTION).citations
@@ -377,20 +376,22 @@ async def test_fault_discord_errors_on_reply_route_answer_arrives_once(
 async def test_fault_gateway_closes_while_answering_in_flight_answer_once_and_next_answered(
     fake_discord: FakeDiscord, start_fake_bot: StartFakeBot, seeds_copy: Path
 ) -> None:
-    engine = Engine.from_folder(seeds_copy)
+    engine = Engine(open_corpus(seeds_copy, folders.index_folder(seeds_copy)))
     entered, release = threading.Event(), threading.Event()
-    real_ask = engine.ask
+    real_answer = engine.answer
 
-    def slow_ask(question: str, article_id: str | None = None) -> Any:
+    def slow_answer(question: str, article_id: str | None = None, **options: Any) -> Any:
         if "slow" in question:
             entered.set()
             release.wait(5)
-        return real_ask(question, article_id)
+        return real_answer(question, article_id, **options)
 
-    engine.ask = slow_ask  # type: ignore[method-assign]
+    engine.answer = slow_answer  # type: ignore[method-assign]
     await start_fake_bot(engine=engine)
-    asked = await fake_discord.send_message("slow: how many troops were sent to Russia?", mention_bot=True)
-    await asyncio.to_thread(entered.wait, 5)
+    asked = await fake_discord.send_message(
+        "slow: how many troops were sent to Russia?", mention_bot=True
+    )
+    assert await asyncio.to_thread(entered.wait, 5), "the question never reached the engine"
     await fake_discord.drop_gateway()  # no close frame: a network failure mid-answer
     release.set()
     reply = await fake_discord.wait_for_message(timeout=10)

@@ -16,6 +16,7 @@ import json
 import math
 import string
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import discord
@@ -30,16 +31,16 @@ from bot.discord_app.embeds import (
     reindex_failed_embed,
     summary_embed,
 )
-from bot.discord_app.errors import ArticleNotFound, QuestionTooLong
+from bot.discord_app.errors import ArticleNotFound
 from bot.discord_app.feedback import paragraph_text
-from bot.discord_app.messages import strip_discord_markup
 from bot.discord_app.replies import article_choices
-from index.building import build_corpus
+from bot.serving.answering import QuestionTooLong
+from bot.serving.messages import strip_discord_markup
+from index import ReindexReport, build_corpus
 from index.corpus import NoArticlesError
 from index.engine import Engine, QuestionError
 from index.loader import ArticleError, load_folder, parse_article
 from index.records import Answer, Citation, LoadProblem, Sentence
-from index.reindex import ReindexReport
 from index.summarize import Summary
 from tests.bot.fake_discord import validate_message_body
 
@@ -238,7 +239,7 @@ def corpora(draw: st.DrawFn):  # type: ignore[no-untyped-def]
         )
     unique = list({a.id: a for a in articles}.values())
     problems = [LoadProblem(draw(NASTY), draw(MEDIUM)) for _ in range(draw(st.integers(0, 30)))]
-    return build_corpus(unique, problems=problems)
+    return replace(build_corpus(unique).corpus, problems=tuple(problems))
 
 
 @SLOW

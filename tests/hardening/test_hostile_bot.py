@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from bot.discord_app.config import Settings
-from bot.discord_app.messages import strip_discord_markup
+from bot.config import Settings
+from bot.serving.messages import strip_discord_markup
 from bot.storage import StorageConfig
 from index.engine import Engine, QuestionError, clean_question
 from tests.bot.conftest import BotFactory, Call
@@ -71,9 +71,7 @@ def check_db(database: Path, before: dict[str, int], text: str, limit: int, engi
     grown = {t: after[t] - before.get(t, 0) for t in after if after[t] != before.get(t, 0)}
     question = strip_discord_markup(text)
     cleaned = expected_logged(text)
-    reached_engine = (
-        cleaned is not None and len(question) <= limit and engine.gist(cleaned) is None
-    )
+    reached_engine = cleaned is not None and len(question) <= limit and engine.gist(cleaned) is None
     assert grown == ({"questions": 1} if reached_engine else {}), grown
     if reached_engine:
         stored = logged_questions(database)[-1]

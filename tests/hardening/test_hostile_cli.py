@@ -1,6 +1,6 @@
 """Hostile questions through the ``articlebot`` command.
 
-Every case runs in-process through ``bot.terminal.main.main`` (``ask`` and ``ask
+Every case runs in-process through ``bot.launcher.main`` (``ask`` and ``ask
 --json``); a few, plus the whole list fed to ``articlebot chat`` on stdin, run
 as real processes. The contract: exit status 0 with an answer or refusal, or 1
 with one line starting ``articlebot:``; never a traceback; in bounded time.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.terminal.main import main
+from bot.launcher import main
 from tests.hardening.hostile_cases import CASES, IDS, Hostile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,7 +94,7 @@ def _run(
         "PYTHONPATH": str(ROOT),
     }
     return subprocess.run(
-        [sys.executable, "-m", "bot.terminal.main", "--seeds", str(seeds), *args],
+        [sys.executable, "-m", "bot.launcher", "--seeds", str(seeds), *args],
         input=stdin,
         capture_output=True,
         timeout=SUBPROCESS_SECONDS,

@@ -19,8 +19,8 @@ import aiohttp
 import pytest
 
 import bot.discord_app.runner
+from bot.config import Settings
 from bot.discord_app.client import APOLOGY, ArticleBot
-from bot.discord_app.config import Settings
 from bot.discord_app.runner import EXIT_FAILURE, run_bot
 from bot.storage import StorageConfig
 from tests.bot.conftest import (
@@ -105,11 +105,12 @@ async def test_security_canary_token_never_in_logs_output_or_messages(
     threading_hook = threading.excepthook
     monkeypatch.setattr(threading, "excepthook", lambda args: exceptions.append(args.exc_value))
 
-    running = asyncio.create_task(asyncio.to_thread(run_bot, seeds_copy))
+    index_dir = seeds_copy.parent / "index"
+    running = asyncio.create_task(asyncio.to_thread(run_bot, seeds_copy, index_dir))
     await fake.wait_for_identify(timeout=10)
     (article_bot,) = created
 
-    def broken(*args: Any) -> Any:
+    def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError(f"engine failure while holding {article_bot.settings.token[:4]}…")
 
     await fake.send_message("how many troops were sent to Russia?", mention_bot=True)
@@ -123,7 +124,7 @@ async def test_security_canary_token_never_in_logs_output_or_messages(
     await fake.wait_for_interaction_response(record, timeout=10)
     await fake.close_gateway(4000)
     await fake.wait_until(lambda: fake.resumed_sent == 1 and fake.connected)
-    monkeypatch.setattr(article_bot.engine, "ask", broken)  # an unexpected error is logged
+    monkeypatch.setattr(article_bot.engine, "answer", broken)  # an unexpected error is logged
     after = len(fake.posted)
     await fake.send_message("what did Kim show?", mention_bot=True)
     await fake.wait_for_message(fake.channel_id, after=after)

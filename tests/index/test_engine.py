@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.engine import MAX_QUESTION_CHARS, Engine, QuestionError, clean_question
+from index.engine import Engine, QuestionError, clean_question
 from index.loader import article_from_text, load_folder
+from index.records import MAX_QUESTION_CHARS
 from index.saved.building import build_corpus
 from tests.conftest import SEEDS
 

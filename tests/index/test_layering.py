@@ -2,17 +2,20 @@
 
 The tree reads as layers, each using only those below it::
 
-    bot.terminal      the articlebot command (starts the Discord bot lazily)
-    bot.discord_app   the Discord bot
+    bot.launcher      the articlebot command: picks the terminal or the Discord bot
+    bot.discord_app   the Discord bot     } front ends, side by side: neither
+    bot.terminal      the terminal        } imports the other, anywhere
+    bot.config        the environment (and .env) read once, as typed settings
+    bot.serving       the answering service both front ends call; the shared index
     bot.storage       question log, votes, per-server settings
     bot.intake        adding and removing articles: fetching, extraction, the folder
     index             the engine, a library
 
-- ``index`` never imports ``bot`` (nor discord.py), and ``bot.intake`` never
-  imports discord.py: both serve either front end;
+- ``index`` never imports ``bot`` (nor discord.py) and reads no environment;
+  ``bot.intake`` and ``bot.serving`` never import discord.py: they serve either
+  front end;
+- the environment is read in ``bot.config`` and nowhere else but the launcher;
 - storage never imports the engine (``index.engine``), even through another module;
-- the terminal front end imports the Discord adapter only inside a function,
-  to start the bot, so terminal commands never load discord.py;
 - no module imports back up a level (a layer above its own);
 - no import circle, counting imports inside functions too: a circle is broken
   by moving what both sides need, not by hiding an import. Imports under
@@ -30,8 +33,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("index", "bot")
-# Lowest first: a module may import its own layer and the layers below it.
-LAYERS = ("index", "bot.intake", "bot.storage", "bot.discord_app", "bot.terminal")
+# Lowest first: a module may import its own layer and the layers below it. The front ends
+# share a layer and may not import each other.
+LAYERS = (
+    "index",
+    "bot.intake",
+    "bot.storage",
+    "bot.serving",
+    "bot.config",
+    "bot.front",
+    "bot.launcher",
+)
+FRONT_ENDS = ("bot.discord_app", "bot.terminal")
+ENVIRONMENT_READERS = {"bot.config", "bot.launcher"}
 MAX_LINES = 450
 LONG_ALLOWED = {"index/bm25.py"}  # one algorithm; split, its calls would go back and forth
 
@@ -109,8 +123,14 @@ def edges(modules: dict[str, Path]) -> list[Edge]:
     return found
 
 
+def front_end(module: str) -> str | None:
+    return next((f for f in FRONT_ENDS if module == f or module.startswith(f + ".")), None)
+
+
 def layer(module: str) -> int:
     """The position in LAYERS of the deepest layer ``module`` belongs to (-1 if none)."""
+    if front_end(module):
+        return LAYERS.index("bot.front")
     position = -1
     for i, name in enumerate(LAYERS):
         if module == name or module.startswith(name + "."):
@@ -131,8 +151,8 @@ def test_the_import_graph_is_read_at_all() -> None:
     pairs = {(e.source, e.target) for e in EDGES}
     assert ("index.engine", "index.ranking") in pairs
     assert ("bot.discord_app.cogs.ask", "bot.discord_app.client") in pairs
-    assert ("bot.terminal.main", "bot.terminal.render") in pairs  # from bot.terminal import render
-    assert ("bot.terminal.main", "bot.discord_app.runner") in pairs  # lazy, but an import
+    assert ("bot.launcher", "bot.terminal.render") in pairs  # from bot.terminal import render
+    assert ("bot.launcher", "bot.discord_app.runner") in pairs  # lazy, but an import
     assert every_module_belongs_to_a_layer() == []
 
 
@@ -188,27 +208,43 @@ def test_storage_never_imports_the_engine() -> None:
     assert offenders == []
 
 
-def test_terminal_imports_the_discord_adapter_only_lazily() -> None:
-    """At module level the terminal reaches no Discord module, directly or through another."""
-    top: dict[str, set[str]] = {}
-    for edge in EDGES:
-        if edge.top_level:
-            top.setdefault(edge.source, set()).add(edge.target)
-    offenders = []
-    for start in (m for m in MODULES if m.startswith("bot.terminal")):
-        seen, todo = {start}, [start]
-        while todo:
-            for target in top.get(todo.pop(), ()):
-                if target not in seen:
-                    seen.add(target)
-                    todo.append(target)
-        offenders += [f"{start}: {m}" for m in sorted(seen) if m.startswith("bot.discord_app")]
+def test_no_front_end_imports_another_anywhere() -> None:
+    """Not even inside a function: the launcher above them picks one."""
+    offenders = [
+        where(e)
+        for e in EDGES
+        if front_end(e.source) and front_end(e.target) not in (None, front_end(e.source))
+    ]
     assert offenders == []
-    code = "import sys, bot.terminal.main as m; m.build_parser(); print('discord' in sys.modules)"
+
+
+def test_serving_never_imports_discord() -> None:
+    assert imported_roots("bot.serving", {"discord"}) == []
+
+
+def test_the_terminal_never_loads_discord() -> None:
+    code = "import sys, bot.launcher as m; m.build_parser(); print('discord' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def reads_environment(path: Path) -> bool:
+    """Whether a module touches ``os.environ``, ``os.getenv`` or loads ``.env``."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"}:
+            return True
+        names = {a.name for a in node.names} if isinstance(node, ast.ImportFrom) else set()
+        if names & {"environ", "getenv", "load_dotenv"}:
+            return True
+    return False
+
+
+def test_only_the_configuration_reads_the_environment() -> None:
+    readers = {name for name, path in MODULES.items() if reads_environment(path)}
+    assert readers <= ENVIRONMENT_READERS, sorted(readers - ENVIRONMENT_READERS)
+    assert readers, "the check found no reader at all"
 
 
 def test_no_module_imports_back_up_a_level() -> None:
@@ -265,7 +301,7 @@ def test_no_source_file_is_over_450_lines() -> None:
 
 def test_importing_the_engine_does_not_load_discord_or_rank_bm25() -> None:
     code = (
-        "import sys, index.engine, index.summarize, index.reindex; "
+        "import sys, index.engine, index.summarize, index.saved.building; "
         "print('discord' in sys.modules, 'rank_bm25' in sys.modules)"
     )
     result = subprocess.run(

@@ -231,12 +231,9 @@ def test_a_build_does_not_freeze_garbage_for_good(seeds_copy: Path, index_dir: P
 
 def test_a_build_without_an_index_dir_reads_and_writes_nothing(seeds_copy: Path) -> None:
     """The index folder is always an argument: the library falls back to no folder of its own."""
-    from index.saved.store import index_folder
-
     report = build_corpus(seeds_copy)
     assert isinstance(report.corpus.index, SparseBM25)
     assert not report.saved and report.manifest is None and not report.loaded
-    assert not index_folder(seeds_copy).exists()
     assert not (seeds_copy.parent / "data").exists()  # nothing written beside someone's folder
 
 

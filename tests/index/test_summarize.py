@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.terminal.main import main
+from bot.launcher import main
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import MAX_SENTENCES, SummaryError, summarize

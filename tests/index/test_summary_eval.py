@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.terminal.main import main
+from bot.launcher import main
 from index.evaluation import summaries as ev
 from tests.conftest import DATA
 

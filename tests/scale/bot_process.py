@@ -1,6 +1,6 @@
 """Run the real ``articlebot`` entry point in its own process, against a local fake Discord.
 
-``python -m tests.scale.bot_process`` is ``articlebot`` (:func:`bot.terminal.main.main`,
+``python -m tests.scale.bot_process`` is ``articlebot`` (:func:`bot.launcher.main`,
 which starts the bot when ``DISCORD_TOKEN`` is set) with discord.py's two
 addresses of Discord pointed at ``FAKE_DISCORD_URL`` first: the REST base
 (``Route.BASE``) and the gateway (``DEFAULT_GATEWAY``, which a bot with a
@@ -43,7 +43,7 @@ def main() -> int:
         print(f"bot_process: set {FAKE_URL_VARIABLE}", file=sys.stderr)
         return 2
     point_at_fake(base_url)
-    from bot.terminal.main import main as articlebot
+    from bot.launcher import main as articlebot
 
     return articlebot(sys.argv[1:])
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.discord_app.shared_index import REINDEX_LOCK, ReindexElsewhere, SharedIndex
-from index.building import load_corpus
+from bot.serving.shared_index import REINDEX_LOCK, ReindexElsewhere, SharedIndex
+from index import open_corpus
 from index.engine import Engine
 
 QUESTIONS = (
@@ -42,7 +42,7 @@ def answers(engine: Engine) -> list[dict[str, object]]:
 async def test_postgres_index_answers_identical_to_the_embedded_backend(
     pg_url: str, seeds_copy: Path, tmp_path: Path
 ) -> None:
-    embedded = Engine(load_corpus(seeds_copy, index_dir=tmp_path / "embedded-index"))
+    embedded = Engine(open_corpus(seeds_copy, tmp_path / "embedded-index"))
     first = SharedIndex(pg_url, tmp_path / "a", name="a")
     switch = await asyncio.to_thread(first.load_in_force, seeds_copy)
     assert switch.version == 1 and first.in_force() == 1

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from discord.ext import commands
 
+from bot.config import ConfigError, ScaleOut, Settings, parse_shard_ids
 from bot.discord_app.client import ArticleBot
-from bot.discord_app.config import ConfigError, Settings
 from bot.discord_app.errors import ReindexRunning
 from bot.discord_app.runner import create_bot
-from bot.discord_app.sharding import ScaleOut, parse_shard_ids, rebuild_hook, shard_of
-from bot.discord_app.shared_index import REINDEX_LOCK, SharedIndex
+from bot.discord_app.sharding import rebuild_hook, shard_of
+from bot.serving.shared_index import REINDEX_LOCK, SharedIndex
 from index.engine import Engine
 
 

@@ -13,7 +13,7 @@ from bot.discord_app.checks import admin_only
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import reindex_embed, reindex_failed_embed
 from bot.discord_app.errors import ReindexRunning
-from index.corpus import NoArticlesError
+from index import NoArticlesError
 
 log = logging.getLogger(__name__)
 

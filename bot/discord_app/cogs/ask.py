@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -10,23 +9,20 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app import feedback, server_settings
+from bot.discord_app import feedback
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import answer_embed, choice_embed, summary_embed
-from bot.discord_app.errors import Busy, EmptyQuestion, QuestionTooLong
-from bot.discord_app.messages import looks_like_question, strip_discord_markup
 from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article
-from bot.storage.base import Source
-from index.engine import QuestionError, clean_question
-from index.records import Answer
-from index.summarize import summarize
+from bot.serving.answering import CoolingDown, Place, QuestionRefused, Reply
+from bot.serving.backlog import Busy
+from bot.serving.messages import looks_like_question, strip_discord_markup
+from bot.storage import GuildSettings
+from index import QuestionError
 
 log = logging.getLogger(__name__)
 
-HOW_TO_ASK = (
-    "Ask me about the indexed articles, for example “how many troops were sent to Russia?”. /help shows more."
-)
+HOW_TO_ASK = "Ask me about the indexed articles, for example “how many troops were sent to Russia?”. /help shows more."
 BUSY_DELETE_AFTER_S = 10.0  # the "ask again in a few seconds" note is stale after that
 
 
@@ -41,10 +37,14 @@ class Ask(commands.Cog):
         if message.author.bot or message.webhook_id is not None:
             return
         addressed = self._addressed(message)
-        in_answer_channel = self._in_answer_channel(message) or (
-            not addressed and await server_settings.is_answer_channel(self.bot, message)
+        place = Place(
+            "mention" if addressed and message.guild else "dm" if addressed else "channel",
+            message.author.id,
+            message.guild.id if message.guild else None,
+            message.channel.id,
         )
-        if not addressed and not in_answer_channel:
+        settings = await self.bot.service.settings(place)  # the one read for this question
+        if not addressed and not self._in_answer_channel(message, settings):
             return
         question = strip_discord_markup(message.content)
         if not addressed and not looks_like_question(question):
@@ -52,53 +52,24 @@ class Ask(commands.Cog):
         if not question:
             await reply_to(message, HOW_TO_ASK)
             return
-        limit = self.bot.settings.max_question_chars
-        if len(question) > limit:
-            await reply_to(message, str(QuestionTooLong(len(question), limit)))
-            return
-        guild_id = message.guild.id if message.guild else None
-        retry_after = self.bot.cooldowns.hit(message.author.id)
-        if retry_after is None:
-            retry_after = await server_settings.cooldown_wait(self.bot, guild_id, message.author.id)
-        if retry_after is not None:
-            wait = max(1, round(retry_after))
-            note = await reply_to(
-                message, f"You're asking faster than I can keep up: try again in {wait} s."
+        try:
+            turn = await self.bot.service.admit(
+                place, question, settings, budget=lambda: self.bot.cooldowns.hit(place.user_id)
             )
-            self.bot.delete_later(note, max(wait, 5))
+        except CoolingDown as slow:
+            note = await reply_to(message, str(slow))
+            self.bot.delete_later(note, max(round(slow.retry_after), 5))
             return
-        source: Source = (
-            "mention" if addressed and message.guild else "dm" if addressed else "channel"
-        )
+        except (QuestionRefused, QuestionError) as refused:
+            await reply_to(message, str(refused))
+            return
         try:
             with self.bot.backlog.slot():
-                await self._reply_with_answer(message, question, guild_id, source)
+                async with message.channel.typing():
+                    reply = await self.bot.service.reply(turn)
+                await reply_to(message, **self.render(reply))
         except Busy as busy:  # raised on entering the slot only: nothing was sent yet
             self.bot.delete_later(await reply_to(message, str(busy)), BUSY_DELETE_AFTER_S)
-
-    async def _reply_with_answer(
-        self, message: discord.Message, question: str, guild_id: int | None, source: Source
-    ) -> None:
-        """Answer, log and reply: everything a question costs, held in one backlog slot."""
-        async with message.channel.typing():
-            gist = await asyncio.to_thread(self.gist_reply, question)
-            if gist is not None:
-                await reply_to(message, **gist)
-                return
-            try:
-                answer = await self.answer(question)
-            except QuestionError as exc:
-                await reply_to(message, str(exc))
-                return
-        answer, view = await feedback.record_answer(
-            self.bot,
-            answer,
-            user_id=message.author.id,
-            guild_id=guild_id,
-            channel_id=message.channel.id,
-            source=source,
-        )
-        await reply_to(message, embed=answer_embed(answer), **feedback.view_kwargs(view))
 
     def _addressed(self, message: discord.Message) -> bool:
         """A DM, a mention of the bot, or a mention of the bot's own role."""
@@ -110,28 +81,27 @@ class Ask(commands.Cog):
         own_role = message.guild.self_role
         return own_role is not None and own_role in message.role_mentions
 
-    def _in_answer_channel(self, message: discord.Message) -> bool:
-        channels = self.bot.settings.answer_channel_ids
-        if not channels:
-            return False
+    def _in_answer_channel(self, message: discord.Message, settings: GuildSettings | None) -> bool:
+        """Whether the bot's configuration or the server's ``/config`` makes this message's
+        channel (or its thread's parent) an answer channel."""
+        channels = set(self.bot.settings.answer_channel_ids)
+        if settings is not None:
+            channels.update(settings.answer_channels)
         parent = getattr(message.channel, "parent_id", None)  # threads of an answer channel too
         return message.channel.id in channels or parent in channels
 
-    def gist_reply(self, line: str, article_id: str | None = None) -> dict[str, Any] | None:
-        """The reply to a line with nothing to search (:meth:`Engine.gist`): the summary, a
-        choice of articles or how to ask, as ``send`` arguments; None for a question."""
-        gist = self.bot.engine.gist(line, article_id)
-        if gist is None:
-            return None
-        if gist.kind == "greeting":
+    @staticmethod
+    def render(reply: Reply) -> dict[str, Any]:
+        """The reply as ``send`` arguments: the answer with its feedback buttons, or the gist
+        (how to ask, the summary, the choice of articles)."""
+        if reply.kind == "greeting":
             return {"content": HOW_TO_ASK}
-        if gist.kind == "choose":
-            return {"embed": choice_embed(gist.articles)}
-        return {"embed": summary_embed(summarize(gist.articles[0]))}
-
-    async def answer(self, question: str, article_id: str | None = None) -> Answer:
-        """Ask the engine in a worker thread, so the event loop keeps serving."""
-        return await asyncio.to_thread(self.bot.engine.ask, question, article_id)
+        if reply.kind == "choose":
+            return {"embed": choice_embed(reply.articles)}
+        if reply.summary is not None:
+            return {"embed": summary_embed(reply.summary)}
+        assert reply.answer is not None
+        return {"embed": answer_embed(reply.answer), **feedback.view_kwargs(reply.answer_id)}
 
     # -- /ask ---------------------------------------------------------------
 
@@ -142,7 +112,6 @@ class Ask(commands.Cog):
     )
     @app_commands.autocomplete(article=article_autocomplete)
     @question_cooldown()
-    @server_settings.guild_cooldown()
     async def ask(
         self,
         interaction: discord.Interaction[ArticleBot],
@@ -150,36 +119,18 @@ class Ask(commands.Cog):
         article: str | None = None,
     ) -> None:
         """Ask about the articles: a short answer with the sentences it comes from."""
-        text = strip_discord_markup(question)
-        limit = self.bot.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionTooLong(len(text), limit)
-        if not text:
-            raise EmptyQuestion()
-        clean_question(text)  # the engine's own limits, checked before deferring
+        place = Place("slash", interaction.user.id, interaction.guild_id, interaction.channel_id)
+        # Checked, cleaned and held to the server's cooldown before deferring, so a refusal
+        # is a private reply of its own.
+        turn = await self.bot.service.admit(place, strip_discord_markup(question))
         article_id = resolve_article(self.bot.engine, article).id if article else None
         with self.bot.backlog.slot():  # Busy when full: refused privately, before deferring
-            ephemeral = await server_settings.ephemeral_ask(self.bot, interaction.guild_id)
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-            gist = await asyncio.to_thread(self.gist_reply, text, article_id)
-            if gist is not None:
-                none = discord.AllowedMentions.none()
-                await interaction.followup.send(**gist, allowed_mentions=none, ephemeral=ephemeral)
-                return
-            answer = await self.answer(text, article_id)
-            answer, view = await feedback.record_answer(
-                self.bot,
-                answer,
-                user_id=interaction.user.id,
-                guild_id=interaction.guild_id,
-                channel_id=interaction.channel_id,
-                source="slash",
-            )
+            await interaction.response.defer(thinking=True, ephemeral=turn.private)
+            reply = await self.bot.service.reply(turn, article_id)
             await interaction.followup.send(
-                embed=answer_embed(answer),
+                **self.render(reply),
                 allowed_mentions=discord.AllowedMentions.none(),
-                ephemeral=ephemeral,
-                **feedback.view_kwargs(view),
+                ephemeral=turn.private,
             )
 
 

@@ -40,9 +40,7 @@ from bot.intake import (
 from bot.intake.drafts import FILE_SUFFIXES, FILE_TYPES
 from bot.storage import ArticleEvent, StoreError
 from bot.storage.base import ArticleAction
-from index.corpus import Corpus
-from index.loader import MAX_FILE_BYTES  # checked against the attachment's size first
-from index.records import Article
+from index import MAX_FILE_BYTES, Article, Corpus
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +126,8 @@ class Curation(commands.Cog):
             check_attachment(file)
             await self.add(interaction, lambda: self._draft_from_attachment(file))
         elif url and url.strip():
-            await self.add(interaction, lambda: draft_from_url(url.strip()))
+            allow = self.bot.settings.allow_private_urls
+            await self.add(interaction, lambda: draft_from_url(url.strip(), allow_private=allow))
         else:
             await interaction.response.send_modal(PasteArticle(self))
 

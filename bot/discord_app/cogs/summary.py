@@ -11,9 +11,9 @@ from discord.ext import commands
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import summary_embed
-from bot.discord_app.messages import strip_discord_markup
 from bot.discord_app.replies import article_autocomplete, resolve_article
-from index.summarize import MAX_SENTENCES, summarize
+from bot.serving.messages import strip_discord_markup
+from index import MAX_SENTENCES, summarize
 
 
 class Summaries(commands.Cog):

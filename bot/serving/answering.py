@@ -1,0 +1,250 @@
+"""The answering service: a question from a person in a place, checked, decided and logged once.
+
+Both front ends take this one path. Discord's cogs and the terminal only parse
+what was typed, call :meth:`AnsweringService.admit` and
+:meth:`AnsweringService.reply`, and render the :class:`Reply`:
+
+1. **admit**: the place's settings are read once (:meth:`settings`, with the
+   store's cache and, when the database is slow or down, the settings last
+   read), the question is checked and cleaned once (its length, then
+   :meth:`index.Engine.check`), and the server's cooldown is applied;
+2. **reply**: a line with nothing to search gets its gist (a greeting, the
+   summary, the choice of articles); a question is answered by the engine
+   with the place's refusal threshold as a call parameter, so the engine
+   decides once; the answer is logged for feedback and ``/stats``.
+
+A question turned away says why in :class:`QuestionRefused`'s message, which
+the front end shows as it is. Conversation state (follow-up questions) will
+live here too, keyed by :class:`Place`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from bot.storage import GuildSettings, QuestionEntry, Store
+from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
+from index import REFUSAL_THRESHOLD, summarize
+
+if TYPE_CHECKING:
+    from index import Answer, Article, Engine, Summary
+
+log = logging.getLogger(__name__)
+
+# A settings read normally takes a millisecond. One waiting for a restarting database must
+# not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds,
+# so it gives up after this long and uses the settings last read.
+SETTINGS_PATIENCE_SECONDS = 0.5
+LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
+COOLDOWN_MEMBERS = (
+    10_000  # beyond, members whose longest possible cooldown has passed are forgotten
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Who asks, and where: a Discord server, channel and member, or the terminal."""
+
+    source: Source
+    user_id: int
+    guild_id: int | None = None
+    channel_id: int | None = None
+
+
+class QuestionRefused(Exception):
+    """A question turned away before any work; ``str()`` is the reply, written for the asker."""
+
+
+class QuestionTooLong(QuestionRefused):
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"That question is {length:,} characters long; please keep it under {limit:,} "
+            "and ask about one thing at a time."
+        )
+
+
+class CoolingDown(QuestionRefused):
+    """The server's cooldown (``/config``) between one member's questions has not passed."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = retry_after
+        wait = max(1, round(retry_after))
+        super().__init__(
+            f"You're asking faster than I can keep up: try again in {wait} second"
+            f"{'s' if wait != 1 else ''}."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """An admitted question: its cleaned text and its place's settings, each read once."""
+
+    place: Place
+    text: str
+    settings: GuildSettings | None
+
+    @property
+    def threshold(self) -> float:
+        """The confidence an answer must reach here: the server's, else the engine's own."""
+        return self.settings.refusal_threshold if self.settings else REFUSAL_THRESHOLD
+
+    @property
+    def private(self) -> bool:
+        """Whether the server shows ``/ask`` answers only to the member who asked."""
+        return self.settings is not None and self.settings.ephemeral_ask
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to show: an answer, or the gist of a line with nothing to search.
+
+    ``question`` is the question as read (cleaned).
+    ``kind`` is ``answer`` (``answer`` set; ``answer_id`` when it was logged, for
+    the feedback buttons), ``greeting`` (how to ask), ``summary`` (``summary``
+    of ``articles[0]``) or ``choose`` (``articles``, newest first).
+    """
+
+    kind: Literal["answer", "greeting", "summary", "choose"]
+    question: str
+    answer: Answer | None = None
+    articles: tuple[Article, ...] = ()
+    summary: Summary | None = None
+    answer_id: int | None = None
+
+
+class Unread:
+    """Marks "the settings were not read yet" apart from None ("there are none")."""
+
+
+UNREAD = Unread()
+
+
+class AnsweringService:
+    """Answers questions for people in places over one engine; front-end neutral.
+
+    ``store`` (None: no question log and no per-server settings) may be set
+    after construction, once it is opened.
+    """
+
+    def __init__(self, engine: Engine, store: Store | None = None, *, max_chars: int) -> None:
+        self.engine = engine
+        self.store = store
+        self.max_chars = max_chars
+        self._last_known: OrderedDict[int, GuildSettings] = OrderedDict()
+        self._last_asked: dict[tuple[int, int], float] = {}
+
+    async def settings(self, place: Place) -> GuildSettings | None:
+        """The place's server settings; None in DMs, the terminal, or when storage is off.
+
+        When the store fails or is slower than :data:`SETTINGS_PATIENCE_SECONDS`,
+        the settings last read for the server (None, the defaults, if none were):
+        a database hiccup must not stop answers.
+        """
+        store, guild_id = self.store, place.guild_id
+        if guild_id is None or store is None:
+            return None
+        try:
+            settings = await asyncio.wait_for(
+                store.guild_settings(guild_id), SETTINGS_PATIENCE_SECONDS
+            )
+        except TimeoutError:
+            log.warning(
+                "the settings of server %s were not read in time; using the last known", guild_id
+            )
+            return self._last_known.get(guild_id)
+        except Exception:
+            log.exception("could not read the settings of server %s", guild_id)
+            return self._last_known.get(guild_id)
+        self._last_known[guild_id] = settings
+        self._last_known.move_to_end(guild_id)
+        if len(self._last_known) > LAST_KNOWN_SERVERS:
+            self._last_known.popitem(last=False)
+        return settings
+
+    def check(self, question: str) -> str:
+        """The question cleaned once, or :class:`QuestionRefused` / the engine's
+        ``QuestionError`` saying why it cannot be answered."""
+        if len(question) > self.max_chars:
+            raise QuestionTooLong(len(question), self.max_chars)
+        return self.engine.check(question)
+
+    async def admit(
+        self,
+        place: Place,
+        question: str,
+        settings: GuildSettings | Unread | None = UNREAD,
+        *,
+        budget: Callable[[], float | None] | None = None,
+    ) -> Turn:
+        """Check ``question``, then spend the front end's own ``budget`` (a per-user rate
+        limit: seconds to wait, or None) and the server's cooldown. ``settings`` already
+        read for this question (a message's answer channels) are used, not read again."""
+        text = self.check(question)
+        wait = budget() if budget is not None else None
+        if wait is not None:
+            raise CoolingDown(wait)
+        if isinstance(settings, Unread):
+            settings = await self.settings(place)
+        wait = self._cooldown_wait(place, settings)
+        if wait is not None:
+            raise CoolingDown(wait)
+        return Turn(place, text, settings)
+
+    async def ask(self, place: Place, question: str, article_id: str | None = None) -> Reply:
+        """:meth:`admit`, then :meth:`reply`: for a front end with nothing to do in between."""
+        return await self.reply(await self.admit(place, question), article_id)
+
+    async def reply(self, turn: Turn, article_id: str | None = None) -> Reply:
+        """The gist of a line with nothing to search, else the engine's answer, logged;
+        the engine's work runs in a worker thread, so the event loop keeps serving."""
+        reply = await asyncio.to_thread(self._respond, turn, article_id)
+        if reply.answer is None:
+            return reply  # a gist: nothing was searched, nothing to log
+        answer_id = await self._log(turn.place, reply.answer)
+        return replace(reply, answer_id=answer_id)
+
+    def _respond(self, turn: Turn, article_id: str | None) -> Reply:
+        gist = self.engine.gist_of(turn.text, article_id)
+        if gist is None:
+            answer = self.engine.answer(turn.text, article_id, threshold=turn.threshold)
+            return Reply("answer", answer.question, answer)
+        summary = summarize(gist.articles[0]) if gist.kind == "summary" else None
+        return Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
+
+    async def _log(self, place: Place, answer: Answer) -> int | None:
+        """Log the answer; its id, or None when storage is off or the write failed (the
+        answer is still shown, without feedback buttons)."""
+        if self.store is None:
+            return None
+        entry = QuestionEntry.from_answer(
+            answer,
+            user_id=place.user_id,
+            guild_id=place.guild_id,
+            channel_id=place.channel_id,
+            source=place.source,
+        )
+        try:
+            return await self.store.log_question(entry)
+        except Exception:  # never lose the answer because the log failed
+            log.exception("could not log a question")
+            return None
+
+    def _cooldown_wait(self, place: Place, settings: GuildSettings | None) -> float | None:
+        """Seconds this member must wait under the server's cooldown, or None (the question counts)."""
+        if settings is None or settings.cooldown_seconds <= 0:
+            return None
+        key, now = (settings.guild_id, place.user_id), time.monotonic()
+        last = self._last_asked.get(key)
+        if last is not None and now - last < settings.cooldown_seconds:
+            return settings.cooldown_seconds - (now - last)
+        if len(self._last_asked) > COOLDOWN_MEMBERS:
+            horizon = now - MAX_COOLDOWN_SECONDS
+            self._last_asked = {k: t for k, t in self._last_asked.items() if t > horizon}
+        self._last_asked[key] = now
+        return None

@@ -1,0 +1,35 @@
+"""Discord questions with nothing to search (cogs/ask.py through Engine.gist): the gist, a greeting."""
+
+from __future__ import annotations
+
+from tests.bot.conftest import Harness
+
+
+async def test_mention_what_happened_gets_the_summary(harness: Harness) -> None:
+    calls = await harness.send(harness.message("what happened?", mention_bot=True))
+
+    reply = next(c for c in calls if c.message)
+    assert reply.text().startswith("Summary: North Korea")
+    assert "The articles don't say" not in reply.text()
+
+
+async def test_mention_hello_gets_the_line_on_what_to_ask(harness: Harness) -> None:
+    calls = await harness.send(harness.message("hello", mention_bot=True))
+
+    [reply] = [c.text() for c in calls if c.message]
+    assert reply.startswith("Ask me about the indexed articles, for example")
+
+
+async def test_slash_ask_tldr_gets_the_summary(harness: Harness) -> None:
+    calls = await harness.call("ask", question="tl;dr")
+
+    assert calls[-1].text().startswith("Summary: North Korea")
+
+
+async def test_mention_with_a_slip_says_how_it_was_read(harness: Harness) -> None:
+    calls = await harness.send(
+        harness.message("how many troopps were sent to Russia?", mention_bot=True)
+    )
+
+    reply = next(c for c in calls if c.message)
+    assert "3,000" in reply.text() and "*Read “troopps” as “troops”.*" in reply.text()

@@ -1,0 +1,131 @@
+"""The answering service: each question checked, decided and logged once, for either front end.
+
+A real engine over the seeds and a real SQLite store in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.serving import answering
+from bot.serving.answering import (
+    AnsweringService,
+    CoolingDown,
+    Place,
+    QuestionTooLong,
+)
+from bot.storage import GuildSettings, SQLiteStore, StorageConfig, open_store
+from index.engine import Engine, QuestionError
+
+TROOPS = "how many troops were sent to Russia?"
+GUILD = 81384788765712384
+MEMBER = Place("slash", 42, GUILD, 7)
+TERMINAL = Place("terminal", 1000)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SQLiteStore]:
+    opened = await open_store(
+        StorageConfig(database=tmp_path / "bot.sqlite3", user_salt="salt-for-the-service-tests")
+    )
+    assert isinstance(opened, SQLiteStore)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def service(seed_engine: Engine, store: SQLiteStore) -> AnsweringService:
+    return AnsweringService(seed_engine, store, max_chars=200)
+
+
+async def test_an_answer_is_logged_with_its_place(
+    service: AnsweringService, store: SQLiteStore
+) -> None:
+    reply = await service.ask(MEMBER, TROOPS)
+    assert reply.kind == "answer" and reply.answer is not None and reply.answer.found
+    assert reply.answer_id is not None
+    logged = await store.get_question(reply.answer_id)
+    assert logged is not None
+    assert (logged.source, logged.guild_id, logged.channel_id) == ("slash", GUILD, 7)
+
+
+async def test_a_line_with_nothing_to_search_gets_its_gist_unlogged(
+    service: AnsweringService,
+) -> None:
+    greeting = await service.ask(MEMBER, "hello")
+    assert (greeting.kind, greeting.answer, greeting.answer_id) == ("greeting", None, None)
+    summary = await service.ask(MEMBER, "what happened?")
+    assert summary.kind == "summary" and summary.summary is not None
+
+
+async def test_the_server_threshold_is_the_engines_decision(
+    service: AnsweringService, store: SQLiteStore, seed_engine: Engine
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, refusal_threshold=0.95))
+    strict = await service.ask(MEMBER, TROOPS)
+    assert strict.answer is not None and not strict.answer.found
+    assert strict.answer == _timeless(seed_engine.ask(TROOPS, threshold=0.95), strict.answer)
+    elsewhere = await service.ask(Place("slash", 42, GUILD + 1, 7), TROOPS)
+    assert elsewhere.answer is not None and elsewhere.answer.found
+
+
+def _timeless(expected: Any, actual: Any) -> Any:
+    """``expected`` with ``actual``'s elapsed time, which differs between two runs."""
+    import dataclasses
+
+    return dataclasses.replace(expected, elapsed_ms=actual.elapsed_ms)
+
+
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [("   ", QuestionError), ("why " * 60, QuestionTooLong), ("🚁🚁", QuestionError)],
+)
+async def test_a_question_that_cannot_be_answered_is_turned_away_before_any_work(
+    service: AnsweringService, question: str, refusal: type[Exception]
+) -> None:
+    spent: list[int] = []
+    with pytest.raises(refusal):
+        await service.admit(MEMBER, question, budget=lambda: spent.append(1) or None)
+    assert spent == []  # a refused question costs no rate-limit budget
+
+
+async def test_the_servers_cooldown_holds_a_member_back(
+    service: AnsweringService, store: SQLiteStore
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, cooldown_seconds=600))
+    await service.admit(MEMBER, TROOPS)
+    with pytest.raises(CoolingDown) as slow:
+        await service.admit(MEMBER, "who tested the drones?")
+    assert 590 < slow.value.retry_after <= 600 and "try again in" in str(slow.value)
+    await service.admit(Place("slash", 43, GUILD, 7), TROOPS)  # another member is not held
+
+
+async def test_a_stuck_database_falls_back_to_the_settings_last_read(
+    service: AnsweringService, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, ephemeral_ask=True))
+    assert (await service.admit(MEMBER, TROOPS)).private
+    stuck = asyncio.Event()
+
+    async def never_answers(guild_id: int) -> GuildSettings:
+        await stuck.wait()
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(store, "guild_settings", never_answers)
+    monkeypatch.setattr(answering, "SETTINGS_PATIENCE_SECONDS", 0.01)
+    assert (await service.admit(MEMBER, "who tested the drones?")).private
+
+
+async def test_the_terminal_has_no_server_settings_and_logs_only_with_a_store(
+    seed_engine: Engine,
+) -> None:
+    service = AnsweringService(seed_engine, None, max_chars=1000)
+    turn = await service.admit(TERMINAL, TROOPS)
+    assert turn.settings is None and not turn.private
+    reply = await service.reply(turn)
+    assert reply.answer is not None and reply.answer_id is None
