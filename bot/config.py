@@ -19,7 +19,7 @@ from typing import Any
 from bot.storage import folders
 from bot.storage.base import StoreError
 from bot.storage.config import StorageConfig
-from index.records import MAX_QUESTION_CHARS
+from index import MAX_QUESTION_CHARS
 
 DEFAULT_COOLDOWN_QUESTIONS = 4
 DEFAULT_COOLDOWN_SECONDS = 20.0

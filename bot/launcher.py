@@ -144,7 +144,7 @@ def run_ask(args: argparse.Namespace) -> int:
     engine = open_engine(args)
     article_id = None
     if args.article:
-        from index.article_choice import find_article
+        from index import find_article
 
         article = find_article(engine.corpus.articles, args.article)
         if article is None:

@@ -18,6 +18,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which co
 if TYPE_CHECKING:
     from typing import Any
 
+    from index.article_choice import find_article, matching_articles
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine, QuestionError, clean_question
@@ -26,9 +27,11 @@ if TYPE_CHECKING:
     from index.saved.building import ReindexReport, build_corpus, open_corpus
     from index.saved.manifest import IndexStoreError, read_manifest
     from index.saved.store import read_index
+    from index.seed_format import ARTICLE_SUFFIXES, is_article_file, write_article
     from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
 
 __all__ = [
+    "ARTICLE_SUFFIXES",
     "MAX_FILE_BYTES",
     "MAX_QUESTION_CHARS",
     "MAX_SENTENCES",
@@ -48,15 +51,20 @@ __all__ = [
     "SummaryError",
     "build_corpus",
     "clean_question",
+    "find_article",
+    "is_article_file",
     "load_folder",
+    "matching_articles",
     "open_corpus",
     "parse_article",
     "read_index",
     "read_manifest",
     "summarize",
+    "write_article",
 ]
 
 _MODULES = {
+    "index.article_choice": ("find_article", "matching_articles"),
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine", "QuestionError", "clean_question"),
@@ -65,6 +73,7 @@ _MODULES = {
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),
     "index.saved.manifest": ("IndexStoreError", "read_manifest"),
     "index.saved.store": ("read_index",),
+    "index.seed_format": ("ARTICLE_SUFFIXES", "is_article_file", "write_article"),
     "index.summarize": ("MAX_SENTENCES", "Summary", "SummaryError", "summarize"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}

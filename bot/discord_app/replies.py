@@ -13,8 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.errors import ArticleNotFound
-from index import Article, Engine
-from index.article_choice import find_article, matching_articles
+from index import Article, Engine, find_article, matching_articles
 
 MAX_CHOICES = 25  # Discord's cap on autocomplete choices
 CHOICE_NAME_LIMIT = 100

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.intake.errors import IntakeError
 from bot.intake.records import Draft
-from index import MAX_FILE_BYTES, ArticleError, parse_article
-from index.seed_format import ARTICLE_SUFFIXES
+from index import ARTICLE_SUFFIXES, MAX_FILE_BYTES, ArticleError, parse_article
 
 if TYPE_CHECKING:
     from bot.intake.fetching import FetchLimits

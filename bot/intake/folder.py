@@ -22,8 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from bot.intake.errors import DuplicateArticle, IntakeError
 from bot.intake.records import Draft
-from index import Article, ArticleError, Corpus, load_folder, parse_article
-from index.seed_format import write_article
+from index import Article, ArticleError, Corpus, load_folder, parse_article, write_article
 
 REMOVED_FOLDER = "removed"
 SAME_TEXT_SHARE = 0.9  # sentences two articles share, of the longer one's, to count as one text

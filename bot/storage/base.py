@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from index import REFUSAL_THRESHOLD
-from index.records import MAX_QUESTION_CHARS
+from index import MAX_QUESTION_CHARS, REFUSAL_THRESHOLD
 
 if TYPE_CHECKING:
     from index import Answer

@@ -17,7 +17,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.seed_format import is_article_file
+from index import is_article_file
 
 SEEDS_ENV = "ARTICLEBOT_SEEDS"
 INDEX_DIR_ENV = "ARTICLEBOT_INDEX_DIR"

@@ -132,7 +132,7 @@ class Chat:
         picks it and the remaining words are the topic, and when none does the
         numbered list is offered, saying first when a number is past the last.
         """
-        from index.article_choice import find_article
+        from index import find_article
 
         articles = self.engine.corpus.articles
         words = rest.split()

@@ -95,7 +95,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from bot.intake import IntakeError, remove_from_folder, removed_message
-    from index.article_choice import find_article
+    from index import find_article
 
     engine = open_engine(args)
     article = find_article(engine.corpus.articles, args.article)

@@ -111,7 +111,7 @@ def run_summary(args: argparse.Namespace) -> int:
 def _pick_article(engine: Any, query: str | None) -> Article:
     articles = engine.corpus.articles
     if query:
-        from index.article_choice import find_article
+        from index import find_article
 
         article: Article | None = find_article(articles, query)
         if article is None:
