@@ -1,10 +1,11 @@
 """``/config``: per-server answer channels, cooldown, refusal threshold, ephemeral ``/ask``.
 
-Settings live in the store (which caches them); a change is saved and the
-next question already uses it (no restart). What other cogs read of the
-settings (:func:`~bot.discord_app.server_settings.settings_for` and friends) lives in the
-plain module :mod:`bot.discord_app.server_settings`: this extension's module is executed
-afresh by ``load_extension``, so nothing here is imported elsewhere.
+Settings live in the store (which caches them for 5 s; its own saves at once); a change
+is saved and the next question already uses it (no restart). Questions read them through
+the answering service (:meth:`bot.serving.answering.AnsweringService.settings`); the
+helpers this cog shares with ``/stats`` live in the plain module
+:mod:`bot.discord_app.server_settings`: this extension's module is executed afresh by
+``load_extension``, so nothing here is imported elsewhere.
 """
 
 from __future__ import annotations
