@@ -31,6 +31,7 @@ DEFAULT_MAX_QUESTION_CHARS = 500
 # pool (32 workers), so shedding never leaves a worker idle while questions are refused, and
 # it is 16 users asking their full cooldown allowance (4) at the same moment.
 DEFAULT_MAX_PENDING = 64
+DEFAULT_CONVERSATION_MINUTES = 5.0  # a follow-up in a channel: the same member within this
 MAX_SHARDS = 4096
 DEFAULT_STATE_DIR = Path("data") / "shared-index"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -58,6 +59,7 @@ class Settings:
     cooldown_seconds: float = DEFAULT_COOLDOWN_SECONDS
     max_question_chars: int = DEFAULT_MAX_QUESTION_CHARS
     max_pending: int = DEFAULT_MAX_PENDING  # in flight at once; more are refused, not queued
+    conversation_minutes: float = DEFAULT_CONVERSATION_MINUTES
     storage: StorageConfig | None = None  # None: no question log, feedback, /stats or /config
     allow_private_urls: bool = False  # /article add may fetch links to private addresses
 
@@ -290,6 +292,13 @@ def load_settings(
     max_pending = _positive(
         get("ARTICLEBOT_MAX_PENDING"), "ARTICLEBOT_MAX_PENDING", DEFAULT_MAX_PENDING, problems
     )
+    conversation_minutes = _positive(
+        get("ARTICLEBOT_CONVERSATION_MINUTES"),
+        "ARTICLEBOT_CONVERSATION_MINUTES",
+        DEFAULT_CONVERSATION_MINUTES,
+        problems,
+        kind=float,
+    )
 
     storage = None
     try:
@@ -310,6 +319,7 @@ def load_settings(
         cooldown_seconds=float(cooldown_seconds),
         max_question_chars=int(max_chars),
         max_pending=int(max_pending),
+        conversation_minutes=float(conversation_minutes),
         storage=storage,
         allow_private_urls=allow_private_urls(env),
     )

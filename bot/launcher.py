@@ -13,7 +13,7 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from bot import config
 from bot.terminal import render
@@ -26,9 +26,6 @@ from bot.terminal.options import (
     missing_article,
     open_engine,
 )
-
-if TYPE_CHECKING:
-    from bot.serving.answering import Reply
 
 # Modules that contribute sub-commands: each has ``register(subparsers)``, which
 # adds its parser with ``set_defaults(handler=...)`` and imports heavy things lazily.
@@ -104,12 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="only search this article: its number in `articlebot articles`, id, file name "
         "or part of the title",
     )
-    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     chat = sub.add_parser(
         "chat",
         help="interactive terminal chat (the default without a token)",
         description="Ask questions in the terminal; type 'help' inside for the chat commands.",
         epilog="example: articlebot chat --ids   (piped: one question per line, 'quit' ends)",
+    )
+    ask.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    chat.add_argument(
+        "--json",
+        action="store_true",
+        help="read one question a line, print one JSON object a line (the keys of ask --json)",
     )
     for parser_ in (ask, chat):
         parser_.add_argument(
@@ -156,28 +158,10 @@ def run_ask(args: argparse.Namespace) -> int:
         except (QuestionRefused, QuestionError) as exc:
             raise CliError(str(exc)) from exc
     if args.json:
-        print(json.dumps(reply_json(reply), ensure_ascii=False))
+        print(json.dumps(render.reply_json(reply), ensure_ascii=False))
     else:
         print(render.reply_text(reply, engine.corpus, ids=args.ids))
     return 0
-
-
-def reply_json(reply: Reply) -> dict[str, object]:
-    """The answer's JSON; a line with nothing to search is not answered (``found`` false)
-    and gets its gist: ``kind`` (summary, choose or greeting), the summary when there is
-    one, and the articles offered."""
-    if reply.answer is not None:
-        return reply.answer.to_json()
-    gist: dict[str, object] = {
-        "question": reply.question,
-        "found": False,
-        "answer": None,
-        "kind": reply.kind,
-    }
-    if reply.summary is not None:
-        gist["summary"] = reply.summary.to_json()
-    gist["articles"] = [{"id": a.id, "title": a.title} for a in reply.articles]
-    return gist
 
 
 def run_chat(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine, QuestionError, clean_question
+    from index.followup import Previous, Reading, read_in_context
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -45,7 +46,9 @@ __all__ = [
     "IndexStoreError",
     "LoadProblem",
     "NoArticlesError",
+    "Previous",
     "QuestionError",
+    "Reading",
     "ReindexReport",
     "Summary",
     "SummaryError",
@@ -57,6 +60,7 @@ __all__ = [
     "matching_articles",
     "open_corpus",
     "parse_article",
+    "read_in_context",
     "read_index",
     "read_manifest",
     "summarize",
@@ -68,6 +72,7 @@ _MODULES = {
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine", "QuestionError", "clean_question"),
+    "index.followup": ("Previous", "Reading", "read_in_context"),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),

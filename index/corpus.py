@@ -59,6 +59,12 @@ class Corpus:
         mask: npt.NDArray[np.bool_] = self.__dict__["_chunk_owner"] == position
         return mask
 
+    def articles_with(self, term: str) -> frozenset[str]:
+        """The ids of the articles holding ``term`` (a retrieval token): what a follow-up's
+        words say about which article it is about (:mod:`index.followup`)."""
+        owners = self.__dict__["_chunk_owner"][self.index.scores([term]) > 0]
+        return frozenset(self.articles[i].id for i in np.unique(owners))
+
     @property
     def sentence_count(self) -> int:
         return sum(a.sentence_count for a in self.articles)

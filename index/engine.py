@@ -217,6 +217,7 @@ class Engine:
             answer,
             question=text,
             respelled=tuple((r.typed, r.read_as) for r in respelled),
+            read_as=read if read != text else None,
             elapsed_ms=elapsed,
         )
 

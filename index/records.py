@@ -6,6 +6,7 @@ with the serving side without anybody mutating it underneath a reader.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # The longest question anything takes: the engine, the question log, a server's setting.
@@ -126,7 +127,9 @@ class Answer:
     ``found`` is True exactly when it reaches the engine's threshold.
     ``respelled`` holds the (typed, read as) pairs of question words read as
     the articles' words (:mod:`index.spelling`); ``hint`` says what to try when
-    no word of the question is in the articles.
+    no word of the question is in the articles; ``read_as`` is the question as
+    read after the conversation's context (:mod:`index.followup`) and spelling,
+    None when it was read as asked.
     """
 
     question: str
@@ -142,6 +145,16 @@ class Answer:
     reader_used: bool = True  # False: the reader could not load, the citations are all there is
     respelled: tuple[tuple[str, str], ...] = ()
     hint: str | None = None
+    read_as: str | None = None  # the question as read (context, spelling); None: as asked
+
+    @property
+    def context_read(self) -> str | None:
+        """``read_as`` when the conversation, not only the spelling, changed the question:
+        the "Read as: ..." both front ends show, so a wrong reading is seen at once."""
+        spelt = self.question
+        for typed, read in self.respelled:
+            spelt = re.sub(rf"(?<!\w){re.escape(typed)}(?!\w)", read, spelt)
+        return self.read_as if self.read_as not in (None, spelt) else None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -158,4 +171,5 @@ class Answer:
             "reader_used": self.reader_used,
             "respelled": [{"typed": t, "read_as": r} for t, r in self.respelled],
             "hint": self.hint,
+            "read_as": self.read_as,
         }

@@ -201,7 +201,12 @@ class ArticleBot(commands.Bot):
         self.reindex_elsewhere = reindex_elsewhere  # set when the index is shared (sharding)
         # Questions are checked, decided and logged by the service; its store (question log,
         # votes, server settings) is opened in setup_hook when not given.
-        self.service = AnsweringService(engine, store, max_chars=settings.max_question_chars)
+        self.service = AnsweringService(
+            engine,
+            store,
+            max_chars=settings.max_question_chars,
+            window=settings.conversation_minutes * 60,
+        )
         self._owns_store = False
         self._deletions: set[asyncio.Task[None]] = set()  # see delete_later
 

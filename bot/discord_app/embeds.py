@@ -22,6 +22,7 @@ FIELD_VALUE_LIMIT = 1024
 FIELD_COUNT_LIMIT = 25
 FOOTER_LIMIT = 2048
 TOTAL_LIMIT = 6000
+AUTHOR_LIMIT = 256
 ARTICLES_PER_PAGE = 10
 
 FOUND = discord.Colour.green()
@@ -34,6 +35,9 @@ _LINK = re.compile(r"https?://[\w.-]+(?::\d+)?(?:/[^\s()<>\[\]\"'\\]*)?")
 
 PASSAGES_TITLE = "The closest passages:"
 NO_ANSWER_TITLE = "The articles don't say"
+ASKED = "Q: "  # the answer embed's author line: the question answered...
+READ_AS = "Read as: "  # ...or, for a follow-up, the question as read with the one before
+_SOURCE = re.compile(r"^> — (.+), paragraph \d+$", re.M)
 
 
 def escape(text: str) -> str:
@@ -83,6 +87,10 @@ def answer_embed(answer: Answer) -> discord.Embed:
     if answer.respelled:
         read = ", ".join(f"“{escape(t)}” as “{escape(r)}”" for t, r in answer.respelled)
         intro = f"*Read {read}.*\n\n{intro}"
+    # The question answered, so a reply to this answer can be read in its context
+    # (bot.discord_app.conversation) by whichever process receives it.
+    asked = answer.context_read or answer.question
+    embed.set_author(name=clip(f"{READ_AS if answer.context_read else ASKED}{asked}", AUTHOR_LIMIT))
     embed.description = intro + _citation_blocks(answer.citations, DESCRIPTION_LIMIT - len(intro))
     embed.set_footer(text=footer)
     return fit(embed)
@@ -344,3 +352,15 @@ def fit(embed: discord.Embed) -> discord.Embed:
     while len(embed) > TOTAL_LIMIT and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
     return embed
+
+
+def asked_in(embed: discord.Embed) -> tuple[str, str | None] | None:
+    """The question an answer embed answered (as read) and, when it was answered, the title
+    of the article its answer came from (None for a refusal); None for any other embed."""
+    name = embed.author.name or ""
+    question = name.removeprefix(READ_AS) if name.startswith(READ_AS) else name.removeprefix(ASKED)
+    if question == name or not question:
+        return None
+    source = _SOURCE.search(embed.description or "") if embed.colour == FOUND else None
+    title = re.sub(r"\\(.)", r"\1", source.group(1)) if source else None
+    return question, title

@@ -14,23 +14,26 @@ what was typed, call :meth:`AnsweringService.admit` and
    decides once; the answer is logged for feedback and ``/stats``.
 
 A question turned away says why in :class:`QuestionRefused`'s message, which
-the front end shows as it is. Conversation state (follow-up questions) will
-live here too, keyed by :class:`Place`.
+the front end shows as it is. A follow-up is read with its conversation's last
+turn (:mod:`bot.serving.conversations`, :mod:`index.followup`), kept per
+:class:`Place`; the answer's ``read_as`` says how it was read.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
+from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
-from index import REFUSAL_THRESHOLD, summarize
+from index import REFUSAL_THRESHOLD, Previous, Reading, read_in_context, summarize
 
 if TYPE_CHECKING:
     from index import Answer, Article, Engine, Summary
@@ -54,7 +57,14 @@ class Place:
     source: Source
     user_id: int
     guild_id: int | None = None
-    channel_id: int | None = None
+    channel_id: int | None = None  # or the thread's
+    thread: bool = False  # a thread: one conversation per member, not a few minutes'
+
+    @property
+    def conversation(self) -> Key:
+        """Whose conversation a question here belongs to: never shared across servers,
+        channels or users."""
+        return (self.guild_id, self.channel_id, self.user_id)
 
 
 class QuestionRefused(Exception):
@@ -88,6 +98,7 @@ class Turn:
     place: Place
     text: str
     settings: GuildSettings | None
+    context: Previous | None = None  # the conversation's last turn, if still current
 
     @property
     def threshold(self) -> float:
@@ -132,10 +143,20 @@ class AnsweringService:
     after construction, once it is opened.
     """
 
-    def __init__(self, engine: Engine, store: Store | None = None, *, max_chars: int) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store | None = None,
+        *,
+        max_chars: int,
+        window: float = WINDOW_SECONDS,
+        conversations: Conversations | None = None,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.max_chars = max_chars
+        self.window = window  # a channel's conversation: the same member within this
+        self.conversations = Conversations() if conversations is None else conversations
         self._last_known: OrderedDict[int, GuildSettings] = OrderedDict()
         self._last_asked: dict[tuple[int, int], float] = {}
 
@@ -181,10 +202,12 @@ class AnsweringService:
         settings: GuildSettings | Unread | None = UNREAD,
         *,
         budget: Callable[[], float | None] | None = None,
+        replied_to: Previous | None = None,
     ) -> Turn:
         """Check ``question``, then spend the front end's own ``budget`` (a per-user rate
         limit: seconds to wait, or None) and the server's cooldown. ``settings`` already
-        read for this question (a message's answer channels) are used, not read again."""
+        read for this question (a message's answer channels) are used, not read again.
+        ``replied_to``: the answer the message replies to, which is then its context."""
         text = self.check(question)
         wait = budget() if budget is not None else None
         if wait is not None:
@@ -194,7 +217,13 @@ class AnsweringService:
         wait = self._cooldown_wait(place, settings)
         if wait is not None:
             raise CoolingDown(wait)
-        return Turn(place, text, settings)
+        return Turn(place, text, settings, replied_to or self._last_turn(place))
+
+    def _last_turn(self, place: Place) -> Previous | None:
+        """The place's conversation's last turn: a thread, a DM or the terminal is one
+        conversation; a channel's lasts :attr:`window` after each question."""
+        whole = place.thread or place.guild_id is None
+        return self.conversations.last(place.conversation, math.inf if whole else self.window)
 
     async def ask(self, place: Place, question: str, article_id: str | None = None) -> Reply:
         """:meth:`admit`, then :meth:`reply`: for a front end with nothing to do in between."""
@@ -203,19 +232,32 @@ class AnsweringService:
     async def reply(self, turn: Turn, article_id: str | None = None) -> Reply:
         """The gist of a line with nothing to search, else the engine's answer, logged;
         the engine's work runs in a worker thread, so the event loop keeps serving."""
-        reply = await asyncio.to_thread(self._respond, turn, article_id)
+        reply, previous = await asyncio.to_thread(self._respond, turn, article_id)
+        if previous is not None:
+            self.conversations.remember(turn.place.conversation, previous)
         if reply.answer is None:
             return reply  # a gist: nothing was searched, nothing to log
         answer_id = await self._log(turn.place, reply.answer)
         return replace(reply, answer_id=answer_id)
 
-    def _respond(self, turn: Turn, article_id: str | None) -> Reply:
-        gist = self.engine.gist_of(turn.text, article_id)
+    def _respond(self, turn: Turn, article_id: str | None) -> tuple[Reply, Previous | None]:
+        """The reply, and what the conversation remembers of it (None: nothing new)."""
+        engine = self.engine
+        context = None if article_id else turn.context  # an article chosen wins over context
+        reading = read_in_context(engine.corpus, engine.tokenizer, turn.text, context)
+        article_id = article_id or reading.article_id
+        # "when?" alone asks for the gist; after a question, it asks about that question.
+        gist = None if reading.read_as else engine.gist_of(turn.text, article_id)
         if gist is None:
-            answer = self.engine.answer(turn.text, article_id, threshold=turn.threshold)
-            return Reply("answer", answer.question, answer)
+            answer = engine.answer(reading.text, article_id, threshold=turn.threshold)
+            answer = _as_asked(answer, turn.text, reading)
+            stays = answer.article_id if answer.found else reading.article_id
+            said = answer.answer if answer.found else None
+            remembered = Previous(answer.read_as or turn.text, stays, said)
+            return Reply("answer", turn.text, answer), remembered
         summary = summarize(gist.articles[0]) if gist.kind == "summary" else None
-        return Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
+        reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
+        return reply, Previous("", gist.articles[0].id) if summary else None
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the
@@ -248,3 +290,10 @@ class AnsweringService:
             self._last_asked = {k: t for k, t in self._last_asked.items() if t > horizon}
         self._last_asked[key] = now
         return None
+
+
+def _as_asked(answer: Answer, asked: str, reading: Reading) -> Answer:
+    """``answer`` under the question as asked, ``read_as`` saying how it was read when the
+    context or the spelling changed it."""
+    read_as = answer.read_as or answer.question if reading.read_as else answer.read_as
+    return replace(answer, question=asked, read_as=read_as)

@@ -5,12 +5,17 @@ are handled here and never reach the engine, which would otherwise answer
 "help" as a question about the articles. The same loop serves a terminal
 (prompt, line editing and history through the stdlib ``readline``) and piped
 input (no prompt, each question echoed, ``quit`` ends it as end of input does).
+With ``--json`` every line but ``quit`` is a question and each gets one JSON
+object on one line (``ask --json``'s keys), for scripts and checks. One chat is
+one conversation: a follow-up ("and how many died?") is read with the question
+before it.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -35,12 +40,13 @@ PROMPT = "you> "
 
 def run_chat(args: argparse.Namespace) -> int:
     engine = open_engine(args)
-    interactive = sys.stdin.isatty()
+    as_json = getattr(args, "json", False)
+    interactive = sys.stdin.isatty() and not as_json
     if interactive:
         _enable_line_editing()
         print(render.welcome(engine.corpus))
     with answering(args, engine) as answers:
-        chat = Chat(answers, ids=args.ids, echo=not interactive)
+        chat = Chat(answers, ids=args.ids, echo=not interactive, as_json=as_json)
         for line in _lines(interactive):
             if not chat.handle(line):
                 break
@@ -67,15 +73,20 @@ def _lines(interactive: bool) -> Iterator[str]:
 class Chat:
     """One chat session: routes each line to a command or to the engine and prints the reply."""
 
-    def __init__(self, answers: TerminalAnswers, *, ids: bool, echo: bool) -> None:
+    def __init__(
+        self, answers: TerminalAnswers, *, ids: bool, echo: bool, as_json: bool = False
+    ) -> None:
         self.answers = answers
         self.engine = answers.service.engine
         self.ids = ids
         self.echo = echo  # piped input: show each question above its answer
+        self.as_json = as_json  # one question a line in, one JSON object a line out
 
     def handle(self, line: str) -> bool:
         """Reply to one line; False when the user asked to leave."""
         text = line.strip()
+        if self.as_json:
+            return text.lower() not in QUIT and (not text or self._json(text))
         meant = command_meant(text)
         if meant is not None and meant.sure:
             text = meant.command  # "show me the articles" is `articles`
@@ -112,6 +123,19 @@ class Chat:
         if self.echo:
             print(f"Q: {reply.question}")
         print(render.reply_text(reply, self.engine.corpus, ids=self.ids))
+
+    def _json(self, question: str) -> bool:
+        """One JSON line for ``question``: the reply's, or the reason it was turned away."""
+        from bot.serving.answering import QuestionRefused
+        from index import QuestionError
+
+        try:
+            out = render.reply_json(self.answers.ask(question))
+        except (QuestionRefused, QuestionError) as exc:
+            out = {"question": question, "found": False, "answer": None, "error": str(exc)}
+            out["read_as"] = None
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+        return True
 
     def _summary(self, rest: str) -> None:
         from index import SummaryError, summarize

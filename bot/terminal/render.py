@@ -55,6 +55,8 @@ def answer_text(answer: Answer, *, ids: bool = False, columns: int | None = None
     columns = columns or width()
     read = ", ".join(f"“{typed}” as “{read_as}”" for typed, read_as in answer.respelled)
     lines = [wrap(f"(read {read})", columns)] if read else []
+    if answer.context_read:  # a follow-up, read with the question before it
+        lines.append(wrap(f"Read as: {answer.context_read}", columns, rest="  "))
     if answer.found:
         lines.append(wrap(f"Answer: {answer.answer}", columns, rest="  "))
         title = answer.article_title
@@ -205,3 +207,22 @@ def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = N
         where = f"paragraph {s.paragraph}" + (f", {s.id}" if ids else "")
         lines.append(f"      — {where}")
     return "\n".join(lines)
+
+
+def reply_json(reply: Reply) -> dict[str, object]:
+    """The answer's JSON; a line with nothing to search is not answered (``found`` false)
+    and gets its gist: ``kind`` (summary, choose or greeting), the summary when there is
+    one, and the articles offered."""
+    if reply.answer is not None:
+        return reply.answer.to_json()
+    gist: dict[str, object] = {
+        "question": reply.question,
+        "found": False,
+        "answer": None,
+        "kind": reply.kind,
+        "read_as": None,
+    }
+    if reply.summary is not None:
+        gist["summary"] = reply.summary.to_json()
+    gist["articles"] = [{"id": a.id, "title": a.title} for a in reply.articles]
+    return gist

@@ -12,13 +12,13 @@ from discord.ext import commands
 from bot.discord_app import feedback
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
-from bot.discord_app.embeds import answer_embed, choice_embed, summary_embed
+from bot.discord_app.embeds import answer_embed, asked_in, choice_embed, summary_embed
 from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article
 from bot.serving.answering import CoolingDown, Place, QuestionRefused, Reply
 from bot.serving.backlog import Busy
 from bot.serving.messages import looks_like_question, strip_discord_markup
 from bot.storage import GuildSettings
-from index import QuestionError
+from index import Previous, QuestionError
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class Ask(commands.Cog):
             message.author.id,
             message.guild.id if message.guild else None,
             message.channel.id,
+            isinstance(message.channel, discord.Thread),
         )
         settings = await self.bot.service.settings(place)  # the one read for this question
         if not addressed and not self._in_answer_channel(message, settings):
@@ -54,7 +55,11 @@ class Ask(commands.Cog):
             return
         try:
             turn = await self.bot.service.admit(
-                place, question, settings, budget=lambda: self.bot.cooldowns.hit(place.user_id)
+                place,
+                question,
+                settings,
+                budget=lambda: self.bot.cooldowns.hit(place.user_id),
+                replied_to=self._replied_to(message),
             )
         except CoolingDown as slow:
             note = await reply_to(message, str(slow))
@@ -70,6 +75,25 @@ class Ask(commands.Cog):
                 await reply_to(message, **self.render(reply))
         except Busy as busy:  # raised on entering the slot only: nothing was sent yet
             self.bot.delete_later(await reply_to(message, str(busy)), BUSY_DELETE_AFTER_S)
+
+    def _replied_to(self, message: discord.Message) -> Previous | None:
+        """The context of a reply to one of the bot's answers, rebuilt from that answer's
+        embed (its question as read, the article it came from): no process needs to have
+        seen the question before."""
+        reference = message.reference
+        answer = reference.resolved if reference is not None else None
+        me = self.bot.user
+        if not isinstance(answer, discord.Message) or me is None or answer.author.id != me.id:
+            return None
+        asked = next((found for e in answer.embeds if (found := asked_in(e))), None)
+        if asked is None:
+            return None
+        question, title = asked
+        article = next(
+            (a for a in self.bot.engine.corpus.articles if title and _same_title(a.title, title)),
+            None,
+        )
+        return Previous(question, article.id if article else None)
 
     def _addressed(self, message: discord.Message) -> bool:
         """A DM, a mention of the bot, or a mention of the bot's own role."""
@@ -119,7 +143,13 @@ class Ask(commands.Cog):
         article: str | None = None,
     ) -> None:
         """Ask about the articles: a short answer with the sentences it comes from."""
-        place = Place("slash", interaction.user.id, interaction.guild_id, interaction.channel_id)
+        place = Place(
+            "slash",
+            interaction.user.id,
+            interaction.guild_id,
+            interaction.channel_id,
+            isinstance(interaction.channel, discord.Thread),
+        )
         # Checked, cleaned and held to the server's cooldown before deferring, so a refusal
         # is a private reply of its own.
         turn = await self.bot.service.admit(place, strip_discord_markup(question))
@@ -132,6 +162,11 @@ class Ask(commands.Cog):
                 allowed_mentions=discord.AllowedMentions.none(),
                 ephemeral=turn.private,
             )
+
+
+def _same_title(title: str, shown: str) -> bool:
+    """Whether ``shown`` (an embed's, perhaps clipped with an ellipsis) is ``title``."""
+    return title == shown or (shown.endswith("…") and title.startswith(shown[:-1]))
 
 
 async def setup(bot: ArticleBot) -> None:

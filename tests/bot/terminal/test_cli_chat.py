@@ -232,3 +232,44 @@ def test_a_citation_that_leans_on_the_sentence_before_shows_that_sentence() -> N
         "cost $250.”\n      after “The Pixel 9a goes on sale in April.”\n      — paragraph 3"
         in text
     )
+
+
+LIGHTHOUSE = """Portland Harbor Lighthouse Reopens After Two-Year Restoration
+
+The Portland Harbor lighthouse reopened to visitors on Saturday after a two-year restoration funded by the city.
+
+The restoration cost 4.2 million dollars and replaced the rusted iron lantern room and the spiral staircase.
+"""
+
+
+def chat_json(
+    lines: str, seeds: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[dict[str, object]]:
+    """``chat --json`` over ``seeds`` with the seed article and the lighthouse beside it."""
+    (seeds / "lighthouse.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    assert main(["chat", "--json", "--seeds", str(seeds)]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_chat_json_reads_a_follow_up_with_the_question_before(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, follow_up = chat_json(
+        f"{TROOPS}\nand when were they deployed?\n", seeds_copy, monkeypatch, capsys
+    )
+    assert set(first) == set(follow_up) >= {"question", "answer", "found", "read_as"}
+    assert first["read_as"] is None
+    assert follow_up["question"] == "and when were they deployed?"
+    assert "troops" in str(follow_up["read_as"])
+    assert follow_up["article_id"] == first["article_id"]
+
+
+def test_chat_json_starts_afresh_on_another_articles_subject(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    switch = "and how much did the lighthouse restoration cost?"
+    first, other = chat_json(f"{TROOPS}\n{switch}\n", seeds_copy, monkeypatch, capsys)
+    assert other["read_as"] is None
+    assert other["article_id"] != first["article_id"]
+    assert "4.2 million" in str(other["answer"])

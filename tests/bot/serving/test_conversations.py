@@ -1,0 +1,96 @@
+"""Conversations (bot/serving/conversations.py): expiry, the bound, and no context across people or places."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.serving.answering import AnsweringService, Place
+from bot.serving.conversations import Conversations
+from index import Previous
+from index.engine import Engine
+
+TROOPS = "how many troops were sent to Russia?"
+FOLLOW_UP = "and when were they deployed?"
+GUILD, CHANNEL, USER = 81384788765712384, 7, 42
+MEMBER = Place("mention", USER, GUILD, CHANNEL)
+LAST = Previous(TROOPS, "a1")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_turn_is_recalled_within_the_window_and_not_after() -> None:
+    clock = Clock()
+    conversations = Conversations(clock=clock)
+    conversations.remember(MEMBER.conversation, LAST)
+    clock.now = 299
+    assert conversations.last(MEMBER.conversation, within=300) == LAST
+    clock.now = 301
+    assert conversations.last(MEMBER.conversation, within=300) is None
+
+
+def test_a_turn_is_forgotten_after_its_lifetime_even_in_a_thread() -> None:
+    clock = Clock()
+    conversations = Conversations(lifetime=1800, clock=clock)
+    conversations.remember(MEMBER.conversation, LAST)
+    clock.now = 1801
+    assert conversations.last(MEMBER.conversation, within=float("inf")) is None
+    assert len(conversations) == 0
+
+
+def test_the_least_recently_used_conversation_goes_first_beyond_the_bound() -> None:
+    conversations = Conversations(capacity=2)
+    for user in (1, 2, 3):
+        conversations.remember((GUILD, CHANNEL, user), LAST)
+    assert len(conversations) == 2
+    assert conversations.last((GUILD, CHANNEL, 1), within=60) is None
+    assert conversations.last((GUILD, CHANNEL, 3), within=60) == LAST
+
+
+@pytest.mark.parametrize(
+    "elsewhere",
+    [
+        Place("mention", USER + 1, GUILD, CHANNEL),  # another member, same channel
+        Place("mention", USER, GUILD, CHANNEL + 1),  # same member, another channel
+        Place("mention", USER, GUILD + 1, CHANNEL),  # same member and channel id, another server
+    ],
+    ids=["user", "channel", "server"],
+)
+async def test_context_never_crosses_users_channels_or_servers(
+    seed_engine: Engine, elsewhere: Place
+) -> None:
+    service = AnsweringService(seed_engine, max_chars=200)
+    await service.ask(MEMBER, TROOPS)
+    turn = await service.admit(elsewhere, FOLLOW_UP)
+    assert turn.context is None
+
+
+async def test_a_follow_up_is_answered_in_context_and_says_how_it_was_read(
+    seed_engine: Engine,
+) -> None:
+    service = AnsweringService(seed_engine, max_chars=200)
+    first = await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, FOLLOW_UP)
+    assert reply.answer is not None and first.answer is not None
+    assert reply.answer.question == FOLLOW_UP
+    assert reply.answer.context_read is not None and "Russia" in reply.answer.context_read
+    assert reply.answer.article_id == first.answer.article_id
+
+
+async def test_a_channel_conversation_ends_after_the_window(seed_engine: Engine) -> None:
+    clock = Clock()
+    service = AnsweringService(
+        seed_engine, max_chars=200, window=300, conversations=Conversations(clock=clock)
+    )
+    await service.ask(MEMBER, TROOPS)
+    clock.now = 301
+    assert (await service.admit(MEMBER, FOLLOW_UP)).context is None
+    thread = Place("mention", USER, GUILD, CHANNEL + 5, thread=True)
+    await service.ask(thread, TROOPS)
+    clock.now = 1000
+    assert (await service.admit(thread, FOLLOW_UP)).context is not None
