@@ -671,6 +671,7 @@ class FakeDiscord:
         self.channel_id = primary.channel_id
         self.news_channel_id = primary.news_channel_id
         self.dm_channels: dict[int, int] = {}  # user id -> DM channel id
+        self.threads: dict[int, int] = {}  # thread id -> its parent text channel's id
 
         # Records.
         self.contract = new_contract()  # every REST body checked against Discord's spec
@@ -733,7 +734,8 @@ class FakeDiscord:
         raise KeyError(f"the fake has no guild {guild_id}")
 
     def guild_of_channel(self, channel_id: int) -> FakeGuild | None:
-        """The guild a channel belongs to; None for DMs and unknown channels."""
+        """The guild a channel (or thread) belongs to; None for DMs and unknown channels."""
+        channel_id = self.threads.get(channel_id, channel_id)
         return next((g for g in self.guilds if channel_id in g.channel_ids), None)
 
     def shard_of(self, guild_id: int) -> int:
@@ -985,6 +987,8 @@ class FakeDiscord:
         guild = self.guild_of_channel(channel_id)
         if guild is None:
             raise KeyError(f"the fake has no channel {channel_id}")
+        if channel_id in self.threads:
+            return self._thread_payload(channel_id, guild)
         names = {guild.channel_id: "general", guild.news_channel_id: "news-questions"}
         if channel_id == guild.category_id:
             return {
@@ -1013,6 +1017,41 @@ class FakeDiscord:
             "default_auto_archive_duration": 1440,
             "flags": 0,
         }
+
+    def _thread_payload(self, thread_id: int, guild: FakeGuild) -> Json:
+        """A public thread (type 11) under its text channel, started by the member."""
+        return {
+            "id": str(thread_id),
+            "type": 11,
+            "guild_id": str(guild.id),
+            "parent_id": str(self.threads[thread_id]),
+            "owner_id": str(self.member.id),
+            "name": "questions",
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": _now_iso(),
+                "locked": False,
+            },
+        }
+
+    async def open_thread(self, parent_id: int | None = None) -> int:
+        """A member starts a public thread in ``parent_id`` (default: general); Discord tells
+        the bot with THREAD_CREATE. Returns the thread's id, a channel id for messages."""
+        parent_id = parent_id or self.channel_id
+        guild = self.guild_of_channel(parent_id)
+        assert guild is not None, f"no text channel {parent_id}"
+        thread_id = self.snowflake()
+        self.threads[thread_id] = parent_id
+        data = {**self._thread_payload(thread_id, guild), "newly_created": True}
+        await self._dispatch_guild("THREAD_CREATE", data, guild.id)
+        return thread_id
 
     def guild_payload(self, guild: FakeGuild | None = None) -> Json:
         guild = guild or self.guilds[0]
@@ -1893,6 +1932,7 @@ class FakeDiscord:
         mention_bot: bool = False,
         webhook_id: int | None = None,
         nitro: bool = False,
+        reply_to: Json | None = None,
     ) -> Json:
         """Deliver MESSAGE_CREATE as Discord would to this bot; returns the full message.
 
@@ -1900,7 +1940,8 @@ class FakeDiscord:
         ``content`` are resolved the way Discord resolves them. The bot only
         receives the message when it identified with the matching intent, and
         only sees the content when it is mentioned, in DMs, or has the
-        Message Content intent. ``webhook_id`` makes it a webhook's message. A
+        Message Content intent. ``webhook_id`` makes it a webhook's message;
+        ``reply_to`` (a message, e.g. ``PostedMessage.message``) makes it a reply. A
         message longer than Discord's client lets one type (2,000 characters,
         4,000 with ``nitro``) raises :class:`ClientRefused`.
         """
@@ -1934,6 +1975,15 @@ class FakeDiscord:
         )
         if webhook_id is not None:
             message["webhook_id"] = str(webhook_id)
+        if reply_to is not None:  # as Discord sends a reply: the message it replies to inside
+            message["type"] = 19
+            message["message_reference"] = {
+                "type": 0,
+                "message_id": reply_to["id"],
+                "channel_id": reply_to["channel_id"],
+                **({"guild_id": reply_to["guild_id"]} if "guild_id" in reply_to else {}),
+            }
+            message["referenced_message"] = self._public(reply_to)
         self.messages[int(message["id"])] = message
         await self._deliver(message, guild, mentions_bot=self.bot_user.id in mentioned)
         return message
