@@ -36,6 +36,11 @@ DEFAULT_REFUSAL_THRESHOLD = MIN_REFUSAL_THRESHOLD
 MIN_COOLDOWN_SECONDS = 0
 MAX_COOLDOWN_SECONDS = 3600
 DEFAULT_COOLDOWN_SECONDS = 0  # 0: only the bot-wide question limit applies
+# A channel's conversation (the same member's questions within this many minutes are one
+# conversation, so a follow-up is read with the last turn). None: the bot's own window
+# (ARTICLEBOT_CONVERSATION_MINUTES, 5 by default); 0: no follow-ups across channel messages.
+MIN_CONVERSATION_MINUTES = 0
+MAX_CONVERSATION_MINUTES = 60
 MAX_ANSWER_CHANNELS = 25
 
 
@@ -216,10 +221,13 @@ class GuildSettings:
     cooldown_seconds: int = DEFAULT_COOLDOWN_SECONDS
     refusal_threshold: float = DEFAULT_REFUSAL_THRESHOLD
     ephemeral_ask: bool = False
+    conversation_minutes: int | None = None  # None: the bot's own window (never set here)
     updated_at: datetime | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         validate_cooldown(self.cooldown_seconds)
+        if self.conversation_minutes is not None:
+            validate_conversation_minutes(self.conversation_minutes)
         validate_refusal_threshold(self.refusal_threshold)
         channels = tuple(dict.fromkeys(int(c) for c in self.answer_channels))
         if len(channels) > MAX_ANSWER_CHANNELS:
@@ -247,6 +255,17 @@ def validate_cooldown(value: int) -> int:
     if not MIN_COOLDOWN_SECONDS <= value <= MAX_COOLDOWN_SECONDS:
         raise SettingsError(
             f"cooldown must be between {MIN_COOLDOWN_SECONDS} and {MAX_COOLDOWN_SECONDS} seconds"
+        )
+    return value
+
+
+def validate_conversation_minutes(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingsError("the conversation window is a whole number of minutes")
+    if not MIN_CONVERSATION_MINUTES <= value <= MAX_CONVERSATION_MINUTES:
+        raise SettingsError(
+            f"the conversation window must be between {MIN_CONVERSATION_MINUTES} and "
+            f"{MAX_CONVERSATION_MINUTES} minutes"
         )
     return value
 

@@ -222,7 +222,7 @@ class PostgresStore(Store):
             lambda conn: _first(
                 conn.execute(
                     "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
-                    " updated_at FROM guild_settings WHERE guild_id = %s",
+                    " conversation_minutes, updated_at FROM guild_settings WHERE guild_id = %s",
                     (guild_id,),
                 )
             )
@@ -232,11 +232,14 @@ class PostgresStore(Store):
         await self._run(
             lambda conn: conn.execute(
                 "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
-                " refusal_threshold, ephemeral_ask, updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
+                " refusal_threshold, ephemeral_ask, conversation_minutes, updated_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
                 " cooldown_seconds = excluded.cooldown_seconds,"
                 " refusal_threshold = excluded.refusal_threshold,"
-                " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
+                " ephemeral_ask = excluded.ephemeral_ask,"
+                " conversation_minutes = excluded.conversation_minutes,"
+                " updated_at = excluded.updated_at",
                 row,
             )
         )

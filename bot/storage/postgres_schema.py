@@ -117,6 +117,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX article_events_at ON article_events(at)",
     ),
+    # v5: each server's conversation window in minutes (/config conversation); NULL, as
+    # every server migrated from v4 has it, means the bot's own (ARTICLEBOT_CONVERSATION_MINUTES).
+    # SQLite's v4.
+    ("ALTER TABLE guild_settings ADD COLUMN conversation_minutes INTEGER",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

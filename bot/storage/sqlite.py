@@ -159,7 +159,7 @@ class SQLiteStore(Store):
         row = await self._sql(
             lambda conn: conn.execute(
                 "SELECT answer_channels, cooldown_seconds, refusal_threshold, ephemeral_ask,"
-                " updated_at FROM guild_settings WHERE guild_id = ?",
+                " conversation_minutes, updated_at FROM guild_settings WHERE guild_id = ?",
                 (guild_id,),
             ).fetchone()
         )
@@ -170,11 +170,14 @@ class SQLiteStore(Store):
         await self._sql(
             lambda conn: conn.execute(
                 "INSERT INTO guild_settings (guild_id, answer_channels, cooldown_seconds,"
-                " refusal_threshold, ephemeral_ask, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " refusal_threshold, ephemeral_ask, conversation_minutes, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (guild_id) DO UPDATE SET answer_channels = excluded.answer_channels,"
                 " cooldown_seconds = excluded.cooldown_seconds,"
                 " refusal_threshold = excluded.refusal_threshold,"
-                " ephemeral_ask = excluded.ephemeral_ask, updated_at = excluded.updated_at",
+                " ephemeral_ask = excluded.ephemeral_ask,"
+                " conversation_minutes = excluded.conversation_minutes,"
+                " updated_at = excluded.updated_at",
                 (guild_id, json.dumps(channels), *rest),
             )
         )

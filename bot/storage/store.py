@@ -200,13 +200,14 @@ class Store(ABC):
         if row is None:
             settings = GuildSettings(guild_id)
         else:
-            channels, cooldown, threshold, ephemeral, updated_at = row
+            channels, cooldown, threshold, ephemeral, minutes, updated_at = row
             settings = GuildSettings(
                 guild_id,
                 tuple(int(c) for c in channels),
                 int(cooldown),
                 float(threshold),
                 bool(ephemeral),
+                None if minutes is None else int(minutes),  # NULL: the bot's own window
                 updated_at=self._from_db_time(updated_at),
             )
         newer = self._settings.get(guild_id)
@@ -225,6 +226,7 @@ class Store(ABC):
                 saved.cooldown_seconds,
                 saved.refusal_threshold,
                 saved.ephemeral_ask,
+                saved.conversation_minutes,
                 self._to_db_time(now),
             )
         )
@@ -327,12 +329,12 @@ class Store(ABC):
     @abstractmethod
     async def _select_settings(self, guild_id: int) -> Sequence[Any] | None:
         """``(answer channel ids, cooldown_seconds, refusal_threshold, ephemeral_ask,
-        updated_at)`` of one server, or None."""
+        conversation_minutes (NULL: never set), updated_at)`` of one server, or None."""
 
     @abstractmethod
     async def _upsert_settings(self, row: tuple[Any, ...]) -> None:
         """Insert or replace ``(guild_id, answer channel id list, cooldown_seconds,
-        refusal_threshold, ephemeral_ask, updated_at)``."""
+        refusal_threshold, ephemeral_ask, conversation_minutes, updated_at)``."""
 
     @abstractmethod
     async def _insert_event(self, row: tuple[Any, ...]) -> None:

@@ -11,8 +11,10 @@ from bot.storage import GuildSettings, SettingsError
 from bot.storage.base import (
     DEFAULT_COOLDOWN_SECONDS,
     MAX_ANSWER_CHANNELS,
+    MAX_CONVERSATION_MINUTES,
     MAX_COOLDOWN_SECONDS,
     MAX_REFUSAL_THRESHOLD,
+    MIN_CONVERSATION_MINUTES,
     MIN_REFUSAL_THRESHOLD,
 )
 from index.confidence import REFUSAL_THRESHOLD
@@ -55,6 +57,10 @@ async def test_defaults_then_saved_values_survive_reopening(tmp_path: Path) -> N
         {"refusal_threshold": float("nan")},
         {"answer_channels": tuple(range(1, MAX_ANSWER_CHANNELS + 2))},
         {"answer_channels": (0,)},
+        {"conversation_minutes": MIN_CONVERSATION_MINUTES - 1},
+        {"conversation_minutes": MAX_CONVERSATION_MINUTES + 1},
+        {"conversation_minutes": 2.5},
+        {"conversation_minutes": True},
     ],
 )
 def test_out_of_bounds_values_are_rejected(changes: dict[str, object]) -> None:

@@ -175,6 +175,23 @@ async def test_saved_settings_read_back(stores: Stores) -> None:
     assert abs((read.updated_at - saved.updated_at).total_seconds()) < 0.001
 
 
+async def test_a_servers_conversation_window_is_saved_and_unset_means_the_bots(
+    stores: Stores,
+) -> None:
+    async with stores.new() as store:
+        assert (await store.guild_settings(42)).conversation_minutes is None  # the bot's own
+        await store.save_guild_settings(GuildSettings(42, conversation_minutes=0))
+        await store.save_guild_settings(GuildSettings(43, conversation_minutes=12))
+        await store.save_guild_settings(GuildSettings(44, cooldown_seconds=30))
+    async with stores.twin(store) as fresh:  # from the database, not a cache
+        windows = [(await fresh.guild_settings(g)).conversation_minutes for g in (42, 43, 44)]
+        assert windows == [0, 12, None]
+        await fresh.save_guild_settings(GuildSettings(43))  # reset: back to the bot's
+        assert await _rows(
+            fresh, "SELECT conversation_minutes FROM guild_settings WHERE guild_id = 43"
+        ) == [(None,)]
+
+
 async def test_settings_out_of_bounds_are_refused_and_nothing_is_saved(store: Any) -> None:
     with pytest.raises(SettingsError):
         GuildSettings(42, cooldown_seconds=99999)

@@ -4,6 +4,7 @@ schemas, concurrent first opens, and a server restart in the middle of a run."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from datetime import timedelta
 
@@ -68,6 +69,30 @@ async def test_postgres_migrates_from_v1_keeping_rows(pg_url: str) -> None:
         assert logged is not None and logged.source == "unknown"
         assert (await store.stats(days=1, now=NOW)).not_helpful_votes == 1
         assert await store.log_question(entry("next")) == 2
+
+
+async def test_postgres_migrating_v4_keeps_server_settings_on_the_bots_window(
+    pg_url: str,
+) -> None:
+    with psycopg.connect(pg_url) as conn:
+        conn.execute(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY,"
+            " applied_at TIMESTAMPTZ NOT NULL)"
+        )
+        for version, statements in enumerate(MIGRATIONS[:4], start=1):
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version VALUES (%s, now())", (version,))
+        conn.execute("INSERT INTO guild_settings VALUES (42, '{7}', 30, 0.7, true, now())")
+    async with make_pg_store(pg_url) as store:
+        assert store.migrated_from == 4
+        kept = await store.guild_settings(42)
+        assert (kept.answer_channels, kept.cooldown_seconds, kept.ephemeral_ask) == ((7,), 30, True)
+        assert kept.conversation_minutes is None  # the bot's own window until /config sets one
+        saved = await store.save_guild_settings(dataclasses.replace(kept, conversation_minutes=0))
+    async with make_pg_store(pg_url) as store:
+        assert await store.guild_settings(42) == saved
+    assert _versions(pg_url) == list(range(1, SCHEMA_VERSION + 1)) == [1, 2, 3, 4, 5]
 
 
 async def test_postgres_concurrent_first_opens_migrate_once(pg_url: str) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.storage import SCHEMA_VERSION, CorruptDatabaseError, NewerSchemaError
+from bot.storage.sqlite_schema import MIGRATIONS
 from tests.bot.store_helpers import (
     NOW,
     article_event,
@@ -75,6 +77,28 @@ async def test_migrating_an_older_file_adds_the_article_event_log(tmp_path: Path
         stats = await store.stats(days=1, now=NOW)
         assert (stats.questions, stats.articles_added, stats.articles_removed) == (1, 1, 0)
     assert "article_events" in sqlite_tables(path)
+
+
+async def test_migrating_v3_keeps_server_settings_on_the_bots_conversation_window(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)")
+        for version, statements in enumerate(MIGRATIONS[:3], start=1):
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_version VALUES (?, 'then')", (version,))
+        conn.execute("INSERT INTO guild_settings VALUES (42, '[7]', 30, 0.7, 1, ?)", (1.0e9,))
+    async with make_store(path) as store:
+        assert store.backup_path is not None
+        kept = await store.guild_settings(42)
+        assert (kept.answer_channels, kept.cooldown_seconds, kept.ephemeral_ask) == ((7,), 30, True)
+        assert kept.conversation_minutes is None  # the bot's own window until /config sets one
+        saved = await store.save_guild_settings(dataclasses.replace(kept, conversation_minutes=0))
+    async with make_store(path) as store:
+        assert await store.guild_settings(42) == saved
+    assert _one(path, "SELECT MAX(version) FROM schema_version") == SCHEMA_VERSION == 4
 
 
 async def test_a_file_that_is_not_sqlite_is_reported_and_left_alone(tmp_path: Path) -> None:
