@@ -155,7 +155,8 @@ class AnsweringService:
         self.engine = engine
         self.store = store
         self.max_chars = max_chars
-        self.window = window  # a channel's conversation: the same member within this
+        # A channel's conversation: the same member within this, unless the server set its own.
+        self.window = window
         self.conversations = Conversations() if conversations is None else conversations
         self._last_known: OrderedDict[int, GuildSettings] = OrderedDict()
         self._last_asked: dict[tuple[int, int], float] = {}
@@ -217,13 +218,19 @@ class AnsweringService:
         wait = self._cooldown_wait(place, settings)
         if wait is not None:
             raise CoolingDown(wait)
-        return Turn(place, text, settings, replied_to or self._last_turn(place))
+        return Turn(place, text, settings, replied_to or self._last_turn(place, settings))
 
-    def _last_turn(self, place: Place) -> Previous | None:
+    def _last_turn(self, place: Place, settings: GuildSettings | None) -> Previous | None:
         """The place's conversation's last turn: a thread, a DM or the terminal is one
-        conversation; a channel's lasts :attr:`window` after each question."""
-        whole = place.thread or place.guild_id is None
-        return self.conversations.last(place.conversation, math.inf if whole else self.window)
+        conversation; a channel's lasts the server's window (``/config conversation``;
+        0 keeps none), else the bot's :attr:`window`, after each question."""
+        if place.thread or place.guild_id is None:
+            within = math.inf
+        elif settings is not None and settings.conversation_minutes is not None:
+            within = settings.conversation_minutes * 60.0
+        else:
+            within = self.window
+        return self.conversations.last(place.conversation, within)
 
     async def ask(self, place: Place, question: str, article_id: str | None = None) -> Reply:
         """:meth:`admit`, then :meth:`reply`: for a front end with nothing to do in between."""

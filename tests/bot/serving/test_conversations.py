@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
 
 from bot.serving.answering import AnsweringService, Place
 from bot.serving.conversations import Conversations
+from bot.storage import GuildSettings, StorageConfig, Store, open_store
 from index import Previous
 from index.engine import Engine
 
@@ -94,3 +98,70 @@ async def test_a_channel_conversation_ends_after_the_window(seed_engine: Engine)
     await service.ask(thread, TROOPS)
     clock.now = 1000
     assert (await service.admit(thread, FOLLOW_UP)).context is not None
+
+
+# -- a server's own window (/config conversation) ----------------------------------------
+
+OTHER_GUILD = GUILD + 1  # never set its window: the bot's own
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await open_store(
+        StorageConfig(database=tmp_path / "bot.sqlite3", user_salt="salt-for-the-conversations")
+    )
+    yield opened
+    await opened.close()
+
+
+def _service(engine: Engine, store: Store, clock: Clock) -> AnsweringService:
+    return AnsweringService(
+        engine, store, max_chars=200, window=300, conversations=Conversations(clock=clock)
+    )
+
+
+async def _followed_up(service: AnsweringService, place: Place) -> bool:
+    """Whether the follow-up is read with the conversation's last turn."""
+    return (await service.admit(place, FOLLOW_UP)).context is not None
+
+
+async def test_a_server_window_of_0_reads_each_channel_question_afresh_another_keeps_the_bots(
+    seed_engine: Engine, store: Store
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, conversation_minutes=0))
+    clock = Clock()
+    service = _service(seed_engine, store, clock)
+    elsewhere = Place("mention", USER, OTHER_GUILD, CHANNEL)
+    await service.ask(MEMBER, TROOPS)
+    await service.ask(elsewhere, TROOPS)
+    clock.now = 1
+    assert not await _followed_up(service, MEMBER)
+    assert await _followed_up(service, elsewhere)
+
+
+async def test_a_server_short_window_ends_before_the_bots(
+    seed_engine: Engine, store: Store
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, conversation_minutes=1))
+    clock = Clock()
+    service = _service(seed_engine, store, clock)
+    elsewhere = Place("mention", USER, OTHER_GUILD, CHANNEL)
+    await service.ask(MEMBER, TROOPS)
+    await service.ask(elsewhere, TROOPS)
+    clock.now = 59
+    assert await _followed_up(service, MEMBER)
+    clock.now = 61
+    assert not await _followed_up(service, MEMBER)
+    assert await _followed_up(service, elsewhere)  # the bot's 5 minutes
+
+
+async def test_a_thread_stays_one_conversation_where_the_server_window_is_0(
+    seed_engine: Engine, store: Store
+) -> None:
+    await store.save_guild_settings(GuildSettings(GUILD, conversation_minutes=0))
+    clock = Clock()
+    service = _service(seed_engine, store, clock)
+    thread = Place("mention", USER, GUILD, CHANNEL + 5, thread=True)
+    await service.ask(thread, TROOPS)
+    clock.now = 1000
+    assert await _followed_up(service, thread)
