@@ -20,7 +20,12 @@ from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import INFO
 from bot.discord_app.errors import StorageUnavailable
 from bot.storage import GuildSettings, Store
-from bot.storage.base import MAX_REFUSAL_THRESHOLD, MIN_REFUSAL_THRESHOLD
+from bot.storage.base import (
+    MAX_CONVERSATION_MINUTES,
+    MAX_REFUSAL_THRESHOLD,
+    MIN_CONVERSATION_MINUTES,
+    MIN_REFUSAL_THRESHOLD,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +71,32 @@ def settings_embed(settings: GuildSettings, bot: ArticleBot) -> discord.Embed:
         else "everyone in the channel sees them",
         inline=False,
     )
+    embed.add_field(name="Conversations", value=conversation_line(settings, bot), inline=False)
     if settings.updated_at:
         embed.timestamp = settings.updated_at
         embed.set_footer(text="Last changed")
     return embed
+
+
+def conversation_line(settings: GuildSettings, bot: ArticleBot) -> str:
+    """How long one member's questions in a channel stay one conversation here."""
+    bot_wide = bot.settings.conversation_minutes
+    bounds = f"range {MIN_CONVERSATION_MINUTES}–{MAX_CONVERSATION_MINUTES} min"
+    minutes = settings.conversation_minutes
+    if minutes is None:
+        return (
+            f"{bot_wide:g} min, the bot's default: a member's follow-up in the same channel "
+            f"within it is read with their last question ({bounds})"
+        )
+    if minutes == 0:
+        return (
+            "off: each question in a channel is read on its own; threads, DMs and replies "
+            f"to an answer keep their context ({bounds}; bot's default {bot_wide:g} min)"
+        )
+    return (
+        f"{minutes} min: a member's follow-up in the same channel within it is read with "
+        f"their last question ({bounds}; bot's default {bot_wide:g} min)"
+    )
 
 
 # /config reads and saves through the store too, and must answer (or defer) in 3 s.

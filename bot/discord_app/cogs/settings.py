@@ -1,4 +1,5 @@
-"""``/config``: per-server answer channels, cooldown, refusal threshold, ephemeral ``/ask``.
+"""``/config``: per-server answer channels, cooldown, refusal threshold, ephemeral ``/ask``,
+conversation window.
 
 Settings live in the store (which caches them for 5 s; its own saves at once); a change
 is saved and the next question already uses it (no restart). Questions read them through
@@ -26,8 +27,10 @@ from bot.discord_app.errors import BadSetting
 from bot.discord_app.server_settings import settings_embed, store_of
 from bot.storage import GuildSettings, SettingsError
 from bot.storage.base import (
+    MAX_CONVERSATION_MINUTES,
     MAX_COOLDOWN_SECONDS,
     MAX_REFUSAL_THRESHOLD,
+    MIN_CONVERSATION_MINUTES,
     MIN_COOLDOWN_SECONDS,
     MIN_REFUSAL_THRESHOLD,
 )
@@ -35,7 +38,7 @@ from bot.storage.base import (
 log = logging.getLogger(__name__)
 
 COG_NAME = "ServerSettings"
-Setting = Literal["all", "channels", "cooldown", "threshold", "ephemeral"]
+Setting = Literal["all", "channels", "cooldown", "threshold", "ephemeral", "conversation"]
 Changes = Callable[[GuildSettings], dict[str, Any]]
 
 
@@ -181,6 +184,31 @@ class ServerSettings(commands.Cog, name=COG_NAME):
         saved = await self.update(interaction, lambda _: {"ephemeral_ask": on})
         await self._done(interaction, saved, f"/ask answers are now seen by {mode.name}.")
 
+    @config.command(name="conversation")
+    @app_commands.describe(
+        minutes=f"How long one member's questions in a channel stay one conversation, "
+        f"{MIN_CONVERSATION_MINUTES} (off) to {MAX_CONVERSATION_MINUTES}"
+    )
+    @admin_only()
+    async def conversation(
+        self,
+        interaction: discord.Interaction[ArticleBot],
+        minutes: app_commands.Range[int, MIN_CONVERSATION_MINUTES, MAX_CONVERSATION_MINUTES],
+    ) -> None:
+        """Set how long a member's follow-ups in a channel are read with their last question."""
+        saved = await self.update(interaction, lambda _: {"conversation_minutes": minutes})
+        if minutes:
+            text = (
+                f"Conversation window set to {minutes} min: a member's follow-up in the same "
+                "channel within it is read with their last question."
+            )
+        else:
+            text = (
+                "Conversation window set to 0: each question in a channel is read on its own "
+                "(threads, DMs and replies to an answer still keep their context)."
+            )
+        await self._done(interaction, saved, text)
+
     @config.command(name="reset")
     @app_commands.describe(setting="Which setting goes back to its default")
     @admin_only()
@@ -195,6 +223,7 @@ class ServerSettings(commands.Cog, name=COG_NAME):
             "cooldown": ("cooldown_seconds",),
             "threshold": ("refusal_threshold",),
             "ephemeral": ("ephemeral_ask",),
+            "conversation": ("conversation_minutes",),  # None: the bot's own window
         }
         names = (
             [n for group in fields.values() for n in group] if setting == "all" else fields[setting]
