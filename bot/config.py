@@ -31,7 +31,8 @@ DEFAULT_MAX_QUESTION_CHARS = 500
 # pool (32 workers), so shedding never leaves a worker idle while questions are refused, and
 # it is 16 users asking their full cooldown allowance (4) at the same moment.
 DEFAULT_MAX_PENDING = 64
-DEFAULT_CONVERSATION_MINUTES = 5.0  # a follow-up in a channel: the same member within this
+# A follow-up in a channel: the same member within this; a server's /config conversation wins.
+DEFAULT_CONVERSATION_MINUTES = 5.0
 MAX_SHARDS = 4096
 DEFAULT_STATE_DIR = Path("data") / "shared-index"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

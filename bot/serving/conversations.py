@@ -1,10 +1,11 @@
 """Conversations: the last turn of each, so a follow-up can be read with it.
 
 A conversation is one person in one place: the terminal session; on Discord the
-same member in the same channel within a few minutes (``window``), in a thread
-the bot answers in or in DMs for longer (``lifetime``), and a reply to one of
-the bot's answers (rebuilt by the front end from the answer it replies to, so
-nothing is shared between processes). The key holds server, channel (or
+same member in the same channel within a few minutes (``window``: the server's
+own, ``/config conversation``, else the bot's), in a thread the bot answers in
+or in DMs for longer (``lifetime``), and a reply to one of the bot's answers
+(rebuilt by the front end from the answer it replies to, so nothing is shared
+between processes). The key holds server, channel (or
 thread) and user, so context never crosses any of them. Kept per process,
 bounded (least recently used dropped first) and expiring: a follow-up after a
 long pause is read afresh.
