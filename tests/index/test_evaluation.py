@@ -134,11 +134,13 @@ def test_dev_set_figures_hold() -> None:
     figures = evaluate_dev(engine, items).to_json()  # type: ignore[arg-type]
     # A regression check at today's measured figures (docs/evaluation.md), below the issue's
     # targets (accuracy 0.9, every unanswerable refused, no false refusal) that the reader misses.
-    assert figures["evidence@1"] == 1.0
+    # measured 0.944: "In which Russian region did the North Korean soldiers fight?" is
+    # answered "Kursk" from another sentence naming the Kursk region (1.0 by the reader before)
+    assert figures["evidence@1"] >= 0.94
     assert figures["evidence@3"] == 1.0
-    assert figures["answer_accuracy"] >= 0.88  # measured 0.889 (0.722 before the news reader)
+    assert figures["answer_accuracy"] >= 0.94  # measured 0.944 (0.889 and 0.722 by earlier readers)
     assert figures["refused"] == 3  # measured 3 of 3 (2 before)
-    assert figures["false_refusals"] <= 2  # measured 2
+    assert figures["false_refusals"] <= 1  # measured 0 (2 by the reader before)
 
 
 def test_squad_slice_figures_hold() -> None:
@@ -151,7 +153,7 @@ def test_squad_slice_figures_hold() -> None:
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
     assert figures["sentence_recall@1"] >= 0.64  # measured 0.659
-    assert figures["f1"] >= 45.0  # measured 47.5 (the previous reader 46.1, the rules engine 33.0)
+    assert figures["f1"] >= 49.0  # measured 49.3 (earlier readers 47.5 and 46.1, the rules engine 33.0)
 
 
 def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:
