@@ -1,22 +1,28 @@
 """Follow-up questions read in context (issue 26): how they fare against the same question in full.
 
-Not a test. Runs benchmarks/followup_dialogues.json over each of its article
+Not a test. Runs benchmarks/followup_dialogues.json (or ``--dialogues FILE``:
+benchmarks/followup_dialogues_heldout.json is the held-out set) over each of its article
 setups, every dialogue as one conversation through the answering service (the
 terminal's and Discord's path), and prints per setup:
 
 * follow-ups answered right, beside the same questions asked in full (and
-  asked as typed with no context, which is what the bot did before);
-* topic switches answered from the article named;
+  asked as typed with no context, which is what the bot did before); those
+  relative in time to the answer before ("and after that?") also on their own;
+* topic switches answered right from the article named (and from it at all);
 * unanswerable follow-ups refused;
 
 then the seed's time per question (p50, p95) over tests/data/article_qa_dev.jsonl,
 asked through the service alone and as follow-ups of the question before.
 
-    .venv/bin/python benchmarks/followup_bench.py
+    .venv/bin/python benchmarks/followup_bench.py [--dialogues FILE] [--no-timings]
+
+An article named ``seed`` is the seed's; one of ``training/data/articles`` by its id
+(``wn-003``); any other by its id in tests/data/cnndm-dev.jsonl.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import re
@@ -27,23 +33,27 @@ import numpy as np
 
 from bot.serving.answering import AnsweringService, Place
 from index import Article, Engine, build_corpus, load_folder
-from index.loader import article_from_text
+from index.loader import article_from_text, load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGUES = ROOT / "benchmarks/followup_dialogues.json"
+TRAINING_ARTICLES = ROOT / "training/data/articles"
 CNNDM = ROOT / "tests/data/cnndm-dev.jsonl"
 SEED_QUESTIONS = ROOT / "tests/data/article_qa_dev.jsonl"
 
 
 def articles(names: dict[str, str]) -> dict[str, Article]:
-    """The named articles: the seed's, and CNN/DailyMail ones cut into paragraphs of three
-    sentences (the set keeps each article as one block)."""
+    """The named articles: the seed's, the team's news articles as they are, and CNN/DailyMail
+    ones cut into paragraphs of three sentences (the set keeps each article as one block)."""
     seed = load_folder(ROOT / "seeds").articles[0]
     rows = {r["id"]: r for r in map(json.loads, CNNDM.read_text().splitlines())}
     out = {}
     for name, ident in names.items():
         if ident == "seed":
             out[name] = seed
+            continue
+        if (TRAINING_ARTICLES / f"{ident}.txt").is_file():
+            out[name] = load_file(TRAINING_ARTICLES / f"{ident}.txt")
             continue
         sentences = re.split(r"(?<=[.!?'\"])\s+(?=[A-Z])", rows[ident]["article"])
         blocks = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
@@ -60,7 +70,9 @@ def right(reply_answer: object, answers: list[str]) -> bool:
 
 async def run_setup(engine: Engine, dialogues: list[dict], ids: dict[str, str]) -> dict[str, int]:
     tally = dict.fromkeys(
-        "followups context full alone switches switched unanswerable refused".split(), 0
+        "followups context full alone timed timed_context timed_full switches switched from_it "
+        "unanswerable refused".split(),
+        0,
     )
     for n, dialogue in enumerate(dialogues):
         service = AnsweringService(engine, max_chars=1000)
@@ -75,14 +87,25 @@ async def run_setup(engine: Engine, dialogues: list[dict], ids: dict[str, str]) 
                 tally["context"] += right(reply.answer, turn["answers"])
                 tally["full"] += right(full.answer, turn["answers"])
                 tally["alone"] += right(alone.answer, turn["answers"])
+                if turn.get("time"):
+                    tally["timed"] += 1
+                    tally["timed_context"] += right(reply.answer, turn["answers"])
+                    tally["timed_full"] += right(full.answer, turn["answers"])
                 if not right(reply.answer, turn["answers"]):
                     read = reply.answer.read_as if reply.answer else None
                     got = reply.answer.answer if reply.answer else reply.kind
                     print(f"    missed: {turn['ask']!r} read as {read!r}: {got!r}")
             elif kind == "switch":
                 tally["switches"] += 1
-                from_it = reply.answer is not None and reply.answer.article_id == ids[turn["article"]]
+                from_it = (
+                    reply.answer is not None and reply.answer.article_id == ids[turn["article"]]
+                )
+                tally["from_it"] += from_it
                 tally["switched"] += from_it and right(reply.answer, turn["answers"])
+                if not (from_it and right(reply.answer, turn["answers"])):
+                    read = reply.answer.read_as if reply.answer else None
+                    got = reply.answer.answer if reply.answer else reply.kind
+                    print(f"    switch missed: {turn['ask']!r} read as {read!r}: {got!r}")
             elif kind == "unanswerable":
                 tally["unanswerable"] += 1
                 tally["refused"] += reply.answer is not None and not reply.answer.found
@@ -108,7 +131,11 @@ def timings(engine: Engine) -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
-    spec = json.loads(DIALOGUES.read_text())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dialogues", type=Path, default=DIALOGUES, help="the dialogues' JSON")
+    parser.add_argument("--no-timings", action="store_true", help="skip the seed's timings")
+    args = parser.parse_args()
+    spec = json.loads(args.dialogues.read_text())
     named = articles(spec["articles"])
     for setup, names in spec["setups"].items():
         engine = Engine(build_corpus([named[n] for n in names]).corpus)
@@ -126,11 +153,19 @@ def main() -> None:
             f"{t['full']}/{t['followups']} asked in full ({ratio:.2f} of it), "
             f"{t['alone']}/{t['followups']} as typed without context"
         )
+        if t["timed"]:
+            print(
+                f"  of them relative in time: {t['timed_context']}/{t['timed']} in context, "
+                f"{t['timed_full']}/{t['timed']} asked in full"
+            )
         print(
-            f"  switches answered from that article: {t['switched']}/{t['switches']}; "
+            f"  switches answered from that article: {t['switched']}/{t['switches']} right "
+            f"({t['from_it']}/{t['switches']} from it at all); "
             f"unanswerable follow-ups refused: {t['refused']}/{t['unanswerable']}"
         )
-    seed_engine = Engine(build_corpus([named["seed"]]).corpus)
+    if args.no_timings:
+        return
+    seed_engine = Engine(build_corpus([load_folder(ROOT / "seeds").articles[0]]).corpus)
     alone, chained = timings(seed_engine)
     for label, ms in (("alone", alone), ("as follow-ups", chained)):
         p50, p95 = np.percentile(ms, [50, 95])
