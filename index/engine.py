@@ -35,7 +35,7 @@ from index.reader import (
     shared_reader,
 )
 from index.records import MAX_QUESTION_CHARS, Answer, Citation, Paragraph, Sentence
-from index.spelling import Vocabulary, english_words, respell
+from index.spelling import Respelling, Vocabulary, english_words, respell
 from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
 
 MAX_CITATIONS = 3
@@ -196,6 +196,8 @@ class Engine:
         article_id: str | None = None,
         *,
         threshold: float = REFUSAL_THRESHOLD,
+        respelled: tuple[Respelling, ...] | None = None,
+        context: str = "",
     ) -> Answer:
         """Answer a question :meth:`check` has cleaned.
 
@@ -203,11 +205,25 @@ class Engine:
         refuses with the closest passages (a server may set a stricter one than
         ``REFUSAL_THRESHOLD``): the decision to answer is a call parameter, as
         in Hugging Face's QA pipeline, and it is made here only.
+        ``respelled``: ``text`` was already read by :meth:`respell`, which found
+        these slips (a line is respelled once). ``context``: words of the
+        conversation searched with the question (as answer-type words count,
+        for less), never shown to the reader, which reads ``text`` alone.
         """
         started = time.perf_counter()
         corpus = self.corpus  # one snapshot for the whole question
-        read, respelled = respell(text, self.vocabulary(corpus), self.english)
+        if respelled is None:
+            read, respelled = self.respell(text)
+        else:
+            read = text
         asked = Question.of(read, self.tokenizer)
+        carried = tuple(
+            dict.fromkeys(t for t in self.tokenizer.tokens(context) if t not in asked.query)
+        )
+        if carried:
+            asked = replace(
+                asked, query=asked.query + carried, fillers=asked.fillers | set(carried)
+            )
         reading = self._read(corpus, asked, article_id)
         answer = self._compose(corpus, asked, reading, threshold)
         if not reading.ranked:
@@ -220,6 +236,10 @@ class Engine:
             read_as=read if read != text else None,
             elapsed_ms=elapsed,
         )
+
+    def respell(self, text: str) -> tuple[str, tuple[Respelling, ...]]:
+        """``text`` with its slips read as the articles' words (:func:`index.spelling.respell`)."""
+        return respell(text, self.vocabulary(self.corpus), self.english)
 
     def read(self, question: str, article_id: str | None = None) -> Reading:
         """What :meth:`ask` decides on, before the decision (calibration and diagnostics)."""
@@ -239,11 +259,13 @@ class Engine:
             return None
         return self.gist_of(text, article_id)
 
-    def gist_of(self, text: str, article_id: str | None = None) -> Gist | None:
-        """:meth:`gist` of a line :meth:`check` has cleaned."""
+    def gist_of(
+        self, text: str, article_id: str | None = None, *, respelled: bool = False
+    ) -> Gist | None:
+        """:meth:`gist` of a line :meth:`check` has cleaned (``respelled``: and :meth:`respell`)."""
         corpus = self.corpus
         vocabulary = self.vocabulary(corpus)
-        kind = asks_for_gist(respell(text, vocabulary, self.english)[0], vocabulary.knows)
+        kind = asks_for_gist(text if respelled else self.respell(text)[0], vocabulary.knows)
         if kind is None or kind == "greeting":
             return None if kind is None else Gist("greeting")
         if article_id or len(corpus.articles) == 1:

@@ -1,29 +1,46 @@
 """Reading a follow-up question with the previous turn of its conversation.
 
 People chat: after "how many troops were sent to Russia?" they ask "and how
-many died?", "when?", "who said that?". Alone, such a line has no subject and
-a search finds whichever passage ranks first. Read with the previous turn it
-has one: the same article first, and the previous question's content words the
-follow-up lacks carried into retrieval and reading ("how many died (troops
-were sent to Russia)?").
+many died?", "when?", "who said that?", "and after that?". Alone, such a line
+has no subject and a search finds whichever passage ranks first. Read with the
+previous turn it has one: the same article first, and the previous question's
+content words the follow-up lacks carried (:attr:`Reading.context`). Where the
+subject can be put into the line ("what did Kim Jong Un say?", "when was it that
+Kim Jong Un displayed drones?", "what happened after the mother called 911?"),
+the reader reads that natural question and the carried words go into retrieval
+only. Otherwise the reader reads them too, bracketed ("how many died (troops
+were sent to Russia)?"): without them it misreads a bare "when were they
+deployed?". The person is shown what was read (``read_as``), so a wrong reading
+is visible at once.
 
 The decision is made from signals, not phrases per question. The content words
 of a line are its retrieval tokens that some article holds (the interrogative
-phrase and stop words left out). A line
+phrase and stop words left out); its *foreign* words are those the previous
+article lacks. A line
 
-* **names another subject** when one of its content words is in some article
-  but not in the previous answer's: it starts afresh, so a conversation never
-  traps anyone in one article;
+* **names another subject** when a foreign word is a name (capitalised in the
+  line after its first word, or a word the articles only write capitalised:
+  "brock guzman"), or when it has foreign words and nothing that leans on the
+  previous turn: it starts afresh, so a conversation never traps anyone in
+  one article;
 * **is a follow-up** otherwise when it leans on what came before: it opens
   with "and", "so", "also", "what about"..., holds a pronoun ("it", "they",
   "that", "one"...), or has at most :data:`MAX_BARE` content words and no name
-  of its own (a capitalised word after the first);
+  of its own;
 * **stands alone** otherwise (its own subject, all in the previous article):
   it starts afresh too, and the ranking finds that article by itself.
+
+A follow-up relative in time to the previous answer ("and after that?", "what
+happened next?", "how many before that?": a word of :data:`AFTER` or
+:data:`BEFORE`) asks about another moment than the one just answered: the
+reader reads the previous question with that moment named ("which label did
+she sign with after JVB Records?", "what happened after the mother called
+911?").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -32,41 +49,61 @@ from index.question_types import query_text
 from index.tokenize import Tokenizer
 
 MAX_BARE = 2  # a line with this few content words and no name of its own lacks a subject
+MAX_CARRIED = 12  # words carried from turn to turn at most: context stays bounded
 LEADS = frozenset("and but so also then plus or".split())  # "and how many died?"
 POINTERS = frozenset(
     "it its they them their theirs he him his she her hers this that these those there "
     "one ones latter former".split()
 )
+# The relation words of time: a closed class, like pronouns, not phrases per question.
+AFTER = frozenset("after afterwards afterward next then later subsequently".split())
+BEFORE = frozenset("before earlier previously prior".split())
+ORDINALS = frozenset("first last".split())  # "which label first?" yields to "after that?"
 _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # "what about X?"
+_AUX = r"(?:is|was|are|were|did|does|do|has|have|had|will|can|could)"
 _ASKED = re.compile(  # a question word, then the verb: "how| did X die?"
-    r"^\s*(?:how|what|when|where|who|whom|which|why)\s+(?=(?:is|was|are|were|did|does|do|has|have|had|will|can|could)\b)",
-    re.I,
+    rf"^\s*(?:how|what|when|where|who|whom|which|why)\s+(?={_AUX}\b)", re.I
 )
+_SUBJECT_ASKED = re.compile(  # the question word is the subject: "who| called 911?"
+    rf"^\s*(?:who|what)\s+(?!{_AUX}\b)", re.I
+)
+_BY_AUX = re.compile(rf"^\s*(?:how\s+(?:many|much)\s+\w+|\w+)\s+{_AUX}\s+", re.I)
 PERSONS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
-_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*")
+_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # "B.B." keeps its dot
 _WH = re.compile(
     r"^\s*(?:how\s+(?:many|much)\s+\w+|how|what|when|where|who|whom|whose|which|why)\b\s*", re.I
 )
+_CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q (context)?"
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][^\W\d_]+")  # a capital not opening a sentence
+_ORDINAL = re.compile(rf"\b(?:{'|'.join(ORDINALS)})\b", re.I)
+_POINTED = re.compile(  # "after that", "before this": the moment just answered
+    rf"\b(?:{'|'.join(sorted(AFTER | BEFORE))})\s+(?:that|this|it|then)\b", re.I
+)
+_WHEN = re.compile(r"^\s*(?:when|what\s+(?:time|day|date|year|month))\b", re.I)
+_LOWER = re.compile(r"\b[a-z][^\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
 class Previous:
-    """What a conversation remembers of its last turn: the question as read, and the
+    """What a conversation remembers of its last turn: the question as read (its carried
+    words in brackets, as shown: "how many died (troops sent to Russia)?"), and the
     article its answer came from (None when there was none to stay with)."""
 
     question: str
     article_id: str | None
-    answer: str | None = None  # the short answer given, which "he" or "she" may stand for
+    answer: str | None = None  # the short answer given, which "he" or "after that" may stand for
 
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """How to answer a line: the text to search and read, the article to search first
-    (None: all), and ``read_as``, the text when the previous turn changed it (else None)."""
+    """How to answer a line: ``text``, the question the reader reads; ``context``, words
+    searched with it but never read; the article to search (None: all); and ``read_as``,
+    the question as shown when the previous turn changed it (else None)."""
 
     text: str
     article_id: str | None = None
     read_as: str | None = None
+    context: str = ""
 
 
 def read_in_context(
@@ -76,13 +113,68 @@ def read_in_context(
     if previous is None:
         return Reading(text)
     article = previous.article_id if _held(corpus, previous.article_id) else None
-    own = _content(corpus, tokenizer, text)
-    if article is not None and any(article not in corpus.articles_with(t) for t in own):
+    holders = {t: corpus.articles_with(t) for t in _content(corpus, tokenizer, text)}
+    foreign = [t for t, held in holders.items() if article is not None and article not in held]
+    if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):
         return Reading(text)  # another subject: afresh
-    if not _leans_on_before(text, len(own)):
+    if not _leans_on_before(text, len(holders)):
         return Reading(text)  # stands alone
-    rewritten = _person(text, previous) or _carried(text, previous.question, set(own), tokenizer)
-    return Reading(rewritten, article, rewritten if rewritten != text else None)
+    return _follow_up(text, previous, set(holders), tokenizer, article)
+
+
+def _another_subject(
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    text: str,
+    holders: dict[str, frozenset[str]],
+    foreign: list[str],
+) -> bool:
+    """Whether a line with words the previous article lacks is about something else: one
+    names something (:func:`_names`), or, with no pronoun standing for the previous
+    subject, they weigh at least as much as the words it holds (rarer words weigh more)."""
+    if _names(corpus, tokenizer, text, foreign):
+        return True
+    if any(w.lower() in POINTERS for w in _WORD.findall(text)):
+        return False  # "where does she study?": she is who came before
+    count = len(corpus.articles)
+    weight = {t: math.log1p(count / len(held)) for t, held in holders.items()}
+    outside = sum(weight[t] for t in foreign)
+    return outside >= sum(weight.values()) - outside
+
+
+def _follow_up(
+    text: str, previous: Previous, own: set[str], tokenizer: Tokenizer, article: str | None
+) -> Reading:
+    """The follow-up ``text`` as the reader should read it, with the previous turn's words."""
+    asked, carried = _split(previous.question)
+    body = _without_lead(text.rstrip(" ?.!"))
+    if not asked.strip(" ?.!"):
+        return Reading(text, article)  # the last turn was a summary: the article is all to carry
+    context = _missing(f"{asked} {carried}", own, tokenizer)
+    about = _ABOUT.match(text)
+    if about:  # "what about X?": the previous question, about X
+        natural = f"{asked.rstrip(' ?.!')} {text.rstrip(' ?.!')[about.end() :]}?"
+        return Reading(natural, article, natural, carried)
+    timed = _in_time(text, body, asked, previous.answer)
+    if timed is not None:  # the reader reads the moment meant; the context is searched only
+        shown = timed if timed != f"{body}?" or not context else f"{body} ({context})?"
+        return Reading(timed, article, shown, context)
+    again = _asked_again(body, asked, previous)
+    if again is not None:  # "when?": the previous question asked again
+        return Reading(again, article, again, context)
+    question = f"{body}?"
+    person = _person(question, previous)
+    if person is not None:  # the person answered is the subject: a natural question
+        return Reading(person, article, person, context)
+    named = _named(question, context) if context else None
+    if named is not None:  # "he" is all the previous question was about: nothing else to carry
+        return Reading(named, article, named)
+    if not context:
+        return Reading(question, article, question if question != text else None)
+    # The reader reads the carried words too: without them it misreads "when were they
+    # deployed?" (12 of 21 follow-ups right against 16 with them, benchmarks/followup_bench.py).
+    shown = f"{body} ({context})?"
+    return Reading(shown, article, shown, context)
 
 
 def _held(corpus: Corpus, article_id: str | None) -> bool:
@@ -96,16 +188,129 @@ def _content(corpus: Corpus, tokenizer: Tokenizer, text: str) -> list[str]:
 
 
 def _leans_on_before(text: str, content_words: int) -> bool:
-    """Whether the line needs the previous turn: a lead word, a pronoun, or too few words
-    of its own and no name."""
+    """Whether the line needs the previous turn: a lead word, a pronoun, a relation in time,
+    or too few words of its own and no name."""
     words = _WORD.findall(text)
     lowered = [w.lower() for w in words]
     if not lowered or lowered[0] in LEADS or _ABOUT.match(text):
         return True
-    if any(w in POINTERS for w in lowered):
+    if any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered):
         return True
     named = any(w[:1].isupper() for w in words[1:])
     return content_words <= MAX_BARE and not named
+
+
+_NAMES: tuple[Corpus, frozenset[str]] | None = None  # the last corpus's names, built once
+
+
+def _names(corpus: Corpus, tokenizer: Tokenizer, text: str, foreign: list[str]) -> bool:
+    """Whether one of the ``foreign`` tokens is a name: capitalised in the line after its
+    first word, or a word the articles write capitalised inside sentences and never in
+    lower case (so "brock guzman" typed in lower case still names someone)."""
+    global _NAMES
+    typed = set(tokenizer.tokens(" ".join(w for w in _WORD.findall(text)[1:] if w[:1].isupper())))
+    if typed & set(foreign):
+        return True
+    if _NAMES is None or _NAMES[0] is not corpus:
+        capitalised: set[str] = set()
+        lower: set[str] = set()
+        for paragraph in (p for a in corpus.articles for p in a.paragraphs):
+            capitalised.update(m.lower() for m in _CAPITALISED.findall(paragraph.text))
+            lower.update(_LOWER.findall(paragraph.text))
+        words = capitalised - lower
+        _NAMES = (corpus, frozenset(tokenizer.tokens(" ".join(sorted(words)))))
+    return any(t in _NAMES[1] for t in foreign)
+
+
+def _split(question: str) -> tuple[str, str]:
+    """A question as shown, "how many died (troops sent to Russia)?", as the question and
+    the words carried into it."""
+    match = _CARRIED.match(question)
+    if match is None:
+        return question, ""
+    return f"{match['asked']}?", match["carried"]
+
+
+def _without_lead(body: str) -> str:
+    lead = _WORD.match(body)
+    if lead and lead.group().lower() in LEADS:
+        return body[lead.end() :].lstrip(" ,")
+    return body
+
+
+def _missing(before: str, own: set[str], tokenizer: Tokenizer) -> str:
+    """The span of ``before`` from the first to the last word the line lacks, as written
+    (at most :data:`MAX_CARRIED` words, the latest kept): what the follow-up carries."""
+    words = _WORD.findall(query_text(before.replace("(", " ").replace(")", " ")))
+    wanted = [i for i, w in enumerate(words) if set(tokenizer.tokens(w)) - own]
+    if not wanted:
+        return ""
+    return " ".join(words[max(wanted[0], wanted[-1] + 1 - MAX_CARRIED) : wanted[-1] + 1])
+
+
+def _asked_again(body: str, asked: str, previous: Previous) -> str | None:
+    """A bare question word asks the previous question again: "when?" after "how did X
+    die?" is "when did X die?"; after "who displayed drones?" (Kim Jong Un) it is "when was
+    it that Kim Jong Un displayed drones?"."""
+    if not _WH.fullmatch(body):
+        return None
+    verb = _ASKED.match(asked)
+    if verb:
+        return f"{body} {asked[verb.end() :].rstrip(' ?.!')}?"
+    event = _event(asked, previous.answer) if len(body.split()) == 1 else None
+    return f"{body} was it that {event}?" if event else None
+
+
+def _event(asked: str, answer: str | None) -> str | None:
+    """The previous question and its answer as a statement: "who called 911?" answered
+    "the mother" is "the mother called 911"; "when did the plane land?" is "the plane land"
+    (the answer, when the question asks for something else, stands apart)."""
+    asked = asked.rstrip(" ?.!")
+    subject = _SUBJECT_ASKED.match(asked)
+    if subject and answer:
+        return f"{answer} {asked[subject.end() :]}"
+    by_aux = _BY_AUX.match(asked)
+    if by_aux:
+        return asked[by_aux.end() :]
+    return None
+
+
+def _in_time(line: str, body: str, asked: str, answer: str | None) -> str | None:
+    """A follow-up relative in time to the previous answer, with that moment named:
+    "and after that?" is the previous question "after <answer>"; "what happened next?"
+    is "what happened after <the previous question as a statement>?"; "how many died
+    after that?" names the answer in place of "that" when it is a moment, not a count."""
+    relation = next(
+        (
+            "after" if w in AFTER else "before"
+            for w in (w.lower() for w in _WORD.findall(line))
+            if w in AFTER or w in BEFORE
+        ),
+        None,
+    )
+    if relation is None or not answer:
+        return None
+    rest = [w.lower() for w in _WORD.findall(body)]
+    rest = [w for w in rest if w not in AFTER | BEFORE | POINTERS | LEADS]
+    moment = _moment(asked, answer)
+    if not rest:  # "and after that?", "then?": the previous question, at the other moment
+        again = _ORDINAL.sub("", asked.rstrip(" ?.!"))
+        return f"{' '.join(again.split())} {relation} {moment or answer}?"
+    if rest[0] == "what" and len(rest) <= 2:  # "what happened next?", "and then what?"
+        event = moment or _event(asked, answer) or answer
+        return f"what {' '.join(rest[1:]) or 'happened'} {relation} {event}?"
+    if moment is None:  # "how many before that?": "before 3,000" would mean nothing
+        return f"{body}?"
+    return f"{_POINTED.sub(f'{relation} {moment}', body, count=1)}?"
+
+
+def _moment(asked: str, answer: str) -> str | None:
+    """The moment a previous answer stands for: the answer to "when ...?", or what a
+    question about who or what did something says happened ("the mother called 911");
+    None for any other answer (a count, a place), which names no moment."""
+    if _WHEN.match(asked):
+        return answer
+    return _event(asked, answer) if _SUBJECT_ASKED.match(asked) else None
 
 
 def _person(text: str, previous: Previous) -> str | None:
@@ -114,37 +319,23 @@ def _person(text: str, previous: Previous) -> str | None:
         previous.answer
         and _WH.match(previous.question)
         and previous.question.split()[0].lower() in {"who", "whom"}
-    ):
+        and not any(w.lower() in PERSONS for w in _WORD.findall(previous.question))
+    ):  # "who met him?": "he" is still the one "him" was, not the person answered
         return None
+    return _replace_person(text, previous.answer)
+
+
+def _named(text: str, carried: str) -> str | None:
+    """ "what did he name his guitars?" after "how old is B.B. King?": the pronoun read as
+    the name the previous question was about, when all it carries is that name."""
+    if not all(w[:1].isupper() for w in carried.split()):
+        return None
+    return _replace_person(text, carried)
+
+
+def _replace_person(text: str, person: str) -> str | None:
     for match in _WORD.finditer(text):
         ending = PERSONS.get(match.group().lower())
         if ending is not None:
-            return f"{text[: match.start()]}{previous.answer}{ending}{text[match.end() :]}"
+            return f"{text[: match.start()]}{person}{ending}{text[match.end() :]}"
     return None
-
-
-def _carried(text: str, before: str, own: set[str], tokenizer: Tokenizer) -> str:
-    """``text`` with the previous question's words it lacks: "what about X" takes the
-    previous question with X; any other line gets them in brackets, as they were asked."""
-    about = _ABOUT.match(text)
-    body = text.rstrip(" ?.!")
-    if not before.strip(" ?.!"):
-        return text  # the last turn was a summary: the article is all there is to carry
-    if about:
-        return f"{before.rstrip(' ?.!')} {body[about.end() :]}?"
-    lead = _WORD.match(body)
-    if lead and lead.group().lower() in LEADS:
-        body = body[lead.end() :].lstrip(" ,")
-    asked = _ASKED.match(before)
-    if asked and _WH.fullmatch(body):  # "when?" after "how did X die?": "when did X die?"
-        return f"{body} {before[asked.end() :].rstrip(' ?.!')}?"
-    words = _WORD.findall(query_text(before))
-    wanted = [i for i, w in enumerate(words) if set(tokenizer.tokens(w)) - own]
-    if not wanted:
-        return text
-    span = " ".join(words[wanted[0] : wanted[-1] + 1])
-    if all(w[:1].isupper() for w in span.split()):  # a name: "he" is B.B. King
-        named = _person(body, Previous(f"who {span}", None, span))
-        if named:
-            return f"{named}?"
-    return f"{body} ({span})?"

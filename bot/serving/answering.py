@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
-from index import REFUSAL_THRESHOLD, Previous, Reading, read_in_context, summarize
+from index import REFUSAL_THRESHOLD, Previous, read_in_context, summarize
 
 if TYPE_CHECKING:
     from index import Answer, Article, Engine, Summary
@@ -251,13 +251,20 @@ class AnsweringService:
         """The reply, and what the conversation remembers of it (None: nothing new)."""
         engine = self.engine
         context = None if article_id else turn.context  # an article chosen wins over context
-        reading = read_in_context(engine.corpus, engine.tokenizer, turn.text, context)
+        spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
+        reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.
-        gist = None if reading.read_as else engine.gist_of(turn.text, article_id)
+        gist = None if reading.read_as else engine.gist_of(spelt, article_id, respelled=True)
         if gist is None:
-            answer = engine.answer(reading.text, article_id, threshold=turn.threshold)
-            answer = _as_asked(answer, turn.text, reading)
+            answer = engine.answer(
+                reading.text,
+                article_id,
+                threshold=turn.threshold,
+                respelled=respelled,
+                context=reading.context,
+            )
+            answer = _as_asked(answer, turn.text, reading.read_as or spelt)
             stays = answer.article_id if answer.found else reading.article_id
             said = answer.answer if answer.found else None
             remembered = Previous(answer.read_as or turn.text, stays, said)
@@ -299,8 +306,7 @@ class AnsweringService:
         return None
 
 
-def _as_asked(answer: Answer, asked: str, reading: Reading) -> Answer:
+def _as_asked(answer: Answer, asked: str, read_as: str) -> Answer:
     """``answer`` under the question as asked, ``read_as`` saying how it was read when the
     context or the spelling changed it."""
-    read_as = answer.read_as or answer.question if reading.read_as else answer.read_as
-    return replace(answer, question=asked, read_as=read_as)
+    return replace(answer, question=asked, read_as=read_as if read_as != asked else None)

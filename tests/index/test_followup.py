@@ -1,4 +1,5 @@
-"""Reading a follow-up with the previous turn (index/followup.py): follow-up, stands alone, or another subject."""
+"""Reading a follow-up with the previous turn (index/followup.py): follow-up, stands alone, or
+another subject; what the reader reads, what is searched with it, and what the person is shown."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from index import Previous, build_corpus, read_in_context
 from index.corpus import Corpus
+from index.followup import MAX_CARRIED
 from index.loader import article_from_text
 from index.tokenize import default_tokenizer
 
@@ -25,7 +27,10 @@ def corpus() -> Corpus:
     lighthouse = article_from_text(
         "lighthouse",
         "Harbor lighthouse reopens",
-        ["The lighthouse restoration cost 4.2 million dollars. Mayor Helen Ortiz opened it."],
+        [
+            "The lighthouse restoration cost 4.2 million dollars. Mayor Helen Ortiz opened it.",
+            "The keepers train every spring on the harbor wall.",
+        ],
     )
     return build_corpus([troops, lighthouse]).corpus
 
@@ -37,7 +42,22 @@ def read(corpus: Corpus, text: str, previous: Previous | None):  # type: ignore[
 def test_a_follow_up_stays_with_the_article_and_carries_the_subject(corpus: Corpus) -> None:
     reading = read(corpus, "and how many died?", Previous(TROOPS, "troops"))
     assert reading.article_id == "troops"
+    # The reader reads the carried words too: without them it misreads bare follow-ups.
     assert reading.read_as == reading.text == "how many died (troops were sent to Russia)?"
+    assert reading.context == "troops were sent to Russia"
+
+
+def test_words_carried_before_are_carried_again_without_nesting(corpus: Corpus) -> None:
+    shown = "how many died (troops were sent to Russia)?"
+    reading = read(corpus, "and who said so?", Previous(shown, "troops"))
+    assert reading.read_as is not None and reading.read_as.count("(") == 1
+    assert "Russia" in reading.context and "died" in reading.context
+
+
+def test_the_carried_words_are_bounded(corpus: Corpus) -> None:
+    long = "why did " + " ".join(["North Korean troops sent to Russia"] * 5) + "?"
+    reading = read(corpus, "and how many died?", Previous(long, "troops"))
+    assert len(reading.context.split()) <= MAX_CARRIED
 
 
 def test_a_bare_question_word_asks_the_previous_question_again(corpus: Corpus) -> None:
@@ -47,7 +67,66 @@ def test_a_bare_question_word_asks_the_previous_question_again(corpus: Corpus) -
 
 def test_a_pronoun_after_who_stands_for_the_person_answered(corpus: Corpus) -> None:
     previous = Previous("who displayed new drones?", "troops", "Kim Jong Un")
-    assert read(corpus, "what did he say?", previous).text == "what did Kim Jong Un say?"
+    reading = read(corpus, "what did he say?", previous)
+    # A natural question for the reader; the previous question is searched, never read.
+    assert reading.text == reading.read_as == "what did Kim Jong Un say?"
+    assert reading.context == "displayed new drones"
+
+
+def test_a_pronoun_the_previous_question_held_is_not_the_person_answered(
+    corpus: Corpus,
+) -> None:
+    previous = Previous("who met him at the harbor?", "lighthouse", "Helen Ortiz")
+    assert "Ortiz" not in read(corpus, "where is he going?", previous).text
+
+
+def test_a_bare_question_word_after_who_asks_when_that_happened(corpus: Corpus) -> None:
+    previous = Previous("who displayed new drones?", "troops", "Kim Jong Un")
+    reading = read(corpus, "when?", previous)
+    assert reading.text == "when was it that Kim Jong Un displayed new drones?"
+
+
+# -- relative in time to the previous answer ------------------------------------------------
+
+
+def test_after_that_asks_the_previous_question_at_the_next_moment(corpus: Corpus) -> None:
+    previous = Previous("which region did the troops reach first?", "troops", "Kursk")
+    reading = read(corpus, "and after that?", previous)
+    assert (reading.text, reading.article_id) == (
+        "which region did the troops reach after Kursk?",
+        "troops",
+    )
+    assert reading.read_as == reading.text
+
+
+def test_what_happened_next_names_the_event_just_answered(corpus: Corpus) -> None:
+    previous = Previous("who displayed new drones?", "troops", "Kim Jong Un")
+    reading = read(corpus, "what happened next?", previous)
+    assert reading.text == "what happened after Kim Jong Un displayed new drones?"
+
+
+@pytest.mark.parametrize("relation", ["after that", "before that", "later", "earlier"])
+def test_a_relation_in_time_with_its_own_words_stays_in_the_article(
+    corpus: Corpus, relation: str
+) -> None:
+    previous = Previous("when were troops sent to Russia?", "troops", "January")
+    reading = read(corpus, f"and how many soldiers died {relation}?", previous)
+    assert reading.article_id == "troops"
+    assert "Russia" in reading.context  # searched with it, never read
+    assert "(" not in reading.text
+
+
+def test_that_moment_is_named_when_it_is_a_moment(corpus: Corpus) -> None:
+    previous = Previous("when were troops sent to Russia?", "troops", "January")
+    reading = read(corpus, "and how many died after that?", previous)
+    assert reading.text == "how many died after January?"
+
+
+def test_a_count_is_no_moment_to_name(corpus: Corpus) -> None:
+    previous = Previous(TROOPS, "troops", "3,000")
+    reading = read(corpus, "and how many soldiers before that?", previous)
+    assert reading.text == "how many soldiers before that?"
+    assert reading.read_as == "how many soldiers before that (troops were sent to Russia)?"
 
 
 def test_a_question_with_its_own_subject_stands_alone(corpus: Corpus) -> None:
@@ -61,9 +140,27 @@ def test_a_question_with_its_own_subject_stands_alone(corpus: Corpus) -> None:
     )
 
 
+# -- another subject: afresh, never trapped in one article -----------------------------------
+
+
 def test_another_articles_subject_starts_afresh_even_after_and(corpus: Corpus) -> None:
     reading = read(corpus, "and what did the lighthouse cost?", Previous(TROOPS, "troops"))
     assert reading.article_id is None and reading.read_as is None
+
+
+@pytest.mark.parametrize("line", ["when did ortiz open it?", "and what did Ortiz say about them?"])
+def test_a_name_of_another_article_starts_afresh_even_in_lower_case_with_a_pronoun(
+    corpus: Corpus, line: str
+) -> None:
+    reading = read(corpus, line, Previous(TROOPS, "troops"))
+    assert (reading.text, reading.article_id, reading.read_as) == (line, None, None)
+
+
+def test_a_pronoun_keeps_a_line_the_article_has_no_word_for_in_the_conversation(
+    corpus: Corpus,
+) -> None:
+    reading = read(corpus, "where do they train?", Previous(TROOPS, "troops"))
+    assert reading.article_id == "troops"  # "they" are the troops; "train" is not a subject
 
 
 def test_without_a_previous_turn_the_question_is_read_as_asked(corpus: Corpus) -> None:

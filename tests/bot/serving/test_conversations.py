@@ -1,17 +1,22 @@
-"""Conversations (bot/serving/conversations.py): expiry, the bound, and no context across people or places."""
+"""Conversations (bot/serving/conversations.py): expiry, the bound, no context across people or
+places, a line respelled once, and a question about another article read afresh."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.serving.answering import AnsweringService, Place
 from bot.serving.conversations import Conversations
 from bot.storage import GuildSettings, StorageConfig, Store, open_store
-from index import Previous
+from index import Previous, build_corpus
+from index import engine as engine_module
 from index.engine import Engine
+from index.loader import article_from_text
+from index.spelling import respell
 
 TROOPS = "how many troops were sent to Russia?"
 FOLLOW_UP = "and when were they deployed?"
@@ -165,3 +170,45 @@ async def test_a_thread_stays_one_conversation_where_the_server_window_is_0(
     await service.ask(thread, TROOPS)
     clock.now = 1000
     assert await _followed_up(service, thread)
+
+
+# -- reading a line once, and leaving an article for another ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_articles(seed_engine: Engine) -> Engine:
+    lighthouse = article_from_text(
+        "lighthouse",
+        "Harbor lighthouse reopens",
+        ["The harbor lighthouse reopened on 4 May. Mayor Helen Ortiz opened it with a speech."],
+    )
+    corpus = build_corpus([*seed_engine.corpus.articles, lighthouse]).corpus
+    return Engine(corpus)
+
+
+async def test_a_line_is_respelled_once_for_its_gist_context_and_answer(
+    seed_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counted(text: str, *args: Any) -> Any:
+        calls.append(text)
+        return respell(text, *args)
+
+    monkeypatch.setattr(engine_module, "respell", counted)
+    service = AnsweringService(seed_engine, max_chars=200)
+    await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, "and when were the troopps deployed?")
+    assert len(calls) == 2  # one per line
+    assert reply.answer is not None and reply.answer.respelled == (("troopps", "troops"),)
+
+
+async def test_a_question_naming_another_articles_subject_leaves_the_conversations_article(
+    two_articles: Engine,
+) -> None:
+    service = AnsweringService(two_articles, max_chars=200)
+    first = await service.ask(MEMBER, TROOPS)
+    switched = await service.ask(MEMBER, "and when did ortiz open it?")
+    assert first.answer is not None and first.answer.article_id != "lighthouse"
+    assert switched.answer is not None and switched.answer.read_as is None
+    assert switched.answer.article_id == "lighthouse" and switched.answer.found
