@@ -1,6 +1,9 @@
 """Honest figures for the summariser: tune on half the dev file, score on the other half.
 
-The shipped defaults of ``SummarizerSettings`` were chosen on all 50 articles of
+Since issue 28's second round the three-sentence summary is the article's lead
+(less captions, leaning and repeated sentences), with no setting tuned on ROUGE;
+this script measures the older selection by score (``lead_by_score=True``), whose
+defaults of ``SummarizerSettings`` were chosen on all 50 articles of
 ``cnndm-dev.jsonl``, so their dev-set gain over Lead-3 is optimistic. This
 script repeats the choice the way a held-out test would: for each split of the
 50 articles into two halves it picks the best setting of a small grid on one
@@ -35,6 +38,7 @@ GRID = {
     "redundancy": (0.2, 0.3),
 }
 RANDOM_SPLITS = 100
+SCORED = replace(DEFAULT_SETTINGS, lead_by_score=True)
 
 
 def _per_article(
@@ -62,7 +66,7 @@ def held_out(dev: Path) -> None:
     menu = []
     for exponent, threshold, redundancy in itertools.product(*GRID.values()):
         settings = replace(
-            DEFAULT_SETTINGS,
+            SCORED,
             position_exponent=exponent,
             edge_threshold=threshold,
             redundancy=redundancy,

@@ -4,7 +4,8 @@ Short topics as people type them, asked of development articles only (CNN/DailyM
 of ``tests/data/cnndm-dev.jsonl`` and the ``dev`` split of ``training/data/articles``),
 written down below before anything was measured: for each of 15 articles one topic
 the article covers (with the positions of the sentences about it) and one it does
-not. For each cosine threshold this prints how often "says nothing" is said of a
+not (8 more topics, 5 covered, on money and earlier times, since the topic cues). For
+each cosine threshold, and at the shipped one without the cues, this prints how often "says nothing" is said of a
 covered topic, how often something is found for an absent one, and how many of the
 found covered topics hold a sentence about them, as ``index.summarize`` decides;
 "words only" is the threshold out of reach, as without the model.
@@ -61,6 +62,16 @@ TOPICS: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     ("inv2-21", "a police arrest", ()),
     ("am1-07", "her awards", (15, 16)),
     ("am1-07", "her marriages", ()),
+    # Added for topic cues (money, earlier times), from dev articles outside the judging
+    # packets, written down before any of their topic summaries was made.
+    ("dm-test-e5f90abe", "how much the robots cost", (4, 13)),
+    ("dm-test-e5f90abe", "ticket prices", ()),
+    ("cnn-test-646cba2e", "the price paid for the lyrics", (5,)),
+    ("cnn-test-646cba2e", "the singer's children", ()),
+    ("dm-test-58a9dbc7", "the cost to businesses", (15, 26)),
+    ("dm-test-58a9dbc7", "previous Saturday Anzac Days", (24,)),
+    ("dm-test-38052e2a", "the brother's earlier accident", (2, 4)),
+    ("dm-test-38052e2a", "the driver's fine", ()),
 )
 
 
@@ -72,9 +83,11 @@ def dev_articles() -> dict[str, Article]:
     return articles
 
 
-def row(label: str, threshold: float, articles: dict[str, Article]) -> str:
+def row(label: str, threshold: float, articles: dict[str, Article], cues: bool = True) -> str:
     """Wrong "says nothing", wrong "found", and found covered topics holding a right sentence."""
     settings = replace(DEFAULT_SETTINGS, topic_min_similarity=threshold)
+    if not cues:
+        settings = replace(settings, topic_cue_weight=0.0)
     missed = extra = on_target = covered = found_covered = 0
     for article_id, topic, about in TOPICS:
         article = next(a for key, a in articles.items() if key.startswith(article_id))
@@ -97,7 +110,9 @@ def main() -> None:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     articles = dev_articles()
     print("  rule              | 'says nothing' wrongly | found wrongly | found, on target")
+    shipped = DEFAULT_SETTINGS.topic_min_similarity
     print(row("words only", 2.0, articles))  # no cosine reaches 2
+    print(row(f"no cues, ≥ {shipped:.2f}", shipped, articles, cues=False))
     for t in THRESHOLDS:
         mark = " (shipped)" if t == DEFAULT_SETTINGS.topic_min_similarity else ""
         print(row(f"words or ≥ {t:.2f}", t, articles) + mark)

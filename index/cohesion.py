@@ -35,6 +35,15 @@ PHRASES = (
     "for his part",
     "for her part",
     "for their part",
+    "by comparison",
+    "in comparison",
+    "by contrast",
+    "in contrast",
+    "for example",
+    "for instance",
+    "worse still",
+    "even worse",
+    "what's more",
 )
 # "This week", "That night", "So far", "In addition to X": the calendar or a phrase complete in itself.
 LET_THROUGH = re.compile(
@@ -78,7 +87,18 @@ _NAME = re.compile(r"\b[A-Z][a-z]+")
 _NOT_NAMES = frozenset(
     """the a an he she his her it its they their this that these those there then in on at
     but and or so when after before if as while although though for with from by now we i
-    you one some all many most when where what who how""".split()
+    you one some all many most when where what who how even another other both each every
+    only just here today yesterday tonight""".split()
+)
+# "A respected bank manager … his customers", "An eight-year-old boy … his family's car": a
+# person introduced by the sentence itself, whom its pronouns stand for.
+_INDEFINITE = re.compile(r"(?:an?|one)\s", re.IGNORECASE)
+# Capitalised words that open a phrase, not name a person ("Having planned …, she …").
+_NOT_A_NAME_OPENER = re.compile(
+    r"""Having|Being|Speaking|Talking|Writing|Asked|Following|According|Describing|Explaining
+    |Recalling|Finally|Initially|Eventually|Apparently|Recently|Previously|Earlier|Later|Now
+    |Unfortunately|Luckily|Sadly|Despite|Although|Because|Since|Until|During|Among|Last|Next""",
+    re.VERBOSE,
 )
 # "In the US, it …", "In the US is it …", "On Monday, he said", "Last year they …",
 # "Luckily, she …", "Speaking to reporters, he …": the subject is a pronoun and all before
@@ -109,7 +129,8 @@ def leans_on(text: str, previous: str) -> bool:
     """True when ``text`` needs ``previous``, the sentence before it in the article.
 
     On top of :func:`leans_on_previous`: a person pronoun with no name before
-    it in the sentence ("… would have boosted his claims"), a pronoun that is
+    it in the sentence ("… would have boosted his claims") unless the sentence
+    opens on someone new ("A bank manager … his customers"), a pronoun that is
     the subject after an opening phrase (:data:`_SUBJECT_AFTER_OPENER`), and an
     opening "The X" whose words the previous sentence uses ("… an external
     drive." then "The external USB drive won …": which drive?).
@@ -122,8 +143,13 @@ def leans_on(text: str, previous: str) -> bool:
     if opened and not _DUMMY_IT.match(text.strip(), opened.start(1)):
         return True
     pronoun = _PERSON_PRONOUN.search(text)
-    if pronoun and not any(
-        w.lower() not in _NOT_NAMES for w in _NAME.findall(text[: pronoun.start()])
+    if (
+        pronoun
+        and not _INDEFINITE.match(text.strip())
+        and not any(
+            w.lower() not in _NOT_NAMES and not _NOT_A_NAME_OPENER.fullmatch(w)
+            for w in _NAME.findall(text[: pronoun.start()])
+        )
     ):
         return True
     definite = _DEFINITE.match(text.strip().translate(_OPENERS))
@@ -131,6 +157,36 @@ def leans_on(text: str, previous: str) -> bool:
         return False
     before = set(re.findall(r"[a-z]{4,}", previous.lower()))
     return any(word in before for word in re.findall(r"[a-z]{4,}", definite.group(1).lower()))
+
+
+# Single quotation marks, as the Daily Mail prints quotes ('I am suffering,' she said.): one
+# opens after a space or at the start before a word; one closes after a word or punctuation
+# before a space, punctuation or the end. An apostrophe inside a word (don't) is neither.
+_SINGLE = re.compile(
+    r"""(?P<open>(?:^|(?<=[\s(\[—–-]))['‘](?=[A-Za-z0-9]))
+      | (?P<close>(?<=\S)['’](?=$|[\s,.;:!?)\]—–-]))""",
+    re.VERBOSE,
+)
+SINGLE_QUOTE_SPAN = 4  # sentences a single-quoted quotation may run before it is taken as closed
+
+
+def single_quote_state(text: str, inside: bool) -> tuple[bool, bool]:
+    """(whether ``text`` is a single-quoted quotation's tail, whether one is open at its end).
+
+    A tail starts inside a quotation (``inside``) or closes one it never opened
+    after a full stop or comma ("I am really suffering too much.'"); "the boys'
+    mother" closes nothing. A sentence that opens a quotation it does not close
+    needs the one after it.
+    """
+    tail = inside
+    for mark in _SINGLE.finditer(text.strip()):
+        if mark.group("open"):
+            inside = True
+        elif inside:
+            inside = False
+        elif mark.start() > 0 and text.strip()[mark.start() - 1] in ".,!?…":
+            tail = True
+    return tail, inside
 
 
 def quote_open_after(text: str, inside: bool) -> bool:
