@@ -420,10 +420,12 @@ _POINTERS = re.compile(
     r"""\b(?:they|them|their|it|its|such|again)\b | \bthe\s+\d+-year-old\b | ^when\s+asked\b
     |\bthe\s+(?:second|third|latter|former|same|other|next)\b
     |^(?:another|other|both|even|in\s+the\s+(?:video|footage|clip|picture|image))\b
-    |\b(?:these|those)\s+[a-z] | \b(?:this|that)\s+(?!(?:day|week|month|year|season|time|morning|night)s?\b)[a-z]""",
+    |^next\b(?!\s+(?:week|month|year|season|day|time)) | ^later\b
+    |^(?:[\w-]+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+later\b
+    |\b(?:these|those)\s+[a-z]
+    |\b(?:this|that)\s+(?!(?:day|week|month|year|season|time|morning|night)s?\b)[a-z]""",
     re.IGNORECASE | re.VERBOSE,
 )
-_OPENING_THE = re.compile(r"^(?:The|A|An)?\s*(?:[\d,.-]+\S*|[a-z][\w-]*)")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+|\d")
 _PERSON = re.compile(r"\b(?:he|she|his|her|him|hers)\b")
 # A quotation closed and a sentence begun with no full stop ("… briefs' Following a …").

@@ -51,6 +51,8 @@ def test_a_long_summary_reaches_past_the_opening_with_a_sentence_that_stands_alo
         "'We will be back next year with more guests,' said organiser Andrew Moyes in Toronto.",
         "Doctors warned she may never walk again, but Charlotte Roach worked at it.",
         "When asked about Iraq's training of security forces in Basra, Master Sgt.",
+        "Six minutes later, Lukaku scored a third goal for Belgium from Eden Hazard's pass.",
+        "Next, the demonstrators in Madrid spoke directly to the officers with loud cries.",
     ],
 )
 def test_a_coverage_pick_must_read_right_on_its_own(sentence: str) -> None:
