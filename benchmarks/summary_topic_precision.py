@@ -1,0 +1,82 @@
+"""Precision and recall of topic summaries on development topics (issue 28, third round).
+
+24 topics on 11 development articles outside the judging packets (CNN/DailyMail of
+``tests/data/cnndm-dev.jsonl``, the ``dev`` split of ``training/data/articles``), written
+blind on 2026-12-05 from the articles' numbered sentences, before any topic summary of
+these articles was made: for each, the positions of the sentences about the topic (a
+good topic summary holds only these) and of its key sentences (the ones that best answer
+it: a cause asked about, the main fact). Some are traps: a sentence about another group
+("retrograde moons" beside the prograde ones, "the suppliers" beside the shoppers).
+
+It prints, as ``index.summarize`` decides with the default length: precision (share of
+chosen sentences on topic), key recall (share of key sentences chosen), how many
+summaries hold only on-topic sentences, and the mean length.
+
+Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from summary_topics import dev_articles  # noqa: E402
+
+from index.summarize import summarize  # noqa: E402
+
+# (the start of the article id, topic, positions on topic, positions of key sentences)
+TOPICS: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...] = (
+    ("dm-test-c2743d6a", "her tram accident", (9, 14, 15, 16, 17, 18), (14,)),
+    ("dm-test-c2743d6a", "her marriage to Diego Rivera", (6, 19, 20, 21), (19, 21)),
+    ("dm-test-c2743d6a", "how Freund came to photograph her", (5, 6), (5, 6)),
+    ("cnn-test-2f61068", "the Germanwings crash", (12, 13, 14, 15), (12,)),
+    ("cnn-test-2f61068", "Mike Tyson's mansion", (0, 3, 4, 5), (3, 5)),
+    ("dm-test-7c56bf8b", "why the colours changed", (9, 10, 11, 12, 13, 18, 19, 20), (10, 18)),
+    ("dm-test-7c56bf8b", "where the images came from", (7, 15, 16), (7,)),
+    ("cnn-test-456721a", "the frog that looks like Kermit", (18, 19, 20), (18,)),
+    ("cnn-test-456721a", "drones at sea", (25, 26), (26,)),
+    ("inv3-21", "the cause of the fire", (4, 12, 13, 14), (12,)),
+    ("inv3-21", "health effects on residents", (9, 10, 11), (11,)),
+    ("inv3-21", "the water used to fight the fire", (5, 6, 7, 8), (7,)),
+    ("inv2-13", "the debts", (1, 11, 13, 14), (1,)),
+    ("inv2-13", "why the chain got into trouble", (1, 7, 8, 9), (8,)),
+    ("inv2-13", "the suppliers", (10, 11, 12, 14), (11,)),
+    ("wn-024", "opposition from the government", (12, 13, 14), (12,)),
+    ("wn-024", "the Green Belt Movement", (5, 6, 7, 8), (5, 6)),
+    ("am2-07", "the oddball moon", (13, 14, 15, 16, 17, 21, 22), (14,)),
+    ("am2-07", "retrograde moons", (10, 11), (10,)),
+    ("gv-020", "the terms of the agreement", (1, 2), (2,)),
+    ("gv-020", "support on social media", (4, 5, 6), (4,)),
+    ("dm-test-e75d20a4", "the transfer embargo", (16, 18, 19), (16,)),
+    ("dm-test-e75d20a4", "the goalkeeper's near goal", (20, 21, 22, 23, 24), (21,)),
+    ("dm-test-ce551de8", "the brewery", (1, 7, 9, 13, 14), (1,)),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--each", action="store_true", help="print each topic's picks")
+    each = parser.parse_args().each
+    articles = dev_articles()
+    chosen = on = keys = found = clean = 0
+    for prefix, topic, about, key in TOPICS:
+        article = next(a for k, a in articles.items() if k.startswith(prefix))
+        picks = [s.position for s in summarize(article, topic=topic).sentences]
+        hits = sum(p in about for p in picks)
+        chosen += len(picks)
+        on += hits
+        keys += len(key)
+        found += sum(k in picks for k in key)
+        clean += bool(picks) and hits == len(picks)
+        if each:
+            print(f"{prefix:17} {topic:36} {picks} on {hits}/{len(picks)} key {key}")
+    n = len(TOPICS)
+    print(f"precision {on}/{chosen} = {on / max(chosen, 1):.2f}; key recall {found}/{keys};"
+          f" only on topic {clean}/{n}; sentences per summary {chosen / n:.2f}")
+
+
+if __name__ == "__main__":
+    main()
