@@ -1,8 +1,9 @@
 """Follow-up questions read in context (issue 26): how they fare against the same question in full.
 
 Not a test. Runs benchmarks/followup_dialogues.json (or ``--dialogues FILE``:
-benchmarks/followup_dialogues_heldout.json is the held-out set) over each of its article
-setups, every dialogue as one conversation through the answering service (the
+benchmarks/followup_dialogues_heldout.json is the held-out set, measured only once
+before and once after a change; benchmarks/followup_dialogues_tuning.json the set to
+tune on) over each of its article setups, every dialogue as one conversation through the answering service (the
 terminal's and Discord's path), and prints per setup:
 
 * follow-ups answered right, beside the same questions asked in full (and

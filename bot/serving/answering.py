@@ -264,6 +264,18 @@ class AnsweringService:
                 respelled=respelled,
                 context=reading.context,
             )
+            if reading.plain and context and _same(answer, context.answer):
+                # The carried words led back to the answer just given, which a follow-up does
+                # not ask for: the line read again as typed, the words searched only.
+                again = engine.answer(
+                    reading.plain,
+                    article_id,
+                    threshold=turn.threshold,
+                    respelled=respelled,
+                    context=reading.context,
+                )
+                if again.found and not _same(again, context.answer):
+                    answer = again
             answer = _as_asked(answer, turn.text, reading.read_as or spelt)
             stays = answer.article_id if answer.found else reading.article_id
             said = answer.answer if answer.found else None
@@ -304,6 +316,14 @@ class AnsweringService:
             self._last_asked = {k: t for k, t in self._last_asked.items() if t > horizon}
         self._last_asked[key] = now
         return None
+
+
+def _same(answer: Answer, before: str | None) -> bool:
+    """Whether ``answer`` found the answer given the turn before (one holding the other)."""
+    if not (answer.found and answer.answer and before):
+        return False
+    now, then = answer.answer.casefold(), before.casefold()
+    return now in then or then in now
 
 
 def _as_asked(answer: Answer, asked: str, read_as: str) -> Answer:

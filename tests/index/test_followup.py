@@ -54,6 +54,13 @@ def test_words_carried_before_are_carried_again_without_nesting(corpus: Corpus) 
     assert "Russia" in reading.context and "died" in reading.context
 
 
+def test_of_the_words_carried_before_only_the_names_are_carried_again(corpus: Corpus) -> None:
+    shown = "how many died (Kim Jong Un displayed new drones)?"
+    reading = read(corpus, "and where?", Previous(shown, "troops"))
+    assert reading.context == "died Kim Jong Un"  # the running subject, not every earlier word
+    assert reading.plain == "where?"  # the line without them, should the reader need it
+
+
 def test_the_carried_words_are_bounded(corpus: Corpus) -> None:
     long = "why did " + " ".join(["North Korean troops sent to Russia"] * 5) + "?"
     reading = read(corpus, "and how many died?", Previous(long, "troops"))

@@ -1,9 +1,11 @@
 """Conversations (bot/serving/conversations.py): expiry, the bound, no context across people or
-places, a line respelled once, and a question about another article read afresh."""
+places, a line respelled once, a question about another article read afresh, and a follow-up
+never answered with the answer just given when reading it as typed finds another."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +214,25 @@ async def test_a_question_naming_another_articles_subject_leaves_the_conversatio
     assert first.answer is not None and first.answer.article_id != "lighthouse"
     assert switched.answer is not None and switched.answer.read_as is None
     assert switched.answer.article_id == "lighthouse" and switched.answer.found
+
+
+async def test_a_follow_up_that_finds_the_previous_answer_again_is_read_again_as_typed(
+    seed_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = seed_engine.answer
+    read: list[str] = []
+
+    def answer(text: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(text)
+        found = real(text, *args, **kwargs)
+        if text == TROOPS or "(" in text:  # the carried words lead back to the answer given
+            return replace(found, found=True, answer="3,000")
+        return replace(found, found=True, answer="January and February")
+
+    monkeypatch.setattr(seed_engine, "answer", answer)
+    service = AnsweringService(seed_engine, max_chars=200)
+    await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, "and how many died?")
+    assert read[1:] == ["how many died (troops were sent to Russia)?", "how many died?"]
+    assert reply.answer is not None and reply.answer.answer == "January and February"
+    assert reply.answer.read_as == "how many died (troops were sent to Russia)?"
