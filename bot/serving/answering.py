@@ -28,6 +28,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
@@ -257,23 +258,17 @@ class AnsweringService:
         # "when?" alone asks for the gist; after a question, it asks about that question.
         gist = None if reading.read_as else engine.gist_of(spelt, article_id, respelled=True)
         if gist is None:
-            answer = engine.answer(
-                reading.text,
-                article_id,
+            ask = partial(
+                engine.answer,
                 threshold=turn.threshold,
                 respelled=respelled,
                 context=reading.context,
             )
+            answer = ask(reading.text, article_id)
             if reading.plain and context and _same(answer, context.answer):
                 # The carried words led back to the answer just given, which a follow-up does
                 # not ask for: the line read again as typed, the words searched only.
-                again = engine.answer(
-                    reading.plain,
-                    article_id,
-                    threshold=turn.threshold,
-                    respelled=respelled,
-                    context=reading.context,
-                )
+                again = ask(reading.plain, article_id)
                 if again.found and not _same(again, context.answer):
                     answer = again
             answer = _as_asked(answer, turn.text, reading.read_as or spelt)
