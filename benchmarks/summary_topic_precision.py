@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from summary_topics import dev_articles  # noqa: E402
+from summary_topics import dev_articles
 
-from index.summarize import summarize  # noqa: E402
+from index.summarize import summarize
 
 # (the start of the article id, topic, positions on topic, positions of key sentences)
 TOPICS: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...] = (
@@ -74,8 +74,10 @@ def main() -> None:
         if each:
             print(f"{prefix:17} {topic:36} {picks} on {hits}/{len(picks)} key {key}")
     n = len(TOPICS)
-    print(f"precision {on}/{chosen} = {on / max(chosen, 1):.2f}; key recall {found}/{keys};"
-          f" only on topic {clean}/{n}; sentences per summary {chosen / n:.2f}")
+    print(
+        f"precision {on}/{chosen} = {on / max(chosen, 1):.2f}; key recall {found}/{keys};"
+        f" only on topic {clean}/{n}; sentences per summary {chosen / n:.2f}"
+    )
 
 
 if __name__ == "__main__":

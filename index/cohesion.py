@@ -12,6 +12,7 @@ the text, and are let through, as is "In addition to X", which names its X.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 # Subjects and determiners that only make sense after the sentence naming what they stand for.
 BACK_POINTING = frozenset(
@@ -125,7 +126,7 @@ _DEFINITE = re.compile(r"^the\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
 _OPENERS = str.maketrans("", "", '“”"')
 
 
-def leans_on(text: str, previous: str) -> bool:
+def leans_on(text: str, previous: str, named: Collection[str] = ()) -> bool:
     """True when ``text`` needs ``previous``, the sentence before it in the article.
 
     On top of :func:`leans_on_previous`: a person pronoun with no name before
@@ -133,7 +134,9 @@ def leans_on(text: str, previous: str) -> bool:
     opens on someone new ("A bank manager … his customers"), a pronoun that is
     the subject after an opening phrase (:data:`_SUBJECT_AFTER_OPENER`), and an
     opening "The X" whose words the previous sentence uses ("… an external
-    drive." then "The external USB drive won …": which drive?).
+    drive." then "The external USB drive won …": which drive?), unless the
+    reader was given the X in ``named`` (a topic's words, lower case: "the
+    photographs" under "how Freund came to photograph her").
     """
     if leans_on_previous(text):
         return True
@@ -152,18 +155,22 @@ def leans_on(text: str, previous: str) -> bool:
         )
     ):
         return True
-    definite = _DEFINITE.match(text.strip().translate(_OPENERS))
-    if definite is None:
+    opening = _DEFINITE.match(text.strip().translate(_OPENERS))
+    if opening is None:
         return False
     before = set(re.findall(r"[a-z]{4,}", previous.lower()))
-    return any(word in before for word in re.findall(r"[a-z]{4,}", definite.group(1).lower()))
+    words = re.findall(r"[a-z]{4,}", opening.group(1).lower())
+    given = {w.rstrip("s") for w in named}
+    if words and all(w.rstrip("s") in given for w in words if w in before):
+        return False
+    return any(word in before for word in words)
 
 
 # Single quotation marks, as the Daily Mail prints quotes ('I am suffering,' she said.): one
 # opens after a space or at the start before a word; one closes after a word or punctuation
 # before a space, punctuation or the end. An apostrophe inside a word (don't) is neither.
 _SINGLE = re.compile(
-    r"""(?P<open>(?:^|(?<=[\s(\[—–-]))['‘](?=[A-Za-z0-9]))
+    r"""(?P<open>(?:^|(?<=[\s(\[—–-]))['‘](?=[A-Za-z0-9])(?!\d\ds?\b|(?:em|til|cause|n)\b))
       | (?P<close>(?<=\S)['’](?=$|[\s,.;:!?)\]—–-]))""",
     re.VERBOSE,
 )
@@ -176,7 +183,8 @@ def single_quote_state(text: str, inside: bool) -> tuple[bool, bool]:
     A tail starts inside a quotation (``inside``) or closes one it never opened
     after a full stop or comma ("I am really suffering too much.'"); "the boys'
     mother" closes nothing. A sentence that opens a quotation it does not close
-    needs the one after it.
+    needs the one after it. An elision is no quotation ("the '90s", "class of '89",
+    "'em").
     """
     tail = inside
     for mark in _SINGLE.finditer(text.strip()):

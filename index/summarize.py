@@ -19,8 +19,12 @@ A generic summary is the article's lead and then what the rest of it adds:
   closest to the summary (facility location over the embeddings, weighted by
   closeness to the first sentence's subject), but only a sentence that reads
   right on its own (:func:`self_contained`: no pointer back, no quotation mark
-  to open it, no caption or page furniture, a name or number in it) and says
-  something new. When none qualifies the summary is shorter, not worse.
+  to open it, no caption or page furniture, a name or number in it), says
+  something new and is central (not among the sentences least like the rest of
+  the article: play-by-play, an aside). A person it names by surname alone whom
+  the summary never introduced comes with the sentence giving the full name
+  when both fit, else the pick is passed over (:func:`coverage_unit`). When none
+  qualifies the summary is shorter, not worse.
 
 A length asked for (``sentences=N``) takes up to three for the lead and the
 rest for coverage, filled from the lead when coverage runs out. The older
@@ -38,7 +42,10 @@ otherwise the next candidate is taken.
 
 Topic summaries rank sentences by their cosine with the topic, with its
 (idf-weighted) words as a lift, and take only sentences about it: a cosine of
-``topic_min_similarity`` or more, or half of the topic's words. When none is,
+``topic_min_similarity`` or more, or half of the topic's words, and a score
+within ``topic_margin`` of the article's best match (fewer sentences rather than
+padding); a pick may bring the one sentence it leans on, not a chain (an opening
+"The X" naming the topic's X does not lean). When none is,
 the summary is empty, ``found`` is False and ``message`` says so. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
@@ -46,7 +53,8 @@ A caption's relevance counts ``caption_factor`` here too. A topic's kind
 counts (:func:`topic_cues`): "the prices" takes the sentences holding an amount
 of money however worded ("will cost about $799"), and in "previous cheating
 cases" the words "previous" and "cases" say what kind of sentence is wanted,
-lifting those set in the past, while "cheating" says what it is about.
+lifting those set in the past, while "cheating" says what it is about; "why …"
+or "the cause of …" lifts sentences giving a cause ("blamed", "how the fire started").
 """
 
 from __future__ import annotations
@@ -64,11 +72,12 @@ import numpy.typing as npt
 from index.cohesion import SINGLE_QUOTE_SPAN, leans_on, quote_open_after, single_quote_state
 from index.embedding import MODEL_DIR, shared_embedder
 from index.records import Article, Sentence
-from index.tokenize import Tokenizer, default_tokenizer
+from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
 
 MAX_SENTENCES = 10
 LEAD_SENTENCES = 3  # the most taken for the lead; the rest of a summary is coverage
 MIN_PRESENT_TOPIC_WORDS = 2  # topic words the article uses, to drop the others
+TOPIC_UNIT = 2  # the most sentences a topic pick brings (itself and the one it leans on)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -111,6 +120,7 @@ class SummarizerSettings:
     topic_min_similarity: float = 0.4  # cosine with the topic that makes a sentence about it
     topic_word_weight: float = 0.2  # lift for the topic's own words, beside the cosine
     topic_cue_weight: float = 0.5  # lift for an amount ("the prices"), 0.4 × for an earlier time
+    topic_margin: float = 0.1  # a topic pick scores within this of the article's best match
     duplicate: float = 0.8  # similarity to a pick at which a sentence is a near-duplicate
     unit_cost: float = 1.0  # a unit of k sentences is worth its value / k ** unit_cost
     caption_factor: float = 0.5  # score of a sentence that reads as a photo caption
@@ -119,6 +129,7 @@ class SummarizerSettings:
     novelty_max: float = 0.6  # a coverage pick's largest cosine with the summary, at most
     novel_words: int = 3  # words of 4+ letters a coverage pick holds that the summary does not
     topicality: float = 2.0  # a coverage pick's gain × (1 + this × its cosine with the first pick)
+    centrality_quantile: float = 0.15  # a coverage pick's mean cosine with the article, at least
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
@@ -211,7 +222,13 @@ def summarize(
         factors = caption_factors(body, settings)
         usable = np.isfinite(relevance) & (factors > 0)  # a caption under its label: never
         relevance = np.where(usable, np.where(usable, relevance, 0.0) * factors, -np.inf)
-        chosen = _select(relevance, meaning, count, links, settings, settings.topic_redundancy)
+        # A pick needing more than the sentence before it pads the summary with what is not
+        # about the topic; taken (the best alone, with its context) only when nothing else is.
+        # "The photographs" reads right under a topic that names them.
+        near = _links(article, _content_words(topic))
+        chosen = _select(
+            relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT
+        ) or _select(relevance, meaning, 1, near, settings, settings.topic_redundancy)
         return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
     # filled from the lead when no more sentences qualify; the default length is not.
@@ -225,11 +242,11 @@ def summarize(
         chosen = _select(scores, meaning, opening, links, settings, settings.redundancy)
     else:
         chosen = clean_lead(body, opening, meaning, links, settings)
-    for _ in range(count - len(chosen)):
-        pick = coverage_pick(body, chosen, meaning, links, settings)
-        if pick is None:
+    while len(chosen) < count:
+        unit = coverage_unit(body, chosen, meaning, links, settings, count - len(chosen))
+        if unit is None:
             break  # nothing more stands alone and adds: a shorter summary, not a worse one
-        chosen.append(pick)
+        chosen.extend(unit)
     if sentences is not None and len(chosen) < count:
         chosen = clean_lead(body, count, meaning, links, settings, chosen)
     return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
@@ -362,12 +379,100 @@ def clean_lead(
     return chosen
 
 
+def coverage_unit(
+    body: Sequence[Sentence],
+    chosen: Sequence[int],
+    similarity: FloatArray,
+    links: tuple[list[bool], list[bool]],
+    settings: SummarizerSettings = DEFAULT_SETTINGS,
+    room: int = 1,
+) -> list[int] | None:
+    """:func:`coverage_pick` with the sentence introducing a person it names by surname alone.
+
+    A reader of "Heald said …" after a summary that never named Heald does not
+    know who that is: the pick comes after the article's first sentence giving
+    the full name ("Charlotte Heald, 29, …") when that sentence reads right alone
+    and both fit in ``room``; otherwise the pick is not taken and the next is tried.
+    """
+    refused: set[int] = set()
+    while True:
+        pick = coverage_pick(body, chosen, similarity, links, settings, refused)
+        if pick is None:
+            return None
+        said = " ".join(body[i].text for i in chosen)
+        strangers = unintroduced_names(body[pick].text, said, [s.text for s in body])
+        if not strangers:
+            return [pick]
+        intros = {introduction(name, body) for name in strangers}
+        intro = intros.pop() if len(intros) == 1 else None
+        if (
+            intro is not None
+            and room >= 2
+            and intro not in chosen
+            and not links[0][intro]
+            and not links[1][intro]
+            and self_contained(body[intro].text, _said(body, chosen))
+            and not unintroduced_names(body[intro].text, said, [s.text for s in body])
+        ):
+            return sorted([intro, pick])
+        refused.add(pick)
+
+
+# A person's name in a sentence: capitalised words, the last of them the surname.
+_NAME_RUN = re.compile(
+    r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)*"
+)
+_TITLES = frozenset("mr mrs ms miss dr sir lord lady".split())
+_NATIONALITY = re.compile(r"(?:ian|ese|ish)$")  # "South Australian", "Chinese": not surnames
+
+
+def unintroduced_names(text: str, said: str, article: Sequence[str]) -> list[str]:
+    """Surnames ``text`` uses alone that the summary so far (``said``) never names.
+
+    A surname is a capitalised word the ``article`` elsewhere puts after a first
+    name ("Charlotte Heald", not "The Heald"); used alone ("Heald said", "Mr Heald",
+    "Heald's") it needs the full name or the surname earlier in the summary.
+    """
+    full = set()
+    for sentence in article:
+        for run in _NAME_RUN.findall(sentence):
+            words = run.split()
+            if len(words) >= 2 and words[-2].lower() not in STOP_WORDS | _TITLES:
+                full.add(words[-1])
+    named = set(re.findall(r"[A-Z][\w'’-]*", said))
+    strangers = []
+    for run in _NAME_RUN.findall(text):
+        words = run.split()
+        titled = len(words) >= 2 and words[-2].lower() in _TITLES
+        alone = titled or len(words) == 1 or words[-2].lower() in STOP_WORDS
+        surname = re.sub(r"['’]s$", "", words[-1])
+        known = (surname in full and not _NATIONALITY.search(surname)) or titled
+        if alone and known and surname not in named and surname not in strangers:
+            strangers.append(surname)
+    return strangers
+
+
+def introduction(surname: str, body: Sequence[Sentence]) -> int | None:
+    """The first sentence giving ``surname`` after a first name, if any."""
+    pattern = re.compile(rf"\b[A-Z][\w'’-]*\s+{re.escape(surname)}\b")
+    for i, sentence in enumerate(body):
+        for match in pattern.finditer(sentence.text):
+            if match.group().split()[0].lower() not in STOP_WORDS | _TITLES:
+                return i
+    return None
+
+
+def _said(body: Sequence[Sentence], chosen: Sequence[int]) -> set[str]:
+    return {w for i in chosen for w in _content_words(body[i].text)}
+
+
 def coverage_pick(
     body: Sequence[Sentence],
     chosen: Sequence[int],
     similarity: FloatArray,
     links: tuple[list[bool], list[bool]],
     settings: SummarizerSettings = DEFAULT_SETTINGS,
+    refused: Collection[int] = (),
 ) -> int | None:
     """The sentence that adds the most of the article to ``chosen``, if one may be taken alone.
 
@@ -378,19 +483,28 @@ def coverage_pick(
     anecdote). Only a sentence that
     reads right out of its place may be taken (:func:`self_contained`), and it must
     say something new: cosine under ``novelty_max`` with every pick, and
-    ``novel_words`` words the summary does not use. None when no sentence qualifies.
+    ``novel_words`` words the summary does not use; and be central, not a detail
+    of play-by-play: its mean cosine with the article's sentences at least the
+    ``centrality_quantile`` of theirs, unless it holds an amount of money (a
+    sale, a fine: a main fact seldom worded like the rest). None when no sentence qualifies (or only
+    those ``refused``).
     """
     if not chosen:
         return None
     back, forward = links
     captions = caption_factors(body, settings) < 1.0
     covered = similarity[list(chosen)].max(axis=0)
-    said = {w for i in chosen for w in _content_words(body[i].text)}
+    said = _said(body, chosen)
     article_weight = np.where(captions, 0.0, 1.0)
+    text = ~captions
+    central = similarity[:, text].mean(axis=1)
+    middle = float(np.quantile(central[text], settings.centrality_quantile)) if text.any() else 0.0
     best: tuple[float, int] | None = None
     for i, sentence in enumerate(body):
         if (
             i in chosen
+            or i in refused
+            or (central[i] < middle and not _AMOUNT.search(sentence.text))
             or back[i]
             or forward[i]
             or captions[i]
@@ -516,10 +630,19 @@ _EARLIER = re.compile(
         (?:year|month|week|season|time)|in\s+(?:19|20)\d\d)\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A topic asking why ("the cause of the fire", "why the chain got into trouble") favours
+# sentences that give a cause ("did not know how the fire started", "blamed competition").
+CAUSE_WORDS = "why cause causes caused reason reasons behind".split()
+_CAUSE = re.compile(
+    r"""\b(?:because|due\s+to|blam\w*|caus\w*|reasons?|results?\s+of|led\s+to|start(?:ed|s)?
+        |factors?|explanation|triggered|sparked|so\s+that)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # Words that say what kind of thing is wanted, not what it is about ("cases", "details"):
 # matched by the cues above, left out of the word match when another word remains.
 QUALIFIER_WORDS = (
     EARLIER_WORDS
+    + CAUSE_WORDS
     + """case cases detail details information news story issue issues situation
     other recent latest main""".split()
 )
@@ -548,11 +671,14 @@ def topic_cues(
         t in vocabulary for t in wanted if t not in kind_words
     )
     earlier = any(t in set(_stems(EARLIER_WORDS, tokenizer)) for t in wanted)
-    if not money and not earlier:
+    cause = any(t in set(_stems(CAUSE_WORDS, tokenizer)) for t in wanted)
+    if not money and not earlier and not cause:
         return None
     amounts = np.array([money and bool(_AMOUNT.search(s.text)) for s in body])
     past = np.array([earlier and bool(_EARLIER.search(s.text)) for s in body])
-    return amounts, np.maximum(amounts.astype(np.float64), 0.4 * past)
+    causes = np.array([cause and bool(_CAUSE.search(s.text)) for s in body])
+    lift = np.maximum(amounts.astype(np.float64), 0.4 * (past | causes))
+    return amounts, lift
 
 
 def _topic_coverage(
@@ -594,12 +720,16 @@ def _topic_relevance(
         score = score + settings.topic_cue_weight * cues[1]
     if not eligible.any():
         return None
+    # Only what is really about it: within ``topic_margin`` of the best match, not padding;
+    # every amount of money answers "the prices".
+    close = score >= float(score[eligible].max()) - settings.topic_margin
+    eligible &= close if cues is None else close | cues[0]
     prior = 1.0 / (np.arange(len(score)) + 1.0) ** settings.position_exponent
     relevance: FloatArray = np.where(eligible, score + 0.01 * prior, -np.inf)
     return relevance
 
 
-def _links(article: Article) -> tuple[list[bool], list[bool]]:
+def _links(article: Article, named: Collection[str] = ()) -> tuple[list[bool], list[bool]]:
     """Per sentence: whether it leans on the one before, and whether the next continues it.
 
     A sentence leans back when :func:`index.cohesion.leans_on` says so or when
@@ -607,6 +737,7 @@ def _links(article: Article) -> tuple[list[bool], list[bool]]:
     open at its end. Quotations are followed within a paragraph, single-quoted
     ones (:func:`index.cohesion.single_quote_state`) for at most
     ``SINGLE_QUOTE_SPAN`` sentences, so a missed closing mark does not run on.
+    An opening "The X" whose X is among the words ``named`` (a topic's) does not lean.
     """
     back: list[bool] = []
     forward: list[bool] = []
@@ -620,7 +751,7 @@ def _links(article: Article) -> tuple[list[bool], list[bool]]:
             run = run + 1 if single else 0
             if run >= SINGLE_QUOTE_SPAN:
                 single, run = False, 0
-            back.append(inside or tail or leans_on(sentence.text, previous))
+            back.append(inside or tail or leans_on(sentence.text, previous, named))
             inside = quote_open_after(sentence.text, inside)
             forward.append(inside or single)
             previous = sentence.text
@@ -649,6 +780,7 @@ def _select(
     links: tuple[list[bool], list[bool]],
     settings: SummarizerSettings,
     redundancy: float,
+    max_unit: int | None = None,
 ) -> list[int]:
     """Greedy picks of whole units (a sentence and what it leans on) worth the most per sentence.
 
@@ -656,7 +788,7 @@ def _select(
     times its largest similarity to a pick (MMR), divided by its length, so a
     pick that needs company must earn it. A sentence nearly the same as a pick
     (``duplicate``) is never taken. A unit must fit in ``count``, except the
-    first, which always comes with its context.
+    first, which always comes with its context; none may pass ``max_unit``.
     """
     available = np.isfinite(scores)
     scale = float(np.abs(scores[available]).max()) if available.any() else 1.0
@@ -667,6 +799,8 @@ def _select(
         best: tuple[float, list[int]] | None = None
         for pick in map(int, np.flatnonzero(available)):
             unit = _unit(pick, chosen, links)
+            if max_unit is not None and len(unit) > max_unit:
+                continue
             if chosen and (
                 len(chosen) + len(unit) > count or nearest[unit].max() >= settings.duplicate
             ):
