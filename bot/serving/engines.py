@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.storage.backends import require_postgres
 from index import Engine, open_corpus
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ def load_engine(
     """
     if database_url is None:
         return Engine(open_corpus(seeds, index_dir), model_dir=model_dir), None
+    require_postgres()
     from bot.serving.shared_index import SharedIndex
 
     assert state_dir is not None
