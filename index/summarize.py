@@ -21,7 +21,8 @@ A generic summary is the article's lead and then what the rest of it adds:
   right on its own (:func:`self_contained`: no pointer back, no quotation mark
   to open it, no caption or page furniture, a name or number in it), says
   something new and is central (not among the sentences least like the rest of
-  the article: play-by-play, an aside). A person it names by surname alone whom
+  the article: play-by-play, an aside, nor among those least like the first
+  sentence: background the lead's subject does not reach). A person it names by surname alone whom
   the summary never introduced comes with the sentence giving the full name
   when both fit, else the pick is passed over (:func:`coverage_unit`). When none
   qualifies the summary is shorter, not worse.
@@ -45,7 +46,10 @@ Topic summaries rank sentences by their cosine with the topic, with its
 ``topic_min_similarity`` or more, or half of the topic's words, and a score
 within ``topic_margin`` of the article's best match (fewer sentences rather than
 padding); a pick may bring the one sentence it leans on, not a chain (an opening
-"The X" naming the topic's X does not lean). When none is,
+"The X" naming the topic's X does not lean). Then the run that tells the topic
+(:func:`topic_neighbours`): a pick's neighbour carrying more on it comes too,
+and one that only announces a cause ("have begun to understand why …") brings
+the sentence giving it. When none is,
 the summary is empty, ``found`` is False and ``message`` says so. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
@@ -121,6 +125,8 @@ class SummarizerSettings:
     topic_word_weight: float = 0.2  # lift for the topic's own words, beside the cosine
     topic_cue_weight: float = 0.5  # lift for an amount ("the prices"), 0.4 × for an earlier time
     topic_margin: float = 0.1  # a topic pick scores within this of the article's best match
+    topic_reach: float = 0.2  # ... and a pick's neighbour carrying more on it, within this
+    topic_cohesion: float = 0.3  # cosine of that neighbour with the pick, at least
     duplicate: float = 0.8  # similarity to a pick at which a sentence is a near-duplicate
     unit_cost: float = 1.0  # a unit of k sentences is worth its value / k ** unit_cost
     caption_factor: float = 0.5  # score of a sentence that reads as a photo caption
@@ -130,6 +136,7 @@ class SummarizerSettings:
     novel_words: int = 3  # words of 4+ letters a coverage pick holds that the summary does not
     topicality: float = 2.0  # a coverage pick's gain × (1 + this × its cosine with the first pick)
     centrality_quantile: float = 0.15  # a coverage pick's mean cosine with the article, at least
+    lead_quantile: float = 0.2  # ... and its cosine with the first pick, at least this quantile
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
@@ -205,7 +212,9 @@ def summarize(
         if not wanted:
             raise SummaryError(f"the topic “{topic}” has no words to look for")
         cues = (
-            topic_cues(body, wanted, tokenizer, idf.keys()) if settings.topic_cue_weight else None
+            topic_cues(body, wanted, tokenizer, idf.keys(), _WHY.search(topic) is not None)
+            if settings.topic_cue_weight
+            else None
         )
         qualifiers = set(_stems(QUALIFIER_WORDS, tokenizer))
         if settings.topic_cue_weight and any(t not in qualifiers for t in wanted):
@@ -216,6 +225,7 @@ def summarize(
         if embedder is not None and embedded is not None and all(t in idf for t in names):
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = _topic_relevance(coverage, closeness, settings, cues)
+        score = _topic_score(coverage, closeness, settings, cues)[0]
         if relevance is None:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
@@ -229,6 +239,12 @@ def summarize(
         chosen = _select(
             relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT
         ) or _select(relevance, meaning, 1, near, settings, settings.topic_redundancy)
+        reach = float(score[np.isfinite(relevance)].max()) - settings.topic_reach
+        asks = bool(_ASKS.search(topic))
+        outside = np.where(factors < 1.0, -np.inf, score)
+        chosen = topic_neighbours(
+            body, chosen, outside, reach, meaning, count, near, settings, asks
+        )
         return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
     # filled from the lead when no more sentences qualify; the default length is not.
@@ -499,12 +515,19 @@ def coverage_pick(
     text = ~captions
     central = similarity[:, text].mean(axis=1)
     middle = float(np.quantile(central[text], settings.centrality_quantile)) if text.any() else 0.0
+    # Background the lead's subject does not reach ("The announcement comes as households
+    # struggle…"): among the sentences least like the first pick.
+    subject = similarity[:, chosen[0]]
+    others = text.copy()
+    others[chosen[0]] = False
+    near = float(np.quantile(subject[others], settings.lead_quantile)) if others.any() else -1.0
     best: tuple[float, int] | None = None
     for i, sentence in enumerate(body):
         if (
             i in chosen
             or i in refused
             or (central[i] < middle and not _AMOUNT.search(sentence.text))
+            or subject[i] < near
             or back[i]
             or forward[i]
             or captions[i]
@@ -536,6 +559,12 @@ _POINTERS = re.compile(
     |^(?:another|other|both|even|in\s+the\s+(?:video|footage|clip|picture|image))\b
     |^next\b(?!\s+(?:week|month|year|season|day|time)) | ^later\b
     |^(?:[\w-]+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+later\b
+    |^(?:just\s+)?(?:a\s+few\s+|[\w-]+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?)\s+(?:into|after)\b
+    |^after\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:seconds?|minutes?|hours?|days?|weeks?)\b
+    |^(?:then|moments\s+later|shortly\s+after(?:wards)?|soon\s+after(?:wards)?)\b
+    |^in\s+the\s+(?:[\w-]+\s+)?(?:minute|half|period|quarter|inning|injury\s+time|stoppage\s+time)\b
+    |\b(?:on|at)\s+the\s+\d+(?:st|nd|rd|th)\b(?!\s+(?:of|century|anniversary|floor|street|avenue))
+    |\bin\s+the\s+\d+(?:st|nd|rd|th)\s+minute\b
     |\b(?:these|those)\s+[a-z]
     |\b(?:this|that)\s+(?!(?:day|week|month|year|season|time|morning|night)s?\b)[a-z]""",
     re.IGNORECASE | re.VERBOSE,
@@ -657,13 +686,15 @@ def topic_cues(
     wanted: Sequence[str],
     tokenizer: Tokenizer,
     vocabulary: Collection[str] = (),
+    why: bool = False,
 ) -> tuple[BoolArray, FloatArray] | None:
     """What a topic's kind asks for: (sentences it makes eligible, lift 0-1), or None.
 
     A money topic makes every sentence holding an amount of money eligible and
     lifts it, unless it names something the article's ``vocabulary`` lacks
     ("ticket prices" of an article without tickets); an "earlier" topic only
-    lifts sentences set in the past, its other words must still find them.
+    lifts sentences set in the past, its other words must still find them. ``why``:
+    the topic asks why (a stop word, so not among ``wanted``), as "the cause of" does.
     """
     money_words = set(_stems(MONEY_WORDS, tokenizer))
     kind_words = money_words | set(_stems(QUALIFIER_WORDS, tokenizer))
@@ -671,7 +702,7 @@ def topic_cues(
         t in vocabulary for t in wanted if t not in kind_words
     )
     earlier = any(t in set(_stems(EARLIER_WORDS, tokenizer)) for t in wanted)
-    cause = any(t in set(_stems(CAUSE_WORDS, tokenizer)) for t in wanted)
+    cause = why or any(t in set(_stems(CAUSE_WORDS, tokenizer)) for t in wanted)
     if not money and not earlier and not cause:
         return None
     amounts = np.array([money and bool(_AMOUNT.search(s.text)) for s in body])
@@ -695,6 +726,94 @@ def _topic_coverage(
     return np.array([sum(weights[t] for t in set(s) & weights.keys()) / total for s in tokens])
 
 
+def topic_neighbours(
+    body: Sequence[Sentence],
+    chosen: Sequence[int],
+    score: FloatArray,
+    reach: float,
+    similarity: FloatArray,
+    count: int,
+    links: tuple[list[bool], list[bool]],
+    settings: SummarizerSettings = DEFAULT_SETTINGS,
+    asks: bool = False,
+) -> list[int]:
+    """``chosen`` with the sentences next to its picks that carry more on the topic.
+
+    An article tells one thing in a run of sentences: the cause after "scientists
+    have begun to understand why …", the divorce after the marriage. A neighbour
+    in the same paragraph is taken, best first, while the summary has room for
+    it and what it leans on, when its topic ``score`` is at least ``reach``
+    (``topic_reach`` below the best match, wider than ``topic_margin``), its
+    cosine with the pick beside it is at least ``topic_cohesion`` (it goes on
+    with the same thing), and it says something new (no near-duplicate, ``novel_words``
+    words the summary lacks). Under a topic that ``asks`` why or how, a sentence that
+    only announces (an embedded "why" or "how", "the cause of …" at its end) brings the
+    next one whatever its score, one over ``count`` if need be: that one gives the content.
+    """
+    chosen = list(chosen)
+    paragraph = [s.paragraph for s in body]
+    while True:
+        said = _said(body, chosen)
+        best: tuple[float, list[int]] | None = None
+        for i in chosen:
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(body) or j in chosen or paragraph[j] != paragraph[i]:
+                    continue
+                if not np.isfinite(score[j]):
+                    continue
+                announced = asks and j == i + 1 and bool(_ANNOUNCES.search(body[i].text.strip()))
+                if not announced and (
+                    score[j] < reach or similarity[i, j] < settings.topic_cohesion
+                ):
+                    continue
+                if float(similarity[j, chosen].max()) >= settings.duplicate:
+                    continue
+                if len(_content_words(body[j].text) - said) < settings.novel_words:
+                    continue
+                unit = _unit(j, chosen, links)
+                room = count + 1 if announced else count  # the content, even one over
+                if len(unit) > TOPIC_UNIT or len(chosen) + len(unit) > min(room, MAX_SENTENCES):
+                    continue
+                value = float(score[j]) + (1.0 if announced else 0.0)
+                if best is None or value > best[0]:
+                    best = (value, unit)
+        if best is None:
+            break
+        chosen.extend(best[1])
+    return chosen
+
+
+_WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+# A topic asking why or how ("why lightning forms", "the cause of the fire", "how it began").
+_ASKS = re.compile(r"\b(?:why|how|caus\w*|reasons?|behind)\b", re.IGNORECASE)
+# A sentence that announces what the next one says: an embedded question or "the cause"
+# ending it ("have begun to understand why lightning forms", "are investigating the cause").
+_ANNOUNCES = re.compile(
+    r"""\b(?:why|how|what\s+(?:causes?|caused|makes?|made|triggers?|drives?)
+        |(?<=[a-z,]\s)the\s+(?:causes?|reasons?|origins?)(?=\s+(?:of|for|behind)\b|[.:]$))
+        \b[^.;:"'“”‘’]{0,60}[.:]$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _topic_score(
+    coverage: FloatArray,
+    closeness: FloatArray | None,
+    settings: SummarizerSettings,
+    cues: tuple[BoolArray, FloatArray] | None = None,
+) -> tuple[FloatArray, BoolArray]:
+    """Each sentence's topic score (cosine + word and cue lifts) and whether it is eligible."""
+    eligible = coverage >= settings.topic_min_coverage
+    score = coverage.copy()
+    if closeness is not None:
+        eligible |= closeness >= settings.topic_min_similarity
+        score = closeness + settings.topic_word_weight * coverage
+    if cues is not None:
+        eligible |= cues[0]
+        score = score + settings.topic_cue_weight * cues[1]
+    return score, eligible
+
+
 def _topic_relevance(
     coverage: FloatArray,
     closeness: FloatArray | None,
@@ -710,14 +829,7 @@ def _topic_relevance(
     (:func:`topic_cues`): sentences the topic's kind makes eligible (an amount
     of money for "the prices"), and a lift for those it favours.
     """
-    eligible = coverage >= settings.topic_min_coverage
-    score = coverage.copy()
-    if closeness is not None:
-        eligible |= closeness >= settings.topic_min_similarity
-        score = closeness + settings.topic_word_weight * coverage
-    if cues is not None:
-        eligible |= cues[0]
-        score = score + settings.topic_cue_weight * cues[1]
+    score, eligible = _topic_score(coverage, closeness, settings, cues)
     if not eligible.any():
         return None
     # Only what is really about it: within ``topic_margin`` of the best match, not padding;
