@@ -11,7 +11,7 @@ and the ``dev`` split of ``training/data/articles``) this prints:
 * chosen sentences that lean on one left out (:func:`index.cohesion.leans_on`, or
   a quotation's tail or head cut off, single-quoted ones too since issue 28's second
   round), chosen sentences that read as photo captions
-  (:func:`index.summarize.caption_factors`), and pairs of chosen sentences whose
+  (:func:`index.summary_sentences.caption_factors`), and pairs of chosen sentences whose
   embeddings' cosine is 0.8 or more (near-duplicates).
 
 With ``--halves``: R1 / RLsum gain over Lead-3 of the three-sentence summaries on four
@@ -45,8 +45,9 @@ from index.embedding import shared_embedder
 from index.evaluation import summaries as ev
 from index.loader import load_file
 from index.records import Article, Sentence
-from index.summarize import DEFAULT_SETTINGS, caption_factors
+from index.summarize import DEFAULT_SETTINGS
 from index.summarize import summarize as summarize_now
+from index.summary_sentences import caption_factors
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "tests" / "data" / "cnndm-dev.jsonl"

@@ -16,7 +16,9 @@ import numpy as np
 from index.cohesion import leans_on, single_quote_state
 from index.loader import article_from_text
 from index.records import Sentence
-from index.summarize import DEFAULT_SETTINGS, coverage_pick, summarize, unintroduced_names
+from index.summarize import DEFAULT_SETTINGS, summarize
+from index.summary_lead import coverage_pick
+from index.summary_sentences import unintroduced_names
 
 LEAD = "Fire crews fought a blaze at a battery recycling plant near Malmo for 14 hours."
 

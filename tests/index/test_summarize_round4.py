@@ -16,7 +16,9 @@ import pytest
 
 from index.loader import article_from_text
 from index.records import Sentence
-from index.summarize import DEFAULT_SETTINGS, coverage_pick, self_contained, summarize
+from index.summarize import DEFAULT_SETTINGS, summarize
+from index.summary_lead import coverage_pick
+from index.summary_sentences import self_contained
 
 STORM = [
     "A storm crossed northern Portugal on Sunday night, the weather service said.",

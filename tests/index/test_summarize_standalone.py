@@ -12,7 +12,8 @@ import pytest
 
 from index.cohesion import leans_on, single_quote_state
 from index.loader import article_from_text
-from index.summarize import self_contained, summarize
+from index.summarize import summarize
+from index.summary_sentences import self_contained
 
 FAIR = [
     "The Fan Expo opened in Toronto on Friday with 120,000 visitors and guests Stan Lee and "

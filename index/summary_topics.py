@@ -1,0 +1,222 @@
+"""What a topic summary takes: sentences about the topic by meaning, words and its kind.
+
+The module doc of :mod:`index.summarize` says how a topic summary is chosen; here are its
+parts: the share of the topic's words a sentence holds (:func:`topic_coverage`), the
+cues of a topic's kind (:func:`topic_cues`: money, earlier times, causes), the score and
+the sentences eligible (:func:`topic_relevance`), and the run of neighbours that tells
+the topic (:func:`topic_neighbours`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Collection, Sequence
+
+import numpy as np
+
+from index.records import Sentence
+from index.summary_sentences import AMOUNT, content_words, said_words, unit_of
+from index.summary_settings import (
+    DEFAULT_SETTINGS,
+    MAX_SENTENCES,
+    TOPIC_UNIT,
+    BoolArray,
+    FloatArray,
+    SummarizerSettings,
+)
+from index.tokenize import Tokenizer
+
+MIN_PRESENT_TOPIC_WORDS = 2  # topic words the article uses, to drop the others
+# A topic about money ("the prices", "how much it costs") is answered by amounts of money,
+# whatever the words around them ("It will cost about $799", "on sale for €1,999").
+MONEY_WORDS = """price prices cost costs costing fee fees fare fares salary salaries wage wages
+    pay paid money spend spending spent budget expensive cheap afford""".split()
+# A topic about what came before ("previous cheating cases", "the earlier killings") favours
+# sentences set in the past ("in 2020", "last year", "had been", "previously").
+EARLIER_WORDS = "previous earlier past prior former history before".split()
+_EARLIER = re.compile(
+    r"""\b(?:previous(?:ly)?|earlier|before|ago|prior|former(?:ly)?|once|had\s+been|last\s+
+        (?:year|month|week|season|time)|in\s+(?:19|20)\d\d)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A topic asking why ("the cause of the fire", "why the chain got into trouble") favours
+# sentences that give a cause ("did not know how the fire started", "blamed competition").
+CAUSE_WORDS = "why cause causes caused reason reasons behind".split()
+_CAUSE = re.compile(
+    r"""\b(?:because|due\s+to|blam\w*|caus\w*|reasons?|results?\s+of|led\s+to|start(?:ed|s)?
+        |factors?|explanation|triggered|sparked|so\s+that)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words that say what kind of thing is wanted, not what it is about ("cases", "details"):
+# matched by the cues above, left out of the word match when another word remains.
+QUALIFIER_WORDS = (
+    EARLIER_WORDS
+    + CAUSE_WORDS
+    + """case cases detail details information news story issue issues situation
+    other recent latest main""".split()
+)
+
+
+def stems(words: Sequence[str], tokenizer: Tokenizer) -> list[str]:
+    return [t for w in words for t in tokenizer.tokens(w)]
+
+
+def topic_cues(
+    body: Sequence[Sentence],
+    wanted: Sequence[str],
+    tokenizer: Tokenizer,
+    vocabulary: Collection[str] = (),
+    why: bool = False,
+) -> tuple[BoolArray, FloatArray] | None:
+    """What a topic's kind asks for: (sentences it makes eligible, lift 0-1), or None.
+
+    A money topic makes every sentence holding an amount of money eligible and
+    lifts it, unless it names something the article's ``vocabulary`` lacks
+    ("ticket prices" of an article without tickets); an "earlier" topic only
+    lifts sentences set in the past, its other words must still find them. ``why``:
+    the topic asks why (a stop word, so not among ``wanted``), as "the cause of" does.
+    """
+    money_words = set(stems(MONEY_WORDS, tokenizer))
+    kind_words = money_words | set(stems(QUALIFIER_WORDS, tokenizer))
+    money = any(t in money_words for t in wanted) and all(
+        t in vocabulary for t in wanted if t not in kind_words
+    )
+    earlier = any(t in set(stems(EARLIER_WORDS, tokenizer)) for t in wanted)
+    cause = why or any(t in set(stems(CAUSE_WORDS, tokenizer)) for t in wanted)
+    if not money and not earlier and not cause:
+        return None
+    amounts = np.array([money and bool(AMOUNT.search(s.text)) for s in body])
+    past = np.array([earlier and bool(_EARLIER.search(s.text)) for s in body])
+    causes = np.array([cause and bool(_CAUSE.search(s.text)) for s in body])
+    lift = np.maximum(amounts.astype(np.float64), 0.4 * (past | causes))
+    return amounts, lift
+
+
+def topic_coverage(
+    tokens: Sequence[Sequence[str]], idf: dict[str, float], wanted: Sequence[str]
+) -> FloatArray:
+    """Share of the topic's (idf-weighted) words each sentence holds."""
+    n = len(tokens)
+    present = [t for t in wanted if t in idf]
+    if len(present) >= MIN_PRESENT_TOPIC_WORDS:
+        wanted = present  # the user's own word for it ("trips" where the article says "traveled")
+    absent = math.log((n + 1) / 0.5)  # a topic word the article never uses weighs the most
+    weights = {t: idf.get(t, absent) for t in wanted}
+    total = sum(weights.values())
+    return np.array([sum(weights[t] for t in set(s) & weights.keys()) / total for s in tokens])
+
+
+def topic_neighbours(
+    body: Sequence[Sentence],
+    chosen: Sequence[int],
+    score: FloatArray,
+    reach: float,
+    similarity: FloatArray,
+    count: int,
+    links: tuple[list[bool], list[bool]],
+    settings: SummarizerSettings = DEFAULT_SETTINGS,
+    asks: bool = False,
+) -> list[int]:
+    """``chosen`` with the sentences next to its picks that carry more on the topic.
+
+    An article tells one thing in a run of sentences: the cause after "scientists
+    have begun to understand why …", the divorce after the marriage. A neighbour
+    in the same paragraph is taken, best first, while the summary has room for
+    it and what it leans on, when its topic ``score`` is at least ``reach``
+    (``topic_reach`` below the best match, wider than ``topic_margin``), its
+    cosine with the pick beside it is at least ``topic_cohesion`` (it goes on
+    with the same thing), and it says something new (no near-duplicate, ``novel_words``
+    words the summary lacks). Under a topic that ``asks`` why or how, a sentence that
+    only announces (an embedded "why" or "how", "the cause of …" at its end) brings the
+    next one whatever its score, one over ``count`` if need be: that one gives the content.
+    """
+    chosen = list(chosen)
+    paragraph = [s.paragraph for s in body]
+    while True:
+        said = said_words(body, chosen)
+        best: tuple[float, list[int]] | None = None
+        for i in chosen:
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(body) or j in chosen or paragraph[j] != paragraph[i]:
+                    continue
+                if not np.isfinite(score[j]):
+                    continue
+                announced = asks and j == i + 1 and bool(_ANNOUNCES.search(body[i].text.strip()))
+                if not announced and (
+                    score[j] < reach or similarity[i, j] < settings.topic_cohesion
+                ):
+                    continue
+                if float(similarity[j, chosen].max()) >= settings.duplicate:
+                    continue
+                if len(content_words(body[j].text) - said) < settings.novel_words:
+                    continue
+                unit = unit_of(j, chosen, links)
+                room = count + 1 if announced else count  # the content, even one over
+                if len(unit) > TOPIC_UNIT or len(chosen) + len(unit) > min(room, MAX_SENTENCES):
+                    continue
+                value = float(score[j]) + (1.0 if announced else 0.0)
+                if best is None or value > best[0]:
+                    best = (value, unit)
+        if best is None:
+            break
+        chosen.extend(best[1])
+    return chosen
+
+
+WHY = re.compile(r"\bwhy\b", re.IGNORECASE)
+# A topic asking why or how ("why lightning forms", "the cause of the fire", "how it began").
+ASKS = re.compile(r"\b(?:why|how|caus\w*|reasons?|behind)\b", re.IGNORECASE)
+# A sentence that announces what the next one says: an embedded question or "the cause"
+# ending it ("have begun to understand why lightning forms", "are investigating the cause").
+_ANNOUNCES = re.compile(
+    r"""\b(?:why|how|what\s+(?:causes?|caused|makes?|made|triggers?|drives?)
+        |(?<=[a-z,]\s)the\s+(?:causes?|reasons?|origins?)(?=\s+(?:of|for|behind)\b|[.:]$))
+        \b[^.;:"'“”‘’]{0,60}[.:]$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def topic_score(
+    coverage: FloatArray,
+    closeness: FloatArray | None,
+    settings: SummarizerSettings,
+    cues: tuple[BoolArray, FloatArray] | None = None,
+) -> tuple[FloatArray, BoolArray]:
+    """Each sentence's topic score (cosine + word and cue lifts) and whether it is eligible."""
+    eligible = coverage >= settings.topic_min_coverage
+    score = coverage.copy()
+    if closeness is not None:
+        eligible |= closeness >= settings.topic_min_similarity
+        score = closeness + settings.topic_word_weight * coverage
+    if cues is not None:
+        eligible |= cues[0]
+        score = score + settings.topic_cue_weight * cues[1]
+    return score, eligible
+
+
+def topic_relevance(
+    coverage: FloatArray,
+    closeness: FloatArray | None,
+    settings: SummarizerSettings,
+    cues: tuple[BoolArray, FloatArray] | None = None,
+) -> FloatArray | None:
+    """Each sentence's relevance to the topic (-inf: not about it), or None when none is.
+
+    By words, a sentence must hold half the topic's weight. By meaning, its
+    cosine with the topic must reach ``topic_min_similarity`` (chosen on the
+    development articles with short typed topics, docs/evaluation.md); either
+    makes it eligible, and meaning ranks with words as a lift. ``cues``
+    (:func:`topic_cues`): sentences the topic's kind makes eligible (an amount
+    of money for "the prices"), and a lift for those it favours.
+    """
+    score, eligible = topic_score(coverage, closeness, settings, cues)
+    if not eligible.any():
+        return None
+    # Only what is really about it: within ``topic_margin`` of the best match, not padding;
+    # every amount of money answers "the prices".
+    close = score >= float(score[eligible].max()) - settings.topic_margin
+    eligible &= close if cues is None else close | cues[0]
+    prior = 1.0 / (np.arange(len(score)) + 1.0) ** settings.position_exponent
+    relevance: FloatArray = np.where(eligible, score + 0.01 * prior, -np.inf)
+    return relevance
