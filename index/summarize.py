@@ -22,7 +22,10 @@ A generic summary is the article's lead and then what the rest of it adds:
   to open it, no caption or page furniture, a name or number in it), says
   something new and is central (not among the sentences least like the rest of
   the article: play-by-play, an aside, nor among those least like the first
-  sentence: background the lead's subject does not reach). A person it names by surname alone whom
+  sentence: background the lead's subject does not reach). Among those, one giving a
+  figure (:func:`index.summary_lead.holds_figure`: a count, an amount, a term of
+  prison, not a date or a clock time) gains ``figure_weight`` more: judged blind,
+  summaries stopped before the outcome's figures. A person it names by surname alone whom
   the summary never introduced comes with the sentence giving the full name
   when both fit, else the pick is passed over (:func:`coverage_unit`). When none
   qualifies the summary is shorter, not worse.
@@ -58,7 +61,11 @@ counts (:func:`topic_cues`): "the prices" takes the sentences holding an amount
 of money however worded ("will cost about $799"), and in "previous cheating
 cases" the words "previous" and "cases" say what kind of sentence is wanted,
 lifting those set in the past, while "cheating" says what it is about; "why …"
-or "the cause of …" lifts sentences giving a cause ("blamed", "how the fire started").
+or "the cause of …" lifts sentences giving a cause ("blamed", "how the fire started"),
+and under "why …" a sentence giving a cause and sharing one of the topic's words is
+about it however far its wording ("blamed competition" for "why the chain got into
+trouble"). Taking every sentence about the topic within ``topic_fill`` of the best
+(:func:`topic_fill`) is kept off: measured, it lost precision on the check topics.
 """
 
 from __future__ import annotations
@@ -87,9 +94,11 @@ from index.summary_topics import (
     ASKS,
     QUALIFIER_WORDS,
     WHY,
+    gives_cause,
     stems,
     topic_coverage,
     topic_cues,
+    topic_fill,
     topic_neighbours,
     topic_relevance,
     topic_score,
@@ -194,12 +203,16 @@ def summarize(
         if settings.topic_cue_weight and any(t not in qualifiers for t in wanted):
             wanted = [t for t in wanted if t not in qualifiers]  # "previous cheating cases"
         coverage = topic_coverage(tokens, idf, wanted)
+        if cues is not None and WHY.search(topic):
+            # "why the chain got into trouble": a sentence giving a cause that shares one of
+            # the topic's words answers it, however far its wording ("blamed competition").
+            cues = (cues[0] | (gives_cause(body) & (coverage > 0)), cues[1])
         closeness = None
         names = tokenizer.tokens(" ".join(_NAME.findall(topic)))
         if embedder is not None and embedded is not None and all(t in idf for t in names):
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = topic_relevance(coverage, closeness, settings, cues)
-        score = topic_score(coverage, closeness, settings, cues)[0]
+        score, about = topic_score(coverage, closeness, settings, cues)
         if relevance is None:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
@@ -219,6 +232,14 @@ def summarize(
         chosen = topic_neighbours(
             body, chosen, outside, reach, meaning, count, near, settings, asks
         )
+        if settings.topic_fill:  # off: it lost precision on the check topics (docs/evaluation.md)
+            bar = float(score[np.isfinite(relevance)].max()) - settings.topic_fill
+            if closeness is not None:  # by meaning or by the topic's kind, not one shared word
+                about = (closeness >= settings.topic_min_similarity) | (
+                    cues[0] if cues is not None else False
+                )
+            about_it = np.where(about, outside, -np.inf)
+            chosen = topic_fill(body, chosen, about_it, bar, meaning, count, near, settings)
         return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
     # filled from the lead when no more sentences qualify; the default length is not.

@@ -8,6 +8,7 @@ rest of the article closest to the summary while it reads right alone; and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 import numpy as np
@@ -24,6 +25,26 @@ from index.summary_sentences import (
     unit_of,
 )
 from index.summary_settings import DEFAULT_SETTINGS, FloatArray, SummarizerSettings
+
+# A figure: a count, an amount, a sentence's years ("jailed for six years", "4 million litres",
+# "£1.8m"), not a calendar year or a date's day alone.
+FIGURE = re.compile(
+    r"""(?<![\w/:])(?!(?:1[89]|20)\d\d\b)\d[\d,.]*(?!\d|[.,:]\d|\s?(?:st|nd|rd|th|am|pm|a\.m|p\.m)\b)
+    |\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty
+    |fifty|hundreds?|thousands?|millions?|billions?|dozens?)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A day of the month ("on December 5", "March 3"): a date, not a figure.
+_DATE = re.compile(
+    r"""\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b
+    |\b\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\b""",
+    re.VERBOSE,
+)
+
+
+def holds_figure(text: str) -> bool:
+    """Whether ``text`` gives a figure (a count, an amount, a term), dates and times aside."""
+    return FIGURE.search(_DATE.sub(" ", text)) is not None
 
 
 def clean_lead(
@@ -122,7 +143,8 @@ def coverage_pick(
     ``novel_words`` words the summary does not use; and be central, not a detail
     of play-by-play: its mean cosine with the article's sentences at least the
     ``centrality_quantile`` of theirs, unless it holds an amount of money (a
-    sale, a fine: a main fact seldom worded like the rest). None when no sentence qualifies (or only
+    sale, a fine: a main fact seldom worded like the rest), and its gain is × (1 +
+    ``figure_weight``) when it gives a figure (:func:`holds_figure`). None when no sentence qualifies (or only
     those ``refused``).
     """
     if not chosen:
@@ -146,7 +168,11 @@ def coverage_pick(
         if (
             i in chosen
             or i in refused
-            or (central[i] < middle and not AMOUNT.search(sentence.text))
+            or (
+                central[i] < middle
+                and not AMOUNT.search(sentence.text)
+                and not (settings.figure_weight and holds_figure(sentence.text))
+            )
             or subject[i] < near
             or back[i]
             or forward[i]
@@ -160,6 +186,8 @@ def coverage_pick(
             continue
         gain = float((article_weight * np.clip(similarity[i] - covered, 0.0, None)).sum())
         gain *= 1.0 + settings.topicality * max(0.0, float(similarity[i, chosen[0]]))
+        if settings.figure_weight and holds_figure(sentence.text):
+            gain *= 1.0 + settings.figure_weight
         if best is None or gain > best[0]:
             best = (gain, i)
     return None if best is None else best[1]
