@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.cohesion import leans_on, leans_on_previous
+from index.cohesion import leans_on, leans_on_previous, single_quote_state
 from index.loader import article_from_text
 from index.records import Article
 from index.summarize import summarize
@@ -93,3 +93,25 @@ def test_an_opener_without_room_for_its_context_gives_way_to_the_next_candidate(
 def test_an_opener_that_needs_its_context_but_stands_alone_is_all_there_is() -> None:
     summary = summarize(_festival(), sentences=1, topic="drones film parade")
     assert [s.text[:10] for s in summary.sentences] == ["Ruiz thank", "She told t"]
+
+
+def test_an_elided_decade_opens_no_quotation() -> None:
+    assert single_quote_state("In the '80s and '90s he lived in Ohio.", False) == (False, False)
+    assert single_quote_state("He said 'we will stay.", False) == (False, True)
+
+
+def test_by_comparison_leans_on_the_sentence_before() -> None:
+    assert leans_on("By comparison, only 13 per cent of men fall below the line.", "x")
+    assert leans_on("For example, the pesticide is injected into the soil.", "x")
+
+
+def test_a_person_pronoun_after_an_opening_phrase_needs_a_name() -> None:
+    assert leans_on("Having planned to stay two weeks, she stayed for two years.", "x")
+    assert not leans_on("Reed said his rival cheated.", "x")
+
+
+def test_a_definite_noun_phrase_leans_on_the_sentence_that_introduced_it() -> None:
+    previous = "Seagate also showed a 2TB external drive the size of a credit card."
+    assert leans_on("The external USB drive won a CES innovation award.", previous)
+    assert leans_on("The tests would have boosted his claims.", "Carlsen accused Niemann.")
+    assert not leans_on("Magnus Carlsen said his rival cheated.", previous)

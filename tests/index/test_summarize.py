@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -88,3 +90,33 @@ def test_cli_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert payload["found"] is True
     assert len(payload["sentences"]) == 2
     assert all(s["sentence_id"] in ids for s in payload["sentences"])
+
+
+QUAKE = [
+    "A magnitude 7.1 earthquake struck the coastal city of Varna early on Tuesday, "
+    "toppling apartment blocks and killing at least 120 people.",
+    "Rescue teams from six countries worked through the night in the rubble of the old town.",
+    "The governor declared three days of mourning and closed the schools.",
+    "Aftershocks rattled the region for hours after the first tremor.",
+    "Power was cut to most of the city and the airport stayed shut.",
+    "Engineers said many of the older buildings had never been reinforced.",
+    "Hospitals in the nearby towns set up tents for the injured.",
+    "Volunteers handed out water and blankets at the football stadium.",
+    "On Thursday a baby girl was pulled alive from a collapsed bakery after 60 hours.",
+    "Doctors said the infant was dehydrated but otherwise unhurt.",
+    "Two elderly brothers were rescued from the same street an hour later.",
+    "The death toll rose to 212 by Friday evening, officials said.",
+    "International donors pledged 40 million euros to rebuild the harbour district.",
+    "Seismologists warned that a second strong quake could follow within weeks.",
+]
+
+
+def test_without_the_model_summaries_still_come_with_one_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    article = article_from_text("quake", "Earthquake in Varna", QUAKE)
+    with caplog.at_level(logging.WARNING, logger="index.embedding"):
+        first = summarize(article, model_dir=tmp_path)
+        again = summarize(article, topic="the baby", model_dir=tmp_path)
+    assert first.sentences and again.found is not None
+    assert len([r for r in caplog.records if "embeddings unavailable" in r.message]) == 1

@@ -1,0 +1,73 @@
+"""How a sentence reads out of its place (index/summary_sentences.py): standing alone, strangers' names."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.summary_sentences import self_contained, unintroduced_names
+
+LEAD = "Fire crews fought a blaze at a battery recycling plant near Malmo for 14 hours."
+
+
+def test_a_surname_alone_needs_its_introduction_in_the_summary() -> None:
+    article = [LEAD, "Plant manager Karin Lundqvist said nobody was hurt."]
+    assert unintroduced_names("Lundqvist said repairs would take months.", LEAD, article) == [
+        "Lundqvist"
+    ]
+    said = LEAD + " Plant manager Karin Lundqvist said nobody was hurt."
+    assert unintroduced_names("Lundqvist said repairs would take months.", said, article) == []
+
+
+def test_a_name_given_in_full_or_a_place_is_not_a_stranger() -> None:
+    article = [LEAD, "Plant manager Karin Lundqvist spoke in Malmo."]
+    assert unintroduced_names("Karin Lundqvist said repairs would take months.", "", article) == []
+    assert unintroduced_names("Residents of Malmo were told to stay indoors.", "", article) == []
+
+
+def test_a_title_and_surname_is_a_stranger_until_named() -> None:
+    assert unintroduced_names("Mr Beavis said he was furious.", LEAD, [LEAD]) == ["Beavis"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Just a few minutes into Thursday's hearing, Stancil snapped back at the judge in Raleigh.",
+        "After a week, Ms Jackson asked her neighbour in Leeds to turn the music down a bit.",
+        "In the injury time, England captain Harry Kane scored a second goal from a corner.",
+        "Rory McIlroy dropped a shot at the 12th after finding the water with his approach.",
+        "Moments later Liverpool's Daniel Sturridge hit the post from twelve yards out.",
+    ],
+)
+def test_a_step_of_play_by_play_does_not_stand_alone(sentence: str) -> None:
+    assert not self_contained(sentence)
+
+
+def test_an_election_round_or_a_century_is_no_play_by_play() -> None:
+    assert self_contained(
+        "In the first round, Reyes Lind led with 34 percent to Barragan's 27 percent of the vote."
+    )
+    assert self_contained("Builders found Roman coins on the 3rd of May under a 12th century wall.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The finals saw the crowd on its feet as the last match went to overtime in Toronto.",
+        "Click here to see the best costumes from the Toronto Fan Expo this weekend.",
+        "Organisers of the Fan Expo in Toronto wrote on their official blog on Sunday:",
+        "Rescuers carry a survivor from the bakery in Varna (above) on Monday afternoon.",
+        "'We will be back next year with more guests,' said organiser Andrew Moyes in Toronto.",
+        "Doctors warned she may never walk again, but Charlotte Roach worked at it.",
+        "When asked about Iraq's training of security forces in Basra, Master Sgt.",
+        "Six minutes later, Lukaku scored a third goal for Belgium from Eden Hazard's pass.",
+        "Next, the demonstrators in Madrid spoke directly to the officers with loud cries.",
+    ],
+)
+def test_a_coverage_pick_must_read_right_on_its_own(sentence: str) -> None:
+    assert not self_contained(sentence, {"expo", "toronto", "visitors"})
+
+
+def test_a_sentence_naming_what_it_says_stands_alone() -> None:
+    assert self_contained(
+        "Immortals won the Overwatch championship and a 50,000 dollar prize on Sunday evening."
+    )

@@ -1,0 +1,168 @@
+"""Topic summaries (index/summary_topics.py): sentences about the topic by meaning, words and its kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.cohesion import leans_on
+from index.loader import article_from_text, load_file
+from index.summarize import summarize
+from tests.conftest import SEED_FILE
+
+STORM = [
+    "A storm crossed northern Portugal on Sunday night, the weather service said.",
+    "The storm tore the roofs off 200 houses in the town of Braga. "
+    "Falling trees and winds of 140 km/h damaged power lines across the Braga district. "
+    "Some 30,000 homes in Braga were still without electricity on Monday morning.",
+    "Braga's football club postponed its league match against Porto until April.",
+    "The club's new stadium, opened in 2003, holds 30,000 spectators.",
+]
+
+
+PINK = [
+    "Lake Hillier, on an island off Western Australia, is known for its bright pink water.",
+    "Visitors have photographed the lake from the air for more than a century. "
+    "Researchers have only recently begun to understand why the water turns pink. "
+    "A salt-loving alga, Dunaliella salina, makes a red pigment when the water is very salty.",
+    "The island can only be reached by boat or on a scenic flight from Esperance.",
+]
+
+
+CHAIN = [
+    "Dobrosz, Poland's third-largest grocery chain, filed for protection from its creditors.",
+    "The family firm opened its first shop in Zgierz and now runs 400 stores.",
+    "Executives blamed competition from German-owned discount chains for the losses.",
+    "Shoppers in Zgierz said they would miss the friendly staff at their local branch.",
+]
+
+
+GADGETS = [
+    "Samsung showed its new phones and televisions at the trade fair in Las Vegas on Tuesday.",
+    "Its Galaxy Fold, which opens into a small tablet, will cost about $799 when it ships.",
+    "SD cards have come down in price over the past year, the company said.",
+    "Sony's new television is the thinnest yet and goes on sale in March for $1,999.",
+    "Visitors queued for hours to see the robots on the show floor.",
+    "LG's rollable screen, on sale in the autumn, is priced at $2,499.",
+    "Analysts said the fair was the busiest in a decade.",
+    "Thousands of exhibitors filled the halls of the convention centre.",
+]
+
+
+def test_a_topic_summary_holds_only_what_is_about_the_topic() -> None:
+    paragraphs = [
+        "Voltcykel's battery recycling plant near Malmo caught fire early on Tuesday.",
+        "About 7,500 residents were told to stay indoors with their windows closed.",
+        "Twelve residents went to hospital with breathing problems and sore eyes, the "
+        "regional health service said.",
+        "The plant opened in 2022 and employs 140 people.",
+        "The company's chief executive said the site would be closed for four months.",
+    ]
+    article = article_from_text("fire", "Battery fire", paragraphs)
+    summary = summarize(article, topic="health effects on residents")
+    positions = [s.position for s in summary.sentences]
+    assert 2 in positions and not {3, 4} & set(positions)
+
+
+def test_why_finds_the_sentence_giving_the_cause() -> None:
+    paragraphs = [
+        "A fire destroyed a storage hall at a battery recycling plant on Tuesday.",
+        "Crews from four towns fought the fire for more than 14 hours.",
+        "The company said a damaged battery pack delivered on Monday had started the fire.",
+        "Residents were told to stay indoors until midnight.",
+    ]
+    article = article_from_text("fire", "Battery fire", paragraphs)
+    summary = summarize(article, topic="the cause of the fire")
+    assert 2 in [s.position for s in summary.sentences]
+
+
+def test_a_topic_pick_does_not_bring_a_chain_of_sentences_it_leans_on() -> None:
+    paragraphs = [
+        "Martin Bellander, a psychology student in Stockholm, collected 94,526 paintings.",
+        "He wrote software to download their images from museum websites.",
+        "Then he measured the share of each colour in every painting.",
+        "He found that paintings grew bluer after 1900.",
+        "Critics said paintings look bluer because old oil paint fades, not because "
+        "painters changed.",
+    ]
+    article = article_from_text("art", "Colours of art", paragraphs)
+    summary = summarize(article, topic="why the colours changed")
+    positions = [s.position for s in summary.sentences]
+    assert 4 in positions and len(positions) <= 2
+
+
+def test_an_opening_the_x_needs_no_antecedent_under_a_topic_naming_it() -> None:
+    previous = "Freund took many photographs in Mexico."
+    text = "The photographs were taken in Mexico City in 1951."
+    assert leans_on(text, previous)  # which photographs?
+    assert not leans_on(text, previous, named={"freund", "photograph"})
+    assert leans_on(text, previous, named={"mexico"})
+
+
+def test_a_topic_summary_holds_each_fact_the_article_gives_on_it() -> None:
+    article = article_from_text("storm", "Storm in Portugal", STORM)
+    summary = summarize(article, topic="the storm damage in Braga")
+    positions = {s.position for s in summary.sentences}
+    assert len(positions & {1, 2, 3}) >= 2  # the roofs, the power lines, the homes cut off
+    assert not positions & {4, 5}  # the football is about Braga, not about the damage
+
+
+def test_a_sentence_announcing_the_cause_brings_the_one_giving_it() -> None:
+    article = article_from_text("pink", "The pink lake", PINK)
+    summary = summarize(article, topic="why the lake is pink")
+    texts = [s.text for s in summary.sentences]
+    assert any(t.startswith("A salt-loving alga") for t in texts)
+
+
+def test_a_why_topic_finds_the_cause_worded_apart_from_it() -> None:
+    article = article_from_text("chain", "Grocery chain in trouble", CHAIN)
+    summary = summarize(article, topic="why the chain got into trouble")
+    assert summary.found
+    assert any(s.text.startswith("Executives blamed") for s in summary.sentences)
+
+
+def test_the_prices_finds_the_amounts_however_they_are_worded() -> None:
+    article = article_from_text("ces", "Gadgets at the fair", GADGETS)
+    texts = " ".join(s.text for s in summarize(article, topic="the prices").sentences)
+    assert sum(amount in texts for amount in ("$799", "$1,999", "$2,499")) >= 2
+
+
+def test_a_money_topic_is_absent_from_an_article_without_amounts() -> None:
+    article = article_from_text("fair", "Fair", [GADGETS[0], GADGETS[4], GADGETS[6]])
+    assert not summarize(article, topic="ticket prices").found
+
+
+def test_previous_cases_finds_the_earlier_cases() -> None:
+    paragraphs = [
+        "Hans Niemann denied cheating in his win over Magnus Carlsen at the Sinquefield Cup.",
+        "Carlsen withdrew from the tournament in St Louis after the defeat.",
+        "Niemann admitted he had cheated in online games when he was 12 and again at 16.",
+        "The American said he had never cheated in a game over the board.",
+        "The two players are due to meet again at an event in Paris next month.",
+    ]
+    article = article_from_text("chess", "Chess row", paragraphs)
+    summary = summarize(article, topic="previous cheating cases")
+    assert summary.found
+    assert any("when he was 12" in s.text for s in summary.sentences)
+
+
+def test_a_topic_is_found_by_meaning() -> None:
+    paragraphs = [
+        "The city council approved a new budget for the harbour on Monday.",
+        "A tremor struck the coast at dawn on Tuesday, toppling two apartment blocks.",
+        "The local football club signed a striker from Lisbon.",
+    ]
+    article = article_from_text("news", "Local news", paragraphs)
+    summary = summarize(article, sentences=1, topic="the earthquake")  # no word in common
+    assert [s.position for s in summary.sentences] == [1]
+
+
+def test_topic_in_the_users_words_finds_the_paragraph_about_it() -> None:
+    summary = summarize(load_file(SEED_FILE), topic="Kim's trips to Moscow")
+    assert summary.found
+    texts = [s.text for s in summary.sentences if s.paragraph == 3]
+    assert any("traveled to Moscow" in t for t in texts) and any("visit Moscow" in t for t in texts)
+
+
+@pytest.mark.parametrize("topic", ["Kim's trips to Paris", "drones in Iran"])
+def test_a_topic_with_one_known_word_is_not_found(topic: str) -> None:
+    assert not summarize(load_file(SEED_FILE), topic=topic).found
