@@ -116,5 +116,5 @@ def test_a_cited_sentence_that_leans_on_the_one_before_carries_it_as_context(
 
 def test_a_cited_sentence_that_stands_alone_has_no_context(seed_engine: Engine) -> None:
     answer = seed_engine.ask(TROOPS)
-    assert answer.citations[0].text.startswith("North Korean leader")
+    assert "3,000" in answer.citations[0].text  # the sentence holding the answer, whole
     assert answer.citations[0].context is None

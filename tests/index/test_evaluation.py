@@ -138,9 +138,12 @@ def test_dev_set_figures_hold() -> None:
     # answered "Kursk" from another sentence naming the Kursk region (1.0 by the reader before)
     assert figures["evidence@1"] >= 0.94
     assert figures["evidence@3"] == 1.0
-    assert figures["answer_accuracy"] >= 0.94  # measured 0.944 (0.889 and 0.722 by earlier readers)
-    assert figures["refused"] == 3  # measured 3 of 3 (2 before)
-    assert figures["false_refusals"] <= 1  # measured 0 (2 by the reader before)
+    # measured 0.833: this reader refuses the short "How many troops were sent?" and "How did
+    # Kim describe the relationship with Russia?" (0.944 by the reader before, which was worse on
+    # every held-out set: docs/evaluation.md, "Reader"; 0.889 and 0.722 by earlier readers)
+    assert figures["answer_accuracy"] >= 0.83
+    assert figures["refused"] == 3  # measured 3 of 3
+    assert figures["false_refusals"] <= 2  # measured 2 (0 by the reader before)
 
 
 def test_squad_slice_figures_hold() -> None:
@@ -153,7 +156,7 @@ def test_squad_slice_figures_hold() -> None:
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
     assert figures["sentence_recall@1"] >= 0.64  # measured 0.659
-    assert figures["f1"] >= 49.0  # measured 49.3 (earlier readers 47.5 and 46.1, the rules engine 33.0)
+    assert figures["f1"] >= 52.0  # measured 52.7 (earlier readers 49.3, 47.5, 46.1; rules 33.0)
 
 
 def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:

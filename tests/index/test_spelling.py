@@ -25,7 +25,7 @@ def test_a_doubled_letter_is_read_as_the_article_word_and_answered_alike(
 ) -> None:
     typed = seed_engine.ask("how many troopps were sent to Russia?")
     clean = seed_engine.ask("how many troops were sent to Russia?")
-    assert (typed.answer, typed.found) == (clean.answer, clean.found) == ("3,000", True)
+    assert (typed.answer, typed.found) == (clean.answer, clean.found) == ("more than 3,000", True)
     assert typed.respelled == (("troopps", "troops"),)
     assert typed.question == "how many troopps were sent to Russia?"
 

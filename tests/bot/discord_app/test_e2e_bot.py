@@ -192,7 +192,7 @@ async def test_e2e_mention_troops_question_answers_3000_and_cites_sentence(
         )
     )
     sources = seed_sentences_with(articlebot.engine, "3,000")
-    assert any(sentence in quoted for sentence in sources), (
+    assert any(normalise(sentence) in quoted for sentence in sources), (
         f"none of the sentences saying 3,000 is quoted in {embed}"
     )
 

@@ -205,7 +205,7 @@ def test_chat_says_how_it_read_a_misspelt_word(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = chat("how many troopps were sent to Russia?\n", monkeypatch, capsys)
-    assert "(read “troopps” as “troops”)\nAnswer: 3,000" in out
+    assert "(read “troopps” as “troops”)\nAnswer: more than 3,000" in out
 
 
 def test_chat_what_happened_gives_the_summary(

@@ -39,7 +39,7 @@ def ask(question: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
 def test_the_first_question_anywhere_is_answered_from_the_sample(
     elsewhere: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert ask("how many troops were sent to Russia?", capsys)["answer"] == "3,000"
+    assert ask("how many troops were sent to Russia?", capsys)["answer"] == "more than 3,000"
     assert list(elsewhere.iterdir()) == []  # nothing in the working directory
 
 
