@@ -12,12 +12,17 @@ It prints, as ``index.summarize`` decides with the default length: precision (sh
 chosen sentences on topic), key recall (share of key sentences chosen), how many
 summaries hold only on-topic sentences, and the mean length.
 
-Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each]``.
+``--tuning``: the sixth round's tuning set, ``summary_topics_tuning.json`` (28 topics on 12
+other development articles, with the sentences a summary must hold as its keys and those it
+must not hold, counted as off-topic).
+
+Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--check | --tuning]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -74,32 +79,54 @@ CHECK: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...] = (
 )
 
 
+TUNING = Path(__file__).with_name("summary_topics_tuning.json")
+
+
+def tuning_topics() -> list[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+    """The sixth round's tuning set: (article, topic, about, must, off), written before measuring."""
+    return [
+        (t["article"], t["topic"], tuple(t["about"]), tuple(t["must"]), tuple(t["off"]))
+        for t in json.loads(TUNING.read_text())["topics"]
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--each", action="store_true", help="print each topic's picks")
-    parser.add_argument("--check", action="store_true", help="the fourth round's check set")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="the fourth round's check set")
+    group.add_argument("--tuning", action="store_true", help="the sixth round's tuning set")
     args = parser.parse_args()
     each = args.each
-    topics = CHECK if args.check else TOPICS
+    topics = (
+        tuning_topics()
+        if args.tuning
+        else [(*t, ()) for t in (CHECK if args.check else TOPICS)]  # off: none marked
+    )
     articles = dev_articles()
-    chosen = on = keys = found = clean = about_all = 0
-    for prefix, topic, about, key in topics:
+    chosen = on = keys = found = clean = about_all = off = absent = 0
+    for prefix, topic, about, key, wrong in topics:
         article = next(a for k, a in articles.items() if k.startswith(prefix))
-        picks = [s.position for s in summarize(article, topic=topic).sentences]
+        summary = summarize(article, topic=topic)
+        picks = [s.position for s in summary.sentences]
         hits = sum(p in about for p in picks)
         chosen += len(picks)
         about_all += len(about)
         on += hits
         keys += len(key)
         found += sum(k in picks for k in key)
+        off += sum(p in wrong for p in picks)
+        absent += not summary.found
         clean += bool(picks) and hits == len(picks)
         if each:
-            print(f"{prefix:17} {topic:36} {picks} on {hits}/{len(picks)} key {key}")
+            bad = [p for p in picks if p in wrong]
+            print(f"{prefix:17} {topic:36} {picks} on {hits}/{len(picks)} key {key} off {bad}")
     n = len(topics)
     print(
         f"precision {on}/{chosen} = {on / max(chosen, 1):.2f}; key recall {found}/{keys};"
-        f" on-topic recall {on}/{about_all};"
-        f" only on topic {clean}/{n}; sentences per summary {chosen / n:.2f}"
+        f" on-topic recall {on}/{about_all}; off-topic {off}/{chosen};"
+        f" only on topic {clean}/{n}; 'says nothing' wrongly {absent}/{n};"
+        f" sentences per summary {chosen / n:.2f}"
     )
 
 
