@@ -100,6 +100,8 @@ from index.summary_topics import (
     topic_cues,
     topic_fill,
     topic_neighbours,
+    topic_picks,
+    topic_rank,
     topic_relevance,
     topic_score,
 )
@@ -223,9 +225,13 @@ def summarize(
         # about the topic; taken (the best alone, with its context) only when nothing else is.
         # "The photographs" reads right under a topic that names them.
         near = sentence_links(article, content_words(topic))
-        chosen = _select(
-            relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT
-        ) or _select(relevance, meaning, 1, near, settings, settings.topic_redundancy)
+        if closeness is None:
+            chosen = _select(
+                relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT
+            ) or _select(relevance, meaning, 1, near, settings, settings.topic_redundancy)
+        else:
+            rank, lifted = topic_rank(body, score, closeness, relevance, factors)
+            chosen = topic_picks(body, rank, meaning, count, near, factors < 1.0, lifted, settings)
         reach = float(score[np.isfinite(relevance)].max()) - settings.topic_reach
         asks = bool(ASKS.search(topic))
         outside = np.where(factors < 1.0, -np.inf, score)
@@ -286,7 +292,7 @@ def coverage_length(sentences: int) -> int:
 
 def topic_length(sentences: int) -> int:
     """Most sentences of a topic summary: 2 / 3 / 4 / 5 under 8 / 20 / 40 sentences and above."""
-    return 2 if sentences < 8 else 3 if sentences < 20 else 4 if sentences < 40 else 5
+    return 3 if sentences < 8 else 4 if sentences < 20 else 5 if sentences < 40 else 6
 
 
 def sentence_scores(
