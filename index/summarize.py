@@ -94,6 +94,7 @@ from index.summary_topics import (
     ASKS,
     QUALIFIER_WORDS,
     WHY,
+    colon_runs_on,
     gives_cause,
     stems,
     topic_coverage,
@@ -224,7 +225,7 @@ def summarize(
         # A pick needing more than the sentence before it pads the summary with what is not
         # about the topic; taken (the best alone, with its context) only when nothing else is.
         # "The photographs" reads right under a topic that names them.
-        near = sentence_links(article, content_words(topic))
+        near = colon_runs_on(body, sentence_links(article, content_words(topic)))
         if closeness is None:
             chosen = _select(
                 relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT

@@ -245,12 +245,15 @@ def topic_picks(
     context: FloatArray,
     settings: SummarizerSettings = DEFAULT_SETTINGS,
 ) -> list[int]:
-    """The sentences about the topic, best ``rank`` first, each with the one it leans on.
+    """The sentences about the topic, best ``rank`` first, each with what it needs.
 
-    ``rank`` is -inf for a sentence not about the topic or a caption. A pick must fit in
-    ``count`` with what it leans on (at most ``TOPIC_UNIT`` sentences, none a caption), be
-    no near-duplicate of one taken and hold ``novel_words`` words the summary lacks. When
-    no pick fits, the best comes alone with its context: fewer sentences, not padding.
+    ``rank`` is -inf for a sentence not about the topic or a caption. A pick comes with
+    the sentence it leans on, itself about the topic (``context`` at least half of
+    ``STANDOUT``) and no caption, and with what it opens: the rest of a quotation, what
+    follows its colon ("Obama tweeted …:"). It must fit in ``count``, be no near-duplicate
+    of one taken, hold ``novel_words`` words the summary lacks, and not open on a
+    quotation whose speaker it never names. When no pick fits, the best comes alone with
+    its context: fewer sentences, not padding.
     """
     chosen: list[int] = []
     for j in map(int, np.argsort(-rank, kind="stable")):
@@ -263,15 +266,38 @@ def topic_picks(
         ):
             continue
         unit = unit_of(j, chosen, links)
-        if len(unit) > TOPIC_UNIT or len(chosen) + len(unit) > count:
-            continue
-        if any(captions[k] or context[k] < STANDOUT / 2 for k in unit if k != j):
+        if unit.index(j) >= TOPIC_UNIT or len(chosen) + len(unit) > count:
+            continue  # it leans on a chain of sentences, or does not fit
+        if any(captions[k] or context[k] < STANDOUT / 2 for k in unit if k < j):
             continue  # it leans on a caption, or on a sentence about something else
+        if unspoken(" ".join(body[k].text for k in unit)):
+            continue
         chosen.extend(unit)
-    if not chosen:
-        best = int(np.argmax(rank))
-        chosen = unit_of(best, [], links)
-    return chosen
+    if chosen:
+        return chosen
+    for j in map(int, np.argsort(-rank, kind="stable")):
+        unit = unit_of(j, [], links)  # the best that reads right, however long its context
+        if not captions[unit].any() and not unspoken(" ".join(body[k].text for k in unit)):
+            return unit
+    return unit_of(int(np.argmax(rank)), [], links)
+
+
+def colon_runs_on(
+    body: Sequence[Sentence], links: tuple[list[bool], list[bool]]
+) -> tuple[list[bool], list[bool]]:
+    """``links`` where a sentence ending on a colon ("Obama tweeted …:") runs on to the next."""
+    ends = [s.text.rstrip().endswith(":") for s in body]
+    return links[0], [on or end for on, end in zip(links[1], ends, strict=True)]
+
+
+# A quotation opening a pick, and a verb that gives its speaker.
+_QUOTE_OPENS = re.compile(r"""^\s*["'“‘]""")
+_SPEAKER = re.compile(r"\b(?:said|says|told|added|asked|wrote)\b")
+
+
+def unspoken(text: str) -> bool:
+    """Whether ``text`` opens on a quotation and never says whose it is."""
+    return bool(_QUOTE_OPENS.match(text)) and not _SPEAKER.search(text)
 
 
 def topic_score(
