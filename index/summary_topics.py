@@ -213,11 +213,13 @@ def topic_rank(
     cosines of a short topic are. It ranks by its own standout: the key fact first. A caption
     (no full stop, clauses glued) is taken only when it stands out twice as far, one under a
     caption's label ("Guilty: …") never: judged blind, captions run into a summary misled.
+    A sentence ending on a colon introduces the next (:func:`colon_runs_on`), no caption.
     """
     own = standout(score, closeness)
     lifted = own + TOPIC_RUN * run_lift(body, own)
     rank = np.where(np.isfinite(relevance) | (lifted >= STANDOUT), own, -np.inf)
-    doubtful = (factors == 0) | ((factors < 1.0) & (own < 2 * STANDOUT))
+    introduces = np.array([s.text.rstrip().endswith(":") for s in body])  # no caption
+    doubtful = (factors == 0) | ((factors < 1.0) & ~introduces & (own < 2 * STANDOUT))
     return np.where(doubtful, -np.inf, rank), lifted
 
 
