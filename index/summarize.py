@@ -44,19 +44,33 @@ and one that opens a quotation comes with the rest of it: a quote is cut only
 where it ends. A unit is worth its value per sentence and must fit the length;
 otherwise the next candidate is taken.
 
-Topic summaries rank sentences by their cosine with the topic, with its
-(idf-weighted) words as a lift, and take only sentences about it: a cosine of
-``topic_min_similarity`` or more, or half of the topic's words, and a score
-within ``topic_margin`` of the article's best match (fewer sentences rather than
-padding); a pick may bring the one sentence it leans on, not a chain (an opening
-"The X" naming the topic's X does not lean). Then the run that tells the topic
+Topic summaries score each sentence by its cosine with the topic, with its
+(idf-weighted) words and its kind (below) as lifts. The topic is found when a
+sentence has a cosine of ``topic_min_similarity`` or more, half of the topic's
+words, or one of its words and a score standing out from the article
+(:func:`index.summary_topics.standout` ≥ ``STANDOUT_FOUND``: in standard
+deviations of the article's cosines with the topic above their mean). A sentence
+is about the topic when its score is within ``topic_margin`` of the best match or
+stands out by ``STANDOUT`` (a relative cut-off: a short topic's cosines are low
+everywhere, and judged blind, one sentence where the article gave several was
+too thin), a neighbour's standout lifting it (:func:`index.summary_topics.topic_rank`).
+Picks are taken best first (:func:`index.summary_topics.topic_picks`) up to
+:func:`topic_length` sentences (3 to 6, well inside one Discord embed and
+``MAX_SENTENCES``), each with what it needs: the sentence it leans on, itself
+about the topic and no caption (else the pick is passed over), the rest of a
+quotation it opens, what follows its colon ("Obama tweeted …:"); a pick opening
+on a quotation whose speaker it never names is passed over, and a caption (no
+full stop, glued clauses) is taken only when it stands out twice as far, one
+under a caption's label never. Then the run that tells the topic
 (:func:`topic_neighbours`): a pick's neighbour carrying more on it comes too,
 and one that only announces a cause ("have begun to understand why …") brings
-the sentence giving it. When none is,
-the summary is empty, ``found`` is False and ``message`` says so. Topic words
+the sentence giving it. The sentences read in article order, as the article told
+them. When no sentence is about the topic, the summary is empty, ``found`` is
+False and ``message`` says so. Without the model, the older selection by words
+(:func:`_select`, within ``topic_margin``) stands. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
-A caption's relevance counts ``caption_factor`` here too. A topic's kind
+A topic's kind
 counts (:func:`topic_cues`): "the prices" takes the sentences holding an amount
 of money however worded ("will cost about $799"), and in "previous cheating
 cases" the words "previous" and "cases" say what kind of sentence is wanted,
@@ -66,6 +80,7 @@ and under "why …" a sentence giving a cause and sharing one of the topic's wor
 about it however far its wording ("blamed competition" for "why the chain got into
 trouble"). Taking every sentence about the topic within ``topic_fill`` of the best
 (:func:`topic_fill`) is kept off: measured, it lost precision on the check topics.
+How each was measured: docs/evaluation.md ("Summaries").
 """
 
 from __future__ import annotations
@@ -292,7 +307,12 @@ def coverage_length(sentences: int) -> int:
 
 
 def topic_length(sentences: int) -> int:
-    """Most sentences of a topic summary: 2 / 3 / 4 / 5 under 8 / 20 / 40 sentences and above."""
+    """Most sentences of a topic summary: 3 / 4 / 5 / 6 under 8 / 20 / 40 sentences and above.
+
+    Fewer when fewer stand out. Six news sentences (rarely over 300 characters each) stay
+    well inside one Discord embed's 4,096 characters, and under ``MAX_SENTENCES``; only a
+    sentence announcing a cause may bring one more (:func:`topic_neighbours`).
+    """
     return 3 if sentences < 8 else 4 if sentences < 20 else 5 if sentences < 40 else 6
 
 

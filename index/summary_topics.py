@@ -3,8 +3,10 @@
 The module doc of :mod:`index.summarize` says how a topic summary is chosen; here are its
 parts: the share of the topic's words a sentence holds (:func:`topic_coverage`), the
 cues of a topic's kind (:func:`topic_cues`: money, earlier times, causes), the score and
-the sentences eligible (:func:`topic_relevance`), and the run of neighbours that tells
-the topic (:func:`topic_neighbours`).
+the sentences eligible (:func:`topic_relevance`), how far a sentence stands out from its
+article on the topic (:func:`standout`, :func:`topic_rank`), the picks with what each
+needs (:func:`topic_picks`), and the run of neighbours that tells the topic
+(:func:`topic_neighbours`).
 """
 
 from __future__ import annotations
