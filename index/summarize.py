@@ -246,7 +246,8 @@ def summarize(
                 relevance, meaning, count, near, settings, settings.topic_redundancy, TOPIC_UNIT
             ) or _select(relevance, meaning, 1, near, settings, settings.topic_redundancy)
         else:
-            rank, lifted = topic_rank(body, score, closeness, relevance, factors)
+            lift = np.zeros(len(body)) if cues is None else settings.topic_cue_weight * cues[1]
+            rank, lifted = topic_rank(body, score - lift, closeness, relevance, factors, lift > 0)
             chosen = topic_picks(body, rank, meaning, count, near, factors < 1.0, lifted, settings)
         reach = float(score[np.isfinite(relevance)].max()) - settings.topic_reach
         asks = bool(ASKS.search(topic))

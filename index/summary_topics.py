@@ -206,18 +206,21 @@ def topic_rank(
     closeness: FloatArray,
     relevance: FloatArray,
     factors: FloatArray,
+    kind: BoolArray,
 ) -> tuple[FloatArray, FloatArray]:
     """(each sentence's rank for :func:`topic_picks`, -inf when not taken; its lifted standout).
 
     A sentence is about the topic when :func:`topic_relevance` says so or when its
     :func:`standout`, lifted by ``TOPIC_RUN`` of its best neighbour's (:func:`run_lift`), reaches
     ``STANDOUT``: a relative cut-off, so the run that tells the topic comes however low the
-    cosines of a short topic are. It ranks by its own standout: the key fact first. A caption
+    cosines of a short topic are. ``score`` leaves out the cue lifts: a sentence of the kind
+    the topic asks for (``kind``, :func:`topic_cues`: an amount for "the prices") stands out
+    by ``STANDOUT`` more. It ranks by its own standout: the key fact first. A caption
     (no full stop, clauses glued) is taken only when it stands out twice as far, one under a
     caption's label ("Guilty: …") never: judged blind, captions run into a summary misled.
     A sentence ending on a colon introduces the next (:func:`colon_runs_on`), no caption.
     """
-    own = standout(score, closeness)
+    own = standout(score, closeness) + STANDOUT * kind
     lifted = own + TOPIC_RUN * run_lift(body, own)
     rank = np.where(np.isfinite(relevance) | (lifted >= STANDOUT), own, -np.inf)
     introduces = np.array([s.text.rstrip().endswith(":") for s in body])  # no caption
