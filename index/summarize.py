@@ -78,8 +78,7 @@ lifting those set in the past, while "cheating" says what it is about; "why …"
 or "the cause of …" lifts sentences giving a cause ("blamed", "how the fire started"),
 and under "why …" a sentence giving a cause and sharing one of the topic's words is
 about it however far its wording ("blamed competition" for "why the chain got into
-trouble"). Taking every sentence about the topic within ``topic_fill`` of the best
-(:func:`topic_fill`) is kept off: measured, it lost precision on the check topics.
+trouble").
 How each was measured: docs/evaluation.md ("Summaries").
 """
 
@@ -114,7 +113,6 @@ from index.summary_topics import (
     stems,
     topic_coverage,
     topic_cues,
-    topic_fill,
     topic_neighbours,
     topic_picks,
     topic_rank,
@@ -230,7 +228,7 @@ def summarize(
         if embedder is not None and embedded is not None and all(t in idf for t in names):
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = topic_relevance(coverage, closeness, settings, cues)
-        score, about = topic_score(coverage, closeness, settings, cues)
+        score, _ = topic_score(coverage, closeness, settings, cues)
         if relevance is None:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
@@ -255,14 +253,6 @@ def summarize(
         chosen = topic_neighbours(
             body, chosen, outside, reach, meaning, count, near, settings, asks
         )
-        if settings.topic_fill:  # off: it lost precision on the check topics (docs/evaluation.md)
-            bar = float(score[np.isfinite(relevance)].max()) - settings.topic_fill
-            if closeness is not None:  # by meaning or by the topic's kind, not one shared word
-                about = (closeness >= settings.topic_min_similarity) | (
-                    cues[0] if cues is not None else False
-                )
-            about_it = np.where(about, outside, -np.inf)
-            chosen = topic_fill(body, chosen, about_it, bar, meaning, count, near, settings)
         return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
     # filled from the lead when no more sentences qualify; the default length is not.

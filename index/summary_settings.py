@@ -35,7 +35,6 @@ class SummarizerSettings:
     topic_margin: float = 0.1  # a topic pick scores within this of the article's best match
     topic_reach: float = 0.2  # ... and a pick's neighbour carrying more on it, within this
     topic_cohesion: float = 0.3  # cosine of that neighbour with the pick, at least
-    topic_fill: float = 0.0  # 0: off; else take any sentence about it within this of the best
     duplicate: float = 0.8  # similarity to a pick at which a sentence is a near-duplicate
     unit_cost: float = 1.0  # a unit of k sentences is worth its value / k ** unit_cost
     caption_factor: float = 0.5  # score of a sentence that reads as a photo caption

@@ -353,39 +353,3 @@ def topic_relevance(
     prior = 1.0 / (np.arange(len(score)) + 1.0) ** settings.position_exponent
     relevance: FloatArray = np.where(eligible, score + 0.01 * prior, -np.inf)
     return relevance
-
-
-def topic_fill(
-    body: Sequence[Sentence],
-    chosen: Sequence[int],
-    score: FloatArray,
-    bar: float,
-    similarity: FloatArray,
-    count: int,
-    links: tuple[list[bool], list[bool]],
-    settings: SummarizerSettings = DEFAULT_SETTINGS,
-) -> list[int]:
-    """``chosen`` with every other sentence whose topic ``score`` clears ``bar``, best first.
-
-    Judged blind, topic summaries held about half of what the article says on the topic:
-    only the best match and its neighbours were taken. Here any sentence of the article
-    scoring at least ``bar`` (``topic_fill`` below the best match) comes too while there
-    is room (``count``) for it and what it leans on, unless it nearly repeats a pick
-    (``duplicate``) or adds fewer than ``novel_words`` new words. ``score`` is -inf for
-    a caption, so no caption comes this way.
-    """
-    chosen = list(chosen)
-    for j in map(int, np.argsort(-score, kind="stable")):
-        if len(chosen) >= min(count, MAX_SENTENCES) or not score[j] >= bar:
-            break
-        if j in chosen or float(similarity[j, chosen].max(initial=-1.0)) >= settings.duplicate:
-            continue
-        if len(content_words(body[j].text) - said_words(body, chosen)) < settings.novel_words:
-            continue
-        unit = unit_of(j, chosen, links)
-        if len(unit) > TOPIC_UNIT or len(chosen) + len(unit) > count:
-            continue
-        if any(not np.isfinite(score[k]) for k in unit):
-            continue  # it leans on a caption
-        chosen.extend(unit)
-    return chosen
