@@ -96,7 +96,13 @@ import numpy as np
 from index.embedding import MODEL_DIR, shared_embedder
 from index.records import Article, Sentence
 from index.summary_lead import clean_lead, coverage_unit
-from index.summary_sentences import caption_factors, content_words, sentence_links, unit_of
+from index.summary_sentences import (
+    caption_factors,
+    content_words,
+    glued_caption,
+    sentence_links,
+    unit_of,
+)
 from index.summary_settings import (
     DEFAULT_SETTINGS,
     MAX_SENTENCES,
@@ -233,6 +239,9 @@ def summarize(
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
         factors = caption_factors(body, settings)
+        # Caption text glued to a quote or an attribution (:func:`glued_caption`): a caption here.
+        glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
+        factors = np.where(glued, np.minimum(factors, settings.caption_factor), factors)
         usable = np.isfinite(relevance) & (factors > 0)  # a caption under its label: never
         relevance = np.where(usable, np.where(usable, relevance, 0.0) * factors, -np.inf)
         # A pick needing more than the sentence before it pads the summary with what is not

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.cohesion import leans_on
@@ -9,6 +11,7 @@ from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import summarize
+from index.summary_sentences import glued_caption
 from tests.conftest import DATA, SEED_FILE
 
 STORM = [
@@ -218,3 +221,22 @@ def test_a_topic_told_in_several_sentences_gets_them_not_one() -> None:
     texts = " ".join(s.text for s in summary.sentences)
     assert len(summary.sentences) >= 3
     assert "tram accident in 1925" in texts and "broken pelvis" in texts  # what, and the injuries
+
+
+def test_caption_text_glued_to_a_quote_or_label_is_a_caption_under_a_topic() -> None:
+    # Judged blind, a caption run into a quotation read as if the caption said it.
+    assert glued_caption("Glenn Mason, pictured outside court in 2012 'I never meant it,' he said.")
+    assert glued_caption("… research Prudential pensions specialist Clare Moffat said: ‘Although …")
+    assert not glued_caption("A spokesman told The Times: 'The male was advised to leave.'")
+    summary = summarize(_dev("dm-test-95c8ae4fb51c"), topic="her game show appearance")
+    texts = " ".join(s.text for s in summary.sentences)
+    assert "Lisa McElroy, a 50-year-old Drexel professor" in texts
+    assert "Mother of two:" not in texts and "Wishes she was a millionaire:" not in texts
+
+
+def test_a_later_topic_pick_must_stand_out_nearly_as_far_as_the_best() -> None:
+    # Judged blind, picks past the first few were more often peripheral than on the topic.
+    article = load_file(Path(__file__).parents[2] / "training/data/articles/am2-08.txt")
+    positions = [s.position for s in summarize(article, topic="previous acquittals").sentences]
+    assert 12 in positions and 13 in positions  # the earlier acquittal and what followed
+    assert 0 not in positions  # today's acquittal, standing out far less than the best
