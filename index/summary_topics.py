@@ -134,9 +134,11 @@ def topic_neighbours(
     (``topic_reach`` below the best match, wider than ``topic_margin``), its
     cosine with the pick beside it is at least ``topic_cohesion`` (it goes on
     with the same thing), and it says something new (no near-duplicate, ``novel_words``
-    words the summary lacks). Under a topic that ``asks`` why or how, a sentence that
-    only announces (an embedded "why" or "how", "the cause of …" at its end) brings the
-    next one whatever its score, one over ``count`` if need be: that one gives the content.
+    words the summary lacks). A sentence taken only as the context of the next one (that
+    one leans on it) is no pick: the run does not go on from it. Under a topic that ``asks``
+    why or how, a sentence that only announces (an embedded "why" or "how", "the cause of
+    …" at its end) brings the next one whatever its score, one over ``count`` if need be:
+    that one gives the content.
     """
     chosen = list(chosen)
     paragraph = [s.paragraph for s in body]
@@ -144,6 +146,8 @@ def topic_neighbours(
         said = said_words(body, chosen)
         best: tuple[float, list[int]] | None = None
         for i in chosen:
+            if i + 1 in chosen and links[0][i + 1]:
+                continue  # only there as the context of the next: the run goes on from a pick
             for j in (i - 1, i + 1):
                 if not 0 <= j < len(body) or j in chosen or paragraph[j] != paragraph[i]:
                     continue

@@ -240,3 +240,12 @@ def test_a_later_topic_pick_must_stand_out_nearly_as_far_as_the_best() -> None:
     positions = [s.position for s in summarize(article, topic="previous acquittals").sentences]
     assert 12 in positions and 13 in positions  # the earlier acquittal and what followed
     assert 0 not in positions  # today's acquittal, standing out far less than the best
+
+
+def test_the_run_of_neighbours_goes_on_from_a_pick_not_from_its_context() -> None:
+    # "His attempts … his colleagues" brings the sentence naming Mason; the sentence before
+    # that one (his thefts, not the colleagues) is no neighbour of a pick.
+    summary = summarize(_dev("dm-test-b955f7a918fe"), topic="the colleagues who were blamed")
+    texts = " ".join(s.text for s in summary.sentences)
+    assert "Julie Jeffrey, 50, and James Cato" in texts
+    assert "plundered the accounts of nine pensioners" not in texts
