@@ -60,8 +60,10 @@ Picks are taken best first (:func:`index.summary_topics.topic_picks`) up to
 about the topic and no caption (else the pick is passed over), the rest of a
 quotation it opens, what follows its colon ("Obama tweeted …:"); a pick opening
 on a quotation whose speaker it never names is passed over, and a caption (no
-full stop, glued clauses) is taken only when it stands out twice as far, one
-under a caption's label never. Then the run that tells the topic
+full stop, glued clauses, caption text glued to a quotation or an attribution:
+:func:`index.summary_sentences.glued_caption`) is taken only when it stands out
+twice as far, one under a caption's label never; a pick past the first two must
+stand out ``STANDOUT_LATER`` of the best's, unless it goes on from a pick. Then the run that tells the topic
 (:func:`topic_neighbours`): a pick's neighbour carrying more on it comes too,
 and one that only announces a cause ("have begun to understand why …") brings
 the sentence giving it. The sentences read in article order, as the article told
