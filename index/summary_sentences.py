@@ -246,7 +246,7 @@ _GLUED_SPEAKER = re.compile(
 )
 # The verbs that introduce a quotation ("said: '…'"): a colon or quote after them is no glue.
 # Only what the signals above needed on the development articles.
-_SPEECH = frozenset(
+SPEECH = frozenset(
     "said says say told tell added adds asked wrote writes writing replied read reads tweeted".split()
 )
 
@@ -256,12 +256,12 @@ def glued_caption(text: str) -> bool:
     for match in _INNER_LABEL.finditer(text):
         before, label = match.group(1), match.group(2)
         stripped = before.lower().strip("'’\"”")
-        if stripped in STOP_WORDS | _SPEECH or before.endswith((",", ":", ";")):
+        if stripped in STOP_WORDS | SPEECH or before.endswith((",", ":", ";")):
             continue  # "… a border with Nepal: China.", "…, England:", "told The Times:"
-        if not _SPEECH & set(label.lower().split()):
+        if not SPEECH & set(label.lower().split()):
             return True
     for match in _GLUED_OPENING.finditer(text):
-        if match.group(1).lower() not in STOP_WORDS | _SPEECH:
+        if match.group(1).lower() not in STOP_WORDS | SPEECH:
             return True
     for match in _GLUED_SPEAKER.finditer(text):
         if match.group(1) not in STOP_WORDS:
