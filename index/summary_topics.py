@@ -230,6 +230,11 @@ STANDOUT_FOUND = 2.5
 # peripheral than on the topic). Swept on the tuning set: 0.6-0.75 alike, 0.8 loses an on-topic.
 STANDOUT_LATER = 0.7
 TOPIC_RUN = 0.3  # a sentence's rank lifted by this share of its best neighbour's (run_lift)
+# Among sentences about equally far out, the one holding a specific (:func:`specific`: a
+# figure, a quotation, what someone said) ranks first: judged blind, "good" needs the
+# article's specifics on the topic. A tie-break, in standard deviations: swept on the tuning
+# set, 0.05 to 0.15 alike (one must-have more), 0.2 and over let off-topic sentences in.
+SPECIFIC_LIFT = 0.1
 
 
 def standout(score: FloatArray, closeness: FloatArray) -> FloatArray:
@@ -254,12 +259,14 @@ def topic_rank(
     ``STANDOUT``: a relative cut-off, so the run that tells the topic comes however low the
     cosines of a short topic are. ``score`` leaves out the cue lifts: a sentence of the kind
     the topic asks for (``kind``, :func:`topic_cues`: an amount for "the prices") stands out
-    by ``STANDOUT`` more. It ranks by its own standout: the key fact first. A caption
+    by ``STANDOUT`` more, one holding a specific by ``SPECIFIC_LIFT``. It ranks by its own
+    standout: the key fact first. A caption
     (no full stop, clauses glued) is taken only when it stands out twice as far, one under a
     caption's label ("Guilty: …") never: judged blind, captions run into a summary misled.
     A sentence ending on a colon introduces the next (:func:`colon_runs_on`), no caption.
     """
-    own = standout(score, closeness) + STANDOUT * kind
+    held = np.array([specific(s.text) for s in body], dtype=bool)
+    own = standout(score, closeness) + STANDOUT * kind + SPECIFIC_LIFT * held
     lifted = own + TOPIC_RUN * run_lift(body, own)
     rank = np.where(np.isfinite(relevance) | (lifted >= STANDOUT), own, -np.inf)
     introduces = np.array([s.text.rstrip().endswith(":") for s in body])  # no caption
