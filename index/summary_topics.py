@@ -187,8 +187,8 @@ def topic_neighbours(
 
 # A pick of at most this many words holding no specific only states the topic ("In
 # Saint-Aubin-des-Prés, residents were divided."; "The case has attracted supporters of Selek
-# in Turkey and France."). Swept on the tuning set: 12 and under lose one must-have, 15 to 18
-# alike, 20 and over bring sentences not on the topic (an off-topic one at no limit).
+# in Turkey and France."). Swept on the tuning set: 10 and under lose a must-have, 12 an
+# on-topic sentence, 15 to 18 alike, 20 brings one not on the topic, no limit an off-topic one.
 GENERAL_WORDS = 15
 # A quotation mark: double quotes, a single one opening a word or closing a sentence.
 _QUOTED = re.compile(r"""["“”]|(?:^|\s)['‘]\w|[.,!?]['’](?:\s|$)""")
