@@ -97,9 +97,7 @@ class Reader:
         # Windows vary in shape: planning memory per shape only adds to what is kept.
         options.enable_mem_pattern = False
         try:
-            session = ort.InferenceSession(
-                str(model), options, providers=["CPUExecutionProvider"]
-            )
+            session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime's errors are not exported as one type
             raise ReaderUnavailable(f"cannot load the reader model {model.name}: {exc}") from exc
         self._tokenizer = tokenizer
@@ -194,11 +192,34 @@ def _best_span(
     first, last = np.unravel_index(int(np.argmax(scores)), scores.shape)
     start = window.offsets[int(window.context[first])][0]
     end = window.offsets[int(window.context[last])][1]
+    start, end = without_unpaired_quotes(passages[window.passage], start, end)
     text = passages[window.passage][start:end]
     if not text.strip():
         return None
     null = float(start_logits[0] + end_logits[0])
     return Span(window.passage, start, end, text, float(scores[first, last]), null)
+
+
+_OPENING_QUOTES = {"“": "”", '"': '"', "‘": "’"}
+
+
+def without_unpaired_quotes(passage: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` moved past a quotation mark at either edge whose partner is not inside.
+
+    The reader's word pieces sometimes take the quote mark before a quoted phrase without the
+    one closing it (“comprehensive strategic partnership), which reads as a broken answer;
+    the span still cuts the passage, so the citation quotes it exactly.
+    """
+    text = passage[start:end]
+    closer = _OPENING_QUOTES.get(text[:1])
+    if closer is not None and closer not in text[1:]:
+        start += 1
+    text = passage[start:end]
+    if text[-1:] in ("”", '"') and not any(q in text[:-1] for q in ("“", '"')):
+        end -= 1
+    while start < end and passage[start].isspace():
+        start += 1
+    return start, end
 
 
 def card_checksum(card: Path) -> str:

@@ -21,6 +21,7 @@ from index.reader import (
     card_checksum,
     file_checksum,
     shared_reader,
+    without_unpaired_quotes,
 )
 from index.saved.building import build_corpus
 
@@ -151,3 +152,24 @@ def test_an_unavailable_reader_is_logged_once(
         for _ in range(3):
             engine_with(model_copy)
     assert len([r for r in caplog.records if "reader unavailable" in r.getMessage()]) == 1
+
+
+@pytest.mark.parametrize(
+    ("passage", "span", "expected"),
+    [
+        (
+            "a “comprehensive strategic partnership.”",
+            "“comprehensive strategic partnership",
+            "comprehensive strategic partnership",
+        ),
+        ("he said “we will win” today", "“we will win”", "“we will win”"),
+        ("the “Iron Dome” system", "Iron Dome”", "Iron Dome"),
+        ("more than 3,000 troops", "more than 3,000", "more than 3,000"),
+    ],
+)
+def test_an_answer_drops_a_quotation_mark_whose_partner_it_lacks(
+    passage: str, span: str, expected: str
+) -> None:
+    start = passage.index(span)
+    new_start, new_end = without_unpaired_quotes(passage, start, start + len(span))
+    assert passage[new_start:new_end] == expected
