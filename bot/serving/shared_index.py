@@ -227,6 +227,19 @@ class SharedIndex:
         os.replace(partial, target)
         return target
 
+    @staticmethod
+    def _keep(staging: Path, target: Path) -> None:
+        """Move the published build's files to their version's folder.
+
+        This process's own follower may have fetched the version already, between the
+        publishing commit and this rename: its folder then holds the same files, so it stays.
+        """
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+
     def _folder(self, version: int) -> Path:
         return self.state_dir / f"v{version}"
 
@@ -269,7 +282,7 @@ class SharedIndex:
             # fails before publishing
             report = build_corpus(staging, previous=previous, index_dir=self.index_dir)
             version = self.publish(files, report.summary_line, conn)
-            os.replace(staging, self._folder(version))
+            self._keep(staging, self._folder(version))
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return self._served(version, report, started)

@@ -185,3 +185,19 @@ def test_postgres_concurrent_reindex_refused_across_processes(
                 raise
             time.sleep(0.1)
     assert not shared.reindex_running()  # the probe left no lock behind
+
+
+async def test_postgres_reindex_keeps_the_version_its_own_follower_fetched_first(
+    pg_url: str, seeds_copy: Path, tmp_path: Path
+) -> None:
+    """The follower may fetch a version between its publishing commit and the publisher's
+    rename of its build; the reindex still succeeds and serves that version."""
+    index = SharedIndex(pg_url, tmp_path / "a", name="a")
+    start = await asyncio.to_thread(index.load_in_force, seeds_copy)
+    fetched = tmp_path / "a" / f"v{start.version + 1}"
+    fetched.mkdir()
+    (fetched / "already-fetched.txt").write_text(NEW_ARTICLE)  # as the follower writes it
+    (seeds_copy / "lighthouse.txt").write_text(NEW_ARTICLE)
+    switch = await asyncio.to_thread(index.reindex, seeds_copy, start.report.corpus)
+    assert switch.version == start.version + 1 and index.in_force() == switch.version
+    assert Engine(switch.report.corpus).ask("how many keepers moved into the cottages").found
