@@ -249,6 +249,8 @@ _GLUED_SPEAKER = re.compile(
 SPEECH = frozenset(
     "said says say told tell added adds asked wrote writes writing replied read reads tweeted".split()
 )
+# Words after which a label or an opening quote is no glue: a stop word or a speech verb.
+_NOT_GLUE = STOP_WORDS | SPEECH
 
 
 def glued_caption(text: str) -> bool:
@@ -256,12 +258,12 @@ def glued_caption(text: str) -> bool:
     for match in _INNER_LABEL.finditer(text):
         before, label = match.group(1), match.group(2)
         stripped = before.lower().strip("'’\"”")
-        if stripped in STOP_WORDS | SPEECH or before.endswith((",", ":", ";")):
+        if stripped in _NOT_GLUE or before.endswith((",", ":", ";")):
             continue  # "… a border with Nepal: China.", "…, England:", "told The Times:"
         if not SPEECH & set(label.lower().split()):
             return True
     for match in _GLUED_OPENING.finditer(text):
-        if match.group(1).lower() not in STOP_WORDS | SPEECH:
+        if match.group(1).lower() not in _NOT_GLUE:
             return True
     for match in _GLUED_SPEAKER.finditer(text):
         if match.group(1) not in STOP_WORDS:
