@@ -5,7 +5,8 @@ A logistic model over signals of one question's reading, fitted by
 held-out articles; the weights live beside the model in ``calibration.json``.
 Only the span's margin over "no answer" is used: the window's null and span
 scores, which passage the span came from and how much of the question its
-sentence covers, and whether a "how many X" answer counts X, were tried too
+sentence covers, how close in meaning that sentence is to the question, and
+whether a "how many X" answer counts X, were tried too
 and moved held-out F1 by at most 0.4 (docs/evaluation.md, "Reader"), so
 they were left out.
 """
@@ -18,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FEATURES = ("margin", "rival", "pooled")
+FEATURES = ("margin", "rival", "pooled", "closeness")
 # Answers need a calibrated confidence of at least this (docs/evaluation.md).
 REFUSAL_THRESHOLD = 0.25
 

@@ -12,13 +12,16 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from index.bm25 import RetrievalIndex, SparseBM25
 from index.chunking import ChunkSettings
+from index.embedding import Embedder
 from index.records import Article, Chunk, LoadProblem, Sentence
+from index.sentence_vectors import SentenceVectors, VectorCache
 from index.tokenize import Tokenizer, TokenizerSettings
 
 
@@ -38,6 +41,7 @@ class Corpus:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_paragraphs", {})
         object.__setattr__(self, "_paragraphs_lock", threading.Lock())
+        object.__setattr__(self, "_vectors", VectorCache())
         sentences = {s.id: s for a in self.articles for s in a.sentences}
         articles = {a.id: a for a in self.articles}
         positions = {a.id: i for i, a in enumerate(self.articles)}
@@ -112,6 +116,19 @@ class Corpus:
             raise ValueError("the paragraph index has a row count unlike its keys")
         with self.__dict__["_paragraphs_lock"]:
             self.__dict__["_paragraphs"].setdefault(settings, paragraphs)
+
+    def sentence_vectors(self, embedder: Embedder) -> SentenceVectors:
+        """Every sentence's vector (:mod:`index.sentence_vectors`), computed once per corpus,
+        embedding only the articles that neither an earlier corpus nor the folder holds."""
+        cache: VectorCache = self.__dict__["_vectors"]
+        return cache.vectors(self.articles, embedder)
+
+    def adopt_vectors(self, earlier: Corpus | None, folder: Path | None) -> None:
+        """Reuse ``earlier``'s vectors of unchanged articles, and keep vectors in ``folder``."""
+        cache: VectorCache = self.__dict__["_vectors"]
+        cache.folder = folder
+        if earlier is not None:
+            cache.adopt(earlier.__dict__["_vectors"], self.articles)
 
 
 @dataclass(frozen=True)

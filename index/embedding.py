@@ -74,6 +74,7 @@ class Embedder:
             raise EmbedderUnavailable(f"cannot load the embedding model: {exc}") from exc
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()
+        self.checksum = expected  # names the model: vectors of another one are not comparable
         self._tokenizer = tokenizer
         self._session = session
         self._inputs = {i.name for i in session.get_inputs()}

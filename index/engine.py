@@ -1,8 +1,9 @@
 """The question-answering engine: retrieve, then read, then compose the answer.
 
 :meth:`Engine.ask` cleans the question, ranks the sentences of the best BM25
-chunks (:mod:`index.ranking`), reads the paragraphs of the best of them with
-the trained reader (:mod:`index.reader`), and answers with the reader's span
+chunks (:mod:`index.ranking`), picks the paragraphs closest to it by those scores
+and by meaning (:mod:`index.passages`), reads them with the trained reader
+(:mod:`index.reader`), and answers with the reader's span
 when its calibrated confidence (:mod:`index.confidence`) reaches
 ``REFUSAL_THRESHOLD``; otherwise it refuses with the closest passages. The
 corpus it serves (:mod:`index.corpus`) is swapped whole on a reindex.
@@ -13,7 +14,6 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -22,7 +22,9 @@ import numpy as np
 from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
+from index.embedding import Embedder, shared_embedder
 from index.gist import Gist, asks_for_gist, newest_first
+from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
 from index.question_types import Question
 from index.ranking import Scored, SentenceRanker
@@ -110,6 +112,7 @@ class Reading:
     passages: tuple[tuple[str, Paragraph], ...]
     span: Span | None
     spans: tuple[Span, ...] = ()
+    closeness: float = 0.0  # the question's cosine with the sentence holding ``span`` (0: none)
 
     def features(self) -> dict[str, float]:
         """The signals :class:`index.confidence.Calibration` may weigh (``span`` must be set).
@@ -118,7 +121,8 @@ class Reading:
         ``rival``: the best margin another passage offers (a competing answer
         elsewhere, the "nearby number of another paragraph" error; -10 when
         none); ``pooled``: the best span's score over "no answer" pooled over
-        every passage read, as one choice over the whole set.
+        every passage read, as one choice over the whole set; ``closeness``:
+        how close in meaning the sentence holding the span is to the question.
         """
         assert self.span is not None
         best = self.span
@@ -129,6 +133,7 @@ class Reading:
             "margin": best.margin,
             "rival": max(max(others, default=-10.0), -10.0),
             "pooled": best.score - pooled_null,
+            "closeness": self.closeness,
         }
 
 
@@ -146,6 +151,7 @@ class Engine:
         tokenizer: Tokenizer | None = None,
         *,
         model_dir: Path | None = None,
+        meaning: bool = True,
     ) -> None:
         self.corpus = corpus
         self.tokenizer = tokenizer or default_tokenizer()
@@ -157,7 +163,11 @@ class Engine:
         self.ranker = SentenceRanker(self.tokenizer)
         self._english_file = model_dir / TOKENIZER_FILE
         self._spelling: tuple[Corpus, Vocabulary] | None = None
+        # Paragraphs are picked by meaning too, when the embedder loads (else by BM25 alone).
+        self.embedder: Embedder | None = shared_embedder() if meaning else None
         corpus.paragraph_index(self.tokenizer)  # built now, not by the first question
+        if self.embedder is not None:
+            corpus.sentence_vectors(self.embedder)  # likewise
         load_identifier()  # likewise the language model (0.6 s, once per process)
 
     @property
@@ -282,12 +292,24 @@ class Engine:
 
     def _read(self, corpus: Corpus, question: Question, article_id: str | None) -> Reading:
         ranked = self.ranker.rank(corpus, question, article_id) if question.query else []
-        passages = _passages(corpus, ranked, READ_PASSAGES)
-        span, spans = None, []
+        vectors, asked = None, None
+        if self.embedder is None or not ranked:
+            passages = by_words(corpus, ranked, READ_PASSAGES)
+        else:
+            vectors = corpus.sentence_vectors(self.embedder)
+            asked = self.embedder.embed([question.text])[0]
+            passages = by_words_and_meaning(
+                corpus, ranked, vectors, asked, READ_PASSAGES, article_id
+            )
+        span, spans, closeness = None, [], 0.0
         if self.reader is not None and passages:
             spans = self.reader.read(question.text, [p.text for _, p in passages])
             span = max(spans, key=lambda s: s.margin, default=None)
-        return Reading(tuple(ranked), tuple(passages), span, tuple(spans))
+        if span is not None and vectors is not None and asked is not None:
+            article, paragraph = passages[span.passage]
+            holder = paragraph.sentences.index(_sentence_at(paragraph, span.start))
+            closeness = float(vectors.row((article, paragraph.number), holder) @ asked)
+        return Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
 
     def _compose(
         self, corpus: Corpus, question: Question, reading: Reading, threshold: float
@@ -332,22 +354,6 @@ class Engine:
             article_title=corpus.article(article_id).title,
             answer_citation=1,
         )
-
-
-def _passages(corpus: Corpus, ranked: Sequence[Scored], limit: int) -> list[tuple[str, Paragraph]]:
-    """The paragraphs of the best-ranked sentences, best first, each once."""
-    seen: set[tuple[str, int]] = set()
-    out: list[tuple[str, Paragraph]] = []
-    for scored in ranked:
-        key = (scored.sentence.article_id, scored.sentence.paragraph)
-        if key in seen:
-            continue
-        seen.add(key)
-        article = corpus.article(key[0])
-        out.append((key[0], article.paragraphs[key[1] - 1]))
-        if len(out) == limit:
-            break
-    return out
 
 
 def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence:

@@ -10,7 +10,9 @@ corpus is only read, so a failed build leaves it serving. :func:`open_corpus` is
 what a process does at start: the build of a folder against its saved index,
 which is loaded as it is when the articles are unchanged. A version-2 store (from
 before the paragraph index was kept) still loads: its chunk counts are used, the
-paragraph index is built once and the store is saved as version 3.
+paragraph index is built once and the store is saved as version 3. With ``index_dir``
+the sentence vectors (:mod:`index.sentence_vectors`) are computed too, in the build's
+thread, and kept in its ``vectors/`` folder; unchanged articles' come from ``previous``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any, TypeVar
 from index.bm25 import SparseBM25
 from index.chunking import ChunkSettings, chunk_article
 from index.corpus import Corpus, NoArticlesError, ParagraphIndex, paragraph_keys
+from index.embedding import shared_embedder
 from index.loader import load_folder
 from index.records import Article, LoadProblem
 from index.saved.gc_pause import quiet_gc
@@ -43,6 +46,7 @@ from index.tokenize import Tokenizer, TokenizerSettings, default_tokenizer
 log = logging.getLogger(__name__)
 
 _Key = TypeVar("_Key", bound=Hashable)
+VECTORS_FOLDER = "vectors"  # the sentence vectors, per article (:mod:`index.sentence_vectors`)
 Plan = list[tuple[int, int] | list[list[str]]]  # see SparseBM25.rebuilt
 
 
@@ -188,6 +192,9 @@ def _build(
     corpus.adopt_paragraph_index(
         tokenizer.settings, ParagraphIndex(paragraphs, paragraph_keys(articles))
     )
+    corpus.adopt_vectors(previous, None if index_dir is None else index_dir / VECTORS_FOLDER)
+    if index_dir is not None and (embedder := shared_embedder()) is not None:
+        corpus.sentence_vectors(embedder)  # now, in the build's thread, not at a question
     manifest = stored if unchanged_on_disk else None
     saved = False
     if index_dir is not None and not unchanged_on_disk:

@@ -91,6 +91,32 @@ def test_paragraph_index_is_built_once_per_corpus(seed_engine: Engine) -> None:
     assert seed_engine.corpus.paragraph_index(seed_engine.tokenizer) is first
 
 
+def test_paragraphs_are_picked_by_meaning_with_vectors_computed_once(seed_engine: Engine) -> None:
+    assert seed_engine.embedder is not None  # the shipped embedder loads
+    first = seed_engine.corpus.sentence_vectors(seed_engine.embedder)
+    seed_engine.ask(TROOPS)
+    assert seed_engine.corpus.sentence_vectors(seed_engine.embedder) is first
+
+
+def test_a_reading_says_how_close_the_answer_sentence_is_to_the_question(
+    seed_engine: Engine,
+) -> None:
+    reading = seed_engine.read(TROOPS)
+    assert reading.span is not None
+    paragraph = reading.passages[reading.span.passage][1]
+    holder = next(s for s in reversed(paragraph.sentences) if s.start <= reading.span.start)
+    assert seed_engine.embedder is not None
+    sentence = seed_engine.embedder.embed([holder.text])[0]
+    asked = seed_engine.embedder.embed([TROOPS])[0]
+    assert reading.features()["closeness"] == pytest.approx(float(sentence @ asked), abs=0.02)
+
+
+def test_without_the_embedder_bm25_alone_picks_the_paragraphs() -> None:
+    engine = Engine(build_corpus(SEEDS).corpus, meaning=False)
+    assert engine.embedder is None
+    assert engine.ask(TROOPS).answer == "more than 3,000"
+
+
 def test_empty_question_is_rejected() -> None:
     with pytest.raises(QuestionError, match="empty"):
         clean_question("  \n\t ")

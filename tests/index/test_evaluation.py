@@ -138,12 +138,14 @@ def test_dev_set_figures_hold() -> None:
     # the North Korean soldiers fight?" from another sentence naming the Kursk region)
     assert figures["evidence@1"] >= 0.94
     assert figures["evidence@3"] == 1.0
-    # measured 0.944 (0.833 by the reader before, which refused the short "How many troops
-    # were sent?" and "How did Kim describe the relationship with Russia?"; 0.944, 0.889 and
-    # 0.722 by earlier readers: docs/evaluation.md, "Reader")
-    assert figures["answer_accuracy"] >= 0.94
+    # measured 0.889 since paragraphs are also picked by meaning (0.944 by BM25's paragraphs,
+    # whose second, the summary-like first paragraph, gave the short "How many troops were
+    # sent?" a surer "3,000" than the "more than 3,000" of the first;
+    # held out, the news and SQuAD figures rose: docs/evaluation.md, "Retrieval by meaning";
+    # 0.833, 0.944, 0.889 and 0.722 by earlier readers: docs/evaluation.md, "Reader")
+    assert figures["answer_accuracy"] >= 0.88
     assert figures["refused"] == 3  # measured 3 of 3
-    assert figures["false_refusals"] == 0  # measured 0 (2 by the reader before)
+    assert figures["false_refusals"] <= 1  # measured 1 (0 with BM25's paragraphs)
 
 
 def test_squad_slice_figures_hold() -> None:
@@ -155,9 +157,12 @@ def test_squad_slice_figures_hold() -> None:
     }
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
-    assert figures["sentence_recall@1"] >= 0.66  # measured 0.677
-    # measured 53.1 (earlier readers 52.7, 49.3, 47.5, 46.1; rules 33.0)
-    assert figures["f1"] >= 53.0
+    assert figures["sentence_recall@1"] >= 0.68  # measured 0.6905 (0.677 by BM25's paragraphs)
+    # the reader's paragraph: measured 0.7566 (0.741 by BM25's paragraphs alone)
+    assert figures["paragraph_recall@1"] >= 0.75
+    # measured 54.55 (53.1 by BM25's paragraphs; earlier readers 52.7, 49.3, 47.5, 46.1;
+    # rules 33.0)
+    assert figures["f1"] >= 54.5
 
 
 def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:
