@@ -11,7 +11,7 @@ import pytest
 from index.embedding import Embedder, FloatArray, shared_embedder
 from index.loader import article_from_text
 from index.records import Article
-from index.saved.building import VECTORS_FOLDER, build_corpus
+from index.saved.building import VECTORS_FOLDER, build_corpus, open_corpus
 
 
 class CountingEmbedder:
@@ -68,15 +68,19 @@ def test_a_reindex_embeds_only_the_articles_that_changed(embedder: Embedder) -> 
 def test_the_saved_index_keeps_them_so_a_restart_embeds_nothing(
     tmp_path: Path, embedder: Embedder
 ) -> None:
-    build_corpus(articles("A stored sentence."), index_dir=tmp_path)
-    assert len(list((tmp_path / VECTORS_FOLDER).glob("*.npy"))) == 1
-    restarted = build_corpus(articles("A stored sentence.")).corpus
-    restarted.adopt_vectors(None, tmp_path / VECTORS_FOLDER)
-    counting = CountingEmbedder(embedder)
-    vectors = restarted.sentence_vectors(counting)  # type: ignore[arg-type]
-    assert counting.embedded == []
-    fresh = embedder.embed(["A stored sentence."])
-    assert np.allclose(vectors.matrix, fresh, atol=2e-3)  # stored as float16
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "one.txt").write_text("A title\n\nA stored sentence. Another one.\n", "utf-8")
+    build_corpus(seeds, index_dir=tmp_path / "index")
+    (stored,) = (tmp_path / "index" / VECTORS_FOLDER).glob("*.npy")
+    assert np.allclose(
+        np.load(stored), embedder.embed(["A stored sentence.", "Another one."]), atol=2e-3
+    )
+    marked = np.zeros((2, 384), dtype=np.float16)
+    marked[:, 0] = 1.0  # no sentence embeds to this: only a read of the file gives it
+    np.save(stored, marked)
+    restarted = open_corpus(seeds, tmp_path / "index")
+    assert np.array_equal(restarted.sentence_vectors(embedder).matrix, marked.astype(np.float32))
 
 
 def test_a_damaged_file_is_embedded_again_and_rewritten(tmp_path: Path, embedder: Embedder) -> None:
