@@ -96,6 +96,10 @@ class Reader:
         options.log_severity_level = 3
         # Windows vary in shape: planning memory per shape only adds to what is kept.
         options.enable_mem_pattern = False
+        # Idle threads sleep instead of spinning: spinning threads held the cores the
+        # question's embedding ran on, and a SQuAD v1.1 dev question took 89 ms instead
+        # of 64 (docs/evaluation.md, "Retrieval by meaning").
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime's errors are not exported as one type
