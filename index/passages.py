@@ -60,28 +60,29 @@ def by_words_and_meaning(
         chosen = np.ones(len(keys), dtype=bool)
     if not chosen.any():
         return by_words(corpus, ranked, limit)
-    fused = WORD_WEIGHT * _word_scores(ranked, keys) + (1 - WORD_WEIGHT) * _spread(cosine, chosen)
+    fused = WORD_WEIGHT * _word_scores(ranked, vectors) + (1 - WORD_WEIGHT) * _spread(
+        cosine, chosen
+    )
     fused[~chosen] = -np.inf
     first = by_words(corpus, ranked, 1)
     if first:
-        fused[keys.index((first[0][0], first[0][1].number))] = np.inf
+        fused[vectors.position((first[0][0], first[0][1].number))] = np.inf
     best = np.argsort(-fused, kind="stable")[: min(limit, int(chosen.sum()))]
     return [_passage(corpus, keys[i]) for i in best]
 
 
-def _word_scores(ranked: Sequence[Scored], keys: Sequence[Key]) -> np.ndarray:
+def _word_scores(ranked: Sequence[Scored], vectors: SentenceVectors) -> np.ndarray:
     """Each paragraph's best sentence score, min-max over the paragraphs ranked; 0 unranked."""
     best: dict[Key, float] = {}
     for s in ranked:
         key = (s.sentence.article_id, s.sentence.paragraph)
         best[key] = max(best.get(key, -np.inf), s.score)
-    values = np.zeros(len(keys))
+    values = np.zeros(len(vectors.keys))
     if not best:
         return values
     low, high = min(best.values()), max(best.values())
-    row = {k: i for i, k in enumerate(keys)}
     for key, score in best.items():
-        values[row[key]] = (score - low) / (high - low) if high > low else 1.0
+        values[vectors.position(key)] = (score - low) / (high - low) if high > low else 1.0
     return values
 
 

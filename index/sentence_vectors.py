@@ -46,10 +46,14 @@ class SentenceVectors:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_rows", {key: i for i, key in enumerate(self.keys)})
 
+    def position(self, key: Key) -> int:
+        """Where paragraph ``key`` stands in ``keys`` (and in :meth:`paragraph_cosines`)."""
+        found: int = self.__dict__["_rows"][key]
+        return found
+
     def row(self, key: Key, sentence: int) -> FloatArray:
         """The vector of the ``sentence``-th (0-based) sentence of paragraph ``key``."""
-        paragraph: int = self.__dict__["_rows"][key]
-        vector: FloatArray = self.matrix[int(self.starts[paragraph]) + sentence]
+        vector: FloatArray = self.matrix[int(self.starts[self.position(key)]) + sentence]
         return vector
 
     def paragraph_cosines(self, question: FloatArray) -> FloatArray:
