@@ -10,7 +10,10 @@ its README; the development part is never read here) and the two SQuAD
 *training* files of ``../shared/eval/squad/``. Each question becomes a
 *group*: the passages the bot's own retrieval (``Engine.read`` with the reader
 off) hands the reader for it, from an index of all the articles of its set,
-with the answer's paragraph put in when retrieval missed it. Windows follow
+with the answer's paragraph put in when retrieval missed it. The team's
+unanswerable questions on SQuAD paragraphs (``training/adversarial_data.py``:
+a tempting span of the kind asked, no answer) are read every epoch, each
+paragraph alone, with two of its answerable questions. Windows follow
 Hugging Face's ``run_qa.py`` (question + a slice of the passage,
 ``only_second`` truncation, a stride between windows).
 
@@ -48,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "training"))
 
+from adversarial_data import adversarial_groups  # noqa: E402
 from news_data import load_news  # noqa: E402
 from onnx_weights import state_dict_from_onnx  # noqa: E402
 from reading_data import Group, occurrences, reading_groups  # noqa: E402
@@ -243,6 +247,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--squad-per-epoch", type=int, default=2000,
                         help="SQuAD questions drawn afresh each epoch (all news questions are used)")
+    parser.add_argument("--no-adversarial", action="store_true",
+                        help="news: leave out the team's unanswerable questions on SQuAD "
+                        "paragraphs (training/adversarial_data.py), read every epoch")
     parser.add_argument("--windows-per-batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--warmup", type=float, default=0.1)
@@ -269,13 +276,19 @@ def main() -> None:
         news, squad = [], reading_groups(args.questions, args.seed, args.twin_share)
     else:
         news, squad = news_groups(args.news_dir), squad_groups(args.squad_dir)
+    adversarial = []
+    if args.stage == "news" and not args.no_adversarial:
+        adversarial = adversarial_groups(args.seed)
     news = [g for g in news if g.passages]  # a question retrieval found nothing for
     squad = [g for g in squad if g.passages]
     if args.limit:
-        news, squad = news[: args.limit], squad[: args.limit]
+        news, squad, adversarial = news[: args.limit], squad[: args.limit], adversarial[: args.limit]
     feats_news = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in news]
     feats_squad = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in squad]
-    for name, feats in (("news", feats_news), ("squad", feats_squad)):
+    feats_adv = [
+        featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in adversarial
+    ]
+    for name, feats in (("news", feats_news), ("squad", feats_squad), ("adversarial", feats_adv)):
         windows = sum(len(f["windows"]) for f in feats)
         null = sum(not f["starts"] for f in feats)
         print(f"{name}: {len(feats)} groups, {windows} windows, {null} with no answer", flush=True)
@@ -295,7 +308,7 @@ def main() -> None:
         if args.stage == "reading":
             return feats_squad, batches_of(feats_squad, args.windows_per_batch, args.seed + epoch)
         drawn = rng.sample(feats_squad, min(args.squad_per_epoch, len(feats_squad)))
-        feats = feats_news + drawn
+        feats = feats_news + feats_adv + drawn
         return feats, batches_of(feats, args.windows_per_batch, args.seed + epoch)
 
     plans = [len(epoch_plan(e)[1]) for e in range(args.epochs)]

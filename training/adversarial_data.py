@@ -1,0 +1,69 @@
+"""The team's unanswerable questions on SQuAD paragraphs, as training groups.
+
+``training/data/adversarial/`` (see its README) holds questions written to be
+unanswerable from one SQuAD v1.1 training paragraph while it holds a tempting
+span of the kind asked (SQuAD 2.0's negations, antonyms, swapped entities ...),
+each second-checked; a checker's ``dropped`` verdict removes a question. Each
+kept question is a group of its paragraph alone with gold at [CLS]. So that the
+reader does not learn "these paragraphs answer nothing", each paragraph also
+brings up to ``partners`` of its own SQuAD questions, answerable, gold at every
+copy of the answer.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+from reading_data import SHARED, Group, occurrences
+
+FOLDER = Path(__file__).resolve().parent / "data" / "adversarial"
+
+
+def _lines(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def kept_questions(folder: Path = FOLDER) -> list[tuple[dict, dict]]:
+    """(question, paragraph) for every written question its checker did not drop."""
+    kept = []
+    for questions in sorted((folder / "questions").glob("*.jsonl")):
+        paragraphs = {p["pid"]: p for p in _lines(folder / "paragraphs" / questions.name)}
+        written = _lines(questions)
+        verdicts = _lines(folder / "checks" / questions.name)
+        if len(verdicts) != len(written):
+            continue  # not yet checked: not used
+        kept += [
+            (q, paragraphs[q["pid"]])
+            for q, v in zip(written, verdicts, strict=True)
+            if v["verdict"] == "ok"
+        ]
+    return kept
+
+
+def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> list[Group]:
+    """The kept unanswerable questions and ``partners`` answerable ones per paragraph."""
+    squad = json.loads(gzip.decompress((SHARED / "train" / "squad-v1.1-train-full.json.gz").read_bytes()))
+    questions = {}
+    for article in squad["data"]:
+        for k, paragraph in enumerate(article["paragraphs"]):
+            questions[f"{article['title']}-{k}"] = paragraph["qas"]
+    rng = random.Random(seed)
+    groups, seen = [], set()
+    for question, paragraph in kept_questions(folder):
+        context = paragraph["context"]
+        groups.append(Group("adversarial", question["question"], [context], []))
+        if paragraph["pid"] in seen:
+            continue
+        seen.add(paragraph["pid"])
+        own = questions[paragraph["pid"]]
+        for qa in rng.sample(own, min(partners, len(own))):
+            texts = [a["text"] for a in qa["answers"]]
+            answers = [(0, a, b) for a, b in occurrences(context, texts)]
+            if answers:
+                groups.append(Group("adversarial", qa["question"], [context], answers))
+    return groups

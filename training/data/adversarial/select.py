@@ -1,0 +1,47 @@
+"""Draw the SQuAD v1.1 training paragraphs the team writes unanswerable questions on.
+
+600 paragraphs (5 from each of 120 articles, 60-220 words), drawn with a fixed seed from
+``../shared/train/squad-v1.1-train-full.json.gz`` and written in six batches of 100
+(``paragraphs/a1.jsonl`` ... ``a6.jsonl``), each paragraph with its SQuAD questions so a
+writer sees what it does answer. Run: ``python3 training/data/adversarial/select.py``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE.parents[3] / "shared" / "train" / "squad-v1.1-train-full.json.gz"
+ARTICLES, PER_ARTICLE, BATCHES = 120, 5, 6
+
+
+def main() -> None:
+    data = json.loads(gzip.decompress(SOURCE.read_bytes()))["data"]
+    rng = random.Random(2026)
+    chosen = []
+    for article in rng.sample(data, ARTICLES):
+        fit = [
+            (k, p) for k, p in enumerate(article["paragraphs"])
+            if 60 <= len(p["context"].split()) <= 220
+        ]
+        for k, p in rng.sample(fit, min(PER_ARTICLE, len(fit))):
+            chosen.append({
+                "pid": f"{article['title']}-{k}",
+                "title": article["title"].replace("_", " "),
+                "context": p["context"],
+                "answerable": [q["question"] for q in p["qas"]],
+            })
+    rng.shuffle(chosen)
+    size = -(-len(chosen) // BATCHES)
+    for b in range(BATCHES):
+        out = HERE / "paragraphs" / f"a{b + 1}.jsonl"
+        lines = [json.dumps(p, ensure_ascii=False) for p in chosen[b * size:(b + 1) * size]]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(chosen)} paragraphs in {BATCHES} batches")
+
+
+if __name__ == "__main__":
+    main()
