@@ -22,8 +22,17 @@ from index.tokenize import STOP_WORDS
 # introduces what follows, "…wrote on his blog:"), or two clauses glued where a full
 # stop was lost ("…left on the road One of the victims…", "…in Mexico The 12,400 feet…").
 _ENDS = re.compile(r"[.!?…][\"'’”)\]]*$")
+# A lower-case word, then a capitalised word that opens sentences (a pronoun, determiner,
+# conjunction or preposition; no name or noun) and a lower-case one: a caption run into the
+# next sentence ("… ahead of a second TV debate tonight When questioned on the issue …").
+# The openers past "Pictured" were added after round nine's judges found such captions
+# ("When", "For", "As", "Some"); on the 118 development articles they flag 11 more sentences,
+# each a caption run into text.
 _GLUED = re.compile(
-    r"[a-z)'’]\s+(?:The|A|An|One|Two|It|He|She|They|His|Her|In|This|Another|But|Pictured)\s+[a-z0-9]"
+    r"[a-z)'’]\s+(?:The|A|An|One|Two|It|He|She|They|His|Her|In|This|Another|But|Pictured"
+    r"|When|While|After|Before|As|If|Although|Because|Since|However|Meanwhile|Now|Yesterday"
+    r"|Today|Last|Some|Many|Most|Several|We|You|Our|Their|Its|These|Those|There|What|Why"
+    r"|How|Where|Who|For|At|On|With|From|And|So|Despite|During)\s+[a-z0-9]"
 )
 # A caption's label: up to three words and a colon before a capitalised word ("Guilty: Glenn
 # Mason, 56, …", "Sleepy kid: Brock …"); not "The report concluded: 'the …'".

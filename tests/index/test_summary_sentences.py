@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.summary_sentences import self_contained, unintroduced_names
+from index.loader import article_from_text
+from index.summary_sentences import caption_factors, self_contained, unintroduced_names
 
 LEAD = "Fire crews fought a blaze at a battery recycling plant near Malmo for 14 hours."
 
@@ -71,3 +72,23 @@ def test_a_sentence_naming_what_it_says_stands_alone() -> None:
     assert self_contained(
         "Immortals won the Overwatch championship and a 50,000 dollar prize on Sunday evening."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nicola Sturgeon was campaigning in Aberdeen today ahead of a TV debate tonight When "
+        "questioned on the issue, Ms Sturgeon insisted there would be no referendum.",
+        "Giroud selected Coldplay as his track For instance, who would have guessed it?",
+    ],
+)
+def test_a_caption_run_into_a_sentence_by_a_capitalised_opener_is_a_caption(text: str) -> None:
+    body = article_from_text("glued", "Glued", [text]).sentences
+    assert caption_factors(body)[0] < 1.0
+
+
+def test_a_name_after_a_lower_case_word_is_no_glue() -> None:
+    body = article_from_text(
+        "name", "Name", ["A spokesman for Greater Manchester Police told reporters it was fine."]
+    ).sentences
+    assert caption_factors(body)[0] == 1.0
