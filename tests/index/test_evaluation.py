@@ -134,7 +134,7 @@ def test_dev_set_figures_hold() -> None:
     figures = evaluate_dev(engine, items).to_json()  # type: ignore[arg-type]
     # A regression check at today's measured figures (docs/evaluation.md), below the issue's
     # targets (accuracy 0.9, every unanswerable refused, no false refusal) that the reader misses.
-    # measured 1.0 (0.944 by the reader before, which answered "In which Russian region did
+    # measured 1.0 (the last two readers; 0.944 by the one before, which answered "In which Russian region did
     # the North Korean soldiers fight?" from another sentence naming the Kursk region)
     assert figures["evidence@1"] >= 0.94
     assert figures["evidence@3"] == 1.0
@@ -157,13 +157,17 @@ def test_squad_slice_figures_hold() -> None:
     }
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
-    assert figures["sentence_recall@1"] >= 0.71  # measured 0.7116 (0.6905 by the reader before)
-    # the reader's paragraph: measured 0.7698 (0.7566 by the reader before, 0.741 by it on
-    # BM25's paragraphs alone)
-    assert figures["paragraph_recall@1"] >= 0.76
-    # measured 57.55 (54.55 by the reader before, 53.1 by it on BM25's paragraphs; earlier
-    # readers 52.7, 49.3, 47.5, 46.1; rules 33.0)
-    assert figures["f1"] >= 57.5
+    # The reader that learned the team's unanswerable questions refuses more and reads this
+    # article a little worse, for more unanswerables refused on news and SQuAD v2.0 held out
+    # (docs/evaluation.md, "Unanswerable questions written by the team").
+    # measured 0.6878 (0.7116 by the reader before, 0.6905 by the one before it)
+    assert figures["sentence_recall@1"] >= 0.68
+    # the reader's paragraph: measured 0.754 (0.7698 by the reader before, 0.7566 by the one
+    # before it, 0.741 by that one on BM25's paragraphs alone)
+    assert figures["paragraph_recall@1"] >= 0.75
+    # measured 55.63 (57.55 by the reader before, 54.55 by the one before it, 53.1 by that one
+    # on BM25's paragraphs; earlier readers 52.7, 49.3, 47.5, 46.1; rules 33.0)
+    assert figures["f1"] >= 55.5
 
 
 def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:
