@@ -5,9 +5,10 @@ unanswerable from one SQuAD v1.1 training paragraph while it holds a tempting
 span of the kind asked (SQuAD 2.0's negations, antonyms, swapped entities ...),
 each second-checked; a checker's ``dropped`` verdict removes a question. Each
 kept question is a group of its paragraph alone with gold at [CLS]. So that the
-reader does not learn "these paragraphs answer nothing", each paragraph also
+reader does not learn "these paragraphs answer nothing", each SQuAD paragraph also
 brings up to ``partners`` of its own SQuAD questions, answerable, gold at every
-copy of the answer.
+copy of the answer (the Wikinews paragraphs from QAMR bring none: many of QAMR's
+questions are fragments, and the news stage reads the team's news questions).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> l
         if paragraph["pid"] in seen:
             continue
         seen.add(paragraph["pid"])
-        own = questions[paragraph["pid"]]
+        own = questions.get(paragraph["pid"], [])  # none for the Wikinews paragraphs
         for qa in rng.sample(own, min(partners, len(own))):
             texts = [a["text"] for a in qa["answers"]]
             answers = [(0, a, b) for a, b in occurrences(context, texts)]

@@ -1,9 +1,11 @@
-"""Draw the SQuAD v1.1 training paragraphs the team writes unanswerable questions on.
+"""Draw the paragraphs the team writes unanswerable questions on.
 
-600 paragraphs (5 from each of 120 articles, 60-220 words), drawn with a fixed seed from
-``../shared/train/squad-v1.1-train-full.json.gz`` and written in six batches of 100
-(``paragraphs/a1.jsonl`` ... ``a6.jsonl``), each paragraph with its SQuAD questions so a
-writer sees what it does answer. Run: ``python3 training/data/adversarial/select.py``.
+600 SQuAD v1.1 training paragraphs (5 from each of 120 articles, 60-220 words), drawn with a
+fixed seed from ``../shared/train/squad-v1.1-train-full.json.gz`` and written in six batches
+of 100 (``paragraphs/a1.jsonl`` ... ``a6.jsonl``), and the 152 Wikinews paragraphs of
+``qamr-wikinews.json.gz`` (news text) in three batches (``n1`` ... ``n3``); each paragraph
+with questions it does answer (SQuAD's, or up to 8 of QAMR's) so a writer sees them.
+Run: ``python3 training/data/adversarial/select.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[3] / "shared" / "train" / "squad-v1.1-train-full.json.gz"
+NEWS = SOURCE.with_name("qamr-wikinews.json.gz")
+NEWS_BATCHES = 3
 ARTICLES, PER_ARTICLE, BATCHES = 120, 5, 6
 
 
@@ -41,6 +45,23 @@ def main() -> None:
         lines = [json.dumps(p, ensure_ascii=False) for p in chosen[b * size:(b + 1) * size]]
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(chosen)} paragraphs in {BATCHES} batches")
+    news = [
+        {
+            "pid": article["title"],
+            "title": "Wikinews",
+            "context": p["context"],
+            "answerable": [q["question"] for q in p["qas"][:8]],
+        }
+        for article in json.loads(gzip.decompress(NEWS.read_bytes()))["data"]
+        for p in article["paragraphs"]
+    ]
+    rng.shuffle(news)
+    size = -(-len(news) // NEWS_BATCHES)
+    for b in range(NEWS_BATCHES):
+        out = HERE / "paragraphs" / f"n{b + 1}.jsonl"
+        lines = [json.dumps(p, ensure_ascii=False) for p in news[b * size : (b + 1) * size]]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(news)} news paragraphs in {NEWS_BATCHES} batches")
 
 
 if __name__ == "__main__":
