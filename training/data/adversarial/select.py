@@ -22,6 +22,16 @@ NEWS_BATCHES = 3
 ARTICLES, PER_ARTICLE, BATCHES = 120, 5, 6
 
 
+def write_batches(paragraphs: list[dict], prefix: str, batches: int) -> None:
+    """``paragraphs`` in ``batches`` files of nearly equal size: ``paragraphs/<prefix>N.jsonl``."""
+    size = -(-len(paragraphs) // batches)
+    for b in range(batches):
+        out = HERE / "paragraphs" / f"{prefix}{b + 1}.jsonl"
+        lines = [json.dumps(p, ensure_ascii=False) for p in paragraphs[b * size : (b + 1) * size]]
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(paragraphs)} paragraphs in {batches} batches ({prefix}1 ...)")
+
+
 def main() -> None:
     data = json.loads(gzip.decompress(SOURCE.read_bytes()))["data"]
     rng = random.Random(2026)
@@ -39,12 +49,7 @@ def main() -> None:
                 "answerable": [q["question"] for q in p["qas"]],
             })
     rng.shuffle(chosen)
-    size = -(-len(chosen) // BATCHES)
-    for b in range(BATCHES):
-        out = HERE / "paragraphs" / f"a{b + 1}.jsonl"
-        lines = [json.dumps(p, ensure_ascii=False) for p in chosen[b * size:(b + 1) * size]]
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(chosen)} paragraphs in {BATCHES} batches")
+    write_batches(chosen, "a", BATCHES)
     news = [
         {
             "pid": article["title"],
@@ -56,12 +61,7 @@ def main() -> None:
         for p in article["paragraphs"]
     ]
     rng.shuffle(news)
-    size = -(-len(news) // NEWS_BATCHES)
-    for b in range(NEWS_BATCHES):
-        out = HERE / "paragraphs" / f"n{b + 1}.jsonl"
-        lines = [json.dumps(p, ensure_ascii=False) for p in news[b * size : (b + 1) * size]]
-        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(news)} news paragraphs in {NEWS_BATCHES} batches")
+    write_batches(news, "n", NEWS_BATCHES)
 
 
 if __name__ == "__main__":
