@@ -18,7 +18,7 @@ must not hold, counted as off-topic). ``--heldout``: the same for ``summary_topi
 (42 topics on 12 further articles, 6 of them topics the article does not cover; written and
 checked by two annotators before any topic summary of these articles was made).
 
-Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--check | --tuning]``.
+Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--check | --tuning | --heldout]``.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ TUNING = Path(__file__).with_name("summary_topics_tuning.json")
 HELDOUT = Path(__file__).with_name("summary_topics_heldout.json")
 
 
-def tuning_topics(path: Path = TUNING) -> list[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+def labelled_topics(path: Path = TUNING) -> list[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
     """A labelled set: (article, topic, about, must, off), written before measuring."""
     return [
         (t["article"], t["topic"], tuple(t["about"]), tuple(t["must"]), tuple(t["off"]))
@@ -103,7 +103,7 @@ def main() -> None:
     args = parser.parse_args()
     each = args.each
     topics = (
-        tuning_topics(HELDOUT if args.heldout else TUNING)
+        labelled_topics(HELDOUT if args.heldout else TUNING)
         if args.tuning or args.heldout
         else [(*t, ()) for t in (CHECK if args.check else TOPICS)]  # off: none marked
     )

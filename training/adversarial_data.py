@@ -13,12 +13,11 @@ questions are fragments, and the news stage reads the team's news questions).
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 from pathlib import Path
 
-from reading_data import SHARED, Group, occurrences
+from reading_data import SHARED, Group, occurrences, read_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "adversarial"
 
@@ -48,7 +47,7 @@ def kept_questions(folder: Path = FOLDER) -> list[tuple[dict, dict]]:
 
 def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> list[Group]:
     """The kept unanswerable questions and ``partners`` answerable ones per paragraph."""
-    squad = json.loads(gzip.decompress((SHARED / "train" / "squad-v1.1-train-full.json.gz").read_bytes()))
+    squad = read_json(SHARED / "train" / "squad-v1.1-train-full.json.gz")
     questions = {}
     for article in squad["data"]:
         for k, paragraph in enumerate(article["paragraphs"]):

@@ -63,7 +63,7 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
-def _read(path: Path) -> dict:
+def read_json(path: Path) -> dict:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
@@ -120,9 +120,9 @@ def reading_groups(questions: int, seed: int, twin_share: float = 0.5,
     articles: list[tuple[str, dict]] = []
     for name in TRAIN_FILES:
         source = "squadshifts" if "shifts" in name else "squad"
-        articles += [(source, a) for a in _read(shared / "train" / name)["data"]]
+        articles += [(source, a) for a in read_json(shared / "train" / name)["data"]]
     for name in EVAL_TRAIN_FILES:
-        articles += [("squad", a) for a in _read(shared / "eval" / "squad" / name)["data"]]
+        articles += [("squad", a) for a in read_json(shared / "eval" / "squad" / name)["data"]]
     total = sum(len(p["qas"]) for _, a in articles for p in a["paragraphs"])
     keep = 1.0 if not questions else min(1.0, questions / total)
     groups: list[Group] = []
