@@ -6,7 +6,8 @@ each ``--runs`` times after one untimed run: a plain summary when the article's
 sentence vectors are not cached yet (the first summary of an article in a
 process), the same when they are (any later summary or topic of it), a topic
 summary with cached vectors, and the words-only path a process without the model
-takes; and, in the same run, the summariser as it was at ``--at`` (default: before
+takes, and a topic summary without the reader's check whether the article covers
+the topic (``index.topic_presence``, session 12); and, in the same run, the summariser as it was at ``--at`` (default: before
 issue 28), so a loaded machine can still be compared as a ratio. Prints p50 / p95
 wall time and the CPU time of the process per summary (the gap is other work on
 the machine), the model's load time and the memory it adds.
@@ -22,18 +23,20 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from index.embedding import shared_embedder
 from index.evaluation import summaries as ev
 from index.loader import article_from_text
 from index.records import Article
-from index.summarize import summarize
+from index.summarize import DEFAULT_SETTINGS, summarize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary_coverage import DEV, news_dev, summariser_at
 
 SENTENCES = 50
+TOPIC = "the injunction against him"  # the article covers it: the reader is asked
 
 
 def fifty_sentences() -> Article:
@@ -83,11 +86,17 @@ def main() -> None:
     forget = embedder._cached.cache_clear  # the first summary of an article in a process
     nothing = lambda: None  # noqa: E731
     words = Path("/nonexistent")
+    unchecked = replace(DEFAULT_SETTINGS, topic_presence=False)  # before session 12
     rows = {
         f"before ({args.at})": (lambda: before_issue(article), nothing),
         "plain, vectors not cached": (lambda: summarize(article), forget),
         "plain, vectors cached": (lambda: summarize(article), nothing),
-        "topic, vectors cached": (lambda: summarize(article, topic="the costs"), nothing),
+        "topic, vectors cached": (lambda: summarize(article, topic=TOPIC), nothing),
+        "topic, without the reader's check": (
+            lambda: summarize(article, topic=TOPIC, settings=unchecked),
+            nothing,
+        ),
+        "topic, vectors not cached": (lambda: summarize(article, topic=TOPIC), forget),
         "plain, words only (no model)": (lambda: summarize(article, model_dir=words), nothing),
     }
     old = None

@@ -68,7 +68,10 @@ stand out ``STANDOUT_LATER`` of the best's, unless it goes on from a pick. Then 
 and one that only announces a cause ("have begun to understand why …") brings
 the sentence giving it. The sentences read in article order, as the article told
 them. When no sentence is about the topic, the summary is empty, ``found`` is
-False and ``message`` says so. Without the model, the older selection by words
+False and ``message`` says so; when some are near it in meaning but the reader
+finds nothing on it (:mod:`index.topic_presence`), the closest ``UNSURE_SENTENCES``
+come ``unsure``, ``message`` saying so: judged blind, unrelated sentences given as
+the topic's misled. Without the model, the older selection by words
 (:func:`_select`, within ``topic_margin``) stands. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
@@ -90,12 +93,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from index.embedding import MODEL_DIR, shared_embedder
+from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
 from index.summary_lead import clean_lead, coverage_unit
 from index.summary_sentences import (
@@ -111,6 +114,8 @@ from index.summary_settings import (
     TOPIC_UNIT,
     FloatArray,
     SummarizerSettings,
+    Summary,
+    SummaryError,
 )
 from index.summary_topics import (
     ASKS,
@@ -128,6 +133,7 @@ from index.summary_topics import (
     topic_score,
 )
 from index.tokenize import Tokenizer, default_tokenizer
+from index.topic_presence import covers_topic
 
 __all__ = [  # the summariser's face; its parts live in the summary_* modules
     "DEFAULT_SETTINGS",
@@ -140,45 +146,10 @@ __all__ = [  # the summariser's face; its parts live in the summary_* modules
 ]
 
 LEAD_SENTENCES = 3  # the most taken for the lead; the rest of a summary is coverage
+UNSURE_SENTENCES = 2  # the most given for a topic the article may not cover
 # A capitalised word after the topic's first: a name ("drones in Iran"). An article that
 # never uses it is not about the topic, however close in meaning its sentences are.
 _NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*")
-
-
-class SummaryError(ValueError):
-    """The article cannot be summarised (no sentences, bad length); the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    article_id: str
-    article_title: str
-    sentences: tuple[Sentence, ...]  # in article order
-    topic: str | None = None
-    found: bool = True  # False when a topic was asked for and the article has nothing on it
-    message: str = ""  # why the summary is empty, when it is
-
-    @property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "article_id": self.article_id,
-            "article_title": self.article_title,
-            "topic": self.topic,
-            "found": self.found,
-            "message": self.message,
-            "sentences": [
-                {
-                    "sentence_id": s.id,
-                    "paragraph": s.paragraph,
-                    "position": s.position,
-                    "text": s.text,
-                }
-                for s in self.sentences
-            ],
-        }
 
 
 def summarize(
@@ -188,6 +159,7 @@ def summarize(
     tokenizer: Tokenizer | None = None,
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     model_dir: Path = MODEL_DIR,
+    reader_dir: Path = READER_DIR,
 ) -> Summary:
     """Pick ``sentences`` body sentences of ``article`` (about ``topic`` if given).
 
@@ -195,7 +167,8 @@ def summarize(
     Raises :class:`SummaryError` for a length outside 1..MAX_SENTENCES or an
     article without sentences. Only the body is read: ``article.summary``
     (the publisher's own summary) is never looked at. Similarity is by meaning
-    when the embedding model in ``model_dir`` loads, else by shared words.
+    when the embedding model in ``model_dir`` loads, else by shared words; whether
+    the article covers a topic at all, by the reader in ``reader_dir`` too.
     """
     body = article.sentences
     if not body:
@@ -240,6 +213,8 @@ def summarize(
         if relevance is None:
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
+        unsure = settings.topic_presence and not covers_topic(article, topic, embedder, reader_dir)
+        count = min(count, UNSURE_SENTENCES) if unsure else count
         factors = caption_factors(body, settings)
         # Caption text glued to a quote or an attribution (:func:`glued_caption`): a caption here.
         glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
@@ -264,7 +239,11 @@ def summarize(
         chosen = topic_neighbours(
             body, chosen, outside, reach, meaning, count, near, settings, asks
         )
-        return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)), topic)
+        picked = tuple(body[i] for i in sorted(chosen))
+        if unsure:
+            message = f"“{article.title}” may say nothing about “{topic}”; the closest it comes:"
+            return Summary(article.id, article.title, picked, topic, message=message, unsure=True)
+        return Summary(article.id, article.title, picked, topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
     # filled from the lead when no more sentences qualify; the default length is not.
     n = len(body)

@@ -1,4 +1,4 @@
-"""The summariser's settings and shared types: one place both the generic and the topic summary read."""
+"""The summariser's settings and records: one place both the generic and the topic summary read."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from index.records import Sentence
 
 MAX_SENTENCES = 10
 TOPIC_UNIT = 2  # the most sentences a topic pick brings (itself and the one it leans on)
@@ -39,6 +41,7 @@ class SummarizerSettings:
     unit_cost: float = 1.0  # a unit of k sentences is worth its value / k ** unit_cost
     caption_factor: float = 0.5  # score of a sentence that reads as a photo caption
     label_factor: float = 0.0  # ... and of one under a caption's label ("Guilty: …", no full stop)
+    topic_presence: bool = True  # the reader decides too whether a topic is covered at all
     lead_by_score: bool = False  # choose the lead by the score above (the older selection)
     novelty_max: float = 0.6  # a coverage pick's largest cosine with the summary, at most
     novel_words: int = 3  # words of 4+ letters a coverage pick holds that the summary does not
@@ -49,3 +52,41 @@ class SummarizerSettings:
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
+
+
+class SummaryError(ValueError):
+    """The article cannot be summarised (no sentences, bad length); the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    article_id: str
+    article_title: str
+    sentences: tuple[Sentence, ...]  # in article order
+    topic: str | None = None
+    found: bool = True  # False when a topic was asked for and the article has nothing on it
+    message: str = ""  # why the summary is empty or unsure, when it is
+    unsure: bool = False  # True when the sentences are only the closest the article comes
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "article_id": self.article_id,
+            "article_title": self.article_title,
+            "topic": self.topic,
+            "found": self.found,
+            "message": self.message,
+            "unsure": self.unsure,
+            "sentences": [
+                {
+                    "sentence_id": s.id,
+                    "paragraph": s.paragraph,
+                    "position": s.position,
+                    "text": s.text,
+                }
+                for s in self.sentences
+            ],
+        }

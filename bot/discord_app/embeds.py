@@ -137,7 +137,7 @@ def summary_embed(summary: Summary) -> discord.Embed:
     heading = (
         f"{summary.topic} — {summary.article_title}" if summary.topic else summary.article_title
     )
-    lines = []
+    lines = [f"*{escape(summary.message)}*"] if summary.unsure else []
     budget = DESCRIPTION_LIMIT // max(len(summary.sentences), 1) - 30
     for n, sentence in enumerate(summary.sentences, start=1):
         lines.append(

@@ -202,6 +202,8 @@ def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = N
     lines = [wrap(heading, columns, rest="  ")]
     if not summary.found:
         return "\n".join([*lines, wrap(summary.message, columns, first="  ")])
+    if summary.unsure:
+        lines.append(wrap(summary.message, columns, first="  ", rest="  "))
     for n, s in enumerate(summary.sentences, start=1):
         lines.append(wrap(f"[{n}] {s.text}", columns, first="  ", rest="      "))
         where = f"paragraph {s.paragraph}" + (f", {s.id}" if ids else "")

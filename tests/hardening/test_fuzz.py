@@ -215,12 +215,15 @@ def sentence(text: str, n: int) -> Sentence:
     topic=st.one_of(st.none(), LONG),
     texts=st.lists(LONG, max_size=10),
     found=st.booleans(),
+    unsure=st.booleans(),
 )
 def test_fuzz_summary_embed_within_discord_limits(
-    title: str, topic: str | None, texts: list[str], found: bool
+    title: str, topic: str | None, texts: list[str], found: bool, unsure: bool
 ) -> None:
+    sentences = tuple(sentence(t, i) for i, t in enumerate(texts))
+    message = title if unsure else ""  # a message as long as the title: it quotes it
     summary = Summary(
-        "a", title, tuple(sentence(t, i) for i, t in enumerate(texts)), topic=topic, found=found
+        "a", title, sentences, topic=topic, found=found, message=message, unsure=unsure
     )
     check_embed(summary_embed(summary))
 

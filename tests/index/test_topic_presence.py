@@ -1,0 +1,116 @@
+"""Whether an article covers a topic (index/topic_presence.py): the reader asked, and the summary said so."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedding import shared_embedder
+from index.evaluation import summaries as ev
+from index.loader import article_from_text, load_file
+from index.reader import MODEL_DIR
+from index.records import Article
+from index.summarize import summarize
+from index.topic_presence import PRESENCE_FILE, Presence, closest_passages, covers_topic
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+STORM = [
+    "A storm crossed northern Portugal on Sunday night, the weather service said.",
+    "The storm tore the roofs off 200 houses in the town of Braga. "
+    "Falling trees and winds of 140 km/h damaged power lines across the Braga district.",
+    "Braga's football club postponed its league match against Porto until April.",
+    "The club's new stadium, opened in 2003, holds 30,000 spectators.",
+]
+
+
+def storm() -> Article:
+    return article_from_text("storm", "Storm hits Braga", STORM)
+
+
+def test_a_topic_near_the_article_but_not_in_it_comes_as_the_closest_it_comes() -> None:
+    summary = summarize(storm(), topic="what Porto's coach said")
+
+    assert summary.found and summary.unsure
+    assert "may say nothing about “what Porto's coach said”" in summary.message
+    assert 1 <= len(summary.sentences) <= 2
+    assert summary.to_json()["unsure"] is True
+
+
+def test_a_covered_topic_is_summarised_without_doubt() -> None:
+    summary = summarize(storm(), topic="the damage to houses")
+
+    assert summary.found and not summary.unsure and summary.message == ""
+    assert any("roofs" in s.text for s in summary.sentences)
+
+
+def test_without_the_reader_the_summariser_rules_alone_decide(tmp_path: Path) -> None:
+    summary = summarize(storm(), topic="what Porto's coach said", reader_dir=tmp_path)
+
+    assert summary.found and not summary.unsure
+
+
+def test_without_the_fitted_model_a_topic_counts_as_covered(tmp_path: Path) -> None:
+    for name in ("reader.onnx", "tokenizer.json", "MODEL.md"):
+        (tmp_path / name).symlink_to(MODEL_DIR / name)  # the reader loads; no topic_presence.json
+
+    assert covers_topic(storm(), "what Porto's coach said", shared_embedder(), tmp_path)
+
+
+@pytest.mark.parametrize("text", [None, "{not json", '{"weights": {"margin": 1}}'])
+def test_a_missing_or_unreadable_model_file_loads_as_none(tmp_path: Path, text: str | None) -> None:
+    path = tmp_path / PRESENCE_FILE
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+
+    assert Presence.load(path) is None
+
+
+def test_the_shipped_model_weighs_the_margin_and_the_closeness() -> None:
+    presence = Presence.load(MODEL_DIR / PRESENCE_FILE)
+
+    assert presence is not None and 0 < presence.threshold < 1
+    assert set(presence.model.weights) == {"margin", "closeness"}
+    assert all(w > 0 for w in presence.model.weights.values())  # more of either: more covered
+
+
+def test_the_reader_reads_the_closest_sentences_with_their_neighbours_in_the_paragraph() -> None:
+    article = storm()  # paragraphs: 1 (sentence 0), 2 (sentences 1-2), 3 (3), 4 (4)
+    cosines = np.array([0.1, 0.2, 0.9, 0.8, 0.3])
+
+    passages = closest_passages(article, cosines, count=2)
+
+    assert passages == [STORM[1], STORM[2]]  # sentence 2 with sentence 1, not with sentence 3
+
+
+def test_a_closest_sentence_already_read_with_a_neighbour_is_not_read_again() -> None:
+    article = storm()
+    cosines = np.array([0.1, 0.9, 0.8, 0.2, 0.3])  # sentences 1 and 2 share a paragraph
+
+    assert closest_passages(article, cosines, count=2) == [STORM[1]]
+
+
+def heldout_articles(ids: set[str]) -> dict[str, Article]:
+    cnndm = ev.dataset_pairs(ev.read_examples(DATA / "cnndm-dev.jsonl"))
+    articles = {a.id: a for a, _ in cnndm if a.id in ids}
+    folder = ROOT / "training" / "data" / "articles"
+    return articles | {i: load_file(folder / f"{i}.txt") for i in ids - articles.keys()}
+
+
+def test_on_held_out_topics_fewer_absent_topics_are_given_as_covered() -> None:
+    """benchmarks/topic_presence_heldout.json, never fitted on: 32 covered topics, 31 absent.
+
+    Measured: the rules alone gave 24 absent topics as covered; with the model, 18 (6 more
+    in doubt), while 4 covered topics were said absent (as by the rules) and 1 put in doubt.
+    """
+    topics = json.loads((ROOT / "benchmarks" / "topic_presence_heldout.json").read_text())["topics"]
+    articles = heldout_articles({t["article"] for t in topics})
+    said = [(t["covered"], summarize(articles[t["article"]], topic=t["topic"])) for t in topics]
+
+    given_as_covered = sum(s.found and not s.unsure for covered, s in said if not covered)
+    covered_missed = sum(not s.found or s.unsure for covered, s in said if covered)
+    assert given_as_covered <= 18
+    assert covered_missed <= 5
