@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
+from index.records import Sentence
 from index.saved.building import build_corpus
+from index.summarize import Summary
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -68,3 +70,18 @@ def seeds_copy(tmp_path: Path) -> Path:
     for path in SEEDS.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     return folder
+
+
+@pytest.fixture
+def doubtful_summary() -> Summary:
+    """A topic summary the reader doubts: the closest sentence the article has, said as such."""
+    text = "Braga's football club postponed its league match against Porto until April."
+    return Summary(
+        "storm",
+        "Storm hits Braga",
+        (Sentence("storm#s3", "storm", 3, 3, text, 0, len(text)),),
+        topic="what Porto's coach said",
+        message="“Storm hits Braga” may say nothing about “what Porto's coach said”; "
+        "the closest it comes:",
+        unsure=True,
+    )

@@ -1,13 +1,13 @@
-"""The team's unanswerable questions on SQuAD paragraphs, as training groups.
+"""The team's unanswerable questions on training paragraphs, as training groups.
 
 ``training/data/adversarial/`` (see its README) holds questions written to be
-unanswerable from one SQuAD v1.1 training paragraph while it holds a tempting
-span of the kind asked (SQuAD 2.0's negations, antonyms, swapped entities ...),
-each second-checked; a checker's ``dropped`` verdict removes a question. Each
-kept question is a group of its paragraph alone with gold at [CLS]. So that the
-reader does not learn "these paragraphs answer nothing", each SQuAD paragraph also
-brings up to ``partners`` of its own SQuAD questions, answerable, gold at every
-copy of the answer (the Wikinews paragraphs from QAMR bring none: many of QAMR's
+unanswerable from one SQuAD v1.1 training, SquadShifts new_wiki or Wikinews paragraph
+while it holds a tempting span of the kind asked (SQuAD 2.0's negations, antonyms,
+swapped entities ...), each second-checked; a checker's ``dropped`` verdict removes a
+question. Each kept question is a group of its paragraph alone with gold at [CLS]. So
+that the reader does not learn "these paragraphs answer nothing", each SQuAD or
+SquadShifts paragraph also brings up to ``partners`` of its own questions, answerable,
+gold at every copy of the answer (the Wikinews paragraphs from QAMR bring none: many of QAMR's
 questions are fragments, and the news stage reads the team's news questions).
 """
 
@@ -17,7 +17,7 @@ import json
 import random
 from pathlib import Path
 
-from reading_data import SHARED, Group, occurrences, read_json
+from reading_data import SHARED, TRAIN_FILES, Group, occurrences, read_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "adversarial"
 
@@ -47,11 +47,11 @@ def kept_questions(folder: Path = FOLDER) -> list[tuple[dict, dict]]:
 
 def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> list[Group]:
     """The kept unanswerable questions and ``partners`` answerable ones per paragraph."""
-    squad = read_json(SHARED / "train" / "squad-v1.1-train-full.json.gz")
     questions = {}
-    for article in squad["data"]:
-        for k, paragraph in enumerate(article["paragraphs"]):
-            questions[f"{article['title']}-{k}"] = paragraph["qas"]
+    for name in TRAIN_FILES:  # SQuAD's and SquadShifts' titles differ: one key space
+        for article in read_json(SHARED / "train" / name)["data"]:
+            for k, paragraph in enumerate(article["paragraphs"]):
+                questions[f"{article['title']}-{k}"] = paragraph["qas"]
     rng = random.Random(seed)
     groups, seen = [], set()
     for question, paragraph in kept_questions(folder):

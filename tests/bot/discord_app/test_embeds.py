@@ -26,7 +26,7 @@ from bot.serving.messages import looks_like_question, strip_discord_markup
 from index import ReindexReport
 from index.corpus import Corpus, NoArticlesError
 from index.engine import Engine
-from index.records import Answer, Citation, LoadProblem, Sentence
+from index.records import Answer, Citation, LoadProblem
 from index.summarize import Summary
 
 
@@ -252,18 +252,8 @@ def test_an_answer_read_with_a_slip_says_so_in_one_line() -> None:
     assert (answer_embed(answer).description or "").startswith("*Read “troopps” as “troops”.*\n")
 
 
-def test_a_summary_in_doubt_says_so_before_its_sentences() -> None:
-    text = "Braga's football club postponed its league match against Porto until April."
-    summary = Summary(
-        "storm",
-        "Storm hits Braga",
-        (Sentence("storm#s3", "storm", 3, 3, text, 0, len(text)),),
-        topic="what Porto's coach said",
-        message="“Storm hits Braga” may say nothing about “what Porto's coach said”; "
-        "the closest it comes:",
-        unsure=True,
-    )
+def test_a_summary_in_doubt_says_so_before_its_sentences(doubtful_summary: Summary) -> None:
+    description = str(summary_embed(doubtful_summary).description)
 
-    description = str(summary_embed(summary).description)
     assert description.startswith("*“Storm hits Braga” may say nothing about")
     assert description.index("may say nothing") < description.index("**1.**")

@@ -13,7 +13,6 @@ import pytest
 
 from bot.launcher import main
 from bot.terminal.render import human_time, summary_text
-from index.records import Sentence
 from index.summarize import Summary
 from tests.conftest import SEEDS
 
@@ -193,17 +192,8 @@ def test_chat_summary_of_a_number_past_the_last_says_there_is_none_and_lists_the
     assert "Summary of" not in out
 
 
-def test_a_summary_in_doubt_says_so_above_its_sentences() -> None:
-    text = "Braga's football club postponed its league match against Porto until April."
-    summary = Summary(
-        "storm",
-        "Storm hits Braga",
-        (Sentence("storm#s3", "storm", 3, 3, text, 0, len(text)),),
-        topic="what Porto's coach said",
-        message="“Storm hits Braga” may say nothing about “what Porto's coach said”",
-        unsure=True,
-    )
+def test_a_summary_in_doubt_says_so_above_its_sentences(doubtful_summary: Summary) -> None:
+    lines = summary_text(doubtful_summary, columns=200).splitlines()
 
-    lines = summary_text(summary, columns=200).splitlines()
     assert lines[1].strip().startswith("“Storm hits Braga” may say nothing")
     assert lines[2].strip().startswith("[1] Braga's football club")

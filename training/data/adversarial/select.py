@@ -5,6 +5,9 @@ fixed seed from ``../shared/train/squad-v1.1-train-full.json.gz`` and written in
 of 100 (``paragraphs/a1.jsonl`` ... ``a6.jsonl``), and the 152 Wikinews paragraphs of
 ``qamr-wikinews.json.gz`` (news text) in three batches (``n1`` ... ``n3``); each paragraph
 with questions it does answer (SQuAD's, or up to 8 of QAMR's) so a writer sees them.
+A second draw (session 12), after the first and from articles it did not take: 400 more
+SQuAD training paragraphs (5 from each of 80 articles, ``a7`` ... ``a10``) and 200 of
+SquadShifts new_wiki (``squadshifts-new-wiki-v1.0.json.gz``, CC BY 4.0; ``s1``, ``s2``).
 Run: ``python3 training/data/adversarial/select.py``.
 """
 
@@ -18,30 +21,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[3] / "shared" / "train" / "squad-v1.1-train-full.json.gz"
 NEWS = SOURCE.with_name("qamr-wikinews.json.gz")
+SHIFTS = SOURCE.with_name("squadshifts-new-wiki-v1.0.json.gz")
 NEWS_BATCHES = 3
 ARTICLES, PER_ARTICLE, BATCHES = 120, 5, 6
 
 
-def write_batches(paragraphs: list[dict], prefix: str, batches: int) -> None:
+def write_batches(paragraphs: list[dict], prefix: str, batches: int, first_batch: int = 1) -> None:
     """``paragraphs`` in ``batches`` files of nearly equal size: ``paragraphs/<prefix>N.jsonl``."""
     size = -(-len(paragraphs) // batches)
     for b in range(batches):
-        out = HERE / "paragraphs" / f"{prefix}{b + 1}.jsonl"
+        out = HERE / "paragraphs" / f"{prefix}{b + first_batch}.jsonl"
         lines = [json.dumps(p, ensure_ascii=False) for p in paragraphs[b * size : (b + 1) * size]]
         out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(paragraphs)} paragraphs in {batches} batches ({prefix}1 ...)")
+    print(f"{len(paragraphs)} paragraphs in {batches} batches ({prefix}{first_batch} ...)")
 
 
-def main() -> None:
-    data = json.loads(gzip.decompress(SOURCE.read_bytes()))["data"]
-    rng = random.Random(2026)
+def draw(articles: list[dict], per_article: int, rng: random.Random) -> list[dict]:
+    """Up to ``per_article`` paragraphs of 60-220 words from each article, shuffled."""
     chosen = []
-    for article in rng.sample(data, ARTICLES):
+    for article in articles:
         fit = [
             (k, p) for k, p in enumerate(article["paragraphs"])
             if 60 <= len(p["context"].split()) <= 220
         ]
-        for k, p in rng.sample(fit, min(PER_ARTICLE, len(fit))):
+        for k, p in rng.sample(fit, min(per_article, len(fit))):
             chosen.append({
                 "pid": f"{article['title']}-{k}",
                 "title": article["title"].replace("_", " "),
@@ -49,7 +52,14 @@ def main() -> None:
                 "answerable": [q["question"] for q in p["qas"]],
             })
     rng.shuffle(chosen)
-    write_batches(chosen, "a", BATCHES)
+    return chosen
+
+
+def main() -> None:
+    data = json.loads(gzip.decompress(SOURCE.read_bytes()))["data"]
+    rng = random.Random(2026)
+    first = rng.sample(data, ARTICLES)
+    write_batches(draw(first, PER_ARTICLE, rng), "a", BATCHES)
     news = [
         {
             "pid": article["title"],
@@ -62,6 +72,12 @@ def main() -> None:
     ]
     rng.shuffle(news)
     write_batches(news, "n", NEWS_BATCHES)
+    second = random.Random(2027)
+    taken = {a["title"] for a in first}
+    rest = [a for a in data if a["title"] not in taken]
+    write_batches(draw(second.sample(rest, 80), PER_ARTICLE, second), "a", 4, first_batch=7)
+    shifts = json.loads(gzip.decompress(SHIFTS.read_bytes()))["data"]
+    write_batches(draw(shifts, 5, second)[:200], "s", 2)
 
 
 if __name__ == "__main__":
