@@ -1,6 +1,7 @@
 """Mechanical check of the unanswerable questions: ``python3 validate.py a1 [a2 ...]``.
 
-Each line of ``questions/<batch>.jsonl`` names a paragraph of ``paragraphs/<batch>.jsonl``,
+Each paragraph of ``paragraphs/<batch>.jsonl`` has two questions; each line of
+``questions/<batch>.jsonl`` names a paragraph of it,
 a known kind, a plausible answer copied exactly from that paragraph, a reason, and a
 question no other line of the batch repeats. ``checks/<batch>.jsonl`` (when present) holds
 one verdict per question, ``ok`` or ``dropped`` with a reason.
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+QUESTIONS_PER_PARAGRAPH = 2
 KINDS = {"negation", "antonym", "entity_swap", "mutual_exclusion", "impossible_condition", "missing"}
 
 
@@ -46,6 +49,10 @@ def problems(batch: str) -> list[str]:
         if text in paragraphs[q["pid"]]["answerable"]:
             found.append(f"{where}: this is one of SQuAD's answerable questions")
         seen.add(text.lower())
+    per_paragraph = Counter(json.loads(line).get("pid") for line in lines if line.strip().startswith("{"))
+    short = [pid for pid in paragraphs if per_paragraph[pid] != QUESTIONS_PER_PARAGRAPH]
+    if short:
+        found.append(f"{len(short)} paragraphs without {QUESTIONS_PER_PARAGRAPH} questions, e.g. {short[0]}")
     checks = HERE / "checks" / f"{batch}.jsonl"
     if checks.exists():
         verdicts = [json.loads(line) for line in checks.read_text(encoding="utf-8").splitlines()]
