@@ -157,17 +157,16 @@ def test_squad_slice_figures_hold() -> None:
     }
     figures = evaluate_squad(parse_squad(sliced)).to_json()
     assert figures["questions"] == 378
-    # The reader that learned the team's unanswerable questions refuses more and reads this
-    # article a little worse, for more unanswerables refused on news and SQuAD v2.0 held out
+    # The mean of five readers, two of which learned more of the team's unanswerable questions
     # (docs/evaluation.md, "Unanswerable questions written by the team").
-    # measured 0.6878 (0.7116 by the reader before, 0.6905 by the one before it)
-    assert figures["sentence_recall@1"] >= 0.68
-    # the reader's paragraph: measured 0.754 (0.7698 by the reader before, 0.7566 by the one
-    # before it, 0.741 by that one on BM25's paragraphs alone)
-    assert figures["paragraph_recall@1"] >= 0.75
-    # measured 55.63 (57.55 by the reader before, 54.55 by the one before it, 53.1 by that one
-    # on BM25's paragraphs; earlier readers 52.7, 49.3, 47.5, 46.1; rules 33.0)
-    assert figures["f1"] >= 55.5
+    # measured 0.7011 (0.6878 by the reader before, 0.7116 by the one before it)
+    assert figures["sentence_recall@1"] >= 0.70
+    # the reader's paragraph: measured 0.7646 (0.754 by the reader before, 0.7698 by the one
+    # before it, 0.7566 by that one, 0.741 by that one on BM25's paragraphs alone)
+    assert figures["paragraph_recall@1"] >= 0.76
+    # measured 56.78 (55.63 by the reader before, 57.55 by the one before it, 54.55 by that
+    # one, 53.1 on BM25's paragraphs; earlier readers 52.7, 49.3, 47.5, 46.1; rules 33.0)
+    assert figures["f1"] >= 56.5
 
 
 def test_a_question_the_engine_rejects_counts_as_a_refusal() -> None:

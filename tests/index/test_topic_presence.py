@@ -103,7 +103,7 @@ def heldout_articles(ids: set[str]) -> dict[str, Article]:
 def test_on_held_out_topics_fewer_absent_topics_are_given_as_covered() -> None:
     """benchmarks/topic_presence_heldout.json, never fitted on: 32 covered topics, 31 absent.
 
-    Measured: the rules alone gave 24 absent topics as covered; with the model, 18 (6 more
+    Measured: the rules alone gave 24 absent topics as covered; with the model, 14 (10 more
     in doubt), while 4 covered topics were said absent (as by the rules) and 1 put in doubt.
     """
     topics = json.loads((ROOT / "benchmarks" / "topic_presence_heldout.json").read_text())["topics"]
@@ -112,5 +112,5 @@ def test_on_held_out_topics_fewer_absent_topics_are_given_as_covered() -> None:
 
     given_as_covered = sum(s.found and not s.unsure for covered, s in said if not covered)
     covered_missed = sum(not s.found or s.unsure for covered, s in said if covered)
-    assert given_as_covered <= 18
+    assert given_as_covered <= 14
     assert covered_missed <= 5
