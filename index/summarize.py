@@ -71,7 +71,8 @@ them. When no sentence is about the topic, the summary is empty, ``found`` is
 False and ``message`` says so; when some are near it in meaning but the reader
 finds nothing on it (:mod:`index.topic_presence`), the closest ``UNSURE_SENTENCES``
 come ``unsure``, ``message`` saying so: judged blind, unrelated sentences given as
-the topic's misled. Without the model, the older selection by words
+the topic's misled. When no sentence is, but the reader finds the topic likely covered
+(worded apart from the article), the closest come ``unsure`` too. Without the model, the older selection by words
 (:func:`_select`, within ``topic_margin``) stands. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
@@ -133,7 +134,7 @@ from index.summary_topics import (
     topic_score,
 )
 from index.tokenize import Tokenizer, default_tokenizer
-from index.topic_presence import covers_topic
+from index.topic_presence import check_topic
 
 __all__ = [  # the summariser's face; its parts live in the summary_* modules
     "DEFAULT_SETTINGS",
@@ -210,10 +211,14 @@ def summarize(
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = topic_relevance(coverage, closeness, settings, cues)
         score, _ = topic_score(coverage, closeness, settings, cues)
-        if relevance is None:
+        check = (
+            check_topic(article, topic, embedder, reader_dir) if settings.topic_presence else None
+        )
+        if relevance is None and (check is None or not check.rescues):
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
-        unsure = settings.topic_presence and not covers_topic(article, topic, embedder, reader_dir)
+        unsure = check is not None and (relevance is None or check.doubts)
+        relevance = score.copy() if relevance is None else relevance  # the closest there is
         count = min(count, UNSURE_SENTENCES) if unsure else count
         factors = caption_factors(body, settings)
         # Caption text glued to a quote or an attribution (:func:`glued_caption`): a caption here.

@@ -11,7 +11,9 @@ logistic model fitted by ``training/fit_topic_presence.py`` on topics written an
 checked by two annotators, held out by article, and checked on others
 (``benchmarks/topic_presence_heldout.json``; docs/evaluation.md, "Topics the article
 may not cover"). Its weights live beside the reader in ``topic_presence.json``, refitted
-with each reader. Without the reader or that file, the summariser's rules decide alone.
+with each reader. Above a second cut-off (``rescue``), a topic the summariser's rules find
+nothing on is given as the closest the article comes too: worded apart from the article, it
+is likelier covered than not. Without the reader or that file, the rules decide alone.
 """
 
 from __future__ import annotations
@@ -38,10 +40,13 @@ NO_SPAN = -20.0  # the margin of a reading that found no span at all
 
 @dataclass(frozen=True)
 class Presence:
-    """The fitted model and the probability at which a topic counts as covered."""
+    """The fitted model and its cut-offs: a topic the summariser's rules find counts as covered
+    from ``threshold``; one they find nothing on is given as the closest the article comes
+    from ``rescue`` (1.0 or more: never)."""
 
     model: Calibration
     threshold: float
+    rescue: float = 1.0
 
     @classmethod
     def load(cls, path: Path) -> Presence | None:
@@ -49,9 +54,28 @@ class Presence:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             weights = {str(k): float(v) for k, v in data["weights"].items() if k in FEATURES}
-            return cls(Calibration(weights, float(data["bias"])), float(data["threshold"]))
+            model = Calibration(weights, float(data["bias"]))
+            return cls(model, float(data["threshold"]), float(data.get("rescue", 1.0)))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+
+@dataclass(frozen=True)
+class Check:
+    """The model's probability that an article covers a topic, with the cut-offs it is read by."""
+
+    probability: float
+    presence: Presence
+
+    @property
+    def doubts(self) -> bool:
+        """A topic the rules find is in doubt: the sentences are only the closest there are."""
+        return self.probability < self.presence.threshold
+
+    @property
+    def rescues(self) -> bool:
+        """A topic the rules find nothing on is likely covered after all."""
+        return self.probability >= self.presence.rescue
 
 
 def topic_question(topic: str) -> str:
@@ -91,16 +115,17 @@ def presence_features(
     }
 
 
-def covers_topic(
+def check_topic(
     article: Article, topic: str, embedder: Embedder | None, model_dir: Path = MODEL_DIR
-) -> bool:
-    """Whether ``article`` covers ``topic``; True (the rules decide) without a model to ask."""
+) -> Check | None:
+    """The model's check of ``topic`` on ``article``, or None (the rules decide alone) without
+    the reader, the embedder or the fitted model."""
     reader = shared_reader(model_dir)
     presence = _presence(model_dir)
     if isinstance(reader, ReaderUnavailable) or presence is None or embedder is None:
-        return True
+        return None
     values = presence_features(reader, embedder, article, topic)
-    return presence.model.probability(values) >= presence.threshold
+    return Check(presence.model.probability(values), presence)
 
 
 @cache

@@ -15,7 +15,9 @@ to "covered". Every figure printed is held out by article (each article's topics
 by a model fitted on the others), for the summariser's decision: its rules find the topic
 and the model agrees. The threshold chosen makes the fewest mistakes held out (a covered
 topic given as uncertain, an absent one given as covered) while putting at most
-``--max-wrong`` of the covered topics in doubt. The share of the topic's words the article
+``--max-wrong`` of the covered topics in doubt. For the topics the rules find nothing on,
+``rescue`` is the lowest probability at which, held out, more of those at or above it are
+covered than not: the summariser gives those the closest sentences, in doubt. The share of the topic's words the article
 never uses separated well on the new topics alone, but only because their writers worded
 covered topics in the article's words: on the earlier topics it put a fifth of the
 covered ones in doubt, so it is not used.
@@ -148,7 +150,16 @@ def main() -> None:
         if wrong <= args.max_wrong and (best is None or cost < best[0]):
             best = (cost, round(float(threshold), 2))
     assert best is not None, "no threshold keeps the covered topics"
-    data = {**fit(x, y.astype(float)).to_json(), "threshold": best[1]}
+    missed = f"of {int((~found & y).sum())} / {int((~found & ~y).sum())}"
+    print(f"  topics the rules find nothing on, held out: covered / absent at or above ({missed})")
+    rescue = 1.0
+    for threshold in np.arange(0.95, 0.29, -0.05):
+        above = ~found & (held >= threshold)
+        covered, absent = int((above & y).sum()), int((above & ~y).sum())
+        print(f"  {threshold:.2f}       {covered} / {absent}")
+        if covered > absent:
+            rescue = round(float(threshold), 2)  # the lowest at which more are covered than not
+    data = {**fit(x, y.astype(float)).to_json(), "threshold": best[1], "rescue": rescue}
     (MODEL_DIR / PRESENCE_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     print(f"chosen threshold {best[1]}; fitted on all: {data}")
 
