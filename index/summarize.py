@@ -72,8 +72,8 @@ False and ``message`` says so; when some are near it in meaning but the reader
 finds nothing on it (:mod:`index.topic_presence`), the closest ``UNSURE_SENTENCES``
 come ``unsure``, ``message`` saying so: judged blind, unrelated sentences given as
 the topic's misled. When no sentence is, but the reader finds the topic likely covered
-(worded apart from the article), the closest come ``unsure`` too. Without the model, the older selection by words
-(:func:`_select`, within ``topic_margin``) stands. Topic words
+(worded apart from the article), the closest come ``unsure`` too. Without the model,
+the older selection by words (:func:`_select`, within ``topic_margin``) stands. Topic words
 the article never uses are dropped when at least two others remain; a name in
 the topic the article never uses ("drones in Iran") makes meaning not count.
 A topic's kind
