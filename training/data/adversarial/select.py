@@ -8,6 +8,10 @@ with questions it does answer (SQuAD's, or up to 8 of QAMR's) so a writer sees t
 A second draw (session 12), after the first and from articles it did not take: 400 more
 SQuAD training paragraphs (5 from each of 80 articles, ``a7`` ... ``a10``) and 200 of
 SquadShifts new_wiki (``squadshifts-new-wiki-v1.0.json.gz``, CC BY 4.0; ``s1``, ``s2``).
+A third draw (session 13): 600 body paragraphs (40-220 words) of the **training part** of the
+team's news QA set (``training/data/``, never its development part), every fitting paragraph
+of the real articles (Wikinews, Global Voices) and the rest from the invented ones, each with
+the team's answerable questions whose sentence it holds (``t1`` ... ``t6``).
 Run: ``python3 training/data/adversarial/select.py``.
 """
 
@@ -16,7 +20,9 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[3] / "shared" / "train" / "squad-v1.1-train-full.json.gz"
@@ -24,6 +30,7 @@ NEWS = SOURCE.with_name("qamr-wikinews.json.gz")
 SHIFTS = SOURCE.with_name("squadshifts-new-wiki-v1.0.json.gz")
 NEWS_BATCHES = 3
 ARTICLES, PER_ARTICLE, BATCHES = 120, 5, 6
+NEWS_PARAGRAPHS = 600
 
 
 def write_batches(paragraphs: list[dict], prefix: str, batches: int, first_batch: int = 1) -> None:
@@ -55,6 +62,35 @@ def draw(articles: list[dict], per_article: int, rng: random.Random) -> list[dic
     return chosen
 
 
+def news_training_paragraphs(rng: random.Random) -> list[dict]:
+    """The news training part's body paragraphs: all the real articles' and invented ones'."""
+    sys.path.insert(0, str(HERE.parents[1]))
+    sys.path.insert(0, str(HERE.parents[2]))
+    from news_data import load_news
+
+    news = load_news()
+    asked: dict[str, list[Any]] = {}
+    for q in news.train_questions:
+        asked.setdefault(q.article, []).append(q)
+    real, invented = [], []
+    for article in news.train_articles:
+        for paragraph in article.paragraphs:
+            if not 40 <= len(paragraph.text.split()) <= 220:
+                continue
+            (invented if article.id.startswith("inv") else real).append({
+                "pid": f"{article.id}-{paragraph.number}",
+                "title": article.title,
+                "context": paragraph.text,
+                "answerable": [
+                    q.question for q in asked.get(article.id, [])
+                    if q.answerable and q.sentence and q.sentence in paragraph.text
+                ],
+            })
+    chosen = real + rng.sample(invented, NEWS_PARAGRAPHS - len(real))
+    rng.shuffle(chosen)
+    return chosen
+
+
 def main() -> None:
     data = json.loads(gzip.decompress(SOURCE.read_bytes()))["data"]
     rng = random.Random(2026)
@@ -78,6 +114,7 @@ def main() -> None:
     write_batches(draw(second.sample(rest, 80), PER_ARTICLE, second), "a", 4, first_batch=7)
     shifts = json.loads(gzip.decompress(SHIFTS.read_bytes()))["data"]
     write_batches(draw(shifts, 5, second)[:200], "s", 2)
+    write_batches(news_training_paragraphs(random.Random(2028)), "t", 6)
 
 
 if __name__ == "__main__":
