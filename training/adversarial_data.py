@@ -1,14 +1,15 @@
 """The team's unanswerable questions on training paragraphs, as training groups.
 
 ``training/data/adversarial/`` (see its README) holds questions written to be
-unanswerable from one SQuAD v1.1 training, SquadShifts new_wiki or Wikinews paragraph
+unanswerable from one SQuAD v1.1 training, SquadShifts new_wiki, Wikinews or news-training-part paragraph
 while it holds a tempting span of the kind asked (SQuAD 2.0's negations, antonyms,
 swapped entities ...), each second-checked; a checker's ``dropped`` verdict removes a
 question. Each kept question is a group of its paragraph alone with gold at [CLS]. So
 that the reader does not learn "these paragraphs answer nothing", each SQuAD or
 SquadShifts paragraph also brings up to ``partners`` of its own questions, answerable,
-gold at every copy of the answer (the Wikinews paragraphs from QAMR bring none: many of QAMR's
-questions are fragments, and the news stage reads the team's news questions).
+gold at every copy of the answer (the Wikinews paragraphs from QAMR and the news training
+part's paragraphs bring none: many of QAMR's questions are fragments, and the news stage
+reads the team's news questions on the others).
 """
 
 from __future__ import annotations
