@@ -7,9 +7,9 @@ swapped entities ...), each second-checked; a checker's ``dropped`` verdict remo
 question. Each kept question is a group of its paragraph alone with gold at [CLS]. So
 that the reader does not learn "these paragraphs answer nothing", each SQuAD or
 SquadShifts paragraph also brings up to ``partners`` of its own questions, answerable,
-gold at every copy of the answer (the Wikinews paragraphs from QAMR and the news training
-part's paragraphs bring none: many of QAMR's questions are fragments, and the news stage
-reads the team's news questions on the others).
+gold at every copy of the answer: the news training part's paragraphs bring the team's
+answerable questions on them (``news_partners``); the Wikinews paragraphs from QAMR bring
+none (many of QAMR's questions are fragments).
 """
 
 from __future__ import annotations
@@ -46,6 +46,27 @@ def kept_questions(folder: Path = FOLDER) -> list[tuple[dict, dict]]:
     return kept
 
 
+def news_partners() -> dict[str, list[dict]]:
+    """The news training part's answerable questions per paragraph (``<article>-<number>``),
+    in SQuAD's shape: read alone with only unanswerable questions, a news paragraph would teach
+    the reader that a lone news paragraph answers nothing."""
+    from news_data import load_news
+
+    news = load_news()
+    articles = {a.id: a for a in news.train_articles}
+    found: dict[str, list[dict]] = {}
+    for q in news.train_questions:
+        if not q.answerable or not q.sentence or q.article not in articles:
+            continue
+        for paragraph in articles[q.article].paragraphs:
+            if q.sentence in paragraph.text:
+                answers = [{"text": a} for a in q.exact_answers()]
+                found.setdefault(f"{q.article}-{paragraph.number}", []).append(
+                    {"question": q.question, "answers": answers}
+                )
+    return found
+
+
 def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> list[Group]:
     """The kept unanswerable questions and ``partners`` answerable ones per paragraph."""
     questions = {}
@@ -53,6 +74,7 @@ def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> l
         for article in read_json(SHARED / "train" / name)["data"]:
             for k, paragraph in enumerate(article["paragraphs"]):
                 questions[f"{article['title']}-{k}"] = paragraph["qas"]
+    questions.update(news_partners())
     rng = random.Random(seed)
     groups, seen = [], set()
     for question, paragraph in kept_questions(folder):
@@ -61,7 +83,7 @@ def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> l
         if paragraph["pid"] in seen:
             continue
         seen.add(paragraph["pid"])
-        own = questions.get(paragraph["pid"], [])  # none for the Wikinews paragraphs
+        own = questions.get(paragraph["pid"], [])  # none for QAMR's Wikinews paragraphs
         for qa in rng.sample(own, min(partners, len(own))):
             texts = [a["text"] for a in qa["answers"]]
             answers = [(0, a, b) for a, b in occurrences(context, texts)]
