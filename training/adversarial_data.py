@@ -29,10 +29,15 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def kept_questions(folder: Path = FOLDER) -> list[tuple[dict, dict]]:
-    """(question, paragraph) for every written question its checker did not drop."""
+def kept_questions(
+    folder: Path = FOLDER, batches: tuple[str, ...] = ()
+) -> list[tuple[dict, dict]]:
+    """(question, paragraph) for every written question its checker did not drop, of the
+    batches whose names start with one of ``batches`` (all when empty)."""
     kept = []
     for questions in sorted((folder / "questions").glob("*.jsonl")):
+        if batches and not questions.stem.startswith(batches):
+            continue
         paragraphs = {p["pid"]: p for p in _lines(folder / "paragraphs" / questions.name)}
         written = _lines(questions)
         verdicts = _lines(folder / "checks" / questions.name)
@@ -67,8 +72,11 @@ def news_partners() -> dict[str, list[dict]]:
     return found
 
 
-def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> list[Group]:
-    """The kept unanswerable questions and ``partners`` answerable ones per paragraph."""
+def adversarial_groups(
+    seed: int, partners: int = 2, folder: Path = FOLDER, batches: tuple[str, ...] = ()
+) -> list[Group]:
+    """The kept unanswerable questions of ``batches`` (name prefixes; all when empty) and
+    ``partners`` answerable ones per paragraph."""
     questions = {}
     for name in TRAIN_FILES:  # SQuAD's and SquadShifts' titles differ: one key space
         for article in read_json(SHARED / "train" / name)["data"]:
@@ -77,7 +85,7 @@ def adversarial_groups(seed: int, partners: int = 2, folder: Path = FOLDER) -> l
     questions.update(news_partners())
     rng = random.Random(seed)
     groups, seen = [], set()
-    for question, paragraph in kept_questions(folder):
+    for question, paragraph in kept_questions(folder, batches):
         context = paragraph["context"]
         groups.append(Group("adversarial", question["question"], [context], []))
         if paragraph["pid"] in seen:

@@ -250,6 +250,9 @@ def main() -> None:
     parser.add_argument("--no-adversarial", action="store_true",
                         help="news: leave out the team's unanswerable questions on SQuAD "
                         "paragraphs (training/adversarial_data.py), read every epoch")
+    parser.add_argument("--adversarial-batches", default="",
+                        help="news: only these batches of them, by name prefix, comma-separated "
+                        "(e.g. 'a,n,s': those the shipped reader learned; default all)")
     parser.add_argument("--windows-per-batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--warmup", type=float, default=0.1)
@@ -278,7 +281,8 @@ def main() -> None:
         news, squad = news_groups(args.news_dir), squad_groups(args.squad_dir)
     adversarial = []
     if args.stage == "news" and not args.no_adversarial:
-        adversarial = adversarial_groups(args.seed)
+        batches = tuple(b for b in args.adversarial_batches.split(",") if b)
+        adversarial = adversarial_groups(args.seed, batches=batches)
     news = [g for g in news if g.passages]  # a question retrieval found nothing for
     squad = [g for g in squad if g.passages]
     if args.limit:
