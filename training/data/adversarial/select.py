@@ -22,7 +22,6 @@ import json
 import random
 import sys
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE.parents[3] / "shared" / "train" / "squad-v1.1-train-full.json.gz"
@@ -66,25 +65,21 @@ def news_training_paragraphs(rng: random.Random) -> list[dict]:
     """The news training part's body paragraphs: all the real articles' and invented ones'."""
     sys.path.insert(0, str(HERE.parents[1]))
     sys.path.insert(0, str(HERE.parents[2]))
+    from adversarial_data import news_partners
     from news_data import load_news
 
-    news = load_news()
-    asked: dict[str, list[Any]] = {}
-    for q in news.train_questions:
-        asked.setdefault(q.article, []).append(q)
+    asked = news_partners()
     real, invented = [], []
-    for article in news.train_articles:
+    for article in load_news().train_articles:
         for paragraph in article.paragraphs:
             if not 40 <= len(paragraph.text.split()) <= 220:
                 continue
+            pid = f"{article.id}-{paragraph.number}"
             (invented if article.id.startswith("inv") else real).append({
-                "pid": f"{article.id}-{paragraph.number}",
+                "pid": pid,
                 "title": article.title,
                 "context": paragraph.text,
-                "answerable": [
-                    q.question for q in asked.get(article.id, [])
-                    if q.answerable and q.sentence and q.sentence in paragraph.text
-                ],
+                "answerable": [q["question"] for q in asked.get(pid, [])],
             })
     chosen = real + rng.sample(invented, NEWS_PARAGRAPHS - len(real))
     rng.shuffle(chosen)
