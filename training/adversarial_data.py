@@ -1,8 +1,8 @@
 """The team's unanswerable questions on training paragraphs, as training groups.
 
 ``training/data/adversarial/`` (see its README) holds questions written to be
-unanswerable from one SQuAD v1.1 training, SquadShifts new_wiki, Wikinews or news-training-part paragraph
-while it holds a tempting span of the kind asked (SQuAD 2.0's negations, antonyms,
+unanswerable from one SQuAD v1.1 training, SquadShifts new_wiki, Wikinews or news training
+paragraph while it holds a tempting span of the kind asked (SQuAD 2.0's negations, antonyms,
 swapped entities ...), each second-checked; a checker's ``dropped`` verdict removes a
 question. Each kept question is a group of its paragraph alone with gold at [CLS]. So
 that the reader does not learn "these paragraphs answer nothing", each SQuAD or
@@ -61,14 +61,12 @@ def news_partners() -> dict[str, list[dict]]:
     articles = {a.id: a for a in news.train_articles}
     found: dict[str, list[dict]] = {}
     for q in news.train_questions:
-        if not q.answerable or not q.sentence or q.article not in articles:
-            continue
-        for paragraph in articles[q.article].paragraphs:
-            if q.sentence in paragraph.text:
-                answers = [{"text": a} for a in q.exact_answers()]
-                found.setdefault(f"{q.article}-{paragraph.number}", []).append(
-                    {"question": q.question, "answers": answers}
-                )
+        gold = q.gold_paragraph(articles[q.article]) if q.article in articles else None
+        if q.answerable and gold is not None:
+            answers = [{"text": a} for a in q.exact_answers()]
+            found.setdefault(f"{q.article}-{gold[0]}", []).append(
+                {"question": q.question, "answers": answers}
+            )
     return found
 
 
