@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine, QuestionError, clean_question
     from index.followup import Previous, Reading, read_in_context
+    from index.gist import account_subject
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -52,6 +53,7 @@ __all__ = [
     "ReindexReport",
     "Summary",
     "SummaryError",
+    "account_subject",
     "build_corpus",
     "clean_question",
     "find_article",
@@ -73,6 +75,7 @@ _MODULES = {
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine", "QuestionError", "clean_question"),
     "index.followup": ("Previous", "Reading", "read_in_context"),
+    "index.gist": ("account_subject",),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),

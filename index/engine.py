@@ -23,7 +23,7 @@ from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.embedding import Embedder, shared_embedder
-from index.gist import Gist, asks_for_gist, newest_first
+from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
 from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
 from index.question_types import Question
@@ -275,12 +275,30 @@ class Engine:
         """:meth:`gist` of a line :meth:`check` has cleaned (``respelled``: and :meth:`respell`)."""
         corpus = self.corpus
         vocabulary = self.vocabulary(corpus)
-        kind = asks_for_gist(text if respelled else self.respell(text)[0], vocabulary.knows)
-        if kind is None or kind == "greeting":
-            return None if kind is None else Gist("greeting")
+        text = text if respelled else self.respell(text)[0]
+        kind = asks_for_gist(text, vocabulary.knows)
+        if kind is None:
+            return self._account(corpus, text, article_id)
+        if kind == "greeting":
+            return Gist("greeting")
         if article_id or len(corpus.articles) == 1:
             return Gist("summary", (corpus.article(article_id or corpus.articles[0].id),))
         return Gist("choose", tuple(newest_first(corpus.articles)))
+
+    def _account(self, corpus: Corpus, text: str, article_id: str | None) -> Gist | None:
+        """The summary a line asking for an account of a subject wants (None: a question):
+        of the article it names ("the chess story"), else on that subject, from
+        ``article_id``'s article or the one the subject ranks first in."""
+        subject = account_subject(text)
+        if subject is None:
+            return None
+        if not article_id and len(corpus.articles) > 1:
+            ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
+            if not ranked:
+                return None
+            article_id = ranked[0].sentence.article_id
+        article = corpus.article(article_id or corpus.articles[0].id)
+        return Gist("summary", (article,), None if names_article(subject) else subject)
 
     def vocabulary(self, corpus: Corpus) -> Vocabulary:
         """The words of ``corpus`` for reading slips, built once per corpus (a race builds twice)."""

@@ -10,6 +10,14 @@ asks for the gist when it holds one of the few words that ask for a summary
 unless it is put as a question about words no article has: that one is
 answered by the engine, with the closest passages and a hint.
 
+A line that asks for an account of a subject ("what happened in the train
+crash?", "tell me about the strike", "summarise the chess story") wants the
+article's sentences on it, not a span the reader picks out of one passage:
+:func:`account_subject` finds such a subject by the words' roles (an opener,
+a word asking for an account, linking words, then the subject). An account
+of what happened *to* someone, or *after* something, asks for a fact (an
+outcome, a moment) and is still read as a question.
+
 Both front ends ask :meth:`index.engine.Engine.gist` before answering.
 """
 
@@ -36,6 +44,20 @@ QUESTION_WORDS = frozenset(
     "who whom whose what when where why which how whats whos wheres whens whys hows".split()
 )
 _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
+# The gist words that ask for an account of what follows them ("what's *going* on with X",
+# "*tell* me about X"), and the article-pointing ones that make the subject an article.
+ACCOUNT_WORDS = GIST_WORDS - frozenset("main points key article articles piece text".split())
+POINTER_WORDS = frozenset("article articles piece story text news report".split())
+OPENERS = frozenset("what whats give show".split())  # "what happened…", "give me a recap of…"
+# Between the opener and the account word: "what('s) (been) happening", "give me the recap";
+# never "does" or "did" ("what does not explain…" asks a fact).
+LINKING_VERBS = frozenset("is s was has have been are were re me us the a an".split())
+POLITE = frozenset("please pls hey hi ok okay so and can could would will you u".split())
+# After the account word, these ask for a fact: an outcome ("what happened *to* them", short
+# answers in every question set) or a moment ("what happened *after* the call").
+FACT_LINKS = frozenset(
+    "to after afterwards next then later before earlier since when if first last finally".split()
+)
 _WORD = re.compile(r"[^\W_]+")
 
 GistKind = Literal["summary", "choose", "greeting"]
@@ -47,11 +69,12 @@ class Gist:
 
     ``summary``: the summary of ``articles[0]``; ``choose``: one of ``articles``
     (newest first), there being several and none in context; ``greeting``: one
-    line on what to ask.
+    line on what to ask. ``topic``: the summary is of what the article says on it.
     """
 
     kind: GistKind
     articles: tuple[Article, ...] = ()
+    topic: str | None = None  # a summary on this topic only ("what happened in the strike?")
 
 
 def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary", "greeting"] | None:
@@ -70,6 +93,51 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary",
     if content and _is_question(line, words):
         return None
     return "greeting"
+
+
+def account_subject(line: str) -> str | None:
+    """The subject of a line asking for an account of it, as typed; None for any other line.
+
+    The line opens (after "please", "can you"...) with "what" or "give"/"show" followed,
+    past stop words, by a word asking for an account, or with such a word itself ("tell
+    me about…", "summarise…"); the subject is what follows it and its linking words
+    ("in", "on", "with", "about"), holding a word other than a stop or pointing word.
+    A question word other than "what" ("how did it happen") makes it a question.
+    """
+    found = list(_WORD.finditer(line))
+    words = [m.group().lower() for m in found]
+    if any(w in QUESTION_WORDS - {"what", "whats"} for w in words):
+        return None
+    at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
+    if at < len(words) and words[at] in OPENERS:
+        at += 1
+        opened = at
+        while at < len(words) and words[at] in LINKING_VERBS:
+            at += 1
+        if at == opened and at < len(words) and words[at] in POINTER_WORDS:
+            return None  # "what news network…" asks which one
+    if at >= len(words) or words[at] not in ACCOUNT_WORDS | {"story"}:
+        return None
+    while at < len(words) and (words[at] in ACCOUNT_WORDS or words[at] in STOP_WORDS):
+        if words[at] in FACT_LINKS:
+            return None
+        at += 1
+    if at >= len(words) or words[at] in FACT_LINKS:
+        return None
+    while at > 0 and words[at - 1] in {"the", "a", "an", "this", "that", "these", "those"}:
+        at -= 1  # "the train crash", not "train crash"
+    end = len(words)
+    while end > at and words[end - 1] in POLITE | {"thanks", "thx"}:
+        end -= 1  # "sum up the match please"
+    subject = line[found[at].start() : found[end - 1].end()] if end > at else ""
+    rest = [w for w in words[at:end] if w not in STOP_WORDS | POINTER_WORDS]
+    return subject if rest else None
+
+
+def names_article(subject: str) -> bool:
+    """Whether ``subject`` points at an article as a whole ("the chess article")."""
+    words = [w.lower() for w in _WORD.findall(subject)]
+    return bool(words) and words[-1] in POINTER_WORDS
 
 
 def _is_question(line: str, words: list[str]) -> bool:

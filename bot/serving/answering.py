@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
-from index import REFUSAL_THRESHOLD, Previous, read_in_context, summarize
+from index import REFUSAL_THRESHOLD, Previous, account_subject, read_in_context, summarize
 
 if TYPE_CHECKING:
     from index import Answer, Article, Engine, Summary
@@ -251,8 +251,9 @@ class AnsweringService:
     def _respond(self, turn: Turn, article_id: str | None) -> tuple[Reply, Previous | None]:
         """The reply, and what the conversation remembers of it (None: nothing new)."""
         engine = self.engine
-        context = None if article_id else turn.context  # an article chosen wins over context
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
+        # An article chosen wins over context; so does a subject asked about ("tell me about X").
+        context = None if article_id or account_subject(spelt) else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.
@@ -276,7 +277,7 @@ class AnsweringService:
             said = answer.answer if answer.found else None
             remembered = Previous(answer.read_as or turn.text, stays, said)
             return Reply("answer", turn.text, answer), remembered
-        summary = summarize(gist.articles[0]) if gist.kind == "summary" else None
+        summary = summarize(gist.articles[0], topic=gist.topic) if gist.kind == "summary" else None
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
         return reply, Previous("", gist.articles[0].id) if summary else None
 

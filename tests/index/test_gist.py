@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.gist import asks_for_gist, newest_first
+from index.gist import account_subject, asks_for_gist, newest_first
 from index.saved.building import open_corpus
 
 
@@ -68,3 +68,65 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
     article = seed_engine.corpus.articles[0]
     dated = replace(article, id="b", published="2025-03-01T10:00:00+00:00")
     assert newest_first([article, dated]) == [dated, article]
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [
+        ("what happened in the train crash?", "the train crash"),
+        ("tell me about the strike", "the strike"),
+        ("whats going on with Kim's drones", "Kim's drones"),
+        ("can you give me a summary of the match please", "the match"),
+        ("what's been happening in Gaza?", "Gaza"),
+        ("summarise the chess story", "the chess story"),
+    ],
+)
+def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
+    line: str, subject: str
+) -> None:
+    assert account_subject(line) == subject
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "what happened to the drones?",  # an outcome: a short answer
+        "what happened after the mother called?",  # a moment
+        "how did the crash happen?",
+        "what news network did ABC launch?",  # "which network"
+        "what does not explain the failure?",
+        "what happened?",  # no subject: the gist
+        "tell me about it",
+        "who won the match?",
+    ],
+)
+def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
+    assert account_subject(line) is None
+
+
+def _two_articles(tmp_path: Path) -> Engine:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "strike.txt").write_text(
+        "Dock strike\n\nDock workers walked out on Monday.\n\n"
+        "The strike closed the port for a week.\n\nOriginal Source: x\n"
+    )
+    (folder / "match.txt").write_text(
+        "Cup final\n\nThe home side won the final 2-1.\n\n"
+        "The winning goal came in the last minute.\n\nOriginal Source: x\n"
+    )
+    return Engine(open_corpus(folder, tmp_path / "index"))
+
+
+def test_a_subject_asked_about_among_several_articles_is_summarised_from_its_article(
+    tmp_path: Path,
+) -> None:
+    gist = _two_articles(tmp_path).gist("what happened with the strike?")
+    assert gist is not None and (gist.kind, gist.topic) == ("summary", "the strike")
+    assert [a.source_path for a in gist.articles] == ["strike.txt"]
+
+
+def test_a_subject_naming_an_article_gets_that_articles_whole_summary(tmp_path: Path) -> None:
+    gist = _two_articles(tmp_path).gist("summarise the cup final story")
+    assert gist is not None and (gist.kind, gist.topic) == ("summary", None)
+    assert [a.source_path for a in gist.articles] == ["match.txt"]

@@ -63,6 +63,16 @@ async def test_a_line_with_nothing_to_search_gets_its_gist_unlogged(
     assert summary.kind == "summary" and summary.summary is not None
 
 
+async def test_a_line_asking_about_a_subject_gets_a_summary_on_it_even_after_a_question(
+    service: AnsweringService,
+) -> None:
+    await service.ask(MEMBER, TROOPS)  # a question before: the line is not read as its follow-up
+    reply = await service.ask(MEMBER, "whats going on with the drones")
+    assert reply.kind == "summary" and reply.answer is None
+    assert reply.summary is not None and reply.summary.topic == "the drones"
+    assert any("drones" in s.text for s in reply.summary.sentences)
+
+
 async def test_the_server_threshold_is_the_engines_decision(
     service: AnsweringService, store: SQLiteStore, seed_engine: Engine
 ) -> None:
