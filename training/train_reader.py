@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT / "training"))
 from adversarial_data import adversarial_groups  # noqa: E402
 from news_data import load_news  # noqa: E402
 from onnx_weights import state_dict_from_onnx  # noqa: E402
+from qamr_data import qamr_groups, texts_never_trained_on  # noqa: E402
 from reading_data import Group, occurrences, reading_groups  # noqa: E402
 
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
@@ -253,6 +254,9 @@ def main() -> None:
     parser.add_argument("--adversarial-batches", default="",
                         help="news: only these batches of them, by name prefix, comma-separated "
                         "(e.g. 'a,n,s': those the shipped reader learned; default all)")
+    parser.add_argument("--qamr", type=int, default=0,
+                        help="news stage: QAMR's Wikinews questions per paragraph at most, read every "
+                        "epoch (training/qamr_data.py; 0: none, as the shipped reader)")
     parser.add_argument("--windows-per-batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--warmup", type=float, default=0.1)
@@ -283,16 +287,21 @@ def main() -> None:
     if args.stage == "news" and not args.no_adversarial:
         batches = tuple(b for b in args.adversarial_batches.split(",") if b)
         adversarial = adversarial_groups(args.seed, batches=batches)
+    qamr = qamr_groups(args.qamr, args.seed, texts_never_trained_on()) if args.stage == "news" and args.qamr else []
     news = [g for g in news if g.passages]  # a question retrieval found nothing for
     squad = [g for g in squad if g.passages]
     if args.limit:
         news, squad, adversarial = news[: args.limit], squad[: args.limit], adversarial[: args.limit]
+        qamr = qamr[: args.limit]
     feats_news = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in news]
     feats_squad = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in squad]
     feats_adv = [
         featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in adversarial
     ]
-    for name, feats in (("news", feats_news), ("squad", feats_squad), ("adversarial", feats_adv)):
+    feats_adv += [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in qamr]
+    for name, feats in (
+        ("news", feats_news), ("squad", feats_squad), ("adversarial and QAMR", feats_adv)
+    ):
         windows = sum(len(f["windows"]) for f in feats)
         null = sum(not f["starts"] for f in feats)
         print(f"{name}: {len(feats)} groups, {windows} windows, {null} with no answer", flush=True)
