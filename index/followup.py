@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.corpus import Corpus
@@ -111,17 +112,26 @@ class Reading:
 
 
 def read_in_context(
-    corpus: Corpus, tokenizer: Tokenizer, text: str, previous: Previous | None
+    corpus: Corpus,
+    tokenizer: Tokenizer,
+    text: str,
+    previous: Previous | None,
+    english: Collection[str] = frozenset(),
 ) -> Reading:
-    """``text`` (a cleaned question) read with ``previous``: as a follow-up, or afresh."""
+    """``text`` (a cleaned question) read with ``previous``: as a follow-up, or afresh.
+
+    ``english``: words known as English (``Engine.english``); a word of the line that is
+    neither there nor in any article is taken for a name ("ntsb")."""
     if previous is None:
         return Reading(text)
     article = previous.article_id if _held(corpus, previous.article_id) else None
-    holders = {t: corpus.articles_with(t) for t in _content(corpus, tokenizer, text)}
+    asked = dict.fromkeys(tokenizer.tokens(query_text(text)))
+    holders = {t: held for t in asked if (held := corpus.articles_with(t))}
     foreign = [t for t, held in holders.items() if article is not None and article not in held]
     if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):
         return Reading(text)  # another subject: afresh
-    if not _leans_on_before(text, len(holders)):
+    unknown = any(t not in holders and t not in english for t in asked)
+    if not _leans_on_before(text, len(holders), unknown):
         return Reading(text)  # stands alone
     return _follow_up(text, previous, set(holders), tokenizer, article)
 
@@ -188,22 +198,18 @@ def _held(corpus: Corpus, article_id: str | None) -> bool:
     return article_id is not None and any(a.id == article_id for a in corpus.articles)
 
 
-def _content(corpus: Corpus, tokenizer: Tokenizer, text: str) -> list[str]:
-    """The line's retrieval tokens that some article holds, its interrogative phrase left out."""
-    tokens = dict.fromkeys(tokenizer.tokens(query_text(text)))
-    return [t for t in tokens if corpus.articles_with(t)]
-
-
-def _leans_on_before(text: str, content_words: int) -> bool:
+def _leans_on_before(text: str, content_words: int, unknown: bool = False) -> bool:
     """Whether the line needs the previous turn: a lead word, a pronoun, a relation in time,
-    or too few words of its own and no name."""
+    or too few words of its own and no name. A word that is in no article and no English
+    word, left after the slips are read (``unknown``: "what did the ntsb chairman say"),
+    names a subject of the line's own as a name does: the previous turn cannot supply it."""
     words = _WORD.findall(text)
     lowered = [w.lower() for w in words]
     if not lowered or lowered[0] in LEADS or _ABOUT.match(text):
         return True
     if any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered):
         return True
-    named = any(w[:1].isupper() for w in words[1:])
+    named = unknown or any(w[:1].isupper() for w in words[1:])
     return content_words <= MAX_BARE and not named
 
 

@@ -254,7 +254,7 @@ class AnsweringService:
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
         # An article chosen wins over context; so does a subject asked about ("tell me about X").
         context = None if article_id or account_subject(spelt) else turn.context
-        reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context)
+        reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.
         gist = None if reading.read_as else engine.gist_of(spelt, article_id, respelled=True)

@@ -178,3 +178,15 @@ def test_without_a_previous_turn_the_question_is_read_as_asked(corpus: Corpus) -
 def test_an_article_no_longer_indexed_is_not_searched(corpus: Corpus) -> None:
     reading = read(corpus, "and how many died?", Previous(TROOPS, "removed-article"))
     assert reading.article_id is None and reading.read_as is not None
+
+
+def test_a_word_in_no_article_and_no_dictionary_is_a_subject_of_the_lines_own(
+    corpus: Corpus,
+) -> None:
+    english = frozenset({"officials", "said", "say", "spokesman"})
+    line = "what did the ntsb officials say"  # "ntsb", typed in lower case, names someone
+    previous = Previous(TROOPS, "troops")
+    assert read_in_context(corpus, default_tokenizer(), line, previous, english).read_as is None
+    # A word of the dictionary the articles lack is no name: the line still follows up.
+    line = "what did the spokesman say"
+    assert read_in_context(corpus, default_tokenizer(), line, previous, english).read_as is not None
