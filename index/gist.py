@@ -44,14 +44,24 @@ QUESTION_WORDS = frozenset(
     "who whom whose what when where why which how whats whos wheres whens whys hows".split()
 )
 _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
-# The gist words that ask for an account of what follows them ("what's *going* on with X",
-# "*tell* me about X"), and the article-pointing ones that make the subject an article.
-ACCOUNT_WORDS = GIST_WORDS - frozenset("main points key article articles piece text".split())
+# Words that ask for an account of what follows them: verbs ("what's *going* on with X",
+# "*tell* me about X") and nouns, which need a linking word after them ("the *story* with
+# X", "a *rundown* of X"; "what is the deal worth?" asks a fact). And the article-pointing
+# words that make the subject an article ("the chess story").
+ACCOUNT_VERBS = frozenset(
+    """happened happening happen going went tell explain describe summarise summarize sum
+    recap brief""".split()
+)
+ACCOUNT_NOUNS = frozenset(
+    "summary overview recap gist tldr story deal rundown lowdown news".split()
+)
+NOUN_LINKS = frozenset("with on of about behind for regarding".split())
+_ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
 POINTER_WORDS = frozenset("article articles piece story text news report".split())
 OPENERS = frozenset("what whats give show".split())  # "what happened…", "give me a recap of…"
-# Between the opener and the account word: "what('s) (been) happening", "give me the recap";
-# never "does" or "did" ("what does not explain…" asks a fact).
-LINKING_VERBS = frozenset("is s was has have been are were re me us the a an".split())
+# Between the opener and the account word: "what('s) (been) happening", "give me a quick
+# rundown"; never "does" or "did" ("what does not explain…" asks a fact).
+LINKING_VERBS = frozenset("is s was has have been are were re me us the a an quick short".split())
 POLITE = frozenset("please pls hey hi ok okay so and can could would will you u".split())
 # After the account word, these ask for a fact: an outcome ("what happened *to* them", short
 # answers in every question set) or a moment ("what happened *after* the call").
@@ -99,15 +109,14 @@ def account_subject(line: str) -> str | None:
     """The subject of a line asking for an account of it, as typed; None for any other line.
 
     The line opens (after "please", "can you"...) with "what" or "give"/"show" followed,
-    past stop words, by a word asking for an account, or with such a word itself ("tell
+    past linking words, by a word asking for an account, or with such a word itself ("tell
     me about…", "summarise…"); the subject is what follows it and its linking words
     ("in", "on", "with", "about"), holding a word other than a stop or pointing word.
-    A question word other than "what" ("how did it happen") makes it a question.
+    A question word other than "what" before it ("how did it happen") makes it a question;
+    after it, it belongs to the subject ("the story with how the moon formed").
     """
     found = list(_WORD.finditer(line))
     words = [m.group().lower() for m in found]
-    if any(w in QUESTION_WORDS - {"what", "whats"} for w in words):
-        return None
     at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
     if at < len(words) and words[at] in OPENERS:
         at += 1
@@ -116,9 +125,14 @@ def account_subject(line: str) -> str | None:
             at += 1
         if at == opened and at < len(words) and words[at] in POINTER_WORDS:
             return None  # "what news network…" asks which one
-    if at >= len(words) or words[at] not in ACCOUNT_WORDS | {"story"}:
+    if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
         return None
-    while at < len(words) and (words[at] in ACCOUNT_WORDS or words[at] in STOP_WORDS):
+    if words[at] in ACCOUNT_NOUNS:
+        if at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS:
+            return None
+    elif words[at] not in ACCOUNT_VERBS:
+        return None
+    while at < len(words) and (words[at] in _ACCOUNT or words[at] in STOP_WORDS):
         if words[at] in FACT_LINKS:
             return None
         at += 1

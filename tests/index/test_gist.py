@@ -79,6 +79,9 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("can you give me a summary of the match please", "the match"),
         ("what's been happening in Gaza?", "Gaza"),
         ("summarise the chess story", "the chess story"),
+        ("Give me a quick rundown of BB King's career?", "BB King's career"),
+        ("what's the deal with the old mansion", "the old mansion"),
+        ("what happened with the mum who lost 7 stone", "the mum who lost 7 stone"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -98,6 +101,8 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "what happened?",  # no subject: the gist
         "tell me about it",
         "who won the match?",
+        "what is the deal worth?",  # a noun asking for an account needs "with", "of"...
+        "what happened when she went on Millionaire?",  # a moment
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
