@@ -57,6 +57,7 @@ ACCOUNT_NOUNS = frozenset(
 )
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
+_DETERMINERS = frozenset("the a an this that these those".split())
 POINTER_WORDS = frozenset("article articles piece story text news report".split())
 OPENERS = frozenset("what whats give show".split())  # "what happened…", "give me a recap of…"
 # Between the opener and the account word: "what('s) (been) happening", "give me a quick
@@ -127,18 +128,17 @@ def account_subject(line: str) -> str | None:
             return None  # "what news network…" asks which one
     if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
         return None
-    if words[at] in ACCOUNT_NOUNS:
-        if at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS:
-            return None
-    elif words[at] not in ACCOUNT_VERBS:
+    if words[at] not in ACCOUNT_VERBS and (
+        words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
+    ):
         return None
     while at < len(words) and (words[at] in _ACCOUNT or words[at] in STOP_WORDS):
         if words[at] in FACT_LINKS:
             return None
         at += 1
-    if at >= len(words) or words[at] in FACT_LINKS:
-        return None
-    while at > 0 and words[at - 1] in {"the", "a", "an", "this", "that", "these", "those"}:
+    if at >= len(words) or (words[at] in FACT_LINKS and words[at - 1] not in _DETERMINERS):
+        return None  # "what happened at first", not "tell me about the last shift"
+    while at > 0 and words[at - 1] in _DETERMINERS:
         at -= 1  # "the train crash", not "train crash"
     end = len(words)
     while end > at and words[end - 1] in POLITE | {"thanks", "thx"}:

@@ -82,6 +82,8 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("Give me a quick rundown of BB King's career?", "BB King's career"),
         ("what's the deal with the old mansion", "the old mansion"),
         ("what happened with the mum who lost 7 stone", "the mum who lost 7 stone"),
+        ("tell me about the last shift at the mine", "the last shift at the mine"),
+        ("Can you recap the win over Leeds?", "the win over Leeds"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -103,6 +105,7 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "who won the match?",
         "what is the deal worth?",  # a noun asking for an account needs "with", "of"...
         "what happened when she went on Millionaire?",  # a moment
+        "what happened at first?",
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
