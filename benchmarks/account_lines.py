@@ -1,0 +1,76 @@
+"""Lines asking for an account of a subject ("tell me about the strike"): how many are read
+so, and how many questions of the development sets are read so by mistake.
+
+Not a test. ``benchmarks/account_lines/tuning.jsonl`` (the rule was shaped on it) and
+``heldout.jsonl`` (written by another annotator; judged blind in ``verdicts-heldout.jsonl``
+against ``key-heldout.json``, docs/evaluation.md "Lines asking for an account"): each line
+with its article, all 16 of a set's articles indexed together. Prints, per set, the lines
+read as accounts and those summarised from their own article; then the development
+questions (the seed's, the team's news questions, the SQuAD training split) read so.
+
+    .venv/bin/python benchmarks/account_lines.py
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from summary_topics import dev_articles
+
+from index.engine import Engine
+from index.gist import account_subject
+from index.saved.building import build_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = ROOT / "benchmarks" / "account_lines"
+SHARED = ROOT.parent / "shared"
+
+
+def lines(name: str) -> list[dict[str, str]]:
+    text = (HERE / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]
+
+
+def dev_questions() -> list[str]:
+    questions = []
+    files = [
+        SHARED / "eval" / "article_qa_dev.jsonl",
+        *(ROOT / "training" / "data" / "questions").glob("*.jsonl"),
+    ]
+    for path in files:
+        questions += [
+            json.loads(line)["question"] for line in path.read_text().splitlines() if line
+        ]
+    for path in (SHARED / "eval" / "squad").glob("*-train.json"):
+        for article in json.loads(path.read_text())["data"]:
+            questions += [q["question"] for p in article["paragraphs"] for q in p["qas"]]
+    return questions
+
+
+def main() -> None:
+    articles = dev_articles()
+    for name in ("tuning.jsonl", "heldout.jsonl"):
+        rows = lines(name)
+        engine = Engine(
+            build_corpus([articles[i] for i in dict.fromkeys(r["article"] for r in rows)]).corpus
+        )
+        gists = [engine.gist(r["line"]) for r in rows]
+        read = [g for g in gists if g is not None and g.kind == "summary"]
+        own = sum(
+            g is not None and g.articles[0].id == r["article"]
+            for g, r in zip(gists, rows, strict=True)
+        )
+        print(f"{name}: {len(read)} of {len(rows)} read as accounts, {own} from their own article")
+        for r, g in zip(rows, gists, strict=True):
+            if g is None:
+                print(f"    a question: {r['line']!r}")
+    questions = dev_questions()
+    taken = [q for q in questions if account_subject(q) is not None]
+    print(f"development questions read as accounts: {len(taken)} of {len(questions)}")
+    for q in taken:
+        print(f"    {q!r}")
+
+
+if __name__ == "__main__":
+    main()
