@@ -249,6 +249,7 @@ def help_embed() -> discord.Embed:
         value=(
             "• `/summary article:<pick one>` — the key sentences, quoted\n"
             "• `/summary article:<pick one> topic:drones sentences:5` — what it says about a topic\n"
+            "• Or just ask: `@articlebot what happened?`, `@articlebot tell me about the drones`\n"
             "• `/articles` — what I have read, with sentence counts"
         ),
         inline=False,
