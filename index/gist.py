@@ -45,15 +45,16 @@ QUESTION_WORDS = frozenset(
 )
 _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
 # Words that ask for an account of what follows them: verbs ("what's *going* on with X",
-# "*tell* me about X") and nouns, which need a linking word after them ("the *story* with
-# X", "a *rundown* of X"; "what is the deal worth?" asks a fact). And the article-pointing
+# "*tell* me about X", "*fill* me in on X") and nouns, which need a linking word after them
+# ("the *story* with X", "a *rundown* of X", "what's *up* with X"; "what is the deal worth?"
+# asks a fact). And the article-pointing
 # words that make the subject an article ("the chess story").
 ACCOUNT_VERBS = frozenset(
     """happened happening happen going went tell explain describe summarise summarize sum
-    recap brief""".split()
+    recap brief fill""".split()
 )
 ACCOUNT_NOUNS = frozenset(
-    "summary overview recap gist tldr story deal rundown lowdown news".split()
+    "summary overview recap gist tldr story deal rundown lowdown news up".split()
 )
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS

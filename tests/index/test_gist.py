@@ -84,6 +84,8 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("what happened with the mum who lost 7 stone", "the mum who lost 7 stone"),
         ("tell me about the last shift at the mine", "the last shift at the mine"),
         ("Can you recap the win over Leeds?", "the win over Leeds"),
+        ("what's up with the tanker emails", "the tanker emails"),
+        ("Can you fill me in on the pub plans?", "the pub plans"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
