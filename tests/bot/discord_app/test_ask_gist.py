@@ -33,3 +33,13 @@ async def test_mention_with_a_slip_says_how_it_was_read(harness: Harness) -> Non
 
     reply = next(c for c in calls if c.message)
     assert "3,000" in reply.text() and "*Read “troopps” as “troops”.*" in reply.text()
+
+
+async def test_mention_asking_about_a_subject_gets_what_the_article_says_on_it(
+    harness: Harness,
+) -> None:
+    calls = await harness.send(harness.message("tell me about the drones", mention_bot=True))
+
+    reply = next(c for c in calls if c.message)
+    assert reply.text().startswith("Summary: the drones — North Korea")
+    assert "The articles don't say" not in reply.text()
