@@ -13,6 +13,7 @@ import json
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -141,7 +142,10 @@ def extend_split(split: dict[str, list[str]], article_ids: list[str], seed: int 
     return {"dev": sorted(split["dev"] + new["dev"]), "train": sorted(split["train"] + new["train"])}
 
 
+@cache
 def load_news(data_dir: Path = DATA) -> NewsData:
+    """The news QA set, read once per process (training, the partners of the unanswerable
+    questions and QAMR's exclusions all ask for it): callers read it, never change it."""
     from index.loader import load_folder
 
     loaded = load_folder(data_dir / "articles")
