@@ -47,8 +47,8 @@ _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
 # Words that ask for an account of what follows them: verbs ("what's *going* on with X",
 # "*tell* me about X", "*fill* me in on X") and nouns, which need a linking word after them
 # ("the *story* with X", "a *rundown* of X", "what's *up* with X"; "what is the deal worth?"
-# asks a fact). And the article-pointing
-# words that make the subject an article ("the chess story").
+# asks a fact). And the article-pointing words that make the subject an article ("the
+# chess story").
 ACCOUNT_VERBS = frozenset(
     """happened happening happen going went tell explain describe summarise summarize sum
     recap brief fill""".split()
