@@ -61,8 +61,9 @@ def qamr_groups(
     shares a sentence of 50 characters or more with ``avoid`` (the texts never trained on)."""
     rng = random.Random(seed)
     reports: dict[str, list[str]] = {}
-    paragraphs = [p for a in read_json(path)["data"] for p in a["paragraphs"]]
-    titles = [a["title"] for a in read_json(path)["data"] for _ in a["paragraphs"]]
+    data = read_json(path)["data"]
+    paragraphs = [p for a in data for p in a["paragraphs"]]
+    titles = [a["title"] for a in data for _ in a["paragraphs"]]
     for title, paragraph in zip(titles, paragraphs, strict=True):
         reports.setdefault(title.rsplit(":", 1)[0], []).append(paragraph["context"])
     groups = []
