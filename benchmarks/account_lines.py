@@ -1,12 +1,15 @@
 """Lines asking for an account of a subject ("tell me about the strike"): how many are read
 so, and how many questions of the development sets are read so by mistake.
 
-Not a test. ``benchmarks/account_lines/tuning.jsonl`` (the rule was shaped on it) and
+Not a test. ``benchmarks/account_lines/tuning.jsonl`` (the rule was shaped on it),
 ``heldout.jsonl`` (written by another annotator; judged blind in ``verdicts-heldout.jsonl``
-against ``key-heldout.json``, docs/evaluation.md "Lines asking for an account"): each line
-with its article, all 16 of a set's articles indexed together. Prints, per set, the lines
-read as accounts and those summarised from their own article; then the development
-questions (the seed's, the team's news questions, the SQuAD training split) read so.
+against ``key-heldout.json``, docs/evaluation.md "Lines asking for an account") and
+``fresh.jsonl`` (a third annotator, one line on each article's story and one on a side of it;
+the filled accounts judged blind in ``verdicts-fresh.jsonl`` against ``key-fresh.json``): each
+line with its article, all 16 of a set's articles indexed together. Prints, per set, the lines
+read as accounts, those summarised from their own article, and the sentences an account
+holds against the topic summary alone; then the development questions (the seed's, the
+team's news questions, the SQuAD training split) read so.
 
     .venv/bin/python benchmarks/account_lines.py
 """
@@ -14,11 +17,14 @@ questions (the seed's, the team's news questions, the SQuAD training split) read
 from __future__ import annotations
 
 import json
+from statistics import mean
 from pathlib import Path
 
 from summary_topics import dev_articles
 
 from index.engine import Engine
+from index.summarize import summarize
+from index.summary_account import account
 from index.gist import account_subject
 from index.saved.building import build_corpus
 
@@ -50,7 +56,7 @@ def dev_questions() -> list[str]:
 
 def main() -> None:
     articles = dev_articles()
-    for name in ("tuning.jsonl", "heldout.jsonl"):
+    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl"):
         rows = lines(name)
         engine = Engine(
             build_corpus([articles[i] for i in dict.fromkeys(r["article"] for r in rows)]).corpus
@@ -62,6 +68,13 @@ def main() -> None:
             for g, r in zip(gists, rows, strict=True)
         )
         print(f"{name}: {len(read)} of {len(rows)} read as accounts, {own} from their own article")
+        topical = [summarize(g.articles[0], topic=g.topic) for g in read if g.topic]
+        told = [account(g.articles[0], g.topic) for g in read if g.topic]
+        print(
+            f"    sentences an account holds: {mean(len(s.sentences) for s in told):.2f}"
+            f" (the topic summary alone: {mean(len(s.sentences) for s in topical):.2f});"
+            f" in doubt {sum(s.unsure for s in told)}, said absent {sum(not s.found for s in told)}"
+        )
         for r, g in zip(rows, gists, strict=True):
             if g is None:
                 print(f"    a question: {r['line']!r}")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from index.saved.store import read_index
     from index.seed_format import ARTICLE_SUFFIXES, is_article_file, write_article
     from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
+    from index.summary_account import account
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -53,6 +54,7 @@ __all__ = [
     "ReindexReport",
     "Summary",
     "SummaryError",
+    "account",
     "account_subject",
     "build_corpus",
     "clean_question",
@@ -83,6 +85,7 @@ _MODULES = {
     "index.saved.store": ("read_index",),
     "index.seed_format": ("ARTICLE_SUFFIXES", "is_article_file", "write_article"),
     "index.summarize": ("MAX_SENTENCES", "Summary", "SummaryError", "summarize"),
+    "index.summary_account": ("account",),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 

@@ -133,7 +133,7 @@ def account_subject(line: str) -> str | None:
         words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
     ):
         return None
-    while at < len(words) and (words[at] in _ACCOUNT or words[at] in STOP_WORDS):
+    while at < len(words) and (words[at] in _ACCOUNT | NOUN_LINKS or words[at] in STOP_WORDS):
         if words[at] in FACT_LINKS:
             return None
         at += 1

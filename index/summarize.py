@@ -149,7 +149,8 @@ __all__ = [  # the summariser's face; its parts live in the summary_* modules
 LEAD_SENTENCES = 3  # the most taken for the lead; the rest of a summary is coverage
 UNSURE_SENTENCES = 2  # the most given for a topic the article may not cover
 # A capitalised word after the topic's first: a name ("drones in Iran"). An article that
-# never uses it is not about the topic, however close in meaning its sentences are.
+# never uses it, in its headline or its body, is not about the topic, however close in
+# meaning its sentences are.
 _NAME = re.compile(r"(?<=\s)[A-Z][\w'’-]*")
 
 
@@ -207,7 +208,8 @@ def summarize(
             cues = (cues[0] | (gives_cause(body) & (coverage > 0)), cues[1])
         closeness = None
         names = tokenizer.tokens(" ".join(_NAME.findall(topic)))
-        if embedder is not None and embedded is not None and all(t in idf for t in names):
+        known = idf.keys() | set(tokenizer.tokens(article.title))  # "Danish" in the headline only
+        if embedder is not None and embedded is not None and all(t in known for t in names):
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = topic_relevance(coverage, closeness, settings, cues)
         score, _ = topic_score(coverage, closeness, settings, cues)

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Literal
 from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
-from index import REFUSAL_THRESHOLD, Previous, account_subject, read_in_context, summarize
+from index import (
+    REFUSAL_THRESHOLD,
+    Previous,
+    account,
+    account_subject,
+    read_in_context,
+    summarize,
+)
 
 if TYPE_CHECKING:
     from index import Answer, Article, Engine, Summary
@@ -277,7 +284,10 @@ class AnsweringService:
             said = answer.answer if answer.found else None
             remembered = Previous(answer.read_as or turn.text, stays, said)
             return Reply("answer", turn.text, answer), remembered
-        summary = summarize(gist.articles[0], topic=gist.topic) if gist.kind == "summary" else None
+        summary = None
+        if gist.kind == "summary":
+            article = gist.articles[0]
+            summary = account(article, gist.topic) if gist.topic else summarize(article)
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
         return reply, Previous("", gist.articles[0].id) if summary else None
 

@@ -86,6 +86,7 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("Can you recap the win over Leeds?", "the win over Leeds"),
         ("what's up with the tanker emails", "the tanker emails"),
         ("Can you fill me in on the pub plans?", "the pub plans"),
+        ("What's the story behind the town taking in refugees?", "the town taking in refugees"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(

@@ -173,6 +173,22 @@ def test_a_topic_with_one_known_word_is_not_found(topic: str) -> None:
     assert not summarize(load_file(SEED_FILE), topic=topic).found
 
 
+def test_a_name_the_headline_uses_counts_as_the_articles_own() -> None:
+    body = [
+        "Hackers shut down the computer systems of a ferry port in Denmark on Monday.",
+        "Lorries queued for 20 kilometres as staff checked tickets by hand.",
+        "The port said no ransom would be paid.",
+    ]
+    topic = "the ransomware attack on the Danish port"
+
+    without = summarize(article_from_text("port", "Port hit", body), topic=topic)
+    headline = "Ransomware attack halts lorries at Danish ferry port"
+    summary = summarize(article_from_text("port", headline, body), topic=topic)
+
+    assert without.unsure or not without.found  # meaning not counted: "Danish" is in no word
+    assert summary.found and not summary.unsure
+
+
 def _dev(prefix: str) -> Article:
     """A CNN/DailyMail development article of tests/data, by the start of its id."""
     pairs = ev.dataset_pairs(ev.read_examples(DATA / "cnndm-dev.jsonl"))

@@ -1,0 +1,76 @@
+"""The summary answering "tell me about X" (index/summary_account.py): the topic summary, never
+shorter than the article's summary when the subject is its story."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from index.evaluation import summaries as ev
+from index.loader import article_from_text, load_file
+from index.records import Article
+from index.summarize import default_length, summarize
+from index.summary_account import account
+from tests.conftest import DATA
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def team_article(name: str) -> Article:
+    return load_file(ROOT / "training" / "data" / "articles" / f"{name}.txt")
+
+
+def cnndm_article(article_id: str) -> Article:
+    pairs = ev.dataset_pairs(ev.read_examples(DATA / "cnndm-dev.jsonl"))
+    return next(a for a, _ in pairs if a.id == article_id)
+
+
+def test_an_account_of_the_articles_story_is_as_long_as_its_summary() -> None:
+    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
+    subject = "the teacher removed from class over her Obama remarks"
+
+    topical = summarize(article, topic=subject)
+    told = account(article, subject)
+
+    assert len(topical.sentences) < default_length(len(article.sentences))  # one sentence
+    assert len(told.sentences) == default_length(len(article.sentences))
+    assert set(topical.sentences) <= set(told.sentences)
+    assert told.topic == subject and told.found and not told.unsure
+
+
+def test_an_account_reads_in_the_articles_order() -> None:
+    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
+    told = account(article, "the teacher removed from class over her Obama remarks")
+
+    places = [article.sentences.index(s) for s in told.sentences]
+    assert places == sorted(places)
+
+
+def test_an_account_of_a_side_subject_is_not_padded_with_the_opening_on_another() -> None:
+    article = team_article("gv-015")  # a blogger policing officials; one policewoman's beer
+    subject = "the policewoman drinking beer in uniform"
+
+    assert account(article, subject) == summarize(article, topic=subject)
+
+
+def test_an_account_of_a_subject_the_article_may_not_cover_keeps_its_doubt() -> None:
+    article = article_from_text(
+        "storm",
+        "Storm hits Braga",
+        [
+            "A storm crossed northern Portugal on Sunday night, the weather service said.",
+            "The storm tore the roofs off 200 houses in the town of Braga.",
+            "Braga's football club postponed its league match against Porto until April.",
+        ],
+    )
+    told = account(article, "what Porto's coach said")
+
+    assert told.unsure and len(told.sentences) <= 2
+
+
+def test_without_the_embedding_model_an_account_is_the_topic_summary(tmp_path: Path) -> None:
+    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
+    subject = "the teacher removed from class over her Obama remarks"
+
+    told = account(article, subject, model_dir=tmp_path)
+
+    assert told == summarize(article, topic=subject, model_dir=tmp_path)
