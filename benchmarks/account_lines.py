@@ -17,16 +17,16 @@ team's news questions, the SQuAD training split) read so.
 from __future__ import annotations
 
 import json
-from statistics import mean
 from pathlib import Path
+from statistics import mean
 
 from summary_topics import dev_articles
 
 from index.engine import Engine
-from index.summarize import summarize
-from index.summary_account import account
 from index.gist import account_subject
 from index.saved.building import build_corpus
+from index.summarize import summarize
+from index.summary_account import account
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks" / "account_lines"
