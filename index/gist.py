@@ -51,8 +51,13 @@ _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
 # chess story").
 ACCOUNT_VERBS = frozenset(
     """happened happening happen going went tell explain describe summarise summarize sum
-    recap brief fill""".split()
+    recap brief fill run walk talk break catch""".split()
 )
+# Verbs that ask for an account only with their particle, "me" or "us" between: "*run* me
+# *through* the budget", "*break down* the deal", "*catch* me *up* on the strike", "what *went
+# on*"; "what went wrong", "can you run the numbers" ask something else.
+PARTICLES = {"run": "through", "walk": "through", "talk": "through", "break": "down"}
+PARTICLES |= {"catch": "up", "went": "on down"}
 ACCOUNT_NOUNS = frozenset(
     "summary overview recap gist tldr story deal rundown lowdown news up".split()
 )
@@ -68,8 +73,12 @@ POLITE = frozenset("please pls hey hi ok okay so and can could would will you u"
 # After the account word, these ask for a fact: an outcome ("what happened *to* them", short
 # answers in every question set) or a moment ("what happened *after* the call").
 FACT_LINKS = frozenset(
-    "to after afterwards next then later before earlier since when if first last finally".split()
+    """to after afterwards next then later before earlier since when if first last finally who
+    whom whose where which""".split()
 )
+# After the account word, "why" and "how" belong to the subject ("explain why the fare went
+# up"): a topic summary gives the cause or the way. "who", "where", "which" ask for a fact.
+SUBJECT_OPENERS = frozenset("why how".split())
 _WORD = re.compile(r"[^\W_]+")
 
 GistKind = Literal["summary", "choose", "greeting"]
@@ -133,7 +142,13 @@ def account_subject(line: str) -> str | None:
         words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
     ):
         return None
+    if words[at] in PARTICLES and (
+        not _particle_follows(words, at) or words[at - 1] in _DETERMINERS
+    ):
+        return None  # "what is the break down of …" asks for figures
     while at < len(words) and (words[at] in _ACCOUNT | NOUN_LINKS or words[at] in STOP_WORDS):
+        if words[at] in SUBJECT_OPENERS:
+            break
         if words[at] in FACT_LINKS:
             return None
         at += 1
@@ -147,6 +162,14 @@ def account_subject(line: str) -> str | None:
     subject = line[found[at].start() : found[end - 1].end()] if end > at else ""
     rest = [w for w in words[at:end] if w not in STOP_WORDS | POINTER_WORDS]
     return subject if rest else None
+
+
+def _particle_follows(words: list[str], at: int) -> bool:
+    """Whether the account verb at ``at`` has its particle next, past "me" or "us"."""
+    after = words[at + 1 : at + 3]
+    if after[:1] in (["me"], ["us"]):
+        after = after[1:]
+    return bool(after) and after[0] in PARTICLES[words[at]].split()
 
 
 def names_article(subject: str) -> bool:

@@ -87,6 +87,12 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("what's up with the tanker emails", "the tanker emails"),
         ("Can you fill me in on the pub plans?", "the pub plans"),
         ("What's the story behind the town taking in refugees?", "the town taking in refugees"),
+        ("explain why the fare went up", "why the fare went up"),  # the cause, summarised
+        ("What's the story with how the moon formed?", "how the moon formed"),
+        ("can you run me through the budget", "the budget"),
+        ("break down the settlement", "the settlement"),
+        ("catch me up on the strike", "the strike"),
+        ("what went down at the party", "the party"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -109,6 +115,11 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "what is the deal worth?",  # a noun asking for an account needs "with", "of"...
         "what happened when she went on Millionaire?",  # a moment
         "what happened at first?",
+        "what went wrong at the plant?",  # "went" asks for an account with "on" or "down"
+        "tell me who won the match",
+        "can you run the numbers again",
+        "what break did he take?",
+        "What is the break down of years at each level?",
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
