@@ -133,7 +133,7 @@ def read_in_context(
     unknown = any(t not in holders and t not in english for t in asked)
     if not _leans_on_before(text, len(holders), unknown):
         return Reading(text)  # stands alone
-    return _follow_up(text, previous, set(holders), tokenizer, article)
+    return _follow_up(text, previous, set(asked), tokenizer, article)
 
 
 def _another_subject(
@@ -159,7 +159,9 @@ def _another_subject(
 def _follow_up(
     text: str, previous: Previous, own: set[str], tokenizer: Tokenizer, article: str | None
 ) -> Reading:
-    """The follow-up ``text`` as the reader should read it, with the previous turn's words."""
+    """The follow-up ``text`` as the reader should read it, with the previous turn's words
+    that it lacks (``own``: its own words, in an article or not: "sent" asked again is not
+    carried)."""
     asked, carried = _split(previous.question)
     body = _without_lead(text.rstrip(" ?.!"))
     if not asked.strip(" ?.!"):

@@ -190,3 +190,16 @@ def test_a_word_in_no_article_and_no_dictionary_is_a_subject_of_the_lines_own(
     # A word of the dictionary the articles lack is no name: the line still follows up.
     line = "what did the spokesman say"
     assert read_in_context(corpus, default_tokenizer(), line, previous, english).read_as is not None
+
+
+def test_a_word_of_the_line_that_no_article_holds_is_not_carried_back_into_it(
+    corpus: Corpus,
+) -> None:
+    line = "how many troops were dispatched to russia?"  # "dispatched": English, in no article
+    previous = Previous("how many troops were dispatched to russia?", "troops")
+    english = frozenset({"dispatch", "dispatched"})
+
+    reading = read_in_context(corpus, default_tokenizer(), line, previous, english)
+
+    assert "dispatched" not in reading.context
+    assert reading.text.count("dispatched") == 1
