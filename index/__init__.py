@@ -22,8 +22,14 @@ if TYPE_CHECKING:
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine, QuestionError, clean_question
-    from index.followup import Previous, Reading, read_in_context
-    from index.gist import account_subject
+    from index.followup import (
+        Previous,
+        Reading,
+        next_subject,
+        previous_subject,
+        read_in_context,
+    )
+    from index.gist import account_subject, asks_for_account
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -56,14 +62,17 @@ __all__ = [
     "SummaryError",
     "account",
     "account_subject",
+    "asks_for_account",
     "build_corpus",
     "clean_question",
     "find_article",
     "is_article_file",
     "load_folder",
     "matching_articles",
+    "next_subject",
     "open_corpus",
     "parse_article",
+    "previous_subject",
     "read_in_context",
     "read_index",
     "read_manifest",
@@ -76,8 +85,14 @@ _MODULES = {
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine", "QuestionError", "clean_question"),
-    "index.followup": ("Previous", "Reading", "read_in_context"),
-    "index.gist": ("account_subject",),
+    "index.followup": (
+        "Previous",
+        "Reading",
+        "next_subject",
+        "previous_subject",
+        "read_in_context",
+    ),
+    "index.gist": ("account_subject", "asks_for_account"),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),

@@ -23,7 +23,13 @@ from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.embedding import Embedder, shared_embedder
-from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
+from index.gist import (
+    Gist,
+    account_subject,
+    asks_for_gist,
+    names_article,
+    newest_first,
+)
 from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
 from index.question_types import Question
@@ -270,10 +276,21 @@ class Engine:
         return self.gist_of(text, article_id)
 
     def gist_of(
-        self, text: str, article_id: str | None = None, *, respelled: bool = False
+        self,
+        text: str,
+        article_id: str | None = None,
+        *,
+        respelled: bool = False,
+        about: str | None = None,
     ) -> Gist | None:
-        """:meth:`gist` of a line :meth:`check` has cleaned (``respelled``: and :meth:`respell`)."""
+        """:meth:`gist` of a line :meth:`check` has cleaned (``respelled``: and :meth:`respell`).
+
+        ``about``: the subject the conversation gives the line ("what happened?" after a
+        question, "and the drones?" after a summary: :mod:`index.followup`): the line asks
+        for an account of it, as "tell me about …" would."""
         corpus = self.corpus
+        if about:
+            return self._account_of(corpus, about, article_id)
         vocabulary = self.vocabulary(corpus)
         text = text if respelled else self.respell(text)[0]
         kind = asks_for_gist(text, vocabulary.knows)
@@ -290,8 +307,9 @@ class Engine:
         of the article it names ("the chess story"), else on that subject, from
         ``article_id``'s article or the one the subject ranks first in."""
         subject = account_subject(text)
-        if subject is None:
-            return None
+        return None if subject is None else self._account_of(corpus, subject, article_id)
+
+    def _account_of(self, corpus: Corpus, subject: str, article_id: str | None) -> Gist | None:
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
             if not ranked:

@@ -80,6 +80,8 @@ _ORDINAL = re.compile(rf"\b(?:{'|'.join(ORDINALS)})\b", re.I)
 _POINTED = re.compile(  # "after that", "before this": the moment just answered
     rf"\b(?:{'|'.join(sorted(AFTER | BEFORE))})\s+(?:that|this|it|then)\b", re.I
 )
+_NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
+_AUX_FIRST = re.compile(rf"^{_AUX}\b", re.I)
 _WHEN = re.compile(r"^\s*(?:when|what\s+(?:time|day|date|year|month))\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 _LOWER = re.compile(r"\b[a-z][^\W\d_]+")
@@ -194,6 +196,39 @@ def _follow_up(
     # deployed?" (12 of 21 follow-ups right against 16 with them, benchmarks/followup_bench.py).
     shown = f"{body} ({context})?"
     return Reading(shown, article, shown, context, question)
+
+
+def previous_subject(corpus: Corpus, tokenizer: Tokenizer, previous: Previous | None) -> str | None:
+    """What the conversation's last question was about, for "what happened?" after it: its
+    words from the first content word to the last, with the words it carried ("how many
+    troops were sent to Russia?" is about "troops were sent to Russia"); None after a
+    summary, or when its article is no longer indexed."""
+    if previous is None or not _held(corpus, previous.article_id):
+        return None
+    asked, carried = _split(previous.question)
+    return _missing(f"{asked} {carried}", set(), tokenizer) or None
+
+
+def next_subject(corpus: Corpus, text: str, previous: Previous | None) -> str | None:
+    """ "and the drones?", "what about the drones?" after a summary: the next subject of an
+    account, in the same article; None for a question ("and how many died?") or after one."""
+    if (
+        previous is None
+        or previous.question.strip(" ?.!")
+        or not _held(corpus, previous.article_id)
+    ):
+        return None
+    lead = _NEXT.match(text)
+    rest = text[lead.end() :].strip(" ?.!") if lead else ""
+    if (
+        not lead
+        or not lead.group().strip()
+        or not rest
+        or _WH.match(rest)
+        or _AUX_FIRST.match(rest)
+    ):
+        return None
+    return rest
 
 
 def _held(corpus: Corpus, article_id: str | None) -> bool:

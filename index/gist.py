@@ -172,6 +172,23 @@ def _particle_follows(words: list[str], at: int) -> bool:
     return bool(after) and after[0] in PARTICLES[words[at]].split()
 
 
+# "what happened?", "tell me more", "what's going on?": an account asked for with no subject.
+_BARE_ACCOUNT = frozenset("happened happening happen going went tell explain describe fill".split())
+_BARE_WORDS = _NOT_CONTENT | POLITE | frozenset("more else".split())
+
+
+def asks_for_account(line: str) -> bool:
+    """Whether ``line`` asks for an account and names no subject ("what happened?", "tell me
+    more"): after a question, it asks for an account of what that question was about.
+    "what happened next?" asks for a moment (:mod:`index.followup`)."""
+    words = [w.lower() for w in _WORD.findall(line)]
+    return (
+        any(w in _BARE_ACCOUNT for w in words)
+        and all(w in _BARE_WORDS for w in words)
+        and not any(w in FACT_LINKS for w in words)
+    )
+
+
 def names_article(subject: str) -> bool:
     """Whether ``subject`` points at an article as a whole ("the chess article")."""
     words = [w.lower() for w in _WORD.findall(subject)]

@@ -39,6 +39,9 @@ from index import (
     Previous,
     account,
     account_subject,
+    asks_for_account,
+    next_subject,
+    previous_subject,
     read_in_context,
     summarize,
 )
@@ -255,16 +258,36 @@ class AnsweringService:
         answer_id = await self._log(turn.place, reply.answer)
         return replace(reply, answer_id=answer_id)
 
+    def _about(
+        self, line: str, context: Previous | None, article_id: str | None
+    ) -> tuple[str | None, str | None]:
+        """The subject the conversation gives a line asking for an account of it (None for
+        any other line, or when another article is chosen), and the article to answer from:
+        "what happened?" after a question, what that question was about, in its article;
+        "and the drones?" after a summary, the drones, wherever they rank first."""
+        if context is None or (article_id and article_id != context.article_id):
+            return None, article_id
+        engine = self.engine
+        if asks_for_account(line):
+            about = previous_subject(engine.corpus, engine.tokenizer, context)
+            return about, (article_id or context.article_id) if about else article_id
+        return next_subject(engine.corpus, line, context), article_id
+
     def _respond(self, turn: Turn, article_id: str | None) -> tuple[Reply, Previous | None]:
         """The reply, and what the conversation remembers of it (None: nothing new)."""
         engine = self.engine
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
+        about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X").
         context = None if article_id or account_subject(spelt) else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.
-        gist = None if reading.read_as else engine.gist_of(spelt, article_id, respelled=True)
+        gist = (
+            None
+            if reading.read_as
+            else engine.gist_of(spelt, article_id, respelled=True, about=about)
+        )
         if gist is None:
             ask = partial(
                 engine.answer,

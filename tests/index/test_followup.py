@@ -7,7 +7,7 @@ import pytest
 
 from index import Previous, build_corpus, read_in_context
 from index.corpus import Corpus
-from index.followup import MAX_CARRIED
+from index.followup import MAX_CARRIED, next_subject, previous_subject
 from index.loader import article_from_text
 from index.tokenize import default_tokenizer
 
@@ -203,3 +203,35 @@ def test_a_word_of_the_line_that_no_article_holds_is_not_carried_back_into_it(
 
     assert "dispatched" not in reading.context
     assert reading.text.count("dispatched") == 1
+
+
+def test_the_previous_questions_subject_is_what_it_asked_about(corpus: Corpus) -> None:
+    tokenizer = default_tokenizer()
+    assert previous_subject(corpus, tokenizer, Previous(TROOPS, "troops")) == (
+        "troops were sent to Russia"
+    )
+    assert previous_subject(corpus, tokenizer, Previous("", "troops")) is None  # a summary
+    assert previous_subject(corpus, tokenizer, Previous(TROOPS, "gone")) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [("and the drones?", "the drones"), ("what about the keepers", "the keepers")],
+)
+def test_and_a_subject_after_a_summary_names_the_next_subject(
+    corpus: Corpus, line: str, subject: str
+) -> None:
+    assert next_subject(corpus, line, Previous("", "troops")) == subject
+
+
+@pytest.mark.parametrize("line", ["and how many died?", "and did he go?", "the drones", "and?"])
+def test_a_question_or_a_line_without_a_lead_names_no_next_subject(
+    corpus: Corpus, line: str
+) -> None:
+    assert next_subject(corpus, line, Previous("", "troops")) is None
+
+
+def test_after_a_question_and_a_subject_is_its_follow_up_not_a_next_subject(
+    corpus: Corpus,
+) -> None:
+    assert next_subject(corpus, "and the drones?", Previous(TROOPS, "troops")) is None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.gist import account_subject, asks_for_gist, newest_first
+from index.gist import account_subject, asks_for_account, asks_for_gist, newest_first
 from index.saved.building import open_corpus
 
 
@@ -152,3 +152,17 @@ def test_a_subject_naming_an_article_gets_that_articles_whole_summary(tmp_path: 
     gist = _two_articles(tmp_path).gist("summarise the cup final story")
     assert gist is not None and (gist.kind, gist.topic) == ("summary", None)
     assert [a.source_path for a in gist.articles] == ["match.txt"]
+
+
+@pytest.mark.parametrize(
+    "line", ["what happened?", "tell me more", "what's going on?", "explain pls"]
+)
+def test_a_line_asking_for_an_account_without_a_subject_is_told_apart(line: str) -> None:
+    assert asks_for_account(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["what happened next?", "what happened to them?", "tl;dr", "summary", "what is it?"]
+)
+def test_a_moment_an_outcome_or_a_summary_is_no_account_without_a_subject(line: str) -> None:
+    assert not asks_for_account(line)

@@ -73,6 +73,27 @@ async def test_a_line_asking_about_a_subject_gets_a_summary_on_it_even_after_a_q
     assert any("drones" in s.text for s in reply.summary.sentences)
 
 
+async def test_what_happened_after_a_question_gets_an_account_of_what_it_asked_about(
+    service: AnsweringService,
+) -> None:
+    await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, "what happened?")
+    assert reply.kind == "summary" and reply.answer is None  # not the reader on "what happened"
+    assert reply.summary is not None and reply.summary.topic == "troops were sent to Russia"
+    assert any("3,000" in s.text for s in reply.summary.sentences)
+
+
+async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
+    service: AnsweringService,
+) -> None:
+    await service.ask(MEMBER, "tell me about the troops")
+    reply = await service.ask(MEMBER, "and the drones?")
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.topic == "the drones"
+    question = await service.ask(MEMBER, "and how many troops were sent?")  # still a question
+    assert question.kind == "answer"
+
+
 async def test_the_server_threshold_is_the_engines_decision(
     service: AnsweringService, store: SQLiteStore, seed_engine: Engine
 ) -> None:
