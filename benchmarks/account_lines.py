@@ -56,7 +56,7 @@ def dev_questions() -> list[str]:
 
 def main() -> None:
     articles = dev_articles()
-    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl"):
+    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl", "side.jsonl"):
         rows = lines(name)
         engine = Engine(
             build_corpus([articles[i] for i in dict.fromkeys(r["article"] for r in rows)]).corpus

@@ -51,15 +51,27 @@ _NOT_CONTENT = STOP_WORDS | QUESTION_WORDS | GIST_WORDS
 # chess story").
 ACCOUNT_VERBS = frozenset(
     """happened happening happen going went tell explain describe summarise summarize sum
-    recap brief fill run walk talk break catch""".split()
+    recap brief fill run walk talk break catch go""".split()
 )
 # Verbs that ask for an account only with their particle, "me" or "us" between: "*run* me
 # *through* the budget", "*break down* the deal", "*catch* me *up* on the strike", "what *went
 # on*"; "what went wrong", "can you run the numbers" ask something else.
 PARTICLES = {"run": "through", "walk": "through", "talk": "through", "break": "down"}
+PARTICLES |= {"go": "over through"}
 PARTICLES |= {"catch": "up", "went": "on down"}
 ACCOUNT_NOUNS = frozenset(
-    "summary overview recap gist tldr story deal rundown lowdown news up".split()
+    "summary overview recap gist tldr story deal rundown lowdown news up details".split()
+)
+# The nouns that ask for an account with no opener before them ("quick rundown of X",
+# "need the lowdown on X", "any details on X"); "the deal with Iran collapsed" does not.
+REQUEST_NOUNS = frozenset("summary overview recap gist tldr rundown lowdown details".split())
+_NOUN_LEADS = frozenset("a an the quick short brief full little".split())
+# "X - what's that about?", "X, what's the story there": the request after its subject.
+_TAIL = re.compile(
+    r"^(?P<subject>.*?[^\W_].*?)[\s,;:.!?\-–—]+(?:so\s+|and\s+)?what(?:'s|’s|s|\s+is)\s+"
+    r"(?:that|this|it|the\s+story|the\s+deal|going\s+on|up)"
+    r"(?:\s+(?:about|there|with\s+(?:that|this|it)))?\s*[?!.]*$",
+    re.IGNORECASE,
 )
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
@@ -69,7 +81,9 @@ OPENERS = frozenset("what whats give show".split())  # "what happened…", "give
 # Between the opener and the account word: "what('s) (been) happening", "give me a quick
 # rundown"; never "does" or "did" ("what does not explain…" asks a fact).
 LINKING_VERBS = frozenset("is s was has have been are were re me us the a an quick short".split())
-POLITE = frozenset("please pls hey hi ok okay so and can could would will you u".split())
+POLITE = frozenset(
+    "please pls hey hi ok okay so and can could would will you u i id d need want like just any".split()
+)
 # After the account word, these ask for a fact: an outcome ("what happened *to* them", short
 # answers in every question set) or a moment ("what happened *after* the call").
 FACT_LINKS = frozenset(
@@ -124,12 +138,26 @@ def account_subject(line: str) -> str | None:
     me about…", "summarise…"); the subject is what follows it and its linking words
     ("in", "on", "with", "about"), holding a word other than a stop or pointing word.
     A question word other than "what" before it ("how did it happen") makes it a question;
-    after it, it belongs to the subject ("the story with how the moon formed").
+    after it, it belongs to the subject ("the story with how the moon formed"). A noun that
+    asks for an account may open the line ("quick rundown of …", "any details on …"), and
+    the request may follow its subject ("cuba stepping up security - what's that about?").
     """
+    tail = _TAIL.match(line.strip())
+    if tail:
+        subject = tail["subject"].strip(" ,;:-–—")
+        words = [w.lower() for w in _WORD.findall(subject)]
+        asked = words and words[0] in QUESTION_WORDS  # "how many died - what's that about"
+        kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
+        return subject if kept and not asked else None
     found = list(_WORD.finditer(line))
     words = [m.group().lower() for m in found]
     at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
-    if at < len(words) and words[at] in OPENERS:
+    lead = at
+    while lead < len(words) and words[lead] in _NOUN_LEADS:
+        lead += 1
+    if lead < len(words) and words[lead] in REQUEST_NOUNS:
+        at = lead  # "quick rundown of the projects", "need the lowdown on the embargo"
+    elif at < len(words) and words[at] in OPENERS:
         at += 1
         opened = at
         while at < len(words) and words[at] in LINKING_VERBS:

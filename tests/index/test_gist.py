@@ -93,6 +93,12 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("break down the settlement", "the settlement"),
         ("catch me up on the strike", "the strike"),
         ("what went down at the party", "the party"),
+        ("quick rundown of the projects they signed pls", "the projects they signed"),
+        ("need the lowdown on the transfer embargo", "the transfer embargo"),
+        ("any details on the cable car financing", "the cable car financing"),
+        ("Can you go over the injunctions?", "the injunctions"),
+        ("cuba stepping up security - whats that about", "cuba stepping up security"),
+        ("that keeper who nearly scored, whats the story there", "that keeper who nearly scored"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -120,6 +126,9 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "can you run the numbers again",
         "what break did he take?",
         "What is the break down of years at each level?",
+        "the deal with iran collapsed?",  # "deal" asks for an account only after an opener
+        "how many died - whats that about",
+        "what did he go through?",
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
