@@ -53,6 +53,13 @@ def run_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _asks_for_an_account(line: str) -> bool:
+    """ "summarise the drones" asks for what the article says on them: not a command misspelt."""
+    from index import account_subject
+
+    return account_subject(line) is not None
+
+
 def _enable_line_editing() -> None:
     """Arrow keys edit the line and recall earlier ones (``input`` uses readline once imported)."""
     with contextlib.suppress(ImportError):  # absent on some platforms; input() still works
@@ -102,7 +109,7 @@ class Chat:
             print(render.articles_text(self.engine.corpus))
         elif command in {"summary", "/summary"}:
             self._summary(rest.strip())
-        elif meant is not None:
+        elif meant is not None and not _asks_for_an_account(text):
             print(f"Did you mean `{meant.command}`? Type it alone, or ask a question.")
         else:
             self._ask(text)

@@ -133,8 +133,8 @@ Type a question, or one of these:
   summary [ARTICLE] [TOPIC]   summarise an article, or what it says on a topic
   help                        this list
   quit                        leave (also exit or Ctrl-D)
-"what happened?" or "tell me about the drones" gets a summary too; after a
-question, "what happened?" gets one on what it asked about.
+"what happened?", "tell me about the drones" or "summarise the drones" gets a
+summary too; after a question, "what happened?" gets one on what it asked about.
 Up and down arrows recall earlier questions."""
 
 

@@ -83,3 +83,11 @@ def test_chat_still_answers_a_question_with_a_command_word(
 ) -> None:
     out = chat("who needs help?\n", monkeypatch, capsys)
     assert "Q: who needs help?" in out and "Did you mean" not in out
+
+
+def test_chat_summarises_a_subject_asked_for_with_a_command_word(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("summarise the drones\n", monkeypatch, capsys)
+    assert "Did you mean" not in out
+    assert "about “the drones”" in out
