@@ -8,8 +8,11 @@ against ``key-heldout.json``, docs/evaluation.md "Lines asking for an account") 
 the filled accounts judged blind in ``verdicts-fresh.jsonl`` against ``key-fresh.json``): each
 line with its article, all 16 of a set's articles indexed together. Prints, per set, the lines
 read as accounts, those summarised from their own article, and the sentences an account
-holds against the topic summary alone; then the development questions (the seed's, the
-team's news questions, the SQuAD training split) read so.
+holds against the topic summary alone; the key sentences held (the side lines' labels, mapped
+to sentences by a second annotator, and the covered topics of ``summary_topics_tuning.json``
+and ``summary_topics_heldout.json``); then the development questions (the seed's, the
+team's news questions, the SQuAD training split) read so. ``side.jsonl`` was written by a
+fourth annotator, on one part of each article; ``*-searched.*`` judge a variant not kept.
 
     .venv/bin/python benchmarks/account_lines.py
 """
@@ -24,9 +27,11 @@ from summary_topics import dev_articles
 
 from index.engine import Engine
 from index.gist import account_subject
+from index.records import Article
 from index.saved.building import build_corpus
 from index.summarize import summarize
 from index.summary_account import account
+from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "benchmarks" / "account_lines"
@@ -54,6 +59,39 @@ def dev_questions() -> list[str]:
     return questions
 
 
+KeyedTopic = tuple[str, str, list[list[int]], set[int]]
+
+
+def topic_summary(article: Article, subject: str) -> Summary:
+    return summarize(article, topic=subject)
+
+
+def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
+    """(article, subject, key sentence positions per fact, positions not to hold): the side
+    lines read as accounts, and the covered topics of summary_topics_{tuning,heldout}.json."""
+    sets: dict[str, list[KeyedTopic]] = {}
+    for name in ("tuning", "heldout"):
+        topics = json.loads((ROOT / "benchmarks" / f"summary_topics_{name}.json").read_text())
+        sets[f"summary_topics_{name}"] = [
+            (
+                next(k for k in articles if k.startswith(t["article"])),
+                t["topic"],
+                [[m] for m in t["must"]],
+                set(t["off"]),
+            )
+            for t in topics["topics"]
+            if t["about"]
+        ]
+    side = []
+    for r in lines("side.jsonl"):
+        subject = account_subject(r["line"])
+        if subject is not None:
+            keys = [[p - 1 for p in k] for k in r["key_sentences"] if k]
+            side.append((r["article"], subject, keys, {p - 1 for p in r["off"]}))
+    sets["side lines"] = side
+    return sets
+
+
 def main() -> None:
     articles = dev_articles()
     for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl", "side.jsonl"):
@@ -78,6 +116,16 @@ def main() -> None:
         for r, g in zip(rows, gists, strict=True):
             if g is None:
                 print(f"    a question: {r['line']!r}")
+    print("key sentences held (topic summary alone -> account), off-topic picks:")
+    for name, rows in keyed_sets(articles).items():
+        for label, reply in (("topic summary", topic_summary), ("account", account)):
+            facts = held = off = 0
+            for article_id, subject, keys, wrong in rows:
+                picks = {s.position for s in reply(articles[article_id], subject).sentences}
+                facts += len(keys)
+                held += sum(bool(set(k) & picks) for k in keys)
+                off += len(picks & wrong)
+            print(f"    {name}, {label}: {held} of {facts}, {off} off-topic")
     questions = dev_questions()
     taken = [q for q in questions if account_subject(q) is not None]
     print(f"development questions read as accounts: {len(taken)} of {len(questions)}")
