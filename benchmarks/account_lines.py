@@ -94,7 +94,7 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
 
 def main() -> None:
     articles = dev_articles()
-    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl", "side.jsonl"):
+    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl", "side.jsonl", "third.jsonl"):
         rows = lines(name)
         engine = Engine(
             build_corpus([articles[i] for i in dict.fromkeys(r["article"] for r in rows)]).corpus

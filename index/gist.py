@@ -155,9 +155,11 @@ def account_subject(line: str) -> str | None:
     lead = at
     while lead < len(words) and words[lead] in _NOUN_LEADS:
         lead += 1
+    opener = False
     if lead < len(words) and words[lead] in REQUEST_NOUNS:
         at = lead  # "quick rundown of the projects", "need the lowdown on the embargo"
     elif at < len(words) and words[at] in OPENERS:
+        opener = True
         at += 1
         opened = at
         while at < len(words) and words[at] in LINKING_VERBS:
@@ -166,7 +168,9 @@ def account_subject(line: str) -> str | None:
             return None  # "what news network…" asks which one
     if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
         return None
-    if words[at] not in ACCOUNT_VERBS and (
+    if opener and words[at] in {"this", "that"} and words[at + 1 : at + 2] == ["about"]:
+        at += 1  # "what's this about a laser facial": the request, then its subject
+    elif words[at] not in ACCOUNT_VERBS and (
         words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
     ):
         return None

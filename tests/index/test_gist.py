@@ -99,6 +99,7 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("Can you go over the injunctions?", "the injunctions"),
         ("cuba stepping up security - whats that about", "cuba stepping up security"),
         ("that keeper who nearly scored, whats the story there", "that keeper who nearly scored"),
+        ("so what's this about nurses stuck waiting to work", "nurses stuck waiting to work"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -129,6 +130,7 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "the deal with iran collapsed?",  # "deal" asks for an account only after an opener
         "how many died - whats that about",
         "what did he go through?",
+        "whats this about?",  # no subject: the gist
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
