@@ -170,6 +170,11 @@ def account_subject(line: str) -> str | None:
         return None
     if opener and words[at] in {"this", "that"} and words[at + 1 : at + 2] == ["about"]:
         at += 1  # "what's this about a laser facial": the request, then its subject
+    elif opener and words[at : at + 4] in (
+        ["do", "we", "know", "about"],
+        ["do", "you", "know", "about"],
+    ):
+        at += 3  # "what do we know about the robots"
     elif words[at] not in ACCOUNT_VERBS and (
         words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
     ):

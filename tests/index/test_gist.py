@@ -100,6 +100,7 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("cuba stepping up security - whats that about", "cuba stepping up security"),
         ("that keeper who nearly scored, whats the story there", "that keeper who nearly scored"),
         ("so what's this about nurses stuck waiting to work", "nurses stuck waiting to work"),
+        ("What do we know about why he made the robots?", "why he made the robots"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
