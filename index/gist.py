@@ -56,9 +56,15 @@ ACCOUNT_VERBS = frozenset(
 # Verbs that ask for an account only with their particle, "me" or "us" between: "*run* me
 # *through* the budget", "*break down* the deal", "*catch* me *up* on the strike", "what *went
 # on*"; "what went wrong", "can you run the numbers" ask something else.
-PARTICLES = {"run": "through", "walk": "through", "talk": "through", "break": "down"}
-PARTICLES |= {"go": "over through"}
-PARTICLES |= {"catch": "up", "went": "on down"}
+PARTICLES = {
+    "run": "through",
+    "walk": "through",
+    "talk": "through",
+    "go": "over through",
+    "break": "down",
+    "catch": "up",
+    "went": "on down",
+}
 ACCOUNT_NOUNS = frozenset(
     "summary overview recap gist tldr story deal rundown lowdown news up details".split()
 )
