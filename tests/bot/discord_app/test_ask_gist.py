@@ -43,3 +43,14 @@ async def test_mention_asking_about_a_subject_gets_what_the_article_says_on_it(
     reply = next(c for c in calls if c.message)
     assert reply.text().startswith("Summary: the drones — North Korea")
     assert "The articles don't say" not in reply.text()
+
+
+async def test_mention_what_happened_after_a_question_sums_up_what_it_asked_about(
+    harness: Harness,
+) -> None:
+    await harness.send(harness.message("how many troops were sent to Russia?", mention_bot=True))
+    calls = await harness.send(harness.message("what happened?", mention_bot=True))
+
+    reply = next(c for c in calls if c.message)
+    assert reply.text().startswith("Summary: troops were sent to Russia — North Korea")
+    assert "3,000" in reply.text()
