@@ -249,7 +249,8 @@ def help_embed() -> discord.Embed:
         value=(
             "• `/summary article:<pick one>` — the key sentences, quoted\n"
             "• `/summary article:<pick one> topic:drones sentences:5` — what it says about a topic\n"
-            "• Or just ask: `@articlebot what happened?`, `@articlebot tell me about the drones`\n"
+            "• Or just ask: `@articlebot what happened?`, `@articlebot tell me about the drones`"
+            " (after a question, `what happened?` sums up what it asked about)\n"
             "• `/articles` — what I have read, with sentence counts"
         ),
         inline=False,
