@@ -4,7 +4,8 @@ A summary read on its own must not start mid-story: "He told the meeting…"
 with no name before it, "But the plan failed…" with nothing to contrast, or
 "“We will win,” she said." with no speaker named. The test is on the words
 alone (no parser, no model): the first word is a pronoun that points back or
-a connective, or the sentence opens with a quotation attributed to a pronoun.
+a connective, the sentence opens with a quotation attributed to a pronoun, or it
+responds to something it does not name ("Woods immediately rebounded …").
 Time phrases such as "This week" and "So far" point at the calendar, not at
 the text, and are let through, as is "In addition to X", which names its X.
 """
@@ -53,6 +54,14 @@ LET_THROUGH = re.compile(
       | ^so\s+far\b | ^still\s+life\b | ^in\s+addition\s+to\b""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A response with nothing named to respond to: "Woods immediately rebounded …" (from the bogey
+# of the sentence before), "Mr Ray responded by banging on her door"; "responded to the
+# criticism" names it. Of the 118 development articles' sentences, 5 match, all leaning.
+_RESPONSE = re.compile(
+    r"""\b(?:rebound(?:ed|s)?|bounced?\s+back|hit\s+back|fought\s+back|retaliat(?:ed|es|e)
+        |responded|replied|countered)\b(?!\s+(?:to|from|for|against|with|that)\b)""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _FIRST_WORD = re.compile(r"[A-Za-z]+(?=[’'][a-z]{1,2}\b|[^A-Za-z’'-]|$)")
 _OPENING_QUOTE = re.compile(r"^[\"“‘']")
 # After the closing quote: ", he said", "she added", "said his spokesman" with no name.
@@ -71,7 +80,7 @@ def leans_on_previous(text: str) -> bool:
     lowered = text.lower()
     if LET_THROUGH.match(lowered):
         return False
-    if lowered.startswith(PHRASES):
+    if lowered.startswith(PHRASES) or _RESPONSE.search(text):
         return True
     first = _FIRST_WORD.match(text)
     if first is None:
