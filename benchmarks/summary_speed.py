@@ -7,7 +7,8 @@ sentence vectors are not cached yet (the first summary of an article in a
 process), the same when they are (any later summary or topic of it), a topic
 summary with cached vectors, and the words-only path a process without the model
 takes, and a topic summary without the reader's check whether the article covers
-the topic (``index.topic_presence``, session 12); and, in the same run, the summariser as it was at ``--at`` (default: before
+the topic (``index.topic_presence``, session 12), and an account of the topic as a chat line
+asking for one gets it (``index.summary_account``, session 15); and, in the same run, the summariser as it was at ``--at`` (default: before
 issue 28), so a loaded machine can still be compared as a ratio. Prints p50 / p95
 wall time and the CPU time of the process per summary (the gap is other work on
 the machine), the model's load time and the memory it adds.
@@ -31,6 +32,7 @@ from index.evaluation import summaries as ev
 from index.loader import article_from_text
 from index.records import Article
 from index.summarize import DEFAULT_SETTINGS, summarize
+from index.summary_account import account
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary_coverage import DEV, news_dev, summariser_at
@@ -98,6 +100,8 @@ def main() -> None:
         ),
         "topic, vectors not cached": (lambda: summarize(article, topic=TOPIC), forget),
         "plain, words only (no model)": (lambda: summarize(article, model_dir=words), nothing),
+        "account, vectors cached": (lambda: account(article, TOPIC), nothing),
+        "account, vectors not cached": (lambda: account(article, TOPIC), forget),
     }
     old = None
     for label, (run, before) in rows.items():
