@@ -306,7 +306,7 @@ class Engine:
         """The summary a line asking for an account of a subject wants (None: a question):
         of the article it names ("the chess story"), else on that subject, from
         ``article_id``'s article or the one the subject ranks first in."""
-        subject = account_subject(text)
+        subject = account_subject(text, self.english)
         return None if subject is None else self._account_of(corpus, subject, article_id)
 
     def _account_of(self, corpus: Corpus, subject: str, article_id: str | None) -> Gist | None:

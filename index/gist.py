@@ -24,10 +24,12 @@ Both front ends ask :meth:`index.engine.Engine.gist` before answering.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+
+from rapidfuzz.distance import OSA
 
 from index.records import Article
 from index.tokenize import STOP_WORDS
@@ -100,6 +102,13 @@ FACT_LINKS = frozenset(
 # up"): a topic summary gives the cause or the way. "who", "where", "which" ask for a fact.
 SUBJECT_OPENERS = frozenset("why how".split())
 _WORD = re.compile(r"[^\W_]+")
+# The words that ask for an account, read through one slip of the keys ("abuot", "sumarise",
+# "explian", "waht") when at least this long and no English word: the articles' spelling
+# (index.spelling) cannot read them, the articles rarely holding them.
+SLIP_LENGTH = 4
+_REQUEST_WORDS = frozenset(
+    w for w in ACCOUNT_VERBS | ACCOUNT_NOUNS | NOUN_LINKS | OPENERS if len(w) >= SLIP_LENGTH
+)
 
 GistKind = Literal["summary", "choose", "greeting"]
 
@@ -136,7 +145,23 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary",
     return "greeting"
 
 
-def account_subject(line: str) -> str | None:
+def read_slips(words: list[str], english: Collection[str] | None) -> list[str]:
+    """``words`` (lower case) with each request word typed with one slip read as meant; a
+    word ``english`` knows ("store") or a stop word is never read as another ("story").
+    Without ``english`` (None), no word is read as another."""
+    return words if english is None else [_meant(w, english) for w in words]
+
+
+def _meant(word: str, english: Collection[str]) -> str:
+    if len(word) < SLIP_LENGTH or word in _REQUEST_WORDS or word in english or word in STOP_WORDS:
+        return word
+    near = sorted(r for r in _REQUEST_WORDS if OSA.distance(word, r, score_cutoff=1) <= 1)
+    if len(near) == 1 or (near and all(r in ACCOUNT_VERBS for r in near)):
+        return near[0]  # "happend": "happen" or "happened", a verb asking for an account either way
+    return word
+
+
+def account_subject(line: str, english: Collection[str] | None = None) -> str | None:
     """The subject of a line asking for an account of it, as typed; None for any other line.
 
     The line opens (after "please", "can you"...) with "what" or "give"/"show" followed,
@@ -147,6 +172,8 @@ def account_subject(line: str) -> str | None:
     after it, it belongs to the subject ("the story with how the moon formed"). A noun that
     asks for an account may open the line ("quick rundown of …", "any details on …"), and
     the request may follow its subject ("cuba stepping up security - what's that about?").
+    Given ``english``, a request word typed with one slip is read as meant ("tell me abuot the
+    drones") unless English knows the word typed (:func:`read_slips`).
     """
     tail = _TAIL.match(line.strip())
     if tail:
@@ -156,7 +183,7 @@ def account_subject(line: str) -> str | None:
         kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
         return subject if kept and not asked else None
     found = list(_WORD.finditer(line))
-    words = [m.group().lower() for m in found]
+    words = read_slips([m.group().lower() for m in found], english)
     at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
     lead = at
     while lead < len(words) and words[lead] in _NOUN_LEADS:
@@ -220,11 +247,12 @@ _BARE_ACCOUNT = frozenset("happened happening happen going went tell explain des
 _BARE_WORDS = _NOT_CONTENT | POLITE | frozenset("more else".split())
 
 
-def asks_for_account(line: str) -> bool:
+def asks_for_account(line: str, english: Collection[str] | None = None) -> bool:
     """Whether ``line`` asks for an account and names no subject ("what happened?", "tell me
     more"): after a question, it asks for an account of what that question was about.
-    "what happened next?" asks for a moment (:mod:`index.followup`)."""
-    words = [w.lower() for w in _WORD.findall(line)]
+    "what happened next?" asks for a moment (:mod:`index.followup`). ``english``: words
+    never read as a slip of a request word (:func:`read_slips`)."""
+    words = read_slips([w.lower() for w in _WORD.findall(line)], english)
     return (
         any(w in _BARE_ACCOUNT for w in words)
         and all(w in _BARE_WORDS for w in words)

@@ -268,7 +268,7 @@ class AnsweringService:
         if context is None or (article_id and article_id != context.article_id):
             return None, article_id
         engine = self.engine
-        if asks_for_account(line):
+        if asks_for_account(line, engine.english):
             about = previous_subject(engine.corpus, engine.tokenizer, context)
             return about, (article_id or context.article_id) if about else article_id
         return next_subject(engine.corpus, line, context), article_id
@@ -279,7 +279,7 @@ class AnsweringService:
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X").
-        context = None if article_id or account_subject(spelt) else turn.context
+        context = None if article_id or account_subject(spelt, engine.english) else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.

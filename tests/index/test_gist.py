@@ -178,3 +178,31 @@ def test_a_line_asking_for_an_account_without_a_subject_is_told_apart(line: str)
 )
 def test_a_moment_an_outcome_or_a_summary_is_no_account_without_a_subject(line: str) -> None:
     assert not asks_for_account(line)
+
+
+ENGLISH = frozenset({"store", "match", "prices", "best", "vote", "crash", "strike", "drones"})
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [
+        ("tell me abuot the drones", "the drones"),
+        ("sumarise the strike", "the strike"),
+        ("waht happened in the crash?", "the crash"),
+        ("can you explian the vote", "the vote"),
+    ],
+)
+def test_a_request_word_typed_with_a_slip_is_read_as_meant(line: str, subject: str) -> None:
+    assert account_subject(line, english=ENGLISH) == subject
+    assert account_subject(line) != subject  # without English to tell real words, none is read
+
+
+def test_a_word_english_knows_is_not_read_as_a_request_word() -> None:
+    line = "what's the store with the best prices?"  # "store" is one slip from "story"
+    assert account_subject(line, english=ENGLISH) is None
+    assert account_subject("can you give me a summary of the match", ENGLISH) == "the match"
+
+
+def test_a_bare_request_typed_with_slips_asks_for_an_account() -> None:
+    assert asks_for_account("waht happend?", ENGLISH)
+    assert not asks_for_account("waht happend next?", ENGLISH)
