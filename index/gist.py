@@ -145,10 +145,15 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary",
     return "greeting"
 
 
+# Chat spellings of request words, read as written out ("whats goin on with the strike").
+CHAT_FORMS = {"goin": "going", "wat": "what", "wats": "whats", "abt": "about", "bout": "about"}
+
+
 def read_slips(words: list[str], english: Collection[str] | None) -> list[str]:
-    """``words`` (lower case) with each request word typed with one slip read as meant; a
-    word ``english`` knows ("store") or a stop word is never read as another ("story").
-    Without ``english`` (None), no word is read as another."""
+    """``words`` (lower case) with chat spellings written out and each request word typed
+    with one slip read as meant; a word ``english`` knows ("store") or a stop word is never
+    read as another ("story"). Without ``english`` (None), no slip is read."""
+    words = [CHAT_FORMS.get(w, w) for w in words]
     return words if english is None else [_meant(w, english) for w in words]
 
 

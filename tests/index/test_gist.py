@@ -203,6 +203,11 @@ def test_a_word_english_knows_is_not_read_as_a_request_word() -> None:
     assert account_subject("can you give me a summary of the match", ENGLISH) == "the match"
 
 
+def test_chat_spellings_of_request_words_are_read_written_out() -> None:
+    assert account_subject("whats goin on with the troops") == "the troops"
+    assert account_subject("wat happened in the crash") == "the crash"
+
+
 def test_a_bare_request_typed_with_slips_asks_for_an_account() -> None:
     assert asks_for_account("waht happend?", ENGLISH)
     assert not asks_for_account("waht happend next?", ENGLISH)
