@@ -248,7 +248,9 @@ def _particle_follows(words: list[str], at: int) -> bool:
 
 
 # "what happened?", "tell me more", "what's going on?": an account asked for with no subject.
-_BARE_ACCOUNT = frozenset("happened happening happen going went tell explain describe fill".split())
+_BARE_ACCOUNT = frozenset(
+    "happened happening happen going went tell explain describe fill more".split()
+)  # "more", "more please": tell me more
 _BARE_WORDS = _NOT_CONTENT | POLITE | frozenset("more else".split())
 
 

@@ -40,6 +40,7 @@ from index import (
     account,
     account_subject,
     asks_for_account,
+    asks_for_gist,
     next_subject,
     previous_subject,
     read_in_context,
@@ -278,8 +279,11 @@ class AnsweringService:
         engine = self.engine
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
         about, article_id = self._about(spelt, turn.context, article_id)
-        # An article chosen wins over context; so does a subject asked about ("tell me about X").
-        context = None if article_id or account_subject(spelt, engine.english) else turn.context
+        # An article chosen wins over context; so does a subject asked about ("tell me about X"),
+        # and "thanks" or "ok" is no follow-up of anything.
+        chat = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) == "greeting"
+        subject = account_subject(spelt, engine.english)
+        context = None if article_id or chat or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         # "when?" alone asks for the gist; after a question, it asks about that question.

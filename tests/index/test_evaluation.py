@@ -26,7 +26,9 @@ from index.saved.building import build_corpus
 from tests.conftest import DATA, SEEDS
 
 DEV_FILE = DATA / "article_qa_dev.jsonl"
-SQUAD_V1 = DATA / "squad-v1.1-dev-slice.json"  # the first 20 paragraphs of the dev set's first article
+SQUAD_V1 = (
+    DATA / "squad-v1.1-dev-slice.json"
+)  # the first 20 paragraphs of the dev set's first article
 
 SQUAD_SAMPLE: dict[str, Any] = {
     "version": "v2.0",

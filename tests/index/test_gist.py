@@ -167,7 +167,7 @@ def test_a_subject_naming_an_article_gets_that_articles_whole_summary(tmp_path: 
 
 
 @pytest.mark.parametrize(
-    "line", ["what happened?", "tell me more", "what's going on?", "explain pls"]
+    "line", ["what happened?", "tell me more", "what's going on?", "explain pls", "more"]
 )
 def test_a_line_asking_for_an_account_without_a_subject_is_told_apart(line: str) -> None:
     assert asks_for_account(line)

@@ -26,6 +26,8 @@ def from_the_body(answer: dict[str, Any]) -> bool:
     return first.startswith(BODY_SENTENCE) and (
         not answer["found"] or "40 million euros" in answer["answer"]
     )
+
+
 NOT_BODY = [
     ("Where do the pelicans nest?", "pelican"),  # only in a comment
     ("Who writes the horoscopes?", "horoscope"),  # only in the navigation
