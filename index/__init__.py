@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         previous_subject,
         read_in_context,
     )
-    from index.gist import account_subject, asks_for_account, asks_for_gist
+    from index.gist import account_subject, asks_for_account, asks_for_gist, asks_for_source
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -64,6 +64,7 @@ __all__ = [
     "account_subject",
     "asks_for_account",
     "asks_for_gist",
+    "asks_for_source",
     "build_corpus",
     "clean_question",
     "find_article",
@@ -93,7 +94,7 @@ _MODULES = {
         "previous_subject",
         "read_in_context",
     ),
-    "index.gist": ("account_subject", "asks_for_account", "asks_for_gist"),
+    "index.gist": ("account_subject", "asks_for_account", "asks_for_gist", "asks_for_source"),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),

@@ -127,6 +127,32 @@ class Gist:
     topic: str | None = None  # a summary on this topic only ("what happened in the strike?")
 
 
+# Lines about the bot, not the articles: the line on what to ask answers them.
+_ABOUT_BOT = re.compile(
+    r"""^(?:(?:so|ok|okay|hey|hi)\s+)?(?:what\s+can\s+you\s+do|how\s+does\s+(?:this|it)\s+work
+        |how\s+do\s+i\s+use\s+(?:this|you|it)|what\s+are\s+you|who\s+are\s+you|what\s+do\s+you\s+do
+        |what\s+is\s+this\s+bot)\b[\s?!.]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Lines asking what the last answer stands on: its passages, shown again with it.
+_ASKS_SOURCE = re.compile(
+    r"""^(?:(?:so|ok|okay|and|but)\s+)?(?:
+        (?:the\s+|your\s+|any\s+)?(?:source|sources|citation|citations|proof|evidence|reference)
+          (?:\s+(?:please|pls|for\s+that))?
+      | (?:what(?:'s|’s|s|\s+is)|show\s+me|give\s+me)\s+(?:the|your)\s+(?:source|sources|evidence|proof)
+      | where\s+(?:does|did)\s+(?:it|the\s+article|they|that)\s+say\s+(?:that|so|this|it)
+      | are\s+you\s+(?:sure|certain) | how\s+do\s+you\s+know(?:\s+that)? | says\s+who | really
+    )[\s?!.]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def asks_for_source(line: str) -> bool:
+    """Whether ``line`` asks what the last answer stands on ("source?", "are you sure?",
+    "where does it say that?"): after an answer, that answer and its passages again."""
+    return _ASKS_SOURCE.match(line.strip()) is not None
+
+
 def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary", "greeting"] | None:
     """``summary`` or ``greeting`` for a line with no content word ``knows``; None to search.
 
@@ -134,6 +160,8 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary",
     with such a word, or put as a question about unknown words ("who won?",
     "xyzzy?"), is a question; the rest asks for the gist or is a greeting.
     """
+    if _ABOUT_BOT.match(line.strip()):
+        return "greeting"  # "what can you do?"
     words = [w.lower() for w in _WORD.findall(line)]
     content = [w for w in words if w not in _NOT_CONTENT]
     if any(knows(w) or not w.isalpha() for w in content):

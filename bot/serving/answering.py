@@ -41,6 +41,7 @@ from index import (
     account_subject,
     asks_for_account,
     asks_for_gist,
+    asks_for_source,
     next_subject,
     previous_subject,
     read_in_context,
@@ -259,6 +260,19 @@ class AnsweringService:
         answer_id = await self._log(turn.place, reply.answer)
         return replace(reply, answer_id=answer_id)
 
+    def _source(self, turn: Turn, line: str, article_id: str | None) -> Answer | None:
+        """ "source?", "are you sure?" after a question: its answer again, with the passages it
+        stands on, read as that question (None for any other line). The conversation keeps it."""
+        before = turn.context
+        if before is None or not before.question.strip(" ?.!") or not asks_for_source(line):
+            return None
+        if article_id and article_id != before.article_id:
+            return None
+        answer = self.engine.answer(
+            before.question, before.article_id, threshold=turn.threshold, respelled=()
+        )
+        return _as_asked(answer, turn.text, before.question)
+
     def _about(
         self, line: str, context: Previous | None, article_id: str | None
     ) -> tuple[str | None, str | None]:
@@ -278,6 +292,9 @@ class AnsweringService:
         """The reply, and what the conversation remembers of it (None: nothing new)."""
         engine = self.engine
         spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
+        source = self._source(turn, spelt, article_id)
+        if source is not None:
+            return Reply("answer", turn.text, source), None
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
-from index.gist import account_subject, asks_for_account, asks_for_gist, newest_first
+from index.gist import (
+    account_subject,
+    asks_for_account,
+    asks_for_gist,
+    asks_for_source,
+    newest_first,
+)
 from index.saved.building import open_corpus
 
 
@@ -211,3 +217,22 @@ def test_chat_spellings_of_request_words_are_read_written_out() -> None:
 def test_a_bare_request_typed_with_slips_asks_for_an_account() -> None:
     assert asks_for_account("waht happend?", ENGLISH)
     assert not asks_for_account("waht happend next?", ENGLISH)
+
+
+@pytest.mark.parametrize(
+    "line", ["source?", "sources please", "where does it say that?", "are you sure?", "says who"]
+)
+def test_a_line_asking_what_the_last_answer_stands_on_is_told_apart(line: str) -> None:
+    assert asks_for_source(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["what did he say?", "where is the source of the river?", "is it true?"]
+)
+def test_a_question_about_the_articles_is_no_request_for_a_source(line: str) -> None:
+    assert not asks_for_source(line)
+
+
+@pytest.mark.parametrize("line", ["what can you do?", "how does this work?", "who are you?"])
+def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
+    assert asks_for_gist(line, lambda word: True) == "greeting"

@@ -92,6 +92,17 @@ async def test_thanks_after_a_question_is_no_follow_up_of_it(service: AnsweringS
     assert more.summary.topic == "troops were sent to Russia"
 
 
+async def test_source_after_an_answer_shows_that_answer_with_its_passages_again(
+    service: AnsweringService,
+) -> None:
+    first = await service.ask(MEMBER, TROOPS)
+    again = await service.ask(MEMBER, "source?")
+    assert again.kind == "answer" and again.answer is not None and first.answer is not None
+    assert again.answer.answer == first.answer.answer
+    assert again.answer.citations == first.answer.citations
+    assert again.answer.read_as == TROOPS
+
+
 async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
     service: AnsweringService,
 ) -> None:
