@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from index.followup import (
         Previous,
         Reading,
+        named_next,
         next_subject,
         previous_subject,
         read_in_context,
@@ -71,6 +72,7 @@ __all__ = [
     "is_article_file",
     "load_folder",
     "matching_articles",
+    "named_next",
     "next_subject",
     "open_corpus",
     "parse_article",
@@ -90,6 +92,7 @@ _MODULES = {
     "index.followup": (
         "Previous",
         "Reading",
+        "named_next",
         "next_subject",
         "previous_subject",
         "read_in_context",

@@ -82,6 +82,7 @@ _POINTED = re.compile(  # "after that", "before this": the moment just answered
 )
 _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
 _AUX_FIRST = re.compile(rf"^{_AUX}\b", re.I)
+_ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
 _WHEN = re.compile(r"^\s*(?:when|what\s+(?:time|day|date|year|month))\b", re.I)
 _NAME_RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 _LOWER = re.compile(r"\b[a-z][^\W\d_]+")
@@ -128,7 +129,10 @@ def read_in_context(
         return Reading(text)
     article = previous.article_id if _held(corpus, previous.article_id) else None
     asked = dict.fromkeys(tokenizer.tokens(query_text(text)))
-    holders = {t: held for t in asked if (held := corpus.articles_with(t))}
+    headlines = _headline_words(corpus, tokenizer)
+    holders = {
+        t: held for t in asked if (held := corpus.articles_with(t) | headlines.get(t, frozenset()))
+    }
     foreign = [t for t, held in holders.items() if article is not None and article not in held]
     if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):
         return Reading(text)  # another subject: afresh
@@ -211,13 +215,19 @@ def previous_subject(corpus: Corpus, tokenizer: Tokenizer, previous: Previous | 
 
 def next_subject(corpus: Corpus, text: str, previous: Previous | None) -> str | None:
     """ "and the drones?", "what about the drones?" after a summary: the next subject of an
-    account, in the same article; None for a question ("and how many died?") or after one."""
+    account (:func:`named_next`); None after a question, which it follows up."""
     if (
         previous is None
         or previous.question.strip(" ?.!")
         or not _held(corpus, previous.article_id)
     ):
         return None
+    return named_next(text)
+
+
+def named_next(text: str) -> str | None:
+    """The subject "and the drones?" or "what about the drones?" names, asking for an account
+    of it; None for a question ("and how many died?") or a line without such a lead."""
     lead = _NEXT.match(text)
     rest = text[lead.end() :].strip(" ?.!") if lead else ""
     if (
@@ -226,6 +236,7 @@ def next_subject(corpus: Corpus, text: str, previous: Previous | None) -> str | 
         or not rest
         or _WH.match(rest)
         or _AUX_FIRST.match(rest)
+        or _ASKS_INSIDE.search(rest)  # "what about the Delaware family, what made them sick?"
     ):
         return None
     return rest
@@ -248,6 +259,23 @@ def _leans_on_before(text: str, content_words: int, unknown: bool = False) -> bo
         return True
     named = unknown or any(w[:1].isupper() for w in words[1:])
     return content_words <= MAX_BARE and not named
+
+
+_HEADLINES: tuple[Corpus, dict[str, frozenset[str]]] | None = None  # built once per corpus
+
+
+def _headline_words(corpus: Corpus, tokenizer: Tokenizer) -> dict[str, frozenset[str]]:
+    """Each word of the articles' headlines and the articles whose headline has it: a word
+    only a headline uses ("the blogger") still says which article a line is about."""
+    global _HEADLINES
+    if _HEADLINES is None or _HEADLINES[0] is not corpus:
+        owners: dict[str, set[str]] = {}
+        for article in corpus.articles:
+            if article.title != article.id:
+                for token in tokenizer.tokens(article.title):
+                    owners.setdefault(token, set()).add(article.id)
+        _HEADLINES = (corpus, {t: frozenset(ids) for t, ids in owners.items()})
+    return _HEADLINES[1]
 
 
 _NAMES: tuple[Corpus, frozenset[str]] | None = None  # the last corpus's names, built once

@@ -42,6 +42,7 @@ from index import (
     asks_for_account,
     asks_for_gist,
     asks_for_source,
+    named_next,
     next_subject,
     previous_subject,
     read_in_context,
@@ -303,6 +304,8 @@ class AnsweringService:
         context = None if article_id or chat or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
+        if about is None and reading.read_as is None:
+            about = named_next(spelt)  # "what about the blogger?", another article's subject
         # "when?" alone asks for the gist; after a question, it asks about that question.
         gist = (
             None

@@ -7,7 +7,7 @@ import pytest
 
 from index import Previous, build_corpus, read_in_context
 from index.corpus import Corpus
-from index.followup import MAX_CARRIED, next_subject, previous_subject
+from index.followup import MAX_CARRIED, named_next, next_subject, previous_subject
 from index.loader import article_from_text
 from index.tokenize import default_tokenizer
 
@@ -235,3 +235,30 @@ def test_after_a_question_and_a_subject_is_its_follow_up_not_a_next_subject(
     corpus: Corpus,
 ) -> None:
     assert next_subject(corpus, "and the drones?", Previous(TROOPS, "troops")) is None
+
+
+def test_a_word_only_a_headline_uses_names_that_articles_subject() -> None:
+    headline_only = build_corpus(
+        [
+            article_from_text("blog", "A blogger polices officials", ["He filmed a minister."]),
+            article_from_text("port", "Port reopens", ["Lorries queued for a day."]),
+        ]
+    ).corpus
+    line = "what about the blogger?"
+    reading = read(headline_only, line, Previous("how long did lorries queue?", "port", "a day"))
+    assert reading.read_as is None and reading.article_id is None
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [("what about the blogger?", "the blogger"), ("and the strike", "the strike")],
+)
+def test_what_about_a_subject_names_it(line: str, subject: str) -> None:
+    assert named_next(line) == subject
+
+
+@pytest.mark.parametrize(
+    "line", ["what about the Delaware family, what made them sick?", "the strike", "and when?"]
+)
+def test_what_about_with_a_question_inside_or_no_lead_names_nothing(line: str) -> None:
+    assert named_next(line) is None
