@@ -88,6 +88,7 @@ class Chat:
         self.ids = ids
         self.echo = echo  # piped input: show each question above its answer
         self.as_json = as_json  # one question a line in, one JSON object a line out
+        self.choosing = False  # the articles were just offered: a bare number picks one
 
     def handle(self, line: str) -> bool:
         """Reply to one line; False when the user asked to leave."""
@@ -103,6 +104,9 @@ class Chat:
             return True
         if command in QUIT and not rest:  # "exit polls showed what?" is a question
             return False
+        choosing, self.choosing = self.choosing, False
+        if choosing and text.isdigit():  # "2" after "Which article?": `summary 2`
+            command, rest = "summary", text
         if command in HELP and not rest:
             print(render.CHAT_HELP)
         elif command in {"articles", "/articles"} and not rest:
@@ -130,6 +134,7 @@ class Chat:
         if self.echo:
             print(f"Q: {reply.question}")
         print(render.reply_text(reply, self.engine.corpus, ids=self.ids))
+        self.choosing = reply.kind == "choose"
 
     def _json(self, question: str) -> bool:
         """One JSON line for ``question``: the reply's, or the reason it was turned away."""

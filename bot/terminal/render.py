@@ -111,7 +111,7 @@ def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
     number = {a.id: n for n, a in enumerate(corpus.articles, start=1)}
     lines = [f"Which article? {len(newest)} are loaded; the newest:"]
     lines += [wrap(f"{number[a.id]}. {a.title}", width(), "  ", "     ") for a in newest[:CHOICE]]
-    lines.append("Type `summary N` for one of them (`articles` lists them all).")
+    lines.append("Type its number, or `summary N` (`articles` lists them all).")
     return "\n".join(lines)
 
 

@@ -77,6 +77,24 @@ def test_summary_names_an_article_by_its_leading_words(tmp_path: Path) -> None:
     assert session.summary_target("harbour")[1] is None
 
 
+def test_a_bare_number_after_the_choice_of_articles_summarises_that_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Harbour festival\n\nThe festival drew 48,000 visitors.\n")
+    (folder / "b.txt").write_text("Bridge opens\n\nA bridge opened. It cost 40 million dollars.\n")
+    engine = Engine(open_corpus(folder, tmp_path / "i"))
+    with answering(argparse.Namespace(log=False), engine) as answers:
+        session = Chat(answers, ids=False, echo=False)
+        session.handle("what happened?")
+        assert "Type its number" in capsys.readouterr().out
+        session.handle("2")
+        assert "Summary of “Bridge opens”" in capsys.readouterr().out
+        session.handle("2")  # no choice offered now: a question
+        assert "Summary of" not in capsys.readouterr().out
+
+
 def test_answers_wrap_to_the_width_without_breaking_words() -> None:
     text = "On the same day that Kim evaluated the drones, more than 3,000 troops were deployed."
     answer = Answer(TROOPS, True, "3,000", "count", 0.9, (citation(1, text),), article_title=TITLE)
