@@ -23,13 +23,7 @@ from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.embedding import Embedder, shared_embedder
-from index.gist import (
-    Gist,
-    account_subject,
-    asks_for_gist,
-    names_article,
-    newest_first,
-)
+from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
 from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
 from index.question_types import Question

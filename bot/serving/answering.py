@@ -299,9 +299,9 @@ class AnsweringService:
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
-        chat = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) == "greeting"
+        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) == "greeting"
         subject = account_subject(spelt, engine.english)
-        context = None if article_id or chat or subject else turn.context
+        context = None if article_id or small_talk or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         if about is None and reading.read_as is None:
