@@ -119,12 +119,13 @@ class Gist:
 
     ``summary``: the summary of ``articles[0]``; ``choose``: one of ``articles``
     (newest first), there being several and none in context; ``greeting``: one
-    line on what to ask. ``topic``: the summary is of what the article says on it.
+    line on what to ask. ``topic``: the summary is an account of what the article says on
+    it (:func:`index.summary_account.account`).
     """
 
     kind: GistKind
     articles: tuple[Article, ...] = ()
-    topic: str | None = None  # a summary on this topic only ("what happened in the strike?")
+    topic: str | None = None  # an account of this subject ("what happened in the strike?")
 
 
 # Lines about the bot, not the articles: the line on what to ask answers them.
