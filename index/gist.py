@@ -181,9 +181,10 @@ CHAT_FORMS = {"goin": "going", "wat": "what", "wats": "whats", "abt": "about", "
 def read_slips(words: list[str], english: Collection[str] | None) -> list[str]:
     """``words`` (lower case) with chat spellings written out and each request word typed
     with one slip read as meant; a word ``english`` knows ("store") or a stop word is never
-    read as another ("story"). Without ``english`` (None), no slip is read."""
+    read as another ("story"). Without ``english`` (None, or empty when the reader's
+    vocabulary could not be read), no slip is read: every word might be a real one."""
     words = [CHAT_FORMS.get(w, w) for w in words]
-    return words if english is None else [_meant(w, english) for w in words]
+    return [_meant(w, english) for w in words] if english else words
 
 
 def _meant(word: str, english: Collection[str]) -> str:

@@ -209,6 +209,11 @@ def test_a_word_english_knows_is_not_read_as_a_request_word() -> None:
     assert account_subject("can you give me a summary of the match", ENGLISH) == "the match"
 
 
+def test_without_english_words_no_slip_is_read() -> None:
+    line = "can you give me a summary of the match"  # "match" is one key from "catch"
+    assert account_subject(line, english=frozenset()) == "the match"
+
+
 def test_chat_spellings_of_request_words_are_read_written_out() -> None:
     assert account_subject("whats goin on with the troops") == "the troops"
     assert account_subject("wat happened in the crash") == "the crash"
