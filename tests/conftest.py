@@ -10,7 +10,7 @@ import pytest
 
 from index.engine import Engine
 from index.records import Sentence
-from index.saved.building import build_corpus
+from index.saved.building import build_corpus, open_corpus
 from index.summarize import Summary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,22 @@ def private_question_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[P
 def seed_engine() -> Engine:
     """One engine over the shipped seeds, shared by read-only tests."""
     return Engine(build_corpus(SEEDS).corpus)
+
+
+@pytest.fixture
+def strike_and_match(tmp_path: Path) -> Engine:
+    """An engine over two small articles: a dock strike and a cup final."""
+    folder = tmp_path / "two-seeds"
+    folder.mkdir()
+    (folder / "strike.txt").write_text(
+        "Dock strike\n\nDock workers walked out on Monday.\n\n"
+        "The strike closed the port for a week.\n\nOriginal Source: x\n"
+    )
+    (folder / "match.txt").write_text(
+        "Cup final\n\nThe home side won the final 2-1.\n\n"
+        "The winning goal came in the last minute.\n\nOriginal Source: x\n"
+    )
+    return Engine(open_corpus(folder, tmp_path / "two-index"))
 
 
 @pytest.fixture

@@ -144,30 +144,18 @@ def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:
     assert account_subject(line) is None
 
 
-def _two_articles(tmp_path: Path) -> Engine:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    (folder / "strike.txt").write_text(
-        "Dock strike\n\nDock workers walked out on Monday.\n\n"
-        "The strike closed the port for a week.\n\nOriginal Source: x\n"
-    )
-    (folder / "match.txt").write_text(
-        "Cup final\n\nThe home side won the final 2-1.\n\n"
-        "The winning goal came in the last minute.\n\nOriginal Source: x\n"
-    )
-    return Engine(open_corpus(folder, tmp_path / "index"))
-
-
 def test_a_subject_asked_about_among_several_articles_is_summarised_from_its_article(
-    tmp_path: Path,
+    strike_and_match: Engine,
 ) -> None:
-    gist = _two_articles(tmp_path).gist("what happened with the strike?")
+    gist = strike_and_match.gist("what happened with the strike?")
     assert gist is not None and (gist.kind, gist.topic) == ("summary", "the strike")
     assert [a.source_path for a in gist.articles] == ["strike.txt"]
 
 
-def test_a_subject_naming_an_article_gets_that_articles_whole_summary(tmp_path: Path) -> None:
-    gist = _two_articles(tmp_path).gist("summarise the cup final story")
+def test_a_subject_naming_an_article_gets_that_articles_whole_summary(
+    strike_and_match: Engine,
+) -> None:
+    gist = strike_and_match.gist("summarise the cup final story")
     assert gist is not None and (gist.kind, gist.topic) == ("summary", None)
     assert [a.source_path for a in gist.articles] == ["match.txt"]
 

@@ -20,7 +20,6 @@ from bot.serving.answering import (
     QuestionTooLong,
 )
 from bot.storage import GuildSettings, SQLiteStore, StorageConfig, open_store
-from index import open_corpus
 from index.engine import Engine, QuestionError
 
 TROOPS = "how many troops were sent to Russia?"
@@ -105,19 +104,9 @@ async def test_source_after_an_answer_shows_that_answer_with_its_passages_again(
 
 
 async def test_what_about_another_articles_subject_gets_an_account_from_that_article(
-    tmp_path: Path,
+    strike_and_match: Engine,
 ) -> None:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    (folder / "strike.txt").write_text(
-        "Dock strike\n\nDock workers walked out on Monday over pay.\n\n"
-        "The strike closed the port for a week.\n\nOriginal Source: x\n"
-    )
-    (folder / "match.txt").write_text(
-        "Cup final\n\nThe home side won the final 2-1.\n\n"
-        "The winning goal came in the last minute.\n\nOriginal Source: x\n"
-    )
-    service = AnsweringService(Engine(open_corpus(folder, tmp_path / "index")), None, max_chars=200)
+    service = AnsweringService(strike_and_match, None, max_chars=200)
     await service.ask(TERMINAL, "how long was the port closed?")
     reply = await service.ask(TERMINAL, "what about the final?")
     assert reply.kind == "summary" and reply.summary is not None

@@ -64,13 +64,16 @@ def test_summary_in_chat_takes_a_topic_in_the_users_words(
     assert "says nothing" not in out and "Moscow" in out.split("”", 2)[-1]
 
 
-def test_summary_names_an_article_by_its_leading_words(tmp_path: Path) -> None:
+def festival_and_bridge(tmp_path: Path) -> Engine:
     folder = tmp_path / "two"
     folder.mkdir()
     (folder / "a.txt").write_text("Harbour festival\n\nThe festival drew 48,000 visitors.\n")
     (folder / "b.txt").write_text("Bridge opens\n\nA bridge opened. It cost 40 million dollars.\n")
-    engine = Engine(open_corpus(folder, tmp_path / "i"))
-    with answering(argparse.Namespace(log=False), engine) as answers:
+    return Engine(open_corpus(folder, tmp_path / "i"))
+
+
+def test_summary_names_an_article_by_its_leading_words(tmp_path: Path) -> None:
+    with answering(argparse.Namespace(log=False), festival_and_bridge(tmp_path)) as answers:
         session = Chat(answers, ids=False, echo=False)
         article, topic = session.summary_target("bridge opens cost")
     assert (article.title, topic) == ("Bridge opens", "cost")
@@ -80,12 +83,7 @@ def test_summary_names_an_article_by_its_leading_words(tmp_path: Path) -> None:
 def test_a_bare_number_after_the_choice_of_articles_summarises_that_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "two"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Harbour festival\n\nThe festival drew 48,000 visitors.\n")
-    (folder / "b.txt").write_text("Bridge opens\n\nA bridge opened. It cost 40 million dollars.\n")
-    engine = Engine(open_corpus(folder, tmp_path / "i"))
-    with answering(argparse.Namespace(log=False), engine) as answers:
+    with answering(argparse.Namespace(log=False), festival_and_bridge(tmp_path)) as answers:
         session = Chat(answers, ids=False, echo=False)
         session.handle("what happened?")
         assert "Type its number" in capsys.readouterr().out
