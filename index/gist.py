@@ -212,45 +212,12 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     """
     tail = _TAIL.match(line.strip())
     if tail:
-        subject = tail["subject"].strip(" ,;:-–—")
-        words = [w.lower() for w in _WORD.findall(subject)]
-        asked = words and words[0] in QUESTION_WORDS  # "how many died - what's that about"
-        kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
-        return subject if kept and not asked else None
+        return _subject_before_request(tail["subject"].strip(" ,;:-–—"))
     found = list(_WORD.finditer(line))
     words = read_slips([m.group().lower() for m in found], english)
-    at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
-    lead = at
-    while lead < len(words) and words[lead] in _NOUN_LEADS:
-        lead += 1
-    opener = False
-    if lead < len(words) and words[lead] in REQUEST_NOUNS:
-        at = lead  # "quick rundown of the projects", "need the lowdown on the embargo"
-    elif at < len(words) and words[at] in OPENERS:
-        opener = True
-        at += 1
-        opened = at
-        while at < len(words) and words[at] in LINKING_VERBS:
-            at += 1
-        if at == opened and at < len(words) and words[at] in POINTER_WORDS:
-            return None  # "what news network…" asks which one
-    if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
+    at = _request_word(words)
+    if at is None:
         return None
-    if opener and words[at] in {"this", "that"} and words[at + 1 : at + 2] == ["about"]:
-        at += 1  # "what's this about a laser facial": the request, then its subject
-    elif opener and words[at : at + 4] in (
-        ["do", "we", "know", "about"],
-        ["do", "you", "know", "about"],
-    ):
-        at += 3  # "what do we know about the robots"
-    elif words[at] not in ACCOUNT_VERBS and (
-        words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
-    ):
-        return None
-    if words[at] in PARTICLES and (
-        not _particle_follows(words, at) or words[at - 1] in _DETERMINERS
-    ):
-        return None  # "what is the break down of …" asks for figures
     while at < len(words) and (words[at] in _ACCOUNT | NOUN_LINKS or words[at] in STOP_WORDS):
         if words[at] in SUBJECT_OPENERS:
             break
@@ -267,6 +234,51 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     subject = line[found[at].start() : found[end - 1].end()] if end > at else ""
     rest = [w for w in words[at:end] if w not in STOP_WORDS | POINTER_WORDS]
     return subject if rest else None
+
+
+def _subject_before_request(subject: str) -> str | None:
+    """The subject of "X - what's that about?", unless it is a question itself."""
+    words = [w.lower() for w in _WORD.findall(subject)]
+    asked = words and words[0] in QUESTION_WORDS  # "how many died - what's that about"
+    kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
+    return subject if kept and not asked else None
+
+
+def _request_word(words: list[str]) -> int | None:
+    """Where the words asking for an account end their opening ("tell", "rundown", "about"
+    of "what's this about"), or None when the line does not open by asking for one."""
+    at = next((i for i, w in enumerate(words) if w not in POLITE), len(words))
+    lead = at
+    while lead < len(words) and words[lead] in _NOUN_LEADS:
+        lead += 1
+    if lead < len(words) and words[lead] in REQUEST_NOUNS:
+        return lead  # "quick rundown of the projects", "need the lowdown on the embargo"
+    opener = at < len(words) and words[at] in OPENERS
+    if opener:
+        at += 1
+        opened = at
+        while at < len(words) and words[at] in LINKING_VERBS:
+            at += 1
+        if at == opened and at < len(words) and words[at] in POINTER_WORDS:
+            return None  # "what news network…" asks which one
+    if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
+        return None
+    if opener and words[at] in {"this", "that"} and words[at + 1 : at + 2] == ["about"]:
+        return at + 1  # "what's this about a laser facial": the request, then its subject
+    if opener and words[at : at + 4] in (
+        ["do", "we", "know", "about"],
+        ["do", "you", "know", "about"],
+    ):
+        return at + 3  # "what do we know about the robots"
+    if words[at] not in ACCOUNT_VERBS and (
+        words[at] not in ACCOUNT_NOUNS or at + 1 >= len(words) or words[at + 1] not in NOUN_LINKS
+    ):
+        return None
+    if words[at] in PARTICLES and (
+        not _particle_follows(words, at) or words[at - 1] in _DETERMINERS
+    ):
+        return None  # "what is the break down of …" asks for figures
+    return at
 
 
 def _particle_follows(words: list[str], at: int) -> bool:
