@@ -271,9 +271,8 @@ def _headline_words(corpus: Corpus, tokenizer: Tokenizer) -> dict[str, frozenset
     if _HEADLINES is None or _HEADLINES[0] is not corpus:
         owners: dict[str, set[str]] = {}
         for article in corpus.articles:
-            if article.title != article.id:
-                for token in tokenizer.tokens(article.title):
-                    owners.setdefault(token, set()).add(article.id)
+            for token in tokenizer.tokens(article.headline):
+                owners.setdefault(token, set()).add(article.id)
         _HEADLINES = (corpus, {t: frozenset(ids) for t, ids in owners.items()})
     return _HEADLINES[1]
 

@@ -71,6 +71,12 @@ class Article:
     def sentence_count(self) -> int:
         return sum(len(p.sentences) for p in self.paragraphs)
 
+    @property
+    def headline(self) -> str:
+        """The title, or "" when the article has none of its own (its title is its id)."""
+        title = self.title.strip()
+        return "" if title == self.id else title
+
 
 @dataclass(frozen=True, slots=True)
 class Chunk:

@@ -208,7 +208,7 @@ def summarize(
             cues = (cues[0] | (gives_cause(body) & (coverage > 0)), cues[1])
         closeness = None
         names = tokenizer.tokens(" ".join(_NAME.findall(topic)))
-        known = idf.keys() | set(tokenizer.tokens(article.title))  # "Danish" in the headline only
+        known = idf.keys() | set(tokenizer.tokens(article.headline))  # "Danish" in it only
         if embedder is not None and embedded is not None and all(t in known for t in names):
             closeness = (embedded @ embedder.embed([topic])[0]).astype(np.float64)
         relevance = topic_relevance(coverage, closeness, settings, cues)
@@ -257,8 +257,8 @@ def summarize(
     opening = lead_length(n) if sentences is None else min(count, LEAD_SENTENCES)
     if settings.lead_by_score:
         scores = sentence_scores(body, lexical, settings)
-        if article.title.strip() and article.title != article.id:
-            title = _vector(tokenizer.tokens(article.title), idf, vocabulary)
+        if article.headline:
+            title = _vector(tokenizer.tokens(article.headline), idf, vocabulary)
             scores = scores * (1.0 + settings.title_weight * (vectors @ title))
         chosen = _select(scores, meaning, opening, links, settings, settings.redundancy)
     else:

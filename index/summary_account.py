@@ -58,6 +58,5 @@ def account(
     closeness = embedder.embed([s.text for s in extra]) @ embedder.embed([subject])[0]
     order = np.argsort(-closeness, kind="stable")
     fill = [extra[i] for i in order if closeness[i] >= FILL_MIN][:room]
-    place = {s.id: i for i, s in enumerate(article.sentences)}
-    sentences = sorted((*topical.sentences, *fill), key=lambda s: place[s.id])
+    sentences = sorted((*topical.sentences, *fill), key=lambda s: s.position)
     return replace(topical, sentences=tuple(sentences))

@@ -143,10 +143,9 @@ def headline_states(article: Article, topic: str, embedder: Embedder) -> bool:
     "What does it say about …?", and the check doubted the story the headline names. An
     article with no headline of its own (its title is its id) is read as before.
     """
-    title = article.title.strip()
-    if not title or title == article.id:
+    if not article.headline:
         return False
-    vectors = embedder.embed([topic, title])
+    vectors = embedder.embed([topic, article.headline])
     return float(vectors[0] @ vectors[1]) >= HEADLINE_STATES
 
 

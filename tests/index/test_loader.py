@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from index.loader import load_file, load_folder, parse_article
+from index.loader import article_from_text, load_file, load_folder, parse_article
 from index.saved.building import build_corpus
 from index.seed_format import ARTICLE_SUFFIXES, write_article
 from tests.conftest import SEED_FILE
@@ -201,3 +201,9 @@ def test_every_accepted_suffix_loads(tmp_path: Path, suffix: str) -> None:
     path.write_text("# Drone report\n\nThe army tested a drone.\n", encoding="utf-8")
 
     assert load_file(path).title == "Drone report"
+
+
+def test_an_article_whose_title_is_its_id_has_no_headline() -> None:
+    titled = article_from_text("port", "Port reopens", ["Lorries queued for a day."])
+    untitled = article_from_text("port", "port", ["Lorries queued for a day."])
+    assert (titled.headline, untitled.headline) == ("Port reopens", "")
