@@ -13,6 +13,9 @@ to sentences by a second annotator, and the covered topics of ``summary_topics_t
 and ``summary_topics_heldout.json``); then the development questions (the seed's, the
 team's news questions, the SQuAD training split) read so. ``side.jsonl`` was written by a
 fourth annotator, on one part of each article; ``*-searched.*`` judge a variant not kept.
+``side2.jsonl``: a sixth annotator's lines on one part of each of 16 more articles, with key
+facts; its subjects as written, the topic summary, the account before and the passage
+account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
 
     .venv/bin/python benchmarks/account_lines.py
 """
@@ -89,12 +92,29 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
             keys = [[p - 1 for p in k] for k in r["key_sentences"] if k]
             side.append((r["article"], subject, keys, {p - 1 for p in r["off"]}))
     sets["side lines"] = side
+    sets["side2 subjects"] = [  # as the annotator put each subject, read or not
+        (
+            r["article"],
+            r["subject"],
+            [[p - 1 for p in k] for k in r["key_sentences"] if k],
+            {p - 1 for p in r["off"]},
+        )
+        for r in lines("side2.jsonl")
+    ]
     return sets
 
 
 def main() -> None:
     articles = dev_articles()
-    for name in ("tuning.jsonl", "heldout.jsonl", "fresh.jsonl", "side.jsonl", "third.jsonl"):
+    names = (
+        "tuning.jsonl",
+        "heldout.jsonl",
+        "fresh.jsonl",
+        "side.jsonl",
+        "third.jsonl",
+        "side2.jsonl",
+    )
+    for name in names:
         rows = lines(name)
         engine = Engine(
             build_corpus([articles[i] for i in dict.fromkeys(r["article"] for r in rows)]).corpus

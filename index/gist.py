@@ -68,19 +68,27 @@ PARTICLES = {
     "went": "on down",
 }
 ACCOUNT_NOUNS = frozenset(
-    "summary overview recap gist tldr story deal rundown lowdown news up details".split()
-)
+    "summary overview recap gist tldr story deal rundown lowdown news up details tea".split()
+)  # "give me the tea on X": chat for the story
 # The nouns that ask for an account with no opener before them ("quick rundown of X",
 # "need the lowdown on X", "any details on X"); "the deal with Iran collapsed" does not.
 REQUEST_NOUNS = frozenset("summary overview recap gist tldr rundown lowdown details".split())
 _NOUN_LEADS = frozenset("a an the quick short brief full little".split())
 # "X - what's that about?", "X, what's the story there": the request after its subject.
 _TAIL = re.compile(
-    r"^(?P<subject>.*?[^\W_].*?)[\s,;:.!?\-–—]+(?:so\s+|and\s+)?what(?:'s|’s|s|\s+is)\s+"
-    r"(?:that|this|it|the\s+story|the\s+deal|going\s+on|up)"
-    r"(?:\s+(?:about|there|with\s+(?:that|this|it)))?\s*[?!.]*$",
+    r"^(?P<subject>.*?[^\W_].*?)[\s,;:.!?\-–—+]+(?:so\s+|and\s+)?(?:"
+    r"what(?:'s|’s|s|\s+is)\s+(?:that|this|it|the\s+story|the\s+deal|going\s+on|up)"
+    r"(?:\s+(?:about|there|with\s+(?:that|this|it)))?"
+    r"|what\s+happened"  # "the tram accident, what happened?"
+    r"|(?:can|could)\s+(?:you|u)\s+explain\s+(?:that|this|it)(?:\s+(?:part|bit))?"
+    r"(?:\s+(?:about|abt)\s+(?:that|this|it))?"  # "…, can u explain that part abt it"
+    r")(?:\s+(?:please|pls|plz|lol))?\s*[?!.]*$",
     re.IGNORECASE,
 )
+# A line put as a yes-or-no question ("did they catch him, what happened?") asks a fact.
+AUXILIARIES = frozenset("is are was were do does did has have had can could will would".split())
+# Where a line of several sentences splits: a request often follows a question in chat.
+_SENTENCE_END = re.compile(r"(?<=[?!.])\s+(?=\S)")
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
 _DETERMINERS = frozenset("the a an this that these those".split())
@@ -90,7 +98,8 @@ OPENERS = frozenset("what whats give show".split())  # "what happened…", "give
 # rundown"; never "does" or "did" ("what does not explain…" asks a fact).
 LINKING_VERBS = frozenset("is s was has have been are were re me us the a an quick short".split())
 POLITE = frozenset(
-    "please pls hey hi ok okay so and can could would will you u i id d need want like just any".split()
+    """please pls plz hey hi ok okay so and can could would will you u i id d need want like just
+    any lol lmao haha""".split()
 )
 # After the account word, these ask for a fact: an outcome ("what happened *to* them", short
 # answers in every question set) or a moment ("what happened *after* the call").
@@ -212,7 +221,16 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     """
     tail = _TAIL.match(line.strip())
     if tail:
-        return _subject_before_request(tail["subject"].strip(" ,;:-–—"))
+        return _subject_before_request(tail["subject"].strip(" ,;:-–—+"))
+    subject = _opening_request(line, english)
+    parts = _SENTENCE_END.split(line.strip())
+    if subject is None and len(parts) > 1:  # "is she contesting it? fill me in on the recount"
+        return account_subject(parts[-1], english)
+    return subject
+
+
+def _opening_request(line: str, english: Collection[str] | None) -> str | None:
+    """The subject of a line that opens by asking for an account of it (above)."""
     found = list(_WORD.finditer(line))
     words = read_slips([m.group().lower() for m in found], english)
     at = _request_word(words)
@@ -239,7 +257,9 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
 def _subject_before_request(subject: str) -> str | None:
     """The subject of "X - what's that about?", unless it is a question itself."""
     words = [w.lower() for w in _WORD.findall(subject)]
-    asked = words and words[0] in QUESTION_WORDS  # "how many died - what's that about"
+    asked = (
+        words and words[0] in QUESTION_WORDS | AUXILIARIES
+    )  # "how many died - what's that about"
     kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
     return subject if kept and not asked else None
 
@@ -263,8 +283,10 @@ def _request_word(words: list[str]) -> int | None:
             return None  # "what news network…" asks which one
     if at >= len(words) or any(w in QUESTION_WORDS - {"what", "whats"} for w in words[:at]):
         return None
-    if opener and words[at] in {"this", "that"} and words[at + 1 : at + 2] == ["about"]:
-        return at + 1  # "what's this about a laser facial": the request, then its subject
+    if opener and words[at] in {"this", "that"}:
+        about = at + 2 if words[at + 1 : at + 2] and words[at + 1] in POINTER_WORDS else at + 1
+        if words[about : about + 1] == ["about"]:  # "what's this (report) about a laser facial"
+            return about
     if opener and words[at : at + 4] in (
         ["do", "we", "know", "about"],
         ["do", "you", "know", "about"],

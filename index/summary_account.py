@@ -1,16 +1,23 @@
 """The summary that answers a line asking for an account of a subject ("tell me about the strike").
 
 Such a line gets the topic summary on its subject (:func:`index.summarize.summarize`), which
-holds the sentences that stand out on it. When the subject is the article's own story,
-nothing stands out (every sentence is about it), and the topic summary came to one or two
-sentences where the article's summary, or the reader's three passages, told more: judged
-blind on lines written for the purpose, an account filled from the article's summary was
-preferred 13 to 3 over the topic summary alone (docs/evaluation.md, "How long an account
-is"). So an account is never shorter than the article's summary: the summary's sentences
-closest to the subject fill it, each at least ``FILL_MIN`` close in meaning, so that an
-account of a side subject ("the policewoman drinking beer") is not padded with the
-article's opening on something else. A topic the article may not cover, or does not, is
-left as the topic summary gives it: the doubt is the answer.
+holds the sentences that stand out on it. Two kinds of subject need more:
+
+- **The article's own story** (its headline states it, or the passage closest to it is the
+  opening): nothing stands out where every sentence is about it, and the topic summary came to
+  one or two sentences. Judged blind, an account filled from the article's summary was
+  preferred 13 to 3 (docs/evaluation.md, "How long an account is"): the summary's sentences
+  closest to the subject fill it to the summary's length, each at least ``FILL_MIN`` close.
+- **A side of it** ("Merivale's response", "how the rescue teams got to the wreckage"): the
+  topic summary's scattered sentences missed the subject's own facts (the apology, the
+  contractor fired), and sentences searched out one by one misled when read out of their
+  context (a quotation set beside another speaker's line). The article tells a side subject
+  in one place, so the account is that passage (``PASSAGE`` consecutive sentences closest in
+  meaning, with the sentence an opening leans on and the end of a quotation left open), then
+  the topic summary's sentences closest to the subject, to the summary's length.
+
+A topic the article may not cover, or does not, is left as the topic summary gives it: the
+doubt is the answer.
 """
 
 from __future__ import annotations
@@ -22,15 +29,24 @@ import numpy as np
 
 from index.embedding import MODEL_DIR, shared_embedder
 from index.reader import MODEL_DIR as READER_DIR
-from index.records import Article
+from index.records import Article, Sentence
 from index.summarize import default_length, summarize
-from index.summary_settings import DEFAULT_SETTINGS, SummarizerSettings, Summary
+from index.summary_sentences import caption_factors, glued_caption, sentence_links
+from index.summary_settings import DEFAULT_SETTINGS, FloatArray, SummarizerSettings, Summary
+from index.summary_topics import unspoken
+from index.topic_presence import headline_states
 
 # The least cosine (all-MiniLM-L6-v2) between the subject and a sentence of the article's
 # summary that fills an account. Lower, an account of a side subject takes the article's
 # opening on its main story; higher, an account of a story named only by a name ("Sawtooth
 # Air") takes nothing, its sentences saying "the airline".
 FILL_MIN = 0.2
+# Consecutive sentences read on a side subject: the run whose cosines with the subject sum
+# highest. Two held too few of the key facts the annotators listed, four padded.
+PASSAGE = 3
+# The most sentences a passage grows by to take the sentence its opening leans on or the rest
+# of a quotation it leaves open.
+PASSAGE_GROWTH = 2
 
 
 def account(
@@ -40,23 +56,73 @@ def account(
     model_dir: Path = MODEL_DIR,
     reader_dir: Path = READER_DIR,
 ) -> Summary:
-    """What ``article`` says on ``subject``: its topic summary, filled to the length of the
-    article's summary from that summary's sentences closest to the subject (in article
-    order). Without the embedding model, the topic summary alone."""
+    """What ``article`` says on ``subject``, as long as the article's summary: on its own story,
+    the topic summary filled from the summary's sentences closest to the subject; on a side of
+    it, the passage that tells it, then the topic summary's closest sentences. In article order.
+    Without the embedding model, the topic summary alone."""
     topical = summarize(
         article, topic=subject, settings=settings, model_dir=model_dir, reader_dir=reader_dir
     )
     embedder = shared_embedder(model_dir)
-    room = default_length(len(article.sentences)) - len(topical.sentences)
-    if not topical.found or topical.unsure or embedder is None or room <= 0:
+    if not topical.found or topical.unsure or embedder is None:
+        return topical
+    body = article.sentences
+    closeness = embedder.embed([s.text for s in body]) @ embedder.embed([subject])[0]
+    run = passage(article, closeness, settings)
+    length = default_length(len(body))
+    if run[0] == 0 or headline_states(article, subject, embedder):
+        return _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
+    held = [body[i] for i in run]
+    for sentence in sorted(topical.sentences, key=lambda s: -closeness[s.position]):
+        if len(held) >= length:
+            break
+        if sentence not in held:
+            held.append(sentence)
+    return replace(topical, sentences=tuple(sorted(held, key=lambda s: s.position)))
+
+
+def passage(
+    article: Article, closeness: FloatArray, settings: SummarizerSettings = DEFAULT_SETTINGS
+) -> list[int]:
+    """The positions of the ``PASSAGE`` consecutive sentences closest to a subject (their
+    ``closeness`` summed, captions counting nothing and left out), with the sentences before
+    that its opening leans on or that name the speaker of the quotation it opens on, and after
+    that finish a quotation it leaves open: ``PASSAGE_GROWTH`` more at most."""
+    body = article.sentences
+    glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
+    caption = (caption_factors(body, settings) < 1.0) | glued
+    value = np.where(caption, 0.0, closeness)
+    sums = np.convolve(value, np.ones(min(PASSAGE, len(body))), mode="valid")
+    start = int(np.argmax(sums))
+    end = min(start + PASSAGE, len(body))
+    back, forward = sentence_links(article)
+    while start > 0 and (back[start] or unspoken(body[start].text)):
+        if end - start >= PASSAGE + PASSAGE_GROWTH:
+            break
+        start -= 1  # "She said …", a quotation's tail, or one whose speaker came before
+    while end < len(body) and forward[end - 1] and end - start < PASSAGE + PASSAGE_GROWTH:
+        end += 1
+    return [i for i in range(start, end) if not caption[i]] or [start]
+
+
+def _filled(
+    article: Article,
+    topical: Summary,
+    closeness: FloatArray,
+    length: int,
+    settings: SummarizerSettings,
+    model_dir: Path,
+    reader_dir: Path,
+) -> Summary:
+    """The topic summary filled to ``length`` from the article summary's sentences closest
+    to the subject, each at least ``FILL_MIN`` close."""
+    room = length - len(topical.sentences)
+    if room <= 0:
         return topical
     whole = summarize(article, settings=settings, model_dir=model_dir, reader_dir=reader_dir)
     held = {s.id for s in topical.sentences}
-    extra = [s for s in whole.sentences if s.id not in held]
-    if not extra:
-        return topical
-    closeness = embedder.embed([s.text for s in extra]) @ embedder.embed([subject])[0]
-    order = np.argsort(-closeness, kind="stable")
-    fill = [extra[i] for i in order if closeness[i] >= FILL_MIN][:room]
+    extra: list[Sentence] = [s for s in whole.sentences if s.id not in held]
+    ranked = sorted(extra, key=lambda s: -closeness[s.position])
+    fill = [s for s in ranked if closeness[s.position] >= FILL_MIN][:room]
     sentences = sorted((*topical.sentences, *fill), key=lambda s: s.position)
     return replace(topical, sentences=tuple(sentences))

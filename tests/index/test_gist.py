@@ -107,6 +107,14 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("that keeper who nearly scored, whats the story there", "that keeper who nearly scored"),
         ("so what's this about nurses stuck waiting to work", "nurses stuck waiting to work"),
         ("What do we know about why he made the robots?", "why he made the robots"),
+        ("is she contesting it? fill me in on the recount", "the recount"),  # after a question
+        ("give me the tea on the royal wedding lol", "the royal wedding"),
+        ("the tram accident, what happened?", "the tram accident"),
+        (
+            "ozone levels + the clean air act bit, can u explain that part",
+            "ozone levels + the clean air act bit",
+        ),
+        ("whats this report about people stockpiling guns?", "people stockpiling guns"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -138,6 +146,8 @@ def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
         "how many died - whats that about",
         "what did he go through?",
         "whats this about?",  # no subject: the gist
+        "did they catch the driver, what happened?",  # a yes-or-no question
+        "who won? and how many died?",  # questions, sentence after sentence
     ],
 )
 def test_a_question_or_a_line_without_a_subject_names_none(line: str) -> None:

@@ -1,15 +1,17 @@
-"""The summary answering "tell me about X" (index/summary_account.py): the topic summary, never
-shorter than the article's summary when the subject is its story."""
+"""The summary answering "tell me about X" (index/summary_account.py): as long as the article's
+summary; on its story, the topic summary filled from it; on a side of it, the passage that tells it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import default_length, summarize
-from index.summary_account import account
+from index.summary_account import account, passage
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +47,49 @@ def test_an_account_reads_in_the_articles_order() -> None:
     assert places == sorted(places)
 
 
-def test_an_account_of_a_side_subject_is_not_padded_with_the_opening_on_another() -> None:
+def test_an_account_of_a_side_subject_is_the_passage_that_tells_it() -> None:
     article = team_article("gv-015")  # a blogger policing officials; one policewoman's beer
     subject = "the policewoman drinking beer in uniform"
 
-    assert account(article, subject) == summarize(article, topic=subject)
+    places = [s.position for s in account(article, subject).sentences]
+
+    assert {7, 8, 9} <= set(places)  # "Why are you drinking beer in uniform?" and around it
+    assert min(places) >= 3  # nothing of the opening on the officials' disregard for rules
+
+
+def test_an_account_of_a_side_subject_keeps_the_topic_summarys_sentences() -> None:
+    article = team_article("gv-015")
+    subject = "the policewoman drinking beer in uniform"
+
+    topical = summarize(article, topic=subject)
+
+    assert set(topical.sentences) <= set(account(article, subject).sentences)
+
+
+def test_a_passage_is_the_run_of_sentences_closest_to_the_subject() -> None:
+    article = article_from_text(
+        "ferry", "Ferry returns", [f"Sentence {n} of the story." for n in range(8)]
+    )
+    closeness = np.array([0.9, 0.1, 0.1, 0.5, 0.6, 0.5, 0.1, 0.1])
+
+    assert passage(article, closeness) == [3, 4, 5]  # three together outweigh one alone
+
+
+def test_a_passage_brings_the_sentence_its_opening_leans_on() -> None:
+    article = article_from_text(
+        "mayor",
+        "Bridge reopens",
+        [
+            "The bridge over the Lune reopened on Monday after two years.",
+            "Mayor Ann Cole cut the ribbon at noon.",
+            "She said the town had waited long enough.",
+            "Traffic was light in the afternoon.",
+            "Buses return to the route next week.",
+        ],
+    )
+    closeness = np.array([0.1, 0.2, 0.7, 0.6, 0.6])
+
+    assert passage(article, closeness) == [1, 2, 3, 4]  # "She" is the mayor
 
 
 def test_an_account_of_a_subject_the_article_may_not_cover_keeps_its_doubt() -> None:
