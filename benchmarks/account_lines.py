@@ -16,6 +16,10 @@ fourth annotator, on one part of each article; ``*-searched.*`` judge a variant 
 ``side2.jsonl``: a sixth annotator's lines on one part of each of 16 more articles, with key
 facts; its subjects as written, the topic summary, the account before and the passage
 account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
+``typed-topics.jsonl`` and ``typed-topics2.jsonl``: short topics typed for ``/summary`` by a
+seventh and an eighth annotator, with key facts; the topic summary and the account judged
+blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
+topic summary, the account and what ``/summary`` shows (``summary_for``).
 
     .venv/bin/python benchmarks/account_lines.py
 """
@@ -33,7 +37,7 @@ from index.gist import account_subject
 from index.records import Article
 from index.saved.building import build_corpus
 from index.summarize import summarize
-from index.summary_account import account
+from index.summary_account import account, summary_for
 from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +73,10 @@ def topic_summary(article: Article, subject: str) -> Summary:
     return summarize(article, topic=subject)
 
 
+def shown(article: Article, topic: str) -> Summary:
+    return summary_for(article, topic)
+
+
 def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
     """(article, subject, key sentence positions per fact, positions not to hold): the side
     lines read as accounts, and the covered topics of summary_topics_{tuning,heldout}.json."""
@@ -101,6 +109,11 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
         )
         for r in lines("side2.jsonl")
     ]
+    for name in ("typed-topics.jsonl", "typed-topics2.jsonl"):  # /summary topics, as typed
+        sets[name] = [
+            (r["article"], r["topic"], [[p - 1 for p in k] for k in r["key_sentences"] if k], set())
+            for r in lines(name)
+        ]
     return sets
 
 
@@ -136,9 +149,10 @@ def main() -> None:
         for r, g in zip(rows, gists, strict=True):
             if g is None:
                 print(f"    a question: {r['line']!r}")
-    print("key sentences held (topic summary alone -> account), off-topic picks:")
+    print("key sentences held (topic summary alone, account, what /summary shows), off-topic picks:")
     for name, rows in keyed_sets(articles).items():
-        for label, reply in (("topic summary", topic_summary), ("account", account)):
+        replies = (("topic summary", topic_summary), ("account", account), ("/summary", shown))
+        for label, reply in replies:
             facts = held = off = 0
             for article_id, subject, keys, wrong in rows:
                 picks = {s.position for s in reply(articles[article_id], subject).sentences}

@@ -18,9 +18,11 @@ must not hold, counted as off-topic). ``--heldout``: the same for ``summary_topi
 (42 topics on 12 further articles, 6 of them topics the article does not cover; written and
 checked by two annotators before any topic summary of these articles was made).
 
-``--account``: the same for the account a topic gets as shown (``index.summary_account``).
+``--account``: the same for the account a chat line gets (``index.summary_account.account``);
+``--shown``: for what ``/summary`` shows (``summary_for``: the account where the topic summary
+holds one sentence).
 
-Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--account] [--check | --tuning | --heldout]``.
+Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--account | --shown] [--check | --tuning | --heldout]``.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary_topics import dev_articles
 
 from index.summarize import summarize
-from index.summary_account import account
+from index.summary_account import account, summary_for
 
 # (the start of the article id, topic, positions on topic, positions of key sentences)
 TOPICS: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...] = (
@@ -100,8 +102,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--each", action="store_true", help="print each topic's picks")
     parser.add_argument(
-        "--account", action="store_true", help="the account (index.summary_account), as shown"
+        "--account", action="store_true", help="the account (index.summary_account) instead"
     )
+    parser.add_argument("--shown", action="store_true", help="what /summary shows (summary_for)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="the fourth round's check set")
     group.add_argument("--tuning", action="store_true", help="the sixth round's tuning set")
@@ -119,7 +122,13 @@ def main() -> None:
     said = 0  # topics the article does not cover, summarised as if it did
     for prefix, topic, about, key, wrong in topics:
         article = next(a for k, a in articles.items() if k.startswith(prefix))
-        summary = account(article, topic) if args.account else summarize(article, topic=topic)
+        summary = (
+            account(article, topic)
+            if args.account
+            else summary_for(article, topic)
+            if args.shown
+            else summarize(article, topic=topic)
+        )
         if not about:
             said += summary.found
             if each:

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from index.saved.store import read_index
     from index.seed_format import ARTICLE_SUFFIXES, is_article_file, write_article
     from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
-    from index.summary_account import account
+    from index.summary_account import account, summary_for
 
 __all__ = [
     "ARTICLE_SUFFIXES",
@@ -81,6 +81,7 @@ __all__ = [
     "read_index",
     "read_manifest",
     "summarize",
+    "summary_for",
     "write_article",
 ]
 
@@ -105,7 +106,7 @@ _MODULES = {
     "index.saved.store": ("read_index",),
     "index.seed_format": ("ARTICLE_SUFFIXES", "is_article_file", "write_article"),
     "index.summarize": ("MAX_SENTENCES", "Summary", "SummaryError", "summarize"),
-    "index.summary_account": ("account",),
+    "index.summary_account": ("account", "summary_for"),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 

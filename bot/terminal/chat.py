@@ -150,11 +150,11 @@ class Chat:
         return True
 
     def _summary(self, rest: str) -> None:
-        from index import SummaryError, summarize
+        from index import SummaryError, summary_for
 
         try:
             article, topic = self.summary_target(rest)
-            print(render.summary_text(summarize(article, topic=topic), ids=self.ids))
+            print(render.summary_text(summary_for(article, topic), ids=self.ids))
         except (CliError, SummaryError) as exc:
             print(f"articlebot: {exc}")
 

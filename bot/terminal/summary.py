@@ -93,12 +93,12 @@ def register(subparsers: Any) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from index import SummaryError, summarize
+    from index import SummaryError, summary_for
 
     engine = open_engine(args)
     article = _pick_article(engine, args.article)
     try:
-        result = summarize(article, sentences=args.sentences, topic=args.topic)
+        result = summary_for(article, topic=args.topic, sentences=args.sentences)
     except SummaryError as exc:
         raise CliError(str(exc)) from exc
     if args.json:

@@ -11,7 +11,7 @@ from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import default_length, summarize
-from index.summary_account import account, passage
+from index.summary_account import account, passage, summary_for
 from tests.conftest import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +114,31 @@ def test_without_the_embedding_model_an_account_is_the_topic_summary(tmp_path: P
     told = account(article, subject, model_dir=tmp_path)
 
     assert told == summarize(article, topic=subject, model_dir=tmp_path)
+
+
+def test_a_topic_summary_of_one_sentence_is_shown_as_the_account() -> None:
+    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
+    topic = "the teacher removed from class over her Obama remarks"
+
+    assert len(summarize(article, topic=topic).sentences) == 1
+    assert summary_for(article, topic) == account(article, topic)
+
+
+def test_a_topic_summary_of_several_sentences_is_shown_as_it_is() -> None:
+    article = team_article("gv-015")
+    topic = "the policewoman drinking beer in uniform"
+
+    assert summary_for(article, topic) == summarize(article, topic=topic)
+
+
+def test_a_length_asked_for_keeps_the_topic_summary() -> None:
+    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
+    topic = "the teacher removed from class over her Obama remarks"
+
+    assert summary_for(article, topic, sentences=1) == summarize(article, 1, topic)
+
+
+def test_without_a_topic_the_summary_is_the_articles() -> None:
+    article = team_article("gv-015")
+
+    assert summary_for(article) == summarize(article)

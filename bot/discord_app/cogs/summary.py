@@ -13,7 +13,7 @@ from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import summary_embed
 from bot.discord_app.replies import article_autocomplete, resolve_article
 from bot.serving.messages import strip_discord_markup
-from index import MAX_SENTENCES, summarize
+from index import MAX_SENTENCES, summary_for
 
 
 class Summaries(commands.Cog):
@@ -40,7 +40,7 @@ class Summaries(commands.Cog):
         wanted = strip_discord_markup(topic)[:200] if topic else None
         with self.bot.backlog.slot():  # Busy when full: refused privately, before deferring
             await interaction.response.defer(thinking=True)
-            result = await asyncio.to_thread(summarize, found, sentences, wanted or None)
+            result = await asyncio.to_thread(summary_for, found, wanted or None, sentences)
             await interaction.followup.send(
                 embed=summary_embed(result), allowed_mentions=discord.AllowedMentions.none()
             )
