@@ -46,6 +46,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.corpus import Corpus
+from index.gist import QUESTION_WORDS
 from index.question_types import query_text
 from index.tokenize import Tokenizer
 
@@ -60,6 +61,13 @@ POINTERS = frozenset(
 AFTER = frozenset("after afterwards afterward next then later subsequently".split())
 BEFORE = frozenset("before earlier previously prior".split())
 ORDINALS = frozenset("first last".split())  # "which label first?" yields to "after that?"
+# "and her rival?", "what about in the first round?": the previous question, another subject.
+_SWAP = re.compile(
+    r"^(?:(?:and|so|but)\s+(?:(?:what|how)\s+about\s+)?|(?:what|how)\s+about\s+)"
+    r"(?P<subject>[^?!.]*?[^\W_][^?!.]*?)\s*[?!.]*$",
+    re.I,
+)
+PREPOSITIONS = frozenset("in on at for to from during with by until since than of".split())
 _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # "what about X?"
 _AUX = r"(?:is|was|are|were|did|does|do|has|have|had|will|can|could)"
 _ASKED = re.compile(  # a question word, then the verb: "how| did X die?"
@@ -176,6 +184,9 @@ def _follow_up(
     # subject): carrying all of them piles up earlier questions' words, which pull the reader
     # back to earlier answers (tuning dialogues: 12 of 24 follow-ups right, 17 with names only).
     context = _missing(f"{asked} {' '.join(_NAME_RUN.findall(carried))}", own, tokenizer)
+    swapped = _swapped(text, asked)
+    if swapped is not None:  # "and her rival?": the previous question, about another subject
+        return Reading(swapped, article, swapped, context)
     about = _ABOUT.match(text)
     if about:  # "what about X?": the previous question, about X
         natural = f"{asked.rstrip(' ?.!')} {text.rstrip(' ?.!')[about.end() :]}?"
@@ -323,6 +334,27 @@ def _missing(before: str, own: set[str], tokenizer: Tokenizer) -> str:
     if not wanted:
         return ""
     return " ".join(words[max(wanted[0], wanted[-1] + 1 - MAX_CARRIED) : wanted[-1] + 1])
+
+
+def _swapped(text: str, asked: str) -> str | None:
+    """ "and her rival?" after "what share of the vote did she get?" asks the same of another
+    subject: "what share of the vote did her rival get?". A subject opening on a preposition
+    replaces the previous question's phrase on it, or is added ("and in the first round?");
+    any other replaces the person the previous question named (a pronoun, or its one name)."""
+    match = _SWAP.match(text.strip())
+    subject = match["subject"] if match else ""
+    words = {w.lower() for w in _WORD.findall(subject)}
+    if not words or words & QUESTION_WORDS or words <= POINTERS | AFTER | BEFORE | PREPOSITIONS:
+        return None  # a question of its own; "and after that?", "and until then?": a moment
+    before = asked.rstrip(" ?.!")
+    if _WORD.findall(subject)[0].lower() in PREPOSITIONS:
+        phrase = list(re.finditer(rf"\b{_WORD.findall(subject)[0]}\b", before, re.I))
+        return f"{before[: phrase[-1].start()].rstrip() if phrase else before} {subject}?"
+    names = [m for m in _NAME_RUN.finditer(before) if m.start() > 0]
+    person = _replace_person(f"{before}?", subject)
+    if person is None and len(names) == 1:  # "did Ortiz open it?": the one name it holds
+        return f"{before[: names[0].start()]}{subject}{before[names[0].end() :]}?"
+    return person
 
 
 def _asked_again(body: str, asked: str, previous: Previous) -> str | None:

@@ -262,3 +262,41 @@ def test_what_about_a_subject_names_it(line: str, subject: str) -> None:
 )
 def test_what_about_with_a_question_inside_or_no_lead_names_nothing(line: str) -> None:
     assert named_next(line) is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "line", "read_as"),
+    [
+        (
+            "how many troops were sent in January?",
+            "and in March?",
+            "how many troops were sent in March?",
+        ),
+        (
+            "how much did the restoration cost?",
+            "and in dollars?",
+            "how much did the restoration cost in dollars?",
+        ),
+        ("when did she open it?", "and the keepers?", "when did the keepers open it?"),
+        ("when did Ortiz open it?", "what about the keepers?", "when did the keepers open it?"),
+    ],
+)
+def test_and_another_subject_asks_the_previous_question_of_it(
+    corpus: Corpus, previous: str, line: str, read_as: str
+) -> None:
+    article = "troops" if "troops" in previous else "lighthouse"
+    assert read(corpus, line, Previous(previous, article)).read_as == read_as
+
+
+@pytest.mark.parametrize(
+    ("line", "read_as"),
+    [
+        ("and until then?", "until then (troops were sent in January)?"),  # a moment
+        ("and how many died?", "how many died (troops were sent in January)?"),  # its own question
+    ],
+)
+def test_a_moment_or_a_question_of_its_own_is_no_other_subject(
+    corpus: Corpus, line: str, read_as: str
+) -> None:
+    reading = read(corpus, line, Previous("how many troops were sent in January?", "troops"))
+    assert reading.read_as == read_as
