@@ -25,6 +25,9 @@ from index.summarize import summarize
         '"It was chaos," said he.',
         "Woods immediately rebounded in birdie-birdie style at the seventh.",  # from what?
         "Mr Ray responded by banging on her front door.",
+        "The following week, Pakistan test-launched its own missile.",  # after what?
+        "Six minutes later, Lukaku scored a third goal.",
+        "Shortly afterwards, the police arrived.",
     ],
 )
 def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
@@ -43,6 +46,8 @@ def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
         "Italy's coach resigned.",
         "The minister responded to the criticism on Monday.",  # names what it responds to
         "Prices rebounded from a two-year low.",
+        "Shortly after the attack, the police arrived.",  # names its moment
+        "The next president takes office in May.",
     ],
 )
 def test_a_sentence_that_stands_alone_is_not_flagged(sentence: str) -> None:
