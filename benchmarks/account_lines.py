@@ -109,7 +109,7 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
         )
         for r in lines("side2.jsonl")
     ]
-    for name in ("typed-topics.jsonl", "typed-topics2.jsonl"):  # /summary topics, as typed
+    for name in ("typed-topics.jsonl", "typed-topics2.jsonl", "typed-topics3.jsonl"):
         sets[name] = [
             (r["article"], r["topic"], [[p - 1 for p in k] for k in r["key_sentences"] if k], set())
             for r in lines(name)
@@ -149,7 +149,9 @@ def main() -> None:
         for r, g in zip(rows, gists, strict=True):
             if g is None:
                 print(f"    a question: {r['line']!r}")
-    print("key sentences held (topic summary alone, account, what /summary shows), off-topic picks:")
+    print(
+        "key sentences held (topic summary alone, account, what /summary shows), off-topic picks:"
+    )
     for name, rows in keyed_sets(articles).items():
         replies = (("topic summary", topic_summary), ("account", account), ("/summary", shown))
         for label, reply in replies:
