@@ -10,7 +10,7 @@ article's text before any topic summary was made) a second section holds the bot
 topic summary. ``key.json`` says which of A and B is the bot's; judges must not
 open it before every verdict is written (README.md).
 
-Run: ``.venv/bin/python benchmarks/summary_judging/make_packets.py [--list]``.
+Run: ``.venv/bin/python benchmarks/summary_judging/make_packets.py [--list] [--out DIR]``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from index.evaluation import summaries as ev
 from index.loader import load_file
 from index.records import Article, Sentence
 from index.summarize import summarize
+from index.summary_account import summary_for
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -97,7 +98,7 @@ def packet(number: int, article: Article, bot_first: bool, topic: str | None) ->
         FORM,
     ]
     if topic:
-        result = summarize(article, topic=topic)
+        result = summary_for(article, topic)  # what /summary shows
         body = listing(result.sentences) if result.found else f"({result.message})"
         parts += [f"## Topic summary: “{topic}”\n", body + "\n", TOPIC_FORM]
     return "\n".join(parts)
@@ -106,6 +107,7 @@ def packet(number: int, article: Article, bot_first: bool, topic: str | None) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="only list the articles drawn")
+    parser.add_argument("--out", type=Path, default=HERE / "packets", help="the packets' folder")
     args = parser.parse_args()
     articles = draw()
     if args.list:
@@ -115,7 +117,7 @@ def main() -> None:
     topics: dict[str, str] = json.loads((HERE / "topics.json").read_text(encoding="utf-8"))
     rng = random.Random(SEED + 1)
     key: dict[str, dict[str, str]] = {}
-    out = HERE / "packets"
+    out = args.out
     out.mkdir(exist_ok=True)
     for n, article in enumerate(articles, start=1):
         bot_first = rng.random() < 0.5
