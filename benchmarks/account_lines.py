@@ -16,9 +16,9 @@ fourth annotator, on one part of each article; ``*-searched.*`` judge a variant 
 ``side2.jsonl``: a sixth annotator's lines on one part of each of 16 more articles, with key
 facts; its subjects as written, the topic summary, the account before and the passage
 account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
-``typed-topics.jsonl`` and ``typed-topics2.jsonl``: short topics typed for ``/summary`` by a
-seventh and an eighth annotator, with key facts; the topic summary and the account judged
-blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
+``typed-topics.jsonl`` to ``typed-topics4.jsonl``: short topics typed for ``/summary`` by a
+seventh to a tenth annotator, with key facts (the fourth set on articles of the team's training
+split); the replies judged blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
 topic summary, the account and what ``/summary`` shows (``summary_for``).
 
     .venv/bin/python benchmarks/account_lines.py
@@ -34,6 +34,7 @@ from summary_topics import dev_articles
 
 from index.engine import Engine
 from index.gist import account_subject
+from index.loader import load_file
 from index.records import Article
 from index.saved.building import build_corpus
 from index.summarize import summarize
@@ -41,6 +42,8 @@ from index.summary_account import account, summary_for
 from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
+TEAM = ROOT / "training" / "data" / "articles"
+TYPED = ("typed-topics.jsonl", "typed-topics2.jsonl", "typed-topics3.jsonl", "typed-topics4.jsonl")
 HERE = ROOT / "benchmarks" / "account_lines"
 SHARED = ROOT.parent / "shared"
 
@@ -109,7 +112,7 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
         )
         for r in lines("side2.jsonl")
     ]
-    for name in ("typed-topics.jsonl", "typed-topics2.jsonl", "typed-topics3.jsonl"):
+    for name in TYPED:
         sets[name] = [
             (r["article"], r["topic"], [[p - 1 for p in k] for k in r["key_sentences"] if k], set())
             for r in lines(name)
@@ -119,6 +122,8 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
 
 def main() -> None:
     articles = dev_articles()
+    for r in lines("typed-topics4.jsonl"):  # the team's training split: never summary work
+        articles.setdefault(r["article"], load_file(TEAM / f"{r['article']}.txt"))
     names = (
         "tuning.jsonl",
         "heldout.jsonl",

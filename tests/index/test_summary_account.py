@@ -116,19 +116,18 @@ def test_without_the_embedding_model_an_account_is_the_topic_summary(tmp_path: P
     assert told == summarize(article, topic=subject, model_dir=tmp_path)
 
 
-def test_a_topic_summary_of_one_sentence_is_shown_as_the_account() -> None:
-    article = cnndm_article("dm-test-5db0808085f7b1621f490b2bc4bf856aae310e6c")
-    topic = "the teacher removed from class over her Obama remarks"
-
-    assert len(summarize(article, topic=topic).sentences) == 1
-    assert summary_for(article, topic) == account(article, topic)
-
-
-def test_a_topic_summary_of_several_sentences_is_shown_as_it_is() -> None:
+def test_a_typed_topic_is_shown_as_its_account() -> None:
     article = team_article("gv-015")
     topic = "the policewoman drinking beer in uniform"
 
-    assert summary_for(article, topic) == summarize(article, topic=topic)
+    assert summary_for(article, topic) == account(article, topic)
+    assert summary_for(article, f"  {topic} ") == account(article, topic)
+
+
+def test_a_blank_topic_is_no_topic() -> None:
+    article = team_article("gv-015")
+
+    assert summary_for(article, "   ") == summarize(article)
 
 
 def test_a_length_asked_for_keeps_the_topic_summary() -> None:
