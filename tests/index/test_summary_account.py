@@ -13,6 +13,7 @@ from index.records import Article
 from index.summarize import default_length, summarize
 from index.summary_account import account, passage, summary_for
 from tests.conftest import DATA
+from tests.index.test_summary_topics import CHESS, GADGETS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -141,3 +142,19 @@ def test_without_a_topic_the_summary_is_the_articles() -> None:
     article = team_article("gv-015")
 
     assert summary_for(article) == summarize(article)
+
+
+def test_summary_on_the_prices_holds_the_amounts_however_worded() -> None:
+    article = article_from_text("ces", "Gadgets at the fair", GADGETS)
+
+    texts = " ".join(s.text for s in summary_for(article, "the prices").sentences)
+
+    assert sum(amount in texts for amount in ("$799", "$1,999", "$2,499")) >= 2
+
+
+def test_summary_on_previous_cheating_cases_finds_the_earlier_cases() -> None:
+    article = article_from_text("chess", "Chess row", CHESS)
+
+    summary = summary_for(article, "previous cheating cases")
+
+    assert summary.found and any("when he was 12" in s.text for s in summary.sentences)

@@ -125,6 +125,15 @@ def test_a_why_topic_finds_the_cause_worded_apart_from_it() -> None:
     assert any(s.text.startswith("Executives blamed") for s in summary.sentences)
 
 
+CHESS = [
+    "Hans Niemann denied cheating in his win over Magnus Carlsen at the Sinquefield Cup.",
+    "Carlsen withdrew from the tournament in St Louis after the defeat.",
+    "Niemann admitted he had cheated in online games when he was 12 and again at 16.",
+    "The American said he had never cheated in a game over the board.",
+    "The two players are due to meet again at an event in Paris next month.",
+]
+
+
 def test_the_prices_finds_the_amounts_however_they_are_worded() -> None:
     article = article_from_text("ces", "Gadgets at the fair", GADGETS)
     texts = " ".join(s.text for s in summarize(article, topic="the prices").sentences)
@@ -137,14 +146,7 @@ def test_a_money_topic_is_absent_from_an_article_without_amounts() -> None:
 
 
 def test_previous_cases_finds_the_earlier_cases() -> None:
-    paragraphs = [
-        "Hans Niemann denied cheating in his win over Magnus Carlsen at the Sinquefield Cup.",
-        "Carlsen withdrew from the tournament in St Louis after the defeat.",
-        "Niemann admitted he had cheated in online games when he was 12 and again at 16.",
-        "The American said he had never cheated in a game over the board.",
-        "The two players are due to meet again at an event in Paris next month.",
-    ]
-    article = article_from_text("chess", "Chess row", paragraphs)
+    article = article_from_text("chess", "Chess row", CHESS)
     summary = summarize(article, topic="previous cheating cases")
     assert summary.found
     assert any("when he was 12" in s.text for s in summary.sentences)
