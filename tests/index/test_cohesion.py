@@ -28,6 +28,9 @@ from index.summarize import summarize
         "The following week, Pakistan test-launched its own missile.",  # after what?
         "Six minutes later, Lukaku scored a third goal.",
         "Shortly afterwards, the police arrived.",
+        "From there, the demonstration took players to the murder scene.",
+        "Until then the town will keep supplying water from a temporary unit.",
+        "At that time, one in three visits came from BBC News.",
     ],
 )
 def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
@@ -48,6 +51,7 @@ def test_a_sentence_that_points_back_is_flagged(sentence: str) -> None:
         "Prices rebounded from a two-year low.",
         "Shortly after the attack, the police arrived.",  # names its moment
         "The next president takes office in May.",
+        "After that match, the coach resigned.",  # names it
     ],
 )
 def test_a_sentence_that_stands_alone_is_not_flagged(sentence: str) -> None:
