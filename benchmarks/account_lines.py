@@ -16,9 +16,9 @@ fourth annotator, on one part of each article; ``*-searched.*`` judge a variant 
 ``side2.jsonl``: a sixth annotator's lines on one part of each of 16 more articles, with key
 facts; its subjects as written, the topic summary, the account before and the passage
 account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
-``typed-topics.jsonl`` to ``typed-topics4.jsonl``: short topics typed for ``/summary`` by a
-seventh to a tenth annotator, with key facts (the fourth set on articles of the team's training
-split); the replies judged blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
+``typed-topics.jsonl`` to ``typed-topics5.jsonl``: short topics typed for ``/summary`` by a
+seventh to an eleventh annotator, with key facts (the fourth and fifth sets on articles of the
+team's training split); the replies judged blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
 topic summary, the account and what ``/summary`` shows (``summary_for``).
 
     .venv/bin/python benchmarks/account_lines.py
@@ -43,7 +43,7 @@ from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 TEAM = ROOT / "training" / "data" / "articles"
-TYPED = ("typed-topics.jsonl", "typed-topics2.jsonl", "typed-topics3.jsonl", "typed-topics4.jsonl")
+TYPED = tuple(f"typed-topics{n}.jsonl" for n in ("", "2", "3", "4", "5"))
 HERE = ROOT / "benchmarks" / "account_lines"
 SHARED = ROOT.parent / "shared"
 
@@ -122,8 +122,9 @@ def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
 
 def main() -> None:
     articles = dev_articles()
-    for r in lines("typed-topics4.jsonl"):  # the team's training split: never summary work
-        articles.setdefault(r["article"], load_file(TEAM / f"{r['article']}.txt"))
+    for name in TYPED[3:]:  # the team's training split: never summary work
+        for r in lines(name):
+            articles.setdefault(r["article"], load_file(TEAM / f"{r['article']}.txt"))
     names = (
         "tuning.jsonl",
         "heldout.jsonl",

@@ -158,3 +158,28 @@ def test_summary_on_previous_cheating_cases_finds_the_earlier_cases() -> None:
     summary = summary_for(article, "previous cheating cases")
 
     assert summary.found and any("when he was 12" in s.text for s in summary.sentences)
+
+
+FIRE = [
+    "A wildfire burned 400 hectares of the Kogelberg reserve on Sunday, officials said.",
+    "Charlotte Heald grew up in the nearby town of Betty's Bay and joined the university in 2004.",
+    "Firefighters from three towns fought the blaze through the night.",
+    "Two firefighters were treated for smoke inhalation at a local clinic.",
+    "Water bombers from Cape Town joined the effort on Monday morning.",
+    "The fire was contained by Monday evening, the fire chief said.",
+    "Heald said the fynbos would recover within a decade if the rains come.",
+    "Heald warned that four rare species grow nowhere else in the world.",
+    "Heald asked visitors to keep out of the burned areas until spring.",
+    "The reserve will reopen to hikers next month.",
+    "Officials are still investigating the cause of the fire.",
+    "A discarded cigarette is suspected, according to police.",
+]
+
+
+def test_an_account_introduces_a_person_it_names_by_surname_alone() -> None:
+    article = article_from_text("fire", "Wildfire in the Kogelberg reserve", FIRE)
+
+    places = [s.position for s in account(article, "whether the fynbos will recover").sentences]
+
+    assert 6 in places  # "Heald said the fynbos would recover …"
+    assert 1 in places  # "Charlotte Heald grew up …": who Heald is
