@@ -18,8 +18,8 @@ facts; its subjects as written, the topic summary, the account before and the pa
 account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
 ``typed-topics.jsonl`` to ``typed-topics5.jsonl``: short topics typed for ``/summary`` by a
 seventh to an eleventh annotator, with key facts (the fourth and fifth sets on articles of the
-team's training split); the replies judged blind in ``verdicts-typed*.jsonl`` (``key-typed*.json``). Key sentences are printed for the
-topic summary, the account and what ``/summary`` shows (``summary_for``).
+team's training split); the replies judged blind in ``verdicts-typed*.jsonl``
+(``key-typed*.json``).
 
     .venv/bin/python benchmarks/account_lines.py
 """
@@ -38,7 +38,7 @@ from index.loader import load_file
 from index.records import Article
 from index.saved.building import build_corpus
 from index.summarize import summarize
-from index.summary_account import account, summary_for
+from index.summary_account import account
 from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,10 +74,6 @@ KeyedTopic = tuple[str, str, list[list[int]], set[int]]
 
 def topic_summary(article: Article, subject: str) -> Summary:
     return summarize(article, topic=subject)
-
-
-def shown(article: Article, topic: str) -> Summary:
-    return summary_for(article, topic)
 
 
 def keyed_sets(articles: dict[str, Article]) -> dict[str, list[KeyedTopic]]:
@@ -155,12 +151,9 @@ def main() -> None:
         for r, g in zip(rows, gists, strict=True):
             if g is None:
                 print(f"    a question: {r['line']!r}")
-    print(
-        "key sentences held (topic summary alone, account, what /summary shows), off-topic picks:"
-    )
+    print("key sentences held (topic summary alone, the account /summary shows), off-topic picks:")
     for name, rows in keyed_sets(articles).items():
-        replies = (("topic summary", topic_summary), ("account", account), ("/summary", shown))
-        for label, reply in replies:
+        for label, reply in (("topic summary", topic_summary), ("account", account)):
             facts = held = off = 0
             for article_id, subject, keys, wrong in rows:
                 picks = {s.position for s in reply(articles[article_id], subject).sentences}

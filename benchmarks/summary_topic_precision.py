@@ -18,11 +18,10 @@ must not hold, counted as off-topic). ``--heldout``: the same for ``summary_topi
 (42 topics on 12 further articles, 6 of them topics the article does not cover; written and
 checked by two annotators before any topic summary of these articles was made).
 
-``--account``: the same for the account a chat line gets (``index.summary_account.account``);
-``--shown``: for what ``/summary`` shows (``summary_for``: the account where the topic summary
-holds one sentence).
+``--account``: the same for the account a chat line and ``/summary`` give
+(``index.summary_account.account``); without it, the topic summary it starts from.
 
-Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--account | --shown] [--check | --tuning | --heldout]``.
+Run: ``.venv/bin/python benchmarks/summary_topic_precision.py [--each] [--account] [--check | --tuning | --heldout]``.
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from summary_topics import dev_articles
 
 from index.summarize import summarize
-from index.summary_account import account, summary_for
+from index.summary_account import account
 
 # (the start of the article id, topic, positions on topic, positions of key sentences)
 TOPICS: tuple[tuple[str, str, tuple[int, ...], tuple[int, ...]], ...] = (
@@ -102,9 +101,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--each", action="store_true", help="print each topic's picks")
     parser.add_argument(
-        "--account", action="store_true", help="the account (index.summary_account) instead"
+        "--account", action="store_true", help="the account (what /summary shows) instead"
     )
-    parser.add_argument("--shown", action="store_true", help="what /summary shows (summary_for)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="the fourth round's check set")
     group.add_argument("--tuning", action="store_true", help="the sixth round's tuning set")
@@ -122,13 +120,7 @@ def main() -> None:
     said = 0  # topics the article does not cover, summarised as if it did
     for prefix, topic, about, key, wrong in topics:
         article = next(a for k, a in articles.items() if k.startswith(prefix))
-        summary = (
-            account(article, topic)
-            if args.account
-            else summary_for(article, topic)
-            if args.shown
-            else summarize(article, topic=topic)
-        )
+        summary = account(article, topic) if args.account else summarize(article, topic=topic)
         if not about:
             said += summary.found
             if each:

@@ -341,14 +341,14 @@ def _swapped(text: str, asked: str) -> str | None:
     subject: "what share of the vote did her rival get?". A subject opening on a preposition
     replaces the previous question's phrase on it, or is added ("and in the first round?");
     any other replaces the person the previous question named (a pronoun, or its one name)."""
-    match = _SWAP.match(text.strip())
-    subject = match["subject"] if match else ""
+    subject = match["subject"] if (match := _SWAP.match(text.strip())) else ""
     words = {w.lower() for w in _WORD.findall(subject)}
     if not words or words & QUESTION_WORDS or words <= POINTERS | AFTER | BEFORE | PREPOSITIONS:
         return None  # a question of its own; "and after that?", "and until then?": a moment
     before = asked.rstrip(" ?.!")
-    if _WORD.findall(subject)[0].lower() in PREPOSITIONS:
-        phrase = list(re.finditer(rf"\b{_WORD.findall(subject)[0]}\b", before, re.I))
+    first = _WORD.findall(subject)[0]
+    if first.lower() in PREPOSITIONS:
+        phrase = list(re.finditer(rf"\b{re.escape(first)}\b", before, re.I))
         return f"{before[: phrase[-1].start()].rstrip() if phrase else before} {subject}?"
     names = [m for m in _NAME_RUN.finditer(before) if m.start() > 0]
     person = _replace_person(f"{before}?", subject)

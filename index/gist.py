@@ -257,9 +257,8 @@ def _opening_request(line: str, english: Collection[str] | None) -> str | None:
 def _subject_before_request(subject: str) -> str | None:
     """The subject of "X - what's that about?", unless it is a question itself."""
     words = [w.lower() for w in _WORD.findall(subject)]
-    asked = (
-        words and words[0] in QUESTION_WORDS | AUXILIARIES
-    )  # "how many died - what's that about"
+    # "how many died - what's that about", "did they catch him, what happened?"
+    asked = words and words[0] in QUESTION_WORDS | AUXILIARIES
     kept = [w for w in words if w not in STOP_WORDS | POINTER_WORDS]
     return subject if kept and not asked else None
 

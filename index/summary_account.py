@@ -17,6 +17,9 @@ holds the sentences that stand out on it. Two kinds of subject need more:
   meaning, with the sentence an opening leans on and the end of a quotation left open), then
   the topic summary's sentences closest to the subject, to the summary's length.
 
+Either way, a person the account names by surname alone is introduced by the sentence giving
+the full name.
+
 A topic the article may not cover, or does not, is left as the topic summary gives it: the
 doubt is the answer. Judged blind against the topic summary alone on short typed topics, the
 account won 26 to 8 (docs/evaluation.md, "A side subject told in one place").
@@ -79,16 +82,23 @@ def account(
     run = passage(article, closeness, settings)
     length = default_length(len(body))
     if run[0] == 0 or headline_states(article, subject, embedder):
-        filled = _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
-        return _introduced(article, filled)
-    held = [body[i] for i in run]
+        told = _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
+    else:
+        told = _told_in_passage(topical, [body[i] for i in run], closeness, length)
+    return _introduced(article, told)
+
+
+def _told_in_passage(
+    topical: Summary, held: list[Sentence], closeness: FloatArray, length: int
+) -> Summary:
+    """The passage ``held``, then the topic summary's sentences closest to the subject, to
+    ``length`` (the closest always, however long the passage)."""
     for n, sentence in enumerate(sorted(topical.sentences, key=lambda s: -closeness[s.position])):
         if n and len(held) >= length:
-            break  # the topic summary's closest sentence is always held, however long the run
+            break
         if sentence not in held:
             held.append(sentence)
-    told = replace(topical, sentences=tuple(sorted(held, key=lambda s: s.position)))
-    return _introduced(article, told)
+    return replace(topical, sentences=tuple(sorted(held, key=lambda s: s.position)))
 
 
 def summary_for(
