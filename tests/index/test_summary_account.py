@@ -183,3 +183,38 @@ def test_an_account_introduces_a_person_it_names_by_surname_alone() -> None:
 
     assert 6 in places  # "Heald said the fynbos would recover …"
     assert 1 in places  # "Charlotte Heald grew up …": who Heald is
+
+
+def test_a_passage_opening_on_a_quotation_brings_the_sentence_naming_its_speaker() -> None:
+    article = article_from_text(
+        "mayor",
+        "Bridge reopens",
+        [
+            "The bridge over the Lune reopened on Monday after two years.",
+            "Mayor Ann Cole spoke at the ceremony.",
+            '"It has been a long wait for everyone in this town.',
+            'We are proud of the builders."',
+            "Traffic was light in the afternoon.",
+            "Buses return to the route next week.",
+        ],
+    )
+    closeness = np.array([0.1, 0.2, 0.7, 0.6, 0.5, 0.1])
+
+    assert passage(article, closeness) == [1, 2, 3, 4]  # whose words they are
+
+
+def test_a_passage_leaves_out_a_photo_caption() -> None:
+    article = article_from_text(
+        "fair",
+        "Fair",
+        [
+            "The fair opened on Friday with 200 stalls.",
+            "Visitors queue at the gate on Friday morning (above)",
+            "Organisers expect 40,000 visitors over the weekend.",
+            "Tickets cost 12 pounds at the gate.",
+            "Parking is free at the showground.",
+        ],
+    )
+    closeness = np.array([0.1, 0.9, 0.6, 0.6, 0.0])
+
+    assert 1 not in passage(article, closeness)
