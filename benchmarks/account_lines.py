@@ -16,8 +16,8 @@ fourth annotator, on one part of each article; ``*-searched.*`` judge a variant 
 ``side2.jsonl``: a sixth annotator's lines on one part of each of 16 more articles, with key
 facts; its subjects as written, the topic summary, the account before and the passage
 account judged blind three ways in ``verdicts-passage.jsonl`` (``key-passage.json``).
-``typed-topics.jsonl`` to ``typed-topics5.jsonl``: short topics typed for ``/summary`` by a
-seventh to an eleventh annotator, with key facts (the fourth and fifth sets on articles of the
+``typed-topics.jsonl`` to ``typed-topics6.jsonl``: short topics typed for ``/summary`` by a
+seventh to a fourteenth annotator, with key facts (the fourth to sixth sets on articles of the
 team's training split); the replies judged blind in ``verdicts-typed*.jsonl``
 (``key-typed*.json``).
 
@@ -43,7 +43,7 @@ from index.summary_settings import Summary
 
 ROOT = Path(__file__).resolve().parents[1]
 TEAM = ROOT / "training" / "data" / "articles"
-TYPED = tuple(f"typed-topics{n}.jsonl" for n in ("", "2", "3", "4", "5"))
+TYPED = tuple(f"typed-topics{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))
 HERE = ROOT / "benchmarks" / "account_lines"
 SHARED = ROOT.parent / "shared"
 

@@ -85,7 +85,7 @@ def account(
         told = _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
     else:
         told = _told_in_passage(topical, [body[i] for i in run], closeness, length)
-    return _introduced(article, told)
+    return _introduced(article, _in_context(article, told, settings))
 
 
 def _told_in_passage(
@@ -187,4 +187,23 @@ def _introduced(article: Article, told: Summary) -> Summary:
             intro = introduction(name, body)
             if intro is not None and (not back[intro] or intro - 1 in held):
                 held.add(intro)
+    return replace(told, sentences=tuple(body[i] for i in sorted(held)))
+
+
+def _in_context(article: Article, told: Summary, settings: SummarizerSettings) -> Summary:
+    """``told`` with the sentence before each held one that leans on it ("She said …", a
+    quotation's tail, a quotation whose speaker came before), up to ``PASSAGE_GROWTH`` back and
+    never a caption: a topic summary's pick, or a passage at its growth's end, can lean on a
+    sentence left out."""
+    body = article.sentences
+    caption = caption_factors(body, settings) < 1.0
+    back, _ = sentence_links(article)
+    held = {s.position for s in told.sentences}
+    for position in sorted(held):
+        i = position
+        while i > 0 and position - i < PASSAGE_GROWTH and i - 1 not in held:
+            if not (back[i] or unspoken(body[i].text)) or caption[i - 1]:
+                break
+            i -= 1
+            held.add(i)
     return replace(told, sentences=tuple(body[i] for i in sorted(held)))

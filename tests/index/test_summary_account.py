@@ -6,12 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import default_length, summarize
 from index.summary_account import account, passage, summary_for
+from index.summary_sentences import sentence_links
+from index.summary_topics import unspoken
 from tests.conftest import DATA
 from tests.index.test_summary_topics import CHESS, GADGETS
 
@@ -218,3 +221,21 @@ def test_a_passage_leaves_out_a_photo_caption() -> None:
     closeness = np.array([0.1, 0.9, 0.6, 0.6, 0.0])
 
     assert 1 not in passage(article, closeness)
+
+
+@pytest.mark.parametrize(
+    ("name", "topic"),
+    [
+        ("inv5-09", "the teachers"),
+        ("inv2-19", "what the workers said"),
+        ("gv-011", "the sms charges"),
+    ],
+)
+def test_no_sentence_of_an_account_leans_on_one_it_leaves_out(name: str, topic: str) -> None:
+    article = team_article(name)
+    back, _ = sentence_links(article)
+
+    held = {s.position for s in account(article, topic).sentences}
+
+    leaning = [i for i in held if back[i] or unspoken(article.sentences[i].text)]
+    assert all(i - 1 in held for i in leaning)  # "She said …", a quotation, with who said it
