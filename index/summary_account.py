@@ -45,7 +45,13 @@ from index.summary_sentences import (
     sentence_links,
     unintroduced_names,
 )
-from index.summary_settings import DEFAULT_SETTINGS, FloatArray, SummarizerSettings, Summary
+from index.summary_settings import (
+    DEFAULT_SETTINGS,
+    BoolArray,
+    FloatArray,
+    SummarizerSettings,
+    Summary,
+)
 from index.summary_topics import unspoken
 from index.topic_presence import headline_states
 
@@ -87,7 +93,9 @@ def account(
         told = _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
     else:
         told = _told_in_passage(topical, [body[i] for i in run], closeness, length)
-    return _introduced(article, _in_context(article, told, settings))
+    back, _ = sentence_links(article)
+    caption = caption_factors(body, settings) < 1.0
+    return _introduced(article, _in_context(article, told, back, caption), back)
 
 
 def _told_in_passage(
@@ -175,13 +183,12 @@ def _filled(
     return replace(topical, sentences=tuple(sentences))
 
 
-def _introduced(article: Article, told: Summary) -> Summary:
+def _introduced(article: Article, told: Summary, back: list[bool]) -> Summary:
     """``told`` with the sentence introducing each person it names by surname alone ("Heald
     said …" after no "Charlotte Heald"), where that sentence does not itself lean on one left
     out: judges marked a name never introduced ("Mr. Hatfield", "regulars like him") as unclear."""
     body = article.sentences
     texts = [s.text for s in body]
-    back, _ = sentence_links(article)
     held = {s.position for s in told.sentences}
     for position in sorted(held):
         said = " ".join(body[i].text for i in sorted(held) if i < position)
@@ -192,14 +199,12 @@ def _introduced(article: Article, told: Summary) -> Summary:
     return replace(told, sentences=tuple(body[i] for i in sorted(held)))
 
 
-def _in_context(article: Article, told: Summary, settings: SummarizerSettings) -> Summary:
+def _in_context(article: Article, told: Summary, back: list[bool], caption: BoolArray) -> Summary:
     """``told`` with the sentence before each held one that leans on it ("She said …", a
     quotation's tail, a quotation whose speaker came before), up to ``PASSAGE_GROWTH`` back and
     never a caption: a topic summary's pick, or a passage at its growth's end, can lean on a
-    sentence left out."""
+    sentence left out. ``back``: whether each sentence leans on the one before it."""
     body = article.sentences
-    caption = caption_factors(body, settings) < 1.0
-    back, _ = sentence_links(article)
     held = {s.position for s in told.sentences}
     for position in sorted(held):
         i = position
