@@ -87,15 +87,14 @@ def account(
         return topical
     body = article.sentences
     closeness = embedder.embed([s.text for s in body]) @ embedder.embed([subject])[0]
-    run = passage(article, closeness, settings)
+    back, forward, captions, glued = _links_and_captions(article, settings)
+    run = _passage(article, closeness, back, forward, captions | glued)
     length = default_length(len(body))
     if run[0] == 0 or headline_states(article, subject, embedder):
         told = _filled(article, topical, closeness, length, settings, model_dir, reader_dir)
     else:
         told = _told_in_passage(topical, [body[i] for i in run], closeness, length)
-    back, _ = sentence_links(article)
-    caption = caption_factors(body, settings) < 1.0
-    return _introduced(article, _in_context(article, told, back, caption), back)
+    return _introduced(article, _in_context(article, told, back, captions), back)
 
 
 def _told_in_passage(
@@ -143,14 +142,34 @@ def passage(
     ``closeness`` summed, captions counting nothing and left out), with the sentences before
     that its opening leans on or that name the speaker of the quotation it opens on, and after
     that finish a quotation it leaves open: ``PASSAGE_GROWTH`` more at most."""
+    back, forward, captions, glued = _links_and_captions(article, settings)
+    return _passage(article, closeness, back, forward, captions | glued)
+
+
+def _links_and_captions(
+    article: Article, settings: SummarizerSettings
+) -> tuple[list[bool], list[bool], BoolArray, BoolArray]:
+    """Per sentence, read once for an account: whether it leans on the one before, whether
+    the next continues it, whether it reads as a photo caption, and whether caption text is
+    glued into it."""
     body = article.sentences
+    back, forward = sentence_links(article)
     glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
-    caption = (caption_factors(body, settings) < 1.0) | glued
+    return back, forward, caption_factors(body, settings) < 1.0, glued
+
+
+def _passage(
+    article: Article,
+    closeness: FloatArray,
+    back: list[bool],
+    forward: list[bool],
+    caption: BoolArray,
+) -> list[int]:
+    body = article.sentences
     value = np.where(caption, 0.0, closeness)
     sums = np.convolve(value, np.ones(min(PASSAGE, len(body))), mode="valid")
     start = int(np.argmax(sums))
     end = min(start + PASSAGE, len(body))
-    back, forward = sentence_links(article)
     while start > 0 and (back[start] or unspoken(body[start].text)):
         if end - start >= PASSAGE + PASSAGE_GROWTH:
             break
