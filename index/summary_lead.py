@@ -123,6 +123,36 @@ def coverage_unit(
         refused.add(pick)
 
 
+def coverage_candidates(
+    body: Sequence[Sentence],
+    chosen: Sequence[int],
+    similarity: FloatArray,
+    links: tuple[list[bool], list[bool]],
+    settings: SummarizerSettings = DEFAULT_SETTINGS,
+    refused: Collection[int] = (),
+) -> list[int]:
+    """The sentences a coverage pick may be: each reads right out of its place and says more.
+
+    Not leaning on a neighbour nor leant on, no caption, no pointer back or opening
+    quotation mark (:func:`self_contained`), a cosine under ``novelty_max`` with every
+    pick, and ``novel_words`` words the summary does not use.
+    """
+    back, forward = links
+    captions = caption_factors(body, settings) < 1.0
+    covered = similarity[list(chosen)].max(axis=0)
+    said = said_words(body, chosen)
+    return [
+        i
+        for i, sentence in enumerate(body)
+        if i not in chosen
+        and i not in refused
+        and not (back[i] or forward[i] or captions[i])
+        and covered[i] < settings.novelty_max
+        and len(content_words(sentence.text) - said) >= settings.novel_words
+        and self_contained(sentence.text, said)
+    ]
+
+
 def coverage_pick(
     body: Sequence[Sentence],
     chosen: Sequence[int],
@@ -133,28 +163,26 @@ def coverage_pick(
 ) -> int | None:
     """The sentence that adds the most of the article to ``chosen``, if one may be taken alone.
 
-    What it adds is facility location: how much closer every sentence of the
-    article (captions aside) comes to the summary with it, times ``1 +
-    topicality`` × its cosine with the summary's first sentence, so the story's
-    own subject outweighs a cluster of details (minute-by-minute play, an
-    anecdote). Only a sentence that
-    reads right out of its place may be taken (:func:`self_contained`), and it must
-    say something new: cosine under ``novelty_max`` with every pick, and
-    ``novel_words`` words the summary does not use; and be central, not a detail
-    of play-by-play: its mean cosine with the article's sentences at least the
-    ``centrality_quantile`` of theirs, unless it holds an amount of money (a
-    sale, a fine: a main fact seldom worded like the rest), and its gain is × (1 +
-    ``figure_weight``) when it gives a figure (:func:`holds_figure`). None when no sentence qualifies (or only
-    those ``refused``).
+    Only one of :func:`coverage_candidates`. What it adds is facility location: how
+    much closer every sentence of the article (captions aside) comes to the summary
+    with it, times ``1 + topicality`` × its cosine with the summary's first sentence,
+    so the story's own subject outweighs a cluster of details (minute-by-minute play,
+    an anecdote). It must be central, not a detail of play-by-play: its mean cosine
+    with the article's sentences at least the ``centrality_quantile`` of theirs,
+    unless it holds an amount of money (a sale, a fine: a main fact seldom worded like
+    the rest) or a figure; and near the lead's subject (``lead_quantile``). Its gain is
+    × (1 + ``figure_weight``) when it gives a figure (:func:`holds_figure`). None when
+    no sentence qualifies (or only those ``refused``).
     """
     if not chosen:
         return None
-    back, forward = links
+    pool = coverage_candidates(body, chosen, similarity, links, settings, refused)
+    if not pool:
+        return None
     captions = caption_factors(body, settings) < 1.0
-    covered = similarity[list(chosen)].max(axis=0)
-    said = said_words(body, chosen)
-    article_weight = np.where(captions, 0.0, 1.0)
     text = ~captions
+    covered = similarity[list(chosen)].max(axis=0)
+    article_weight = np.where(captions, 0.0, 1.0)
     central = similarity[:, text].mean(axis=1)
     middle = float(np.quantile(central[text], settings.centrality_quantile)) if text.any() else 0.0
     # Background the lead's subject does not reach ("The announcement comes as households
@@ -164,29 +192,15 @@ def coverage_pick(
     others[chosen[0]] = False
     near = float(np.quantile(subject[others], settings.lead_quantile)) if others.any() else -1.0
     best: tuple[float, int] | None = None
-    for i, sentence in enumerate(body):
-        if (
-            i in chosen
-            or i in refused
-            or (
-                central[i] < middle
-                and not AMOUNT.search(sentence.text)
-                and not (settings.figure_weight and holds_figure(sentence.text))
-            )
-            or subject[i] < near
-            or back[i]
-            or forward[i]
-            or captions[i]
-            or covered[i] >= settings.novelty_max
+    for i in pool:
+        figure = bool(settings.figure_weight) and holds_figure(body[i].text)
+        if (central[i] < middle and not AMOUNT.search(body[i].text) and not figure) or (
+            subject[i] < near
         ):
-            continue
-        if len(content_words(sentence.text) - said) < settings.novel_words:
-            continue
-        if not self_contained(sentence.text, said):
             continue
         gain = float((article_weight * np.clip(similarity[i] - covered, 0.0, None)).sum())
         gain *= 1.0 + settings.topicality * max(0.0, float(similarity[i, chosen[0]]))
-        if settings.figure_weight and holds_figure(sentence.text):
+        if figure:
             gain *= 1.0 + settings.figure_weight
         if best is None or gain > best[0]:
             best = (gain, i)
