@@ -31,7 +31,7 @@ from index.embedding import shared_embedder
 from index.loader import load_file
 from index.summarize import lead_length, summarize
 from index.summary_lead import clean_lead, coverage_candidates
-from index.summary_sentences import said_words, self_contained, sentence_links
+from index.summary_sentences import caption_factors, said_words, self_contained, sentence_links
 from index.summary_settings import DEFAULT_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,8 @@ def measure(pairs: list[tuple[dict, dict]]) -> dict[str, int]:
         similarity = (vectors @ vectors.T).astype(np.float64)
         links = sentence_links(article)
         lead = clean_lead(body, lead_length(len(body)), similarity, links, DEFAULT_SETTINGS)
-        pool = set(coverage_candidates(body, lead, similarity, links, DEFAULT_SETTINGS))
+        captions = caption_factors(body, DEFAULT_SETTINGS) < 1.0
+        pool = set(coverage_candidates(body, lead, similarity, links, captions))
         picked = [body.index(s) for s in summarize(article).sentences]
         extra = [i for i in picked if i not in lead]
         counts["articles"] += 1

@@ -24,7 +24,7 @@ from index.summary_sentences import (
     unintroduced_names,
     unit_of,
 )
-from index.summary_settings import DEFAULT_SETTINGS, FloatArray, SummarizerSettings
+from index.summary_settings import DEFAULT_SETTINGS, BoolArray, FloatArray, SummarizerSettings
 
 # A figure: a count, an amount, a sentence's years ("jailed for six years", "4 million litres",
 # "£1.8m"), not a calendar year or a date's day alone.
@@ -128,17 +128,17 @@ def coverage_candidates(
     chosen: Sequence[int],
     similarity: FloatArray,
     links: tuple[list[bool], list[bool]],
+    captions: BoolArray,
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     refused: Collection[int] = (),
 ) -> list[int]:
     """The sentences a coverage pick may be: each reads right out of its place and says more.
 
-    Not leaning on a neighbour nor leant on, no caption, no pointer back or opening
-    quotation mark (:func:`self_contained`), a cosine under ``novelty_max`` with every
-    pick, and ``novel_words`` words the summary does not use.
+    Not leaning on a neighbour nor leant on, not one of the ``captions``, no pointer
+    back or opening quotation mark (:func:`self_contained`), a cosine under
+    ``novelty_max`` with every pick, and ``novel_words`` words the summary does not use.
     """
     back, forward = links
-    captions = caption_factors(body, settings) < 1.0
     covered = similarity[list(chosen)].max(axis=0)
     said = said_words(body, chosen)
     return [
@@ -176,10 +176,10 @@ def coverage_pick(
     """
     if not chosen:
         return None
-    pool = coverage_candidates(body, chosen, similarity, links, settings, refused)
+    captions = caption_factors(body, settings) < 1.0
+    pool = coverage_candidates(body, chosen, similarity, links, captions, settings, refused)
     if not pool:
         return None
-    captions = caption_factors(body, settings) < 1.0
     text = ~captions
     covered = similarity[list(chosen)].max(axis=0)
     article_weight = np.where(captions, 0.0, 1.0)

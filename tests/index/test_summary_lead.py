@@ -11,7 +11,7 @@ from index.cohesion import quote_open_after, single_quote_state
 from index.loader import article_from_text
 from index.records import Sentence
 from index.summarize import DEFAULT_SETTINGS, default_length, summarize
-from index.summary_lead import coverage_pick, holds_figure
+from index.summary_lead import coverage_candidates, coverage_pick, holds_figure
 
 LEAD = "Fire crews fought a blaze at a battery recycling plant near Malmo for 14 hours."
 
@@ -161,6 +161,19 @@ def test_a_figure_does_not_excuse_a_sentence_leaning_on_the_one_before() -> None
     links = ([False, False, False, True], [False, False, True, False])  # 3 leans on 2
     anywhere = replace(DEFAULT_SETTINGS, lead_quantile=0.0, centrality_quantile=0.0)
     assert coverage_pick(body, [0, 1], similarity, links, anywhere) != 3
+
+
+def test_a_coverage_candidate_leans_on_nothing_and_is_no_caption() -> None:
+    body = _sentences(FIRE)
+    similarity = np.full((len(body), len(body)), 0.3)
+    np.fill_diagonal(similarity, 1.0)
+    links = ([i == 7 for i in range(len(body))], [i == 6 for i in range(len(body))])
+    captions = np.array([i == 4 for i in range(len(body))])
+    pool = coverage_candidates(body, [0, 1, 2], similarity, links, captions)
+    assert 4 not in pool  # a caption
+    assert 6 not in pool and 7 not in pool  # 7 leans on 6
+    assert 11 not in pool  # "It employs …": which "it"?
+    assert 9 in pool  # "Twelve people called the regional health line …" stands alone
 
 
 def test_a_long_summary_reaches_past_the_opening_with_a_sentence_that_stands_alone() -> None:
