@@ -102,7 +102,6 @@ from index.embedding import MODEL_DIR, shared_embedder
 from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
 from index.summary_lead import clean_lead, coverage_unit
-from index.summary_salience import SALIENCE_FILE, Salience, load_salience
 from index.summary_sentences import (
     caption_factors,
     content_words,
@@ -163,7 +162,6 @@ def summarize(
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     model_dir: Path = MODEL_DIR,
     reader_dir: Path = READER_DIR,
-    salience: Salience | None = None,
 ) -> Summary:
     """Pick ``sentences`` body sentences of ``article`` (about ``topic`` if given).
 
@@ -172,9 +170,7 @@ def summarize(
     article without sentences. Only the body is read: ``article.summary``
     (the publisher's own summary) is never looked at. Similarity is by meaning
     when the embedding model in ``model_dir`` loads, else by shared words; whether
-    the article covers a topic at all, by the reader in ``reader_dir`` too. Coverage
-    picks follow the learned ``salience`` (by default the one shipped in ``model_dir``)
-    when the embedding model loads and ``settings.learned_coverage`` is on.
+    the article covers a topic at all, by the reader in ``reader_dir`` too.
     """
     body = article.sentences
     if not body:
@@ -267,13 +263,8 @@ def summarize(
         chosen = _select(scores, meaning, opening, links, settings, settings.redundancy)
     else:
         chosen = clean_lead(body, opening, meaning, links, settings)
-    if embedded is None or not settings.learned_coverage:
-        salience = None
-    elif salience is None:
-        salience = load_salience(model_dir / SALIENCE_FILE)
     while len(chosen) < count:
-        room = count - len(chosen)
-        unit = coverage_unit(body, chosen, meaning, links, settings, room, salience)
+        unit = coverage_unit(body, chosen, meaning, links, settings, count - len(chosen))
         if unit is None:
             break  # nothing more stands alone and adds: a shorter summary, not a worse one
         chosen.extend(unit)

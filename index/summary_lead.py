@@ -14,7 +14,6 @@ from collections.abc import Collection, Sequence
 import numpy as np
 
 from index.records import Sentence
-from index.summary_salience import Salience, candidate_features
 from index.summary_sentences import (
     AMOUNT,
     caption_factors,
@@ -92,7 +91,6 @@ def coverage_unit(
     links: tuple[list[bool], list[bool]],
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     room: int = 1,
-    salience: Salience | None = None,
 ) -> list[int] | None:
     """:func:`coverage_pick` with the sentence introducing a person it names by surname alone.
 
@@ -103,7 +101,7 @@ def coverage_unit(
     """
     refused: set[int] = set()
     while True:
-        pick = coverage_pick(body, chosen, similarity, links, settings, refused, salience)
+        pick = coverage_pick(body, chosen, similarity, links, settings, refused)
         if pick is None:
             return None
         said = " ".join(body[i].text for i in chosen)
@@ -162,14 +160,10 @@ def coverage_pick(
     links: tuple[list[bool], list[bool]],
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     refused: Collection[int] = (),
-    salience: Salience | None = None,
 ) -> int | None:
     """The sentence that adds the most of the article to ``chosen``, if one may be taken alone.
 
-    Only one of :func:`coverage_candidates`. With the learned ``salience``
-    (:mod:`index.summary_salience`), the candidate most likely to tell a main point the
-    summary lacks. Without it (no embedding model, or ``salience.json`` missing), the
-    hand-set rule: what it adds is facility location: how
+    Only one of :func:`coverage_candidates`. What it adds is facility location: how
     much closer every sentence of the article (captions aside) comes to the summary
     with it, times ``1 + topicality`` × its cosine with the summary's first sentence,
     so the story's own subject outweighs a cluster of details (minute-by-minute play,
@@ -186,10 +180,6 @@ def coverage_pick(
     pool = coverage_candidates(body, chosen, similarity, links, captions, settings, refused)
     if not pool:
         return None
-    if salience is not None:
-        figures = [holds_figure(s.text) for s in body]
-        features = candidate_features(body, chosen, similarity, captions, pool, figures)
-        return pool[int(np.argmax(salience.probability(features)))]
     text = ~captions
     covered = similarity[list(chosen)].max(axis=0)
     article_weight = np.where(captions, 0.0, 1.0)

@@ -49,7 +49,6 @@ class SummarizerSettings:
     figure_weight: float = 0.5  # a coverage pick holding a figure (a number): gain × (1 + this)
     centrality_quantile: float = 0.15  # a coverage pick's mean cosine with the article, at least
     lead_quantile: float = 0.2  # ... and its cosine with the first pick, at least this quantile
-    learned_coverage: bool = True  # coverage picks by the learned salience when it loads
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
