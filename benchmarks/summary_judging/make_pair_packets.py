@@ -10,8 +10,8 @@ is written. ``--pool development`` reads the development articles (the 50 CNN/Da
 articles, never used for summary judging before session 17's fourth try.
 
 Run: ``.venv/bin/python benchmarks/summary_judging/make_pair_packets.py DIR [--pool P] [--count N]``.
-The folders ``pointers`` (16), ``pointers2`` (16), ``pointers3`` (24) and ``pointers4``
-(``--pool training``, 24) were drawn this way.
+The folders ``pointers`` (16), ``pointers2`` (16), ``pointers3`` (24), ``pointers4``
+(``--pool training``, 24) and ``learned`` (24) were drawn this way.
 """
 
 from __future__ import annotations
