@@ -46,53 +46,32 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from index.corpus import Corpus
-from index.gist import QUESTION_WORDS
+from index.followup_questions import (
+    AFTER,
+    AUX,
+    BEFORE,
+    LEADS,
+    NAME_RUN,
+    POINTERS,
+    WH,
+    WORD,
+    asked_again,
+    in_time,
+    name_carried,
+    person_answered,
+    swapped_subject,
+)
 from index.question_types import query_text
 from index.tokenize import Tokenizer
 
 MAX_BARE = 2  # a line with this few content words and no name of its own lacks a subject
 MAX_CARRIED = 12  # words carried from turn to turn at most: context stays bounded
-LEADS = frozenset("and but so also then plus or".split())  # "and how many died?"
-POINTERS = frozenset(
-    "it its they them their theirs he him his she her hers this that these those there "
-    "one ones latter former".split()
-)
-# The relation words of time: a closed class, like pronouns, not phrases per question.
-AFTER = frozenset("after afterwards afterward next then later subsequently".split())
-BEFORE = frozenset("before earlier previously prior".split())
-ORDINALS = frozenset("first last".split())  # "which label first?" yields to "after that?"
-# "and her rival?", "what about in the first round?": the previous question, another subject.
-_SWAP = re.compile(
-    r"^(?:(?:and|so|but)\s+(?:(?:what|how)\s+about\s+)?|(?:what|how)\s+about\s+)"
-    r"(?P<subject>[^?!.]*?[^\W_][^?!.]*?)\s*[?!.]*$",
-    re.I,
-)
-PREPOSITIONS = frozenset("in on at for to from during with by until since than of".split())
 _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # "what about X?"
-_AUX = r"(?:is|was|are|were|did|does|do|has|have|had|will|can|could)"
-_ASKED = re.compile(  # a question word, then the verb: "how| did X die?"
-    rf"^\s*(?:how|what|when|where|who|whom|which|why)\s+(?={_AUX}\b)", re.I
-)
-_SUBJECT_ASKED = re.compile(  # the question word is the subject: "who| called 911?"
-    rf"^\s*(?:who|what)\s+(?!{_AUX}\b)", re.I
-)
-_BY_AUX = re.compile(rf"^\s*(?:how\s+(?:many|much)\s+\w+|\w+)\s+{_AUX}\s+", re.I)
-PERSONS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
-_WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # "B.B." keeps its dot
-_WH = re.compile(
-    r"^\s*(?:how\s+(?:many|much)\s+\w+|how|what|when|where|who|whom|whose|which|why)\b\s*", re.I
-)
 _CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q (context)?"
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][^\W\d_]+")  # a capital not opening a sentence
-_ORDINAL = re.compile(rf"\b(?:{'|'.join(ORDINALS)})\b", re.I)
-_POINTED = re.compile(  # "after that", "before this": the moment just answered
-    rf"\b(?:{'|'.join(sorted(AFTER | BEFORE))})\s+(?:that|this|it|then)\b", re.I
-)
 _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
-_AUX_FIRST = re.compile(rf"^{_AUX}\b", re.I)
+_AUX_FIRST = re.compile(rf"^{AUX}\b", re.I)
 _ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
-_WHEN = re.compile(r"^\s*(?:when|what\s+(?:time|day|date|year|month))\b", re.I)
-_NAME_RUN = re.compile(r"\b[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*")
 _LOWER = re.compile(r"\b[a-z][^\W\d_]+")
 
 
@@ -162,7 +141,7 @@ def _another_subject(
     subject, they weigh at least as much as the words it holds (rarer words weigh more)."""
     if _names(corpus, tokenizer, text, foreign):
         return True
-    if any(w.lower() in POINTERS for w in _WORD.findall(text)):
+    if any(w.lower() in POINTERS for w in WORD.findall(text)):
         return False  # "where does she study?": she is who came before
     count = len(corpus.articles)
     weight = {t: math.log1p(count / len(held)) for t, held in holders.items()}
@@ -183,26 +162,26 @@ def _follow_up(
     # The previous question's own words, and of those it carried only the names (the running
     # subject): carrying all of them piles up earlier questions' words, which pull the reader
     # back to earlier answers (tuning dialogues: 12 of 24 follow-ups right, 17 with names only).
-    context = _missing(f"{asked} {' '.join(_NAME_RUN.findall(carried))}", own, tokenizer)
-    swapped = _swapped(text, asked)
+    context = _missing(f"{asked} {' '.join(NAME_RUN.findall(carried))}", own, tokenizer)
+    swapped = swapped_subject(text, asked)
     if swapped is not None:  # "and her rival?": the previous question, about another subject
         return Reading(swapped, article, swapped, context)
     about = _ABOUT.match(text)
     if about:  # "what about X?": the previous question, about X
         natural = f"{asked.rstrip(' ?.!')} {text.rstrip(' ?.!')[about.end() :]}?"
         return Reading(natural, article, natural, carried)
-    timed = _in_time(text, body, asked, previous.answer)
+    timed = in_time(text, body, asked, previous.answer)
     if timed is not None:  # the reader reads the moment meant; the context is searched only
         shown = timed if timed != f"{body}?" or not context else f"{body} ({context})?"
         return Reading(timed, article, shown, context)
-    again = _asked_again(body, asked, previous)
+    again = asked_again(body, asked, previous.answer)
     if again is not None:  # "when?": the previous question asked again
         return Reading(again, article, again, context)
     question = f"{body}?"
-    person = _person(question, previous)
+    person = person_answered(question, previous.question, previous.answer)
     if person is not None:  # the person answered is the subject: a natural question
         return Reading(person, article, person, context)
-    named = _named(question, context) if context else None
+    named = name_carried(question, context) if context else None
     if named is not None:  # "he" is all the previous question was about: nothing else to carry
         return Reading(named, article, named)
     if not context:
@@ -245,7 +224,7 @@ def named_next(text: str) -> str | None:
         not lead
         or not lead.group().strip()
         or not rest
-        or _WH.match(rest)
+        or WH.match(rest)
         or _AUX_FIRST.match(rest)
         or _ASKS_INSIDE.search(rest)  # "what about the Delaware family, what made them sick?"
     ):
@@ -262,7 +241,7 @@ def _leans_on_before(text: str, content_words: int, unknown: bool = False) -> bo
     or too few words of its own and no name. A word that is in no article and no English
     word, left after the slips are read (``unknown``: "what did the ntsb chairman say"),
     names a subject of the line's own as a name does: the previous turn cannot supply it."""
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     lowered = [w.lower() for w in words]
     if not lowered or lowered[0] in LEADS or _ABOUT.match(text):
         return True
@@ -296,7 +275,7 @@ def _names(corpus: Corpus, tokenizer: Tokenizer, text: str, foreign: list[str]) 
     first word, or a word the articles write capitalised inside sentences and never in
     lower case (so "brock guzman" typed in lower case still names someone)."""
     global _NAMES
-    typed = set(tokenizer.tokens(" ".join(w for w in _WORD.findall(text)[1:] if w[:1].isupper())))
+    typed = set(tokenizer.tokens(" ".join(w for w in WORD.findall(text)[1:] if w[:1].isupper())))
     if typed & set(foreign):
         return True
     if _NAMES is None or _NAMES[0] is not corpus:
@@ -320,7 +299,7 @@ def _split(question: str) -> tuple[str, str]:
 
 
 def _without_lead(body: str) -> str:
-    lead = _WORD.match(body)
+    lead = WORD.match(body)
     if lead and lead.group().lower() in LEADS:
         return body[lead.end() :].lstrip(" ,")
     return body
@@ -329,122 +308,8 @@ def _without_lead(body: str) -> str:
 def _missing(before: str, own: set[str], tokenizer: Tokenizer) -> str:
     """The span of ``before`` from the first to the last word the line lacks, as written
     (at most :data:`MAX_CARRIED` words, the latest kept): what the follow-up carries."""
-    words = _WORD.findall(query_text(before.replace("(", " ").replace(")", " ")))
+    words = WORD.findall(query_text(before.replace("(", " ").replace(")", " ")))
     wanted = [i for i, w in enumerate(words) if set(tokenizer.tokens(w)) - own]
     if not wanted:
         return ""
     return " ".join(words[max(wanted[0], wanted[-1] + 1 - MAX_CARRIED) : wanted[-1] + 1])
-
-
-def _swapped(text: str, asked: str) -> str | None:
-    """ "and her rival?" after "what share of the vote did she get?" asks the same of another
-    subject: "what share of the vote did her rival get?". A subject opening on a preposition
-    replaces the previous question's phrase on it, or is added ("and in the first round?");
-    any other replaces the person the previous question named (a pronoun, or its one name)."""
-    subject = match["subject"] if (match := _SWAP.match(text.strip())) else ""
-    words = {w.lower() for w in _WORD.findall(subject)}
-    if not words or words & QUESTION_WORDS or words <= POINTERS | AFTER | BEFORE | PREPOSITIONS:
-        return None  # a question of its own; "and after that?", "and until then?": a moment
-    before = asked.rstrip(" ?.!")
-    first = _WORD.findall(subject)[0]
-    if first.lower() in PREPOSITIONS:
-        phrase = list(re.finditer(rf"\b{re.escape(first)}\b", before, re.I))
-        return f"{before[: phrase[-1].start()].rstrip() if phrase else before} {subject}?"
-    names = [m for m in _NAME_RUN.finditer(before) if m.start() > 0]
-    person = _replace_person(f"{before}?", subject)
-    if person is None and len(names) == 1:  # "did Ortiz open it?": the one name it holds
-        return f"{before[: names[0].start()]}{subject}{before[names[0].end() :]}?"
-    return person
-
-
-def _asked_again(body: str, asked: str, previous: Previous) -> str | None:
-    """A bare question word asks the previous question again: "when?" after "how did X
-    die?" is "when did X die?"; after "who displayed drones?" (Kim Jong Un) it is "when was
-    it that Kim Jong Un displayed drones?"."""
-    if not _WH.fullmatch(body):
-        return None
-    verb = _ASKED.match(asked)
-    if verb:
-        return f"{body} {asked[verb.end() :].rstrip(' ?.!')}?"
-    event = _event(asked, previous.answer) if len(body.split()) == 1 else None
-    return f"{body} was it that {event}?" if event else None
-
-
-def _event(asked: str, answer: str | None) -> str | None:
-    """The previous question and its answer as a statement: "who called 911?" answered
-    "the mother" is "the mother called 911"; "when did the plane land?" is "the plane land"
-    (the answer, when the question asks for something else, stands apart)."""
-    asked = asked.rstrip(" ?.!")
-    subject = _SUBJECT_ASKED.match(asked)
-    if subject and answer:
-        return f"{answer} {asked[subject.end() :]}"
-    by_aux = _BY_AUX.match(asked)
-    if by_aux:
-        return asked[by_aux.end() :]
-    return None
-
-
-def _in_time(line: str, body: str, asked: str, answer: str | None) -> str | None:
-    """A follow-up relative in time to the previous answer, with that moment named:
-    "and after that?" is the previous question "after <answer>"; "what happened next?"
-    is "what happened after <the previous question as a statement>?"; "how many died
-    after that?" names the answer in place of "that" when it is a moment, not a count."""
-    relation = next(
-        (
-            "after" if w in AFTER else "before"
-            for w in (w.lower() for w in _WORD.findall(line))
-            if w in AFTER or w in BEFORE
-        ),
-        None,
-    )
-    if relation is None or not answer:
-        return None
-    rest = [w.lower() for w in _WORD.findall(body)]
-    rest = [w for w in rest if w not in AFTER | BEFORE | POINTERS | LEADS]
-    moment = _moment(asked, answer)
-    if not rest:  # "and after that?", "then?": the previous question, at the other moment
-        again = _ORDINAL.sub("", asked.rstrip(" ?.!"))
-        return f"{' '.join(again.split())} {relation} {moment or answer}?"
-    if rest[0] == "what" and len(rest) <= 2:  # "what happened next?", "and then what?"
-        event = moment or _event(asked, answer) or answer
-        return f"what {' '.join(rest[1:]) or 'happened'} {relation} {event}?"
-    if moment is None:  # "how many before that?": "before 3,000" would mean nothing
-        return f"{body}?"
-    return f"{_POINTED.sub(f'{relation} {moment}', body, count=1)}?"
-
-
-def _moment(asked: str, answer: str) -> str | None:
-    """The moment a previous answer stands for: the answer to "when ...?", or what a
-    question about who or what did something says happened ("the mother called 911");
-    None for any other answer (a count, a place), which names no moment."""
-    if _WHEN.match(asked):
-        return answer
-    return _event(asked, answer) if _SUBJECT_ASKED.match(asked) else None
-
-
-def _person(text: str, previous: Previous) -> str | None:
-    """ "where is he from?" after "who won ...?": the pronoun read as the person answered."""
-    if not (
-        previous.answer
-        and _WH.match(previous.question)
-        and previous.question.split()[0].lower() in {"who", "whom"}
-        and not any(w.lower() in PERSONS for w in _WORD.findall(previous.question))
-    ):  # "who met him?": "he" is still the one "him" was, not the person answered
-        return None
-    return _replace_person(text, previous.answer)
-
-
-def _named(text: str, carried: str) -> str | None:
-    """ "what did he name his guitars?" after "how old is B.B. King?": the pronoun read as
-    the name the previous question was about, when all it carries is that name."""
-    if not all(w[:1].isupper() for w in carried.split()):
-        return None
-    return _replace_person(text, carried)
-
-
-def _replace_person(text: str, person: str) -> str | None:
-    for match in _WORD.finditer(text):
-        ending = PERSONS.get(match.group().lower())
-        if ending is not None:
-            return f"{text[: match.start()]}{person}{ending}{text[match.end() :]}"
-    return None
