@@ -1,0 +1,56 @@
+"""A follow-up written as a natural question (index/followup_questions.py)."""
+
+from __future__ import annotations
+
+from index.followup_questions import (
+    asked_again,
+    in_time,
+    name_carried,
+    person_answered,
+    swapped_subject,
+)
+
+
+def test_another_subject_takes_the_place_of_the_person_asked_about() -> None:
+    asked = "what share of the vote did she get?"
+    assert swapped_subject("and her rival?", asked) == "what share of the vote did her rival get?"
+
+
+def test_a_subject_opening_on_a_preposition_replaces_that_phrase() -> None:
+    asked = "how many troops were sent in January?"
+    assert swapped_subject("and in March?", asked) == "how many troops were sent in March?"
+
+
+def test_a_question_of_its_own_or_a_moment_is_no_swapped_subject() -> None:
+    assert swapped_subject("and how many died?", "how many troops were sent?") is None
+    assert swapped_subject("and after that?", "how many troops were sent?") is None
+
+
+def test_a_bare_question_word_asks_the_previous_question_again() -> None:
+    assert asked_again("when", "how did the pilot die?", None) == "when did the pilot die?"
+    assert asked_again("when", "who called 911?", "the mother") == (
+        "when was it that the mother called 911?"
+    )
+
+
+def test_after_that_names_the_moment_just_answered() -> None:
+    asked = "which label did she sign with first?"
+    assert in_time("and after that?", "after that", asked, "JVB Records") == (
+        "which label did she sign with after JVB Records?"
+    )
+    assert in_time("and after that?", "after that", asked, None) is None
+
+
+def test_a_pronoun_after_who_is_the_person_answered() -> None:
+    question = "who won the final?"
+    assert person_answered("where is he from?", question, "Magnus Carlsen") == (
+        "where is Magnus Carlsen from?"
+    )
+    assert person_answered("where is he from?", "who met him?", "Magnus Carlsen") is None
+
+
+def test_the_first_pronoun_is_the_name_carried_when_that_is_all_carried() -> None:
+    assert name_carried("what did he name his guitars?", "B.B. King") == (
+        "what did B.B. King name his guitars?"
+    )
+    assert name_carried("what did he name his guitars?", "troops sent") is None
