@@ -63,9 +63,12 @@ def caption_factors(
 
 
 # A person's name in a sentence: capitalised words, the last of them the surname.
-_NAME_RUN = re.compile(
-    r"\b[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?:\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)*"
-)
+# Capital and small letters of names, accented ones too ("Matías Riquelme", "Luca Bärtschi",
+# "Łukasz"): Latin-1 and Latin Extended-A, where news names fall.
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĖĘĚĞĢĪĮİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŸŹŻŽ"
+_LOW = "a-zß-öø-ÿ\u0100-\u017f"
+_NAME_WORD = rf"[{_UP}][{_LOW}]+(?:[-'’][{_UP}]?[{_LOW}]+)*"
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 _TITLES = frozenset("mr mrs ms miss dr sir lord lady".split())
 _NATIONALITY = re.compile(r"(?:ian|ese|ish)$")  # "South Australian", "Chinese": not surnames
 
@@ -83,7 +86,7 @@ def unintroduced_names(text: str, said: str, article: Sequence[str]) -> list[str
             words = run.split()
             if len(words) >= 2 and words[-2].lower() not in STOP_WORDS | _TITLES:
                 full.add(words[-1])
-    named = set(re.findall(r"[A-Z][\w'’-]*", said))
+    named = set(re.findall(rf"[{_UP}][\w'’-]*", said))
     strangers = []
     for run in _NAME_RUN.findall(text):
         words = run.split()
@@ -98,7 +101,7 @@ def unintroduced_names(text: str, said: str, article: Sequence[str]) -> list[str
 
 def introduction(surname: str, body: Sequence[Sentence]) -> int | None:
     """The first sentence giving ``surname`` after a first name, if any."""
-    pattern = re.compile(rf"\b[A-Z][\w'’-]*\s+{re.escape(surname)}\b")
+    pattern = re.compile(rf"\b[{_UP}][\w'’-]*\s+{re.escape(surname)}\b")
     for i, sentence in enumerate(body):
         for match in pattern.finditer(sentence.text):
             if match.group().split()[0].lower() not in STOP_WORDS | _TITLES:

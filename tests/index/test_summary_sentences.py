@@ -19,6 +19,15 @@ def test_a_surname_alone_needs_its_introduction_in_the_summary() -> None:
     assert unintroduced_names("Lundqvist said repairs would take months.", said, article) == []
 
 
+def test_an_accented_surname_alone_is_a_stranger_too() -> None:
+    article = [LEAD, "A student leader, Matías Riquelme, 17, said the march was peaceful."]
+    assert unintroduced_names("Riquelme said fees would rise by 9,000 pesos.", LEAD, article) == [
+        "Riquelme"
+    ]
+    article = [LEAD, "The rescued snowboarder, Luca Bärtschi, was 24 at the time."]
+    assert unintroduced_names("Bärtschi visited the dog on Sunday.", LEAD, article) == ["Bärtschi"]
+
+
 def test_a_name_given_in_full_or_a_place_is_not_a_stranger() -> None:
     article = [LEAD, "Plant manager Karin Lundqvist spoke in Malmo."]
     assert unintroduced_names("Karin Lundqvist said repairs would take months.", "", article) == []
