@@ -125,7 +125,8 @@ _POINTERS = re.compile(
     r"""\b(?:they|them|their|it|its|such|again)\b | \bthe\s+\d+-year-old\b | ^when\s+asked\b
     |\bthe\s+(?:second|third|latter|former|same|other|next)\b
     |^(?:another|other|both|even|in\s+the\s+(?:video|footage|clip|picture|image))\b
-    |^next\b(?!\s+(?:week|month|year|season|day|time)) | ^later\b
+    |^next\b(?!\s+(?:week|month|year|season|day|time)) | ^later\b | ^finally\b
+    |^(?:most|more)\s+recently\b
     |^(?:[\w-]+\s+){1,2}(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+later\b
     |^(?:just\s+)?(?:a\s+few\s+|[\w-]+\s+)?(?:seconds?|minutes?|hours?|days?|weeks?)\s+(?:into|after)\b
     |^after\s+(?:a|an|one|two|three|four|five|\d+)\s+(?:seconds?|minutes?|hours?|days?|weeks?)\b

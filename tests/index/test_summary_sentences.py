@@ -71,6 +71,8 @@ def test_an_election_round_or_a_century_is_no_play_by_play() -> None:
         "When asked about Iraq's training of security forces in Basra, Master Sgt.",
         "Six minutes later, Lukaku scored a third goal for Belgium from Eden Hazard's pass.",
         "Next, the demonstrators in Madrid spoke directly to the officers with loud cries.",
+        "Finally, Atlantis will go on display at the Kennedy Space Center Visitor Complex.",
+        "Most recently, novelist Margaret Atwood criticised the plans of the council in Toronto.",
     ],
 )
 def test_a_coverage_pick_must_read_right_on_its_own(sentence: str) -> None:
