@@ -227,6 +227,11 @@ def summarize(
         glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
         factors = np.where(glued, np.minimum(factors, settings.caption_factor), factors)
         usable = np.isfinite(relevance) & (factors > 0)  # a caption under its label: never
+        if not usable.any():  # found under a caption's label alone ("Shooter: …"): the closest
+            relevance, usable = score.copy(), np.isfinite(score) & (factors > 0)
+        if not usable.any():
+            message = f"“{article.title}” says nothing about “{topic}”."
+            return Summary(article.id, article.title, (), topic, False, message)
         relevance = np.where(usable, np.where(usable, relevance, 0.0) * factors, -np.inf)
         # A pick needing more than the sentence before it pads the summary with what is not
         # about the topic; taken (the best alone, with its context) only when nothing else is.

@@ -284,3 +284,24 @@ def test_among_sentences_about_the_topic_the_one_holding_a_specific_comes_first(
     summary = summarize(_dev("dm-test-5db0808085f7"), topic="the superintendent's response")
     texts = " ".join(s.text for s in summary.sentences)
     assert "we want to apologize to the student" in texts
+
+
+LOTTERY = [
+    "Shooter: Terry Martin, 48, pictured in this 2012 mugshot, shot his girlfriend Laurice "
+    "Hampton, 48, after she asked for half of his winnings",
+    "A man who won $500 on a scratch-off lottery ticket fatally shot his girlfriend after a row "
+    "about sharing the winnings.",
+    "Terry Martin, 48, shot his girlfriend Laurice Hampton, 48, after she asked for half of "
+    "the proceeds.",
+    "Police officers found the couple inside their home on Beaty Street in Fort Worth, Texas.",
+]
+
+
+def test_a_topic_found_only_under_a_captions_label_gets_the_closest_text() -> None:
+    article = article_from_text("lottery", "Man shoots girlfriend over lottery win", LOTTERY)
+
+    summary = summarize(article, topic="the name of the shooter's girlfriend")
+
+    assert summary.found
+    assert any("Laurice Hampton" in s.text for s in summary.sentences)
+    assert not any(s.text.startswith("Shooter:") for s in summary.sentences)
