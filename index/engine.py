@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.attribution import never_quoted
 from index.cohesion import leans_on
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
@@ -349,12 +350,19 @@ class Engine:
         The answer is the best span the reader finds across the passages
         (by its margin over the window's "no answer" score); ``confidence``
         maps that margin to a probability of being right (:class:`Calibration`)
-        and the engine answers only at ``threshold`` or above. Without
+        and the engine answers only at ``threshold`` or above, and a question for
+        someone's words only from an article that reports them speaking
+        (:func:`index.attribution.never_quoted`: "what did the minister say?" was
+        answered with the words of the MP who would ask him). Without
         a reader (it could not load) every question gets the closest passages.
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
         confidence = self.calibration.probability(reading.features()) if span else 0.0
+        if span is not None and confidence >= threshold:  # "what did X say?": X must speak
+            holder_article = corpus.article(passages[span.passage][0])
+            if never_quoted([s.text for s in holder_article.sentences], question.text):
+                span = None
         if span is None or confidence < threshold:
             lead = ranked[0].sentence if ranked else None
             return Answer(

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.attribution import never_quoted
 from index.confidence import Calibration
 from index.embedding import Embedder
 from index.reader import MODEL_DIR, Reader, ReaderUnavailable, shared_reader
@@ -70,11 +71,12 @@ class Check:
 
     probability: float
     presence: Presence
+    unquoted: bool = False  # the topic asks for someone's words and the article never gives them
 
     @property
     def doubts(self) -> bool:
         """A topic the rules find is in doubt: the sentences are only the closest there are."""
-        return self.probability < self.presence.threshold
+        return self.unquoted or self.probability < self.presence.threshold
 
     @property
     def rescues(self) -> bool:
@@ -123,15 +125,18 @@ def check_topic(
     article: Article, topic: str, embedder: Embedder | None, model_dir: Path = MODEL_DIR
 ) -> Check | None:
     """The model's check of ``topic`` on ``article``, or None (the rules decide alone) without
-    the reader, the embedder or the fitted model."""
+    the reader, the embedder or the fitted model. A topic asking for someone's words
+    (:func:`index.attribution.asked_speaker`) is in doubt when the article never reports them
+    speaking: held out, the reader found spans near any mention of them."""
     reader = shared_reader(model_dir)
     presence = _presence(model_dir)
     if isinstance(reader, ReaderUnavailable) or presence is None or embedder is None:
         return None
     if headline_states(article, topic, embedder):
         return Check(1.0, presence)
+    unquoted = never_quoted([s.text for s in article.sentences], topic)
     values = presence_features(reader, embedder, article, topic)
-    return Check(presence.model.probability(values), presence)
+    return Check(presence.model.probability(values), presence, unquoted)
 
 
 def headline_states(article: Article, topic: str, embedder: Embedder) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from index.confidence import REFUSAL_THRESHOLD
 from index.engine import Engine, QuestionError, clean_question
-from index.loader import article_from_text, load_folder
+from index.loader import article_from_text, load_file, load_folder
 from index.records import MAX_QUESTION_CHARS
 from index.saved.building import build_corpus
 from tests.conftest import SEEDS
@@ -147,3 +150,25 @@ def test_a_cited_sentence_that_stands_alone_has_no_context(seed_engine: Engine) 
     answer = seed_engine.ask(TROOPS)
     assert "3,000" in answer.citations[0].text  # the sentence holding the answer, whole
     assert answer.citations[0].context is None
+
+
+def tunnel_engine() -> Engine:
+    """inv4-07, "Opening of Norway's Hestnes tunnel pushed back …": the local MP speaks and
+    says she will ask the transport minister, who never speaks."""
+    folder = Path(__file__).resolve().parents[2] / "training" / "data" / "articles"
+    return Engine(build_corpus([load_file(folder / "inv4-07.txt")]).corpus)
+
+
+def test_a_question_for_the_words_of_someone_who_never_speaks_is_refused() -> None:
+    engine = tunnel_engine()
+    question = "What did the transport minister say about why the surveys missed the weak rock?"
+
+    reading = engine.read(question)
+    assert engine.calibration.probability(reading.features()) >= REFUSAL_THRESHOLD
+    assert not engine.ask(question).found  # confident, but on the MP's words
+
+
+def test_a_question_for_the_words_of_someone_who_speaks_is_answered() -> None:
+    answer = tunnel_engine().ask("what did the local mp say about the surveys?")
+
+    assert answer.found and "geological surveys" in (answer.answer or "")

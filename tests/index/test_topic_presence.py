@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.attribution import asked_speaker
 from index.embedding import shared_embedder
 from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
@@ -29,8 +30,22 @@ STORM = [
 ]
 
 
+GAME = [
+    "The Denver Broncos beat the Carolina Panthers 24-10 to win Super Bowl 50 on Sunday.",
+    "Denver's defence sacked Panthers quarterback Cam Newton six times and forced two fumbles. "
+    "Newton was the league's most valuable player this season.",
+    "Broncos coach Gary Kubiak said the defence had won the game. "
+    "'They were relentless from the first snap,' Kubiak told reporters after the game.",
+    "Von Miller, who had two and a half sacks, was named the game's most valuable player.",
+]
+
+
 def storm() -> Article:
     return article_from_text("storm", "Storm hits Braga", STORM)
+
+
+def game() -> Article:
+    return article_from_text("game", "Broncos win Super Bowl 50", GAME)
 
 
 def test_a_topic_near_the_article_but_not_in_it_comes_as_the_closest_it_comes() -> None:
@@ -40,6 +55,20 @@ def test_a_topic_near_the_article_but_not_in_it_comes_as_the_closest_it_comes() 
     assert "may say nothing about “what Porto's coach said”" in summary.message
     assert 1 <= len(summary.sentences) <= 2
     assert summary.to_json()["unsure"] is True
+
+
+def test_the_words_of_someone_the_article_never_quotes_come_in_doubt() -> None:
+    summary = summarize(game(), topic="what cam newton said after the game")
+
+    assert summary.found and summary.unsure
+    assert "may say nothing about" in summary.message
+
+
+def test_the_words_of_someone_the_article_quotes_come_without_doubt() -> None:
+    summary = summarize(game(), topic="what kubiak said after the game")
+
+    assert summary.found and not summary.unsure
+    assert any("Kubiak told reporters" in s.text for s in summary.sentences)
 
 
 def test_a_covered_topic_is_summarised_without_doubt() -> None:
@@ -118,7 +147,9 @@ def test_on_held_out_topics_fewer_absent_topics_are_given_as_covered() -> None:
     with the model, 14 absent topics given as covered (10 more in doubt), and of the covered
     ones 1 said absent and 4 in doubt (3 of them said absent by the rules alone). Since a
     topic the headline states is not doubted, 15 and 9: "where Wikimania 2009 will be held",
-    on "Wikimania 2008 opens …", is as close to the headline as a story asked for.
+    on "Wikimania 2008 opens …", is as close to the headline as a story asked for. With the
+    speaker check (a topic asking for words the article never reports is in doubt), 11 and
+    1 / 5: "what commenters said" (a "commenter" answered) is doubted too.
     """
     topics = json.loads((ROOT / "benchmarks" / "topic_presence_heldout.json").read_text())["topics"]
     articles = heldout_articles({t["article"] for t in topics})
@@ -126,8 +157,8 @@ def test_on_held_out_topics_fewer_absent_topics_are_given_as_covered() -> None:
 
     given_as_covered = sum(s.found and not s.unsure for covered, s in said if not covered)
     covered_missed = sum(not s.found or s.unsure for covered, s in said if covered)
-    assert given_as_covered <= 15
-    assert covered_missed <= 5
+    assert given_as_covered <= 11
+    assert covered_missed <= 6
 
 
 def test_a_topic_the_headline_states_is_not_in_doubt() -> None:
@@ -138,3 +169,20 @@ def test_a_topic_the_headline_states_is_not_in_doubt() -> None:
     assert summarize(headless, topic=topic).unsure  # no one span says what it says about it
     summary = summarize(article, topic=topic)
     assert summary.found and not summary.unsure
+
+
+def test_on_held_out_speaker_topics_few_absent_ones_are_given_as_covered() -> None:
+    """benchmarks/topic_speakers/second/topics.json, written after the speaker check was fixed:
+    58 topics asking for words the article reports, 50 for words it never does (two of its
+    110 ask no one's words). Measured: 46 of the 50 given as covered before the check, 11
+    after; of the 58, 6 in doubt before, 17 after (13 of them still show the words asked for).
+    """
+    path = ROOT / "benchmarks" / "topic_speakers" / "second" / "topics.json"
+    topics = [t for t in json.loads(path.read_text())["topics"] if asked_speaker(t["topic"])]
+    articles = heldout_articles({t["article"] for t in topics})
+    said = [(t["covered"], summarize(articles[t["article"]], topic=t["topic"])) for t in topics]
+
+    given_as_covered = sum(s.found and not s.unsure for covered, s in said if not covered)
+    covered_missed = sum(not s.found or s.unsure for covered, s in said if covered)
+    assert given_as_covered <= 11
+    assert covered_missed <= 17
