@@ -71,7 +71,9 @@ them. When no sentence is about the topic, the summary is empty, ``found`` is
 False and ``message`` says so; when some are near it in meaning but the reader
 finds nothing on it (:mod:`index.topic_presence`), the closest ``UNSURE_SENTENCES``
 come ``unsure``, ``message`` saying so: judged blind, unrelated sentences given as
-the topic's misled. When no sentence is, but the reader finds the topic likely covered
+the topic's misled. The same for a topic asking for someone's words the article never reports
+(:mod:`index.attribution`: "what cam newton said" on a game report quoting only his rival's
+coach). When no sentence is, but the reader finds the topic likely covered
 (worded apart from the article), the closest come ``unsure`` too. Without the model,
 the older selection by words (:func:`_select`, within ``topic_margin``) stands. Topic words
 the article never uses are dropped when at least two others remain; a name in
