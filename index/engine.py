@@ -291,8 +291,8 @@ class Engine:
         kind = asks_for_gist(text, vocabulary.knows)
         if kind is None:
             return self._account(corpus, text, article_id)
-        if kind == "greeting":
-            return Gist("greeting")
+        if kind != "summary":
+            return Gist(kind)  # a greeting or a thank-you
         if article_id or len(corpus.articles) == 1:
             return Gist("summary", (corpus.article(article_id or corpus.articles[0].id),))
         return Gist("choose", tuple(newest_first(corpus.articles)))

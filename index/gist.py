@@ -119,7 +119,7 @@ _REQUEST_WORDS = frozenset(
     w for w in ACCOUNT_VERBS | ACCOUNT_NOUNS | NOUN_LINKS | OPENERS if len(w) >= SLIP_LENGTH
 )
 
-GistKind = Literal["summary", "choose", "greeting"]
+GistKind = Literal["summary", "choose", "greeting", "thanks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ class Gist:
 
     ``summary``: the summary of ``articles[0]``; ``choose``: one of ``articles``
     (newest first), there being several and none in context; ``greeting``: one
-    line on what to ask. ``topic``: the summary is an account of what the article says on
+    line on what to ask; ``thanks``: a thank-you, answered in kind. ``topic``: the summary is an account of what the article says on
     it (:func:`index.summary_account.account`).
     """
 
@@ -142,6 +142,16 @@ _ABOUT_BOT = re.compile(
     r"""^(?:(?:so|ok|okay|hey|hi)\s+)?(?:what\s+can\s+you\s+do|how\s+does\s+(?:this|it)\s+work
         |how\s+do\s+i\s+use\s+(?:this|you|it)|what\s+are\s+you|who\s+are\s+you|what\s+do\s+you\s+do
         |what\s+is\s+this\s+bot)\b[\s?!.]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A thank-you and nothing else ("thanks!", "ok thank you so much", "cheers", "ty"): people
+# thank a bot that helped, and "Ask a question, e.g. …" back reads as if it had not listened.
+_THANKS = re.compile(
+    r"""^(?:(?:ok|okay|great|cool|nice|perfect|awesome|brilliant|lovely|got\s+it|ah|oh)[\s,!.]+)*
+        (?:thanks|thank\s+you|thank\s+u|thx|thnx|thanx|ty|tysm|cheers|much\s+appreciated)
+        (?:\s+(?:so\s+much|very\s+much|a\s+lot|a\s+bunch|again|mate|man|bot|all))*
+        (?:\s+for\s+(?:the|that|this|your|all\s+the)?\s*(?:help|answers?|summary|info
+          |information|explanation|reply|update))?[\s!.:)]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines asking what the last answer stands on: its passages, shown again with it.
@@ -163,13 +173,19 @@ def asks_for_source(line: str) -> bool:
     return _ASKS_SOURCE.match(line.strip()) is not None
 
 
-def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary", "greeting"] | None:
-    """``summary`` or ``greeting`` for a line with no content word ``knows``; None to search.
+def asks_for_gist(
+    line: str, knows: Callable[[str], bool]
+) -> Literal["summary", "greeting", "thanks"] | None:
+    """``summary``, ``greeting`` or ``thanks`` for a line with no content word ``knows``; None
+    to search.
 
     ``knows`` says whether the index can search by a lower-case word. A line
     with such a word, or put as a question about unknown words ("who won?",
-    "xyzzy?"), is a question; the rest asks for the gist or is a greeting.
+    "xyzzy?"), is a question; a thank-you alone is ``thanks``; the rest asks for
+    the gist or is a greeting.
     """
+    if _THANKS.match(line.strip()):
+        return "thanks"
     if _ABOUT_BOT.match(line.strip()):
         return "greeting"  # "what can you do?"
     words = [w.lower() for w in _WORD.findall(line)]

@@ -131,11 +131,11 @@ class Reply:
 
     ``question`` is the question as read (cleaned).
     ``kind`` is ``answer`` (``answer`` set; ``answer_id`` when it was logged, for
-    the feedback buttons), ``greeting`` (how to ask), ``summary`` (``summary``
+    the feedback buttons), ``greeting`` (how to ask), ``thanks`` (you're welcome), ``summary`` (``summary``
     of ``articles[0]``) or ``choose`` (``articles``, newest first).
     """
 
-    kind: Literal["answer", "greeting", "summary", "choose"]
+    kind: Literal["answer", "greeting", "thanks", "summary", "choose"]
     question: str
     answer: Answer | None = None
     articles: tuple[Article, ...] = ()
@@ -299,7 +299,10 @@ class AnsweringService:
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
-        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) == "greeting"
+        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) in (
+            "greeting",
+            "thanks",
+        )
         subject = account_subject(spelt, engine.english)
         context = None if article_id or small_talk or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)

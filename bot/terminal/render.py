@@ -104,6 +104,7 @@ def citation_text(
 
 
 GREETING = "Ask a question, e.g. “how many troops were sent to Russia?”, or “what happened?”"
+WELCOME = "You're welcome. Ask another question, or “what happened?” for a summary."
 
 
 def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
@@ -124,7 +125,7 @@ def reply_text(reply: Reply, corpus: Corpus, *, ids: bool = False) -> str:
         return summary_text(reply.summary, ids=ids)
     if reply.kind == "choose":
         return choice_text(reply.articles, corpus)
-    return wrap(GREETING, width())
+    return wrap(WELCOME if reply.kind == "thanks" else GREETING, width())
 
 
 CHAT_HELP = """\

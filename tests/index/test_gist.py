@@ -29,9 +29,21 @@ def test_a_line_asking_for_the_gist_with_nothing_to_search_gets_the_summary(line
     assert asks_for_gist(line, knows) == "summary"
 
 
-@pytest.mark.parametrize("line", ["hello", "hi there", "thanks!"])
+@pytest.mark.parametrize("line", ["hello", "hi there", "no thanks"])
 def test_a_greeting_gets_the_line_on_what_to_ask(line: str) -> None:
     assert asks_for_gist(line, knows) == "greeting"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["thanks!", "thank you so much", "ok thx", "cheers mate", "great, thanks for the summary :)"],
+)
+def test_a_thank_you_is_answered_in_kind(line: str) -> None:
+    assert asks_for_gist(line, knows) == "thanks"
+
+
+def test_thanks_with_a_question_is_still_searched() -> None:
+    assert asks_for_gist("thanks, and how many troops?", knows) is None
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from index import Previous, QuestionError
 
 log = logging.getLogger(__name__)
 
+WELCOME = "You're welcome! Ask me anything else about the articles."
 HOW_TO_ASK = "Ask me about the indexed articles, for example “how many troops were sent to Russia?”. /help shows more."
 BUSY_DELETE_AFTER_S = 10.0  # the "ask again in a few seconds" note is stale after that
 
@@ -120,6 +121,8 @@ class Ask(commands.Cog):
         (how to ask, the summary, the choice of articles)."""
         if reply.kind == "greeting":
             return {"content": HOW_TO_ASK}
+        if reply.kind == "thanks":
+            return {"content": WELCOME}
         if reply.kind == "choose":
             return {"embed": choice_embed(reply.articles)}
         if reply.summary is not None:

@@ -20,6 +20,13 @@ async def test_mention_hello_gets_the_line_on_what_to_ask(harness: Harness) -> N
     assert reply.startswith("Ask me about the indexed articles, for example")
 
 
+async def test_mention_thanks_gets_a_welcome(harness: Harness) -> None:
+    calls = await harness.send(harness.message("thanks!", mention_bot=True))
+
+    [reply] = [c.text() for c in calls if c.message]
+    assert reply.startswith("You're welcome!")
+
+
 async def test_slash_ask_tldr_gets_the_summary(harness: Harness) -> None:
     calls = await harness.call("ask", question="tl;dr")
 

@@ -86,7 +86,7 @@ async def test_what_happened_after_a_question_gets_an_account_of_what_it_asked_a
 async def test_thanks_after_a_question_is_no_follow_up_of_it(service: AnsweringService) -> None:
     await service.ask(MEMBER, TROOPS)
     reply = await service.ask(MEMBER, "thanks")
-    assert reply.kind == "greeting" and reply.answer is None
+    assert reply.kind == "thanks" and reply.answer is None
     more = await service.ask(MEMBER, "more please")  # the question is still the conversation's
     assert more.kind == "summary" and more.summary is not None
     assert more.summary.topic == "troops were sent to Russia"

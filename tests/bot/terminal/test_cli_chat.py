@@ -238,6 +238,13 @@ def test_chat_hello_gets_one_line_on_what_to_ask(
     assert out.strip().splitlines()[-1] == render.GREETING
 
 
+def test_chat_thanks_gets_a_welcome_not_the_line_on_what_to_ask(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("thanks!\n", monkeypatch, capsys)
+    assert out.strip().splitlines()[-1] == render.WELCOME
+
+
 def test_a_citation_that_leans_on_the_sentence_before_shows_that_sentence() -> None:
     leaning = Citation(1, "a1", TITLE, 3, "a1#s3", "In the US it is expected to cost $250.", 1.0)
     leaning = replace(leaning, context="The Pixel 9a goes on sale in April.")
