@@ -30,7 +30,13 @@ if TYPE_CHECKING:
         previous_subject,
         read_in_context,
     )
-    from index.gist import account_subject, asks_for_account, asks_for_gist, asks_for_source
+    from index.gist import (
+        account_subject,
+        asks_for_account,
+        asks_for_gist,
+        asks_for_source,
+        without_chatter,
+    )
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -82,6 +88,7 @@ __all__ = [
     "read_manifest",
     "summarize",
     "summary_for",
+    "without_chatter",
     "write_article",
 ]
 
@@ -98,7 +105,13 @@ _MODULES = {
         "previous_subject",
         "read_in_context",
     ),
-    "index.gist": ("account_subject", "asks_for_account", "asks_for_gist", "asks_for_source"),
+    "index.gist": (
+        "account_subject",
+        "asks_for_account",
+        "asks_for_gist",
+        "asks_for_source",
+        "without_chatter",
+    ),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),

@@ -154,6 +154,15 @@ _THANKS = re.compile(
           |information|explanation|reply|update))?[\s!.:)]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Chat before a question, closed by a stop or a comma ("thanks! and how many …", "ok cool, when
+# did they arrive?"): no words of it; read as part of it, "thanks" became a word to search.
+_CHATTER = re.compile(
+    r"""^(?:(?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
+        |alright|wow|hmm+|lol)[\s,!.]*)*
+        (?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
+        |alright|wow|hmm+|lol)\s*[,!.;:]+\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # Lines asking what the last answer stands on: its passages, shown again with it.
 _ASKS_SOURCE = re.compile(
     r"""^(?:(?:so|ok|okay|and|but)\s+)?(?:
@@ -171,6 +180,13 @@ def asks_for_source(line: str) -> bool:
     """Whether ``line`` asks what the last answer stands on ("source?", "are you sure?",
     "where does it say that?"): after an answer, that answer and its passages again."""
     return _ASKS_SOURCE.match(line.strip()) is not None
+
+
+def without_chatter(line: str) -> str:
+    """``line`` without the chat that opens it before a question ("ok cool, when …?" → "when
+    …?"); the line itself when nothing else is left ("thanks!")."""
+    rest = _CHATTER.sub("", line, count=1)
+    return rest if _WORD.search(rest) else line
 
 
 def asks_for_gist(

@@ -47,6 +47,7 @@ from index import (
     previous_subject,
     read_in_context,
     summarize,
+    without_chatter,
 )
 
 if TYPE_CHECKING:
@@ -292,7 +293,8 @@ class AnsweringService:
     def _respond(self, turn: Turn, article_id: str | None) -> tuple[Reply, Previous | None]:
         """The reply, and what the conversation remembers of it (None: nothing new)."""
         engine = self.engine
-        spelt, respelled = engine.respell(turn.text)  # once: the gist, the context, the answer
+        text = without_chatter(turn.text)  # "ok cool, when did they arrive?": the question
+        spelt, respelled = engine.respell(text)  # once: the gist, the context, the answer
         source = self._source(turn, spelt, article_id)
         if source is not None:
             return Reply("answer", turn.text, source), None
@@ -329,7 +331,8 @@ class AnsweringService:
                 again = ask(reading.plain, article_id)
                 if again.found and not _same(again, context.answer):
                     answer = again
-            answer = _as_asked(answer, turn.text, reading.read_as or spelt)
+            typed = turn.text if spelt == text else spelt  # only the chat dropped: as typed
+            answer = _as_asked(answer, turn.text, reading.read_as or typed)
             stays = answer.article_id if answer.found else reading.article_id
             said = answer.answer if answer.found else None
             remembered = Previous(answer.read_as or turn.text, stays, said)

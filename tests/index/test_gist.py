@@ -14,6 +14,7 @@ from index.gist import (
     asks_for_gist,
     asks_for_source,
     newest_first,
+    without_chatter,
 )
 from index.saved.building import open_corpus
 
@@ -251,3 +252,22 @@ def test_a_question_about_the_articles_is_no_request_for_a_source(line: str) -> 
 @pytest.mark.parametrize("line", ["what can you do?", "how does this work?", "who are you?"])
 def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
     assert asks_for_gist(line, lambda word: True) == "greeting"
+
+
+@pytest.mark.parametrize(
+    ("line", "question"),
+    [
+        ("thanks! and how many were sent before?", "and how many were sent before?"),
+        ("ok cool, when did they arrive?", "when did they arrive?"),
+        ("ok. what drones were shown?", "what drones were shown?"),
+    ],
+)
+def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> None:
+    assert without_chatter(line) == question
+
+
+@pytest.mark.parametrize(
+    "line", ["thanks!", "ok cool", "cool drones in that video?", "great britain's share?"]
+)
+def test_a_line_that_is_only_chat_or_opens_on_a_word_of_its_own_stays(line: str) -> None:
+    assert without_chatter(line) == line

@@ -190,3 +190,19 @@ async def test_the_terminal_has_no_server_settings_and_logs_only_with_a_store(
     assert turn.settings is None and not turn.private
     reply = await service.reply(turn)
     assert reply.answer is not None and reply.answer_id is None
+
+
+async def test_chat_before_a_follow_up_is_not_read_with_it(service: AnsweringService) -> None:
+    await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, "ok cool, when did they arrive?")
+    assert reply.answer is not None and reply.answer.read_as is not None
+    assert "cool" not in reply.answer.read_as and "troops" in reply.answer.read_as
+    assert reply.answer.question == "ok cool, when did they arrive?"  # as typed
+
+
+async def test_chat_before_a_question_is_dropped_without_a_read_as(
+    service: AnsweringService,
+) -> None:
+    reply = await service.ask(MEMBER, "ok cool, how many troops were sent to Russia?")
+    assert reply.answer is not None and reply.answer.found
+    assert "3,000" in (reply.answer.answer or "") and reply.answer.read_as is None
