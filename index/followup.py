@@ -26,7 +26,8 @@ article lacks. A line
 * **is a follow-up** otherwise when it leans on what came before: it opens
   with "and", "so", "also", "what about"..., holds a pronoun ("it", "they",
   "that", "one"...), or has at most :data:`MAX_BARE` content words and no name
-  of its own;
+  of its own, unless it has that many and the previous question none of them
+  ("what car was the shooter driving?" after "how many died?": its own subject);
 * **stands alone** otherwise (its own subject, all in the previous article):
   it starts afresh too, and the ranking finds that article by itself.
 
@@ -124,7 +125,9 @@ def read_in_context(
     if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):
         return Reading(text)  # another subject: afresh
     unknown = any(t not in holders and t not in english for t in asked)
-    if not _leans_on_before(text, len(holders), unknown):
+    before = set(tokenizer.tokens(query_text(previous.question)))
+    own = len(holders) >= MAX_BARE and not before & holders.keys()
+    if not _leans_on_before(text, len(holders), unknown, own):
         return Reading(text)  # stands alone
     return _follow_up(text, previous, set(asked), tokenizer, article)
 
@@ -236,9 +239,12 @@ def _held(corpus: Corpus, article_id: str | None) -> bool:
     return article_id is not None and any(a.id == article_id for a in corpus.articles)
 
 
-def _leans_on_before(text: str, content_words: int, unknown: bool = False) -> bool:
+def _leans_on_before(
+    text: str, content_words: int, unknown: bool = False, own: bool = False
+) -> bool:
     """Whether the line needs the previous turn: a lead word, a pronoun, a relation in time,
-    or too few words of its own and no name. A word that is in no article and no English
+    or too few words of its own and no name (``own``: the few are all new to the conversation,
+    a subject of the line's own). A word that is in no article and no English
     word, left after the slips are read (``unknown``: "what did the ntsb chairman say"),
     names a subject of the line's own as a name does: the previous turn cannot supply it."""
     words = WORD.findall(text)
@@ -248,7 +254,7 @@ def _leans_on_before(text: str, content_words: int, unknown: bool = False) -> bo
     if any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered):
         return True
     named = unknown or any(w[:1].isupper() for w in words[1:])
-    return content_words <= MAX_BARE and not named
+    return content_words <= MAX_BARE and not named and not own
 
 
 _HEADLINES: tuple[Corpus, dict[str, frozenset[str]]] | None = None  # built once per corpus

@@ -147,6 +147,17 @@ def test_a_question_with_its_own_subject_stands_alone(corpus: Corpus) -> None:
     )
 
 
+def test_two_words_of_its_own_that_the_previous_question_lacked_stand_alone(
+    corpus: Corpus,
+) -> None:
+    previous = Previous(TROOPS, "troops")
+
+    alone = read(corpus, "which drones were displayed?", previous)
+    assert (alone.text, alone.read_as) == ("which drones were displayed?", None)
+    follow = read(corpus, "how many died?", previous)  # one word of its own: a follow-up
+    assert follow.read_as is not None and "troops" in follow.read_as
+
+
 # -- another subject: afresh, never trapped in one article -----------------------------------
 
 
