@@ -10,7 +10,9 @@ model inside its wheel) decides, with two rules in front of it:
 - more letters outside the Latin script than in it: not English (Korean,
   Chinese, Japanese, Russian, Arabic ... with a Latin name or two inside);
 - a single word: not judged (``Kursk?``, ``Zelensky?``, ``drones`` are
-  English questions that look like anything), so it goes on to the engine.
+  English questions that look like anything), so it goes on to the engine;
+- two words of English's own frame (``ENGLISH_FRAME``: "what did … say", "how many …"):
+  English, whatever the names around them ("what did rupiah banda say?" scored Malay).
 
 Otherwise a question is not English when English's probability is below
 ``1 - NOT_ENGLISH_THRESHOLD`` of the likeliest language's. Names are the hard
@@ -28,6 +30,15 @@ from functools import cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 NOT_ENGLISH_THRESHOLD = 0.97
+# Words that frame a question in English and in no language the articles' readers are likely
+# to write ("what did rupiah banda say?": the names scored Indonesian). Not "was", "is", "in",
+# "will", "had", "die": German and Dutch write them too.
+ENGLISH_FRAME = frozenset(
+    """what who whom whose when where why how which did does didn't doesn't the about after
+    before many much say said tell told were been they their there this that with from would
+    could should""".split()
+)
+FRAME_WORDS = 2  # distinct frame words that make a question English
 _LETTERS = re.compile(r"[^\W\d_]+")
 _LATIN_END = 0x250  # Basic Latin through Latin Extended-B: "Médecins", "mägi", "Łódź"
 
@@ -45,12 +56,14 @@ def not_english_score(text: str) -> float:
 
 
 def script_rule(text: str) -> float | None:
-    """1 for mostly non-Latin letters, 0 for fewer than two words, else None (ask the model)."""
+    """1 for mostly non-Latin letters, 0 for fewer than two words or an English frame, else
+    None (ask the model)."""
     words = _LETTERS.findall(text)
     latin = sum(ord(ch) < _LATIN_END for word in words for ch in word)
     if latin * 2 < sum(map(len, words)):
         return 1.0
-    return 0.0 if len(words) < 2 else None
+    frame = {w.lower() for w in words} & ENGLISH_FRAME
+    return 0.0 if len(words) < 2 or len(frame) >= FRAME_WORDS else None
 
 
 def langid_score(text: str) -> float:

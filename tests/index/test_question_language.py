@@ -52,3 +52,13 @@ def test_an_english_question_quoting_another_script_is_english() -> None:
 
 def test_text_without_letters_is_not_judged() -> None:
     assert not_english_score("3,000?") == 0.0
+
+
+@pytest.mark.parametrize("question", ["what did rupiah banda say?", "how many did banda sue?"])
+def test_an_english_frame_around_foreign_names_is_english(question: str) -> None:
+    assert not_english_score(question) == 0.0
+
+
+@pytest.mark.parametrize("question", ["Was hat Merkel gesagt?", "¿Qué dijo Rupiah Banda?"])
+def test_words_english_shares_with_other_languages_frame_nothing(question: str) -> None:
+    assert not is_english(question)
