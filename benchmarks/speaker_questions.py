@@ -5,9 +5,10 @@ Not a test. Two sets, each question asked in its own article as the bot asks it:
 - the team's news QA questions (``training/data/questions/``, both parts) that ask for
   someone's words (``index.attribution.asked_speaker``); right = an accepted answer, or a
   refusal of an unanswerable question;
-- the held-out speaker topics (``benchmarks/topic_speakers/second/topics.json``) of the form
+- the speaker topics of ``benchmarks/topic_speakers/second/`` and ``third/`` of the form
   "what X said …", put as "what did X say …?"; right = the answer's sentence is one the
-  annotators gave, or a refusal where the article never reports X's words.
+  annotators gave, or a refusal where the article never reports X's words. Each counted
+  as reported and never reported apart.
 
     .venv/bin/python benchmarks/speaker_questions.py
 """
@@ -82,9 +83,11 @@ def as_question(topic: str) -> str | None:
     return f"what did {match.group(1)} {VERBS[match.group(2)]}{match.group(3)}?"
 
 
-def topic_questions() -> tuple[dict[str, Article], list[Question]]:
-    path = ROOT / "benchmarks" / "topic_speakers" / "second" / "topics.json"
-    topics = json.loads(path.read_text(encoding="utf-8"))["topics"]
+def topic_questions(folder: str, covered: bool) -> tuple[dict[str, Article], list[Question]]:
+    path = ROOT / "benchmarks" / "topic_speakers" / folder / "topics.json"
+    topics = [
+        t for t in json.loads(path.read_text(encoding="utf-8"))["topics"] if t["covered"] == covered
+    ]
     every = dev_articles()
     asked = [(t, q) for t in topics if (q := as_question(t["topic"])) and asked_speaker(q)]
     articles = {t["article"]: every[t["article"]] for t, _ in asked}
@@ -127,7 +130,9 @@ def measure(name: str, articles: dict[str, Article], questions: list[Question]) 
 
 def main() -> None:
     measure("news QA questions for someone's words", *news_questions())
-    measure("held-out speaker topics put as questions", *topic_questions())
+    for folder in ("second", "third"):
+        for covered, kind in ((True, "words reported"), (False, "words never reported")):
+            measure(f"{folder} speaker set as questions, {kind}", *topic_questions(folder, covered))
 
 
 if __name__ == "__main__":

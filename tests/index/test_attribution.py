@@ -122,3 +122,45 @@ def test_a_person_only_acted_on_is_not_quoted() -> None:
     ]
 
     assert quoted_sentence(sentences, ("cam", "newton")) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        (
+            "More than 320 firefighters were at work, said Thandeka Mokoena of the provincial "
+            "fire service.",
+            "what the fire service said",
+        ),
+        ("David Lat - a lawyer and legal commenter - suggests she was hacked.", "what lat said"),
+        ("The Nobel committee cited her contribution to peace.", "what the nobel committee said"),
+        ("Said the sharp-tongued Amsterdam (this author has met him):", "what amsterdam said"),
+    ],
+)
+def test_more_ways_of_reporting_words_are_read(sentence: str, topic: str) -> None:
+    speaker = asked_speaker(topic)
+
+    assert speaker is not None and quoted_sentence([sentence], speaker) == sentence
+
+
+def test_the_words_said_are_not_their_speaker() -> None:
+    sentence = "Kensit appeared in the magazine and said the Duchess would be her inspiration."
+
+    assert quoted_sentence([sentence], ("duchess",)) is None
+
+
+@pytest.mark.parametrize(
+    ("speaker", "pronoun_line", "quoted"),
+    [
+        (("addameer",), "On May 17 it tweeted:", False),
+        (("ministry",), "On May 17 it tweeted:", True),
+        (("ministry",), "'We will look into it,' she said.", False),
+        (("mayor",), "'We will look into it,' she said.", True),
+    ],
+)
+def test_a_pronoun_speaks_only_for_its_kind_of_speaker(
+    speaker: tuple[str, ...], pronoun_line: str, quoted: bool
+) -> None:
+    opening = f"The {speaker[0].title()} faced questions on Monday."
+
+    assert (quoted_sentence([opening, pronoun_line], speaker) is not None) == quoted

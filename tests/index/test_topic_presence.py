@@ -171,18 +171,24 @@ def test_a_topic_the_headline_states_is_not_in_doubt() -> None:
     assert summary.found and not summary.unsure
 
 
-def test_on_held_out_speaker_topics_few_absent_ones_are_given_as_covered() -> None:
-    """benchmarks/topic_speakers/second/topics.json, written after the speaker check was fixed:
-    58 topics asking for words the article reports, 50 for words it never does (two of its
-    110 ask no one's words). Measured: 46 of the 50 given as covered before the check, 11
-    after; of the 58, 6 in doubt before, 17 after (13 of them still show the words asked for).
+@pytest.mark.parametrize(
+    ("folder", "given_at_most", "missed_at_most"),
+    [("second", 9, 13), ("third", 6, 18)],
+)
+def test_on_held_out_speaker_topics_few_absent_ones_are_given_as_covered(
+    folder: str, given_at_most: int, missed_at_most: int
+) -> None:
+    """benchmarks/topic_speakers/{second,third}/topics.json, written after the check they
+    measured was fixed (the second set then shaped its revision, which the third measured).
+    Measured, absent topics given as covered: 46 of 50 and 44 of 52 without the check, 9 and 6
+    with it; covered topics in doubt: 6 of 58 and 3 of 53 without, 13 and 18 with it.
     """
-    path = ROOT / "benchmarks" / "topic_speakers" / "second" / "topics.json"
+    path = ROOT / "benchmarks" / "topic_speakers" / folder / "topics.json"
     topics = [t for t in json.loads(path.read_text())["topics"] if asked_speaker(t["topic"])]
     articles = heldout_articles({t["article"] for t in topics})
     said = [(t["covered"], summarize(articles[t["article"]], topic=t["topic"])) for t in topics]
 
     given_as_covered = sum(s.found and not s.unsure for covered, s in said if not covered)
     covered_missed = sum(not s.found or s.unsure for covered, s in said if covered)
-    assert given_as_covered <= 11
-    assert covered_missed <= 17
+    assert given_as_covered <= given_at_most
+    assert covered_missed <= missed_at_most
