@@ -106,15 +106,22 @@ _VERBS = sorted(_IRREGULAR + [f for b in _REGULAR for f in _inflections(b)], key
 _VERB = r"(?:\b(?:" + "|".join(_VERBS) + r")\b|\baccording\s+to\b|\bin\s+a\s+statement\b)"
 
 
+def asked_phrase(topic: str) -> str | None:
+    """The speaker a topic or question asks the words of, as typed ("Porto's coach" of "what
+    Porto's coach said after the match"), or None."""
+    match = _ASKS.match(topic.strip().rstrip("?").strip())
+    if match is None:
+        return None
+    return _AFTER_SPEAKER.split(next(g for g in match.groups() if g))[0]
+
+
 def asked_speaker(topic: str) -> tuple[str, ...] | None:
     """The words of the speaker a topic or question asks the words of, head last ("the south
     korea coach" → south, korea, coach), or None for one that asks no one's words, or only a
     pronoun's ("what do they think caused it")."""
-    match = _ASKS.match(topic.strip().rstrip("?").strip())
-    if match is None:
+    who = asked_phrase(topic)
+    if who is None:
         return None
-    asked = next(g for g in match.groups() if g)
-    who = _AFTER_SPEAKER.split(asked)[0]
     words = [re.sub(r"(?:'s|’s|'|’)$", "", w) for w in re.findall(r"[\w'’-]+", who.lower())]
     kept = tuple(w for w in words if w not in _DETERMINERS and len(w) > 1)
     while len(kept) > 1 and kept[-1].endswith("ed"):  # "the BBC report released …": the report

@@ -100,6 +100,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.attribution import asked_phrase
 from index.embedding import MODEL_DIR, shared_embedder
 from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
@@ -255,7 +256,9 @@ def summarize(
         )
         picked = tuple(body[i] for i in sorted(chosen))
         if unsure:
-            message = f"“{article.title}” may say nothing about “{topic}”; the closest it comes:"
+            who = asked_phrase(topic) if check is not None and check.unquoted else None
+            missing = f"not quote {who}" if who else f"say nothing about “{topic}”"
+            message = f"“{article.title}” may {missing}; the closest it comes:"
             return Summary(article.id, article.title, picked, topic, message=message, unsure=True)
         return Summary(article.id, article.title, picked, topic)
     # The lead, then what the rest adds while it reads right alone. A length asked for is
