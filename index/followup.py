@@ -27,7 +27,8 @@ article lacks. A line
   with "and", "so", "also", "what about"..., holds a pronoun ("it", "they",
   "that", "one"...), or has at most :data:`MAX_BARE` content words and no name
   of its own, unless it has that many and the previous question none of them
-  ("what car was the shooter driving?" after "how many died?": its own subject);
+  ("what car was the shooter driving?" after "how many died?": its own subject), or
+  asks which thing ("what drones were shown?") the conversation has not named;
 * **stands alone** otherwise (its own subject, all in the previous article):
   it starts afresh too, and the ranking finds that article by itself.
 
@@ -74,6 +75,11 @@ _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about
 _AUX_FIRST = re.compile(rf"^{AUX}\b", re.I)
 _ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
 _LOWER = re.compile(r"\b[a-z][^\W\d_]+")
+# The thing a question asks which one of: the word after "what", "which", "how many".
+# Not a verb there ("how many died?" asks about the conversation's subject).
+_ASKED_THING = re.compile(
+    r"^\s*(?:what|which|how\s+many|how\s+much)\s+(?![^\W\d_]+(?:ed|ing)\b)([^\W\d_]+)", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +132,10 @@ def read_in_context(
         return Reading(text)  # another subject: afresh
     unknown = any(t not in holders and t not in english for t in asked)
     before = set(tokenizer.tokens(query_text(previous.question)))
-    own = len(holders) >= MAX_BARE and not before & holders.keys()
+    asks_for = _ASKED_THING.match(text)  # "what drones were shown?": the drones
+    thing = set(tokenizer.tokens(asks_for.group(1))) if asks_for else set()
+    new = holders.keys() - before
+    own = (len(holders) >= MAX_BARE and not before & holders.keys()) or bool(thing & new)
     if not _leans_on_before(text, len(holders), unknown, own):
         return Reading(text)  # stands alone
     return _follow_up(text, previous, set(asked), tokenizer, article)

@@ -158,6 +158,18 @@ def test_two_words_of_its_own_that_the_previous_question_lacked_stand_alone(
     assert follow.read_as is not None and "troops" in follow.read_as
 
 
+def test_a_thing_asked_which_of_that_the_conversation_lacked_stands_alone(
+    corpus: Corpus,
+) -> None:
+    previous = Previous(TROOPS, "troops")
+    tokenizer = default_tokenizer()
+
+    reading = read_in_context(corpus, tokenizer, "what drones were shown?", previous, {"shown"})
+    assert (reading.text, reading.read_as) == ("what drones were shown?", None)
+    follow = read_in_context(corpus, tokenizer, "how many died?", previous, {"died"})
+    assert follow.read_as is not None  # a verb after "how many": the conversation's subject
+
+
 # -- another subject: afresh, never trapped in one article -----------------------------------
 
 
