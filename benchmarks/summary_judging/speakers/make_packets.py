@@ -18,16 +18,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE.parent))
 
+from make_presence_packets import FORM  # noqa: E402  (round ten's form, the same questions)
 from summary_topics import dev_articles  # noqa: E402
 
 SEED = 18
-FORM = """Verdict (write before opening the key):
-- Reply A: good / partial / poor; misleading: yes / no
-- Reply B: good / partial / poor; misleading: yes / no
-- Which would you rather get: A / B / tie
-- Notes:
-"""
 
 
 def reply(saved: dict[str, object]) -> str:
