@@ -100,7 +100,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.attribution import asked_phrase
+from index.attribution import asked_phrase, asks_reaction
 from index.embedding import MODEL_DIR, shared_embedder
 from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
@@ -258,6 +258,7 @@ def summarize(
         if unsure:
             who = asked_phrase(topic) if check is not None and check.unquoted else None
             missing = f"not quote {who}" if who else f"say nothing about “{topic}”"
+            missing = f"not say how {who} reacted" if who and asks_reaction(topic) else missing
             message = f"“{article.title}” may {missing}; the closest it comes:"
             return Summary(article.id, article.title, picked, topic, message=message, unsure=True)
         return Summary(article.id, article.title, picked, topic)

@@ -64,6 +64,7 @@ HELDOUT = (
     ROOT / "benchmarks" / "topic_speakers" / "topics.json",
     ROOT / "benchmarks" / "topic_speakers" / "second" / "topics.json",
     ROOT / "benchmarks" / "topic_speakers" / "third" / "topics.json",
+    ROOT / "benchmarks" / "topic_speakers" / "reactions" / "topics.json",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.attribution import asked_speaker, quoted_sentence
+from index.attribution import asked_speaker, asks_reaction, never_quoted, quoted_sentence
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,8 @@ def test_a_topic_asking_for_someones_words_names_the_speaker(
 
 
 @pytest.mark.parametrize(
-    "topic", ["how many people attended", "the halftime show", "residents' reaction", "the price"]
+    "topic",
+    ["how many people attended", "the halftime show", "the price", "how it reacts with water"],
 )
 def test_a_topic_asking_for_no_ones_words_names_no_speaker(topic: str) -> None:
     assert asked_speaker(topic) is None
@@ -164,3 +165,52 @@ def test_a_pronoun_speaks_only_for_its_kind_of_speaker(
     opening = f"The {speaker[0].title()} faced questions on Monday."
 
     assert (quoted_sentence([opening, pronoun_line], speaker) is not None) == quoted
+
+
+@pytest.mark.parametrize(
+    ("topic", "speaker"),
+    [
+        ("how the syrian government responded", ("syrian", "government")),
+        ("residents' reaction", ("residents",)),
+        ("how did the union react to the ruling?", ("union",)),
+        ("what was the mayor's reaction", ("mayor",)),
+    ],
+)
+def test_a_topic_asking_for_a_reaction_names_who_reacted(
+    topic: str, speaker: tuple[str, ...]
+) -> None:
+    assert asked_speaker(topic) == speaker and asks_reaction(topic)
+
+
+@pytest.mark.parametrize(
+    ("sentences", "topic", "never"),
+    [
+        (["The union rejected the offer on Monday."], "how the union reacted", False),
+        (["Residents were furious about the closure."], "residents' reaction", False),
+        (["The union rejected the offer on Monday."], "what the union said", True),
+        (["The mayor opened the bridge on Monday."], "how the mayor reacted", True),
+    ],
+)
+def test_a_reaction_is_words_deeds_or_a_feeling(
+    sentences: list[str], topic: str, never: bool
+) -> None:
+    assert never_quoted(sentences, topic) is never
+
+
+@pytest.mark.parametrize(
+    ("sentence", "topic"),
+    [
+        (
+            "Human resources expert Paul Dundon warned of a jump in sick days.",
+            "what the hr expert said",
+        ),
+        (
+            "Cardinal George is quoted by Fox 32 responding to the letter.",
+            "the cardinal's response",
+        ),
+    ],
+)
+def test_an_abbreviation_need_not_stand_in_the_sentence_and_a_quote_is_reported(
+    sentence: str, topic: str
+) -> None:
+    assert not never_quoted([sentence], topic)
