@@ -98,9 +98,8 @@ _GROUPS = frozenset(
 )
 # A name told beside a role: "Dr. Ahmed Darwish, the Egyptian Minister", "coach Tite".
 _NAME_RUN = r"(?:[A-Z][\w'’.-]+\s+){0,3}(?P<surname>[A-Z][\w'’-]+)"
-_NATIONALITY = re.compile(
-    r"(?:ian|ean|ican|ese|ish)$"
-)  # "Egyptian", "Chinese": a role's, not a name
+# "Egyptian", "Chinese": the first word of a role ("Egyptian Minister"), not a first name.
+_NATIONALITY = re.compile(r"(?:ian|ean|ican|ese|ish)$")
 _NOT_NAMES = frozenset("the he she it they a an in on at mr mrs ms dr sir his her".split())
 _BACK = 2  # sentences before a pronoun's that may name its speaker
 _OPENING_WORDS = 8  # ... within their first words: the subject, not someone acted on
@@ -137,15 +136,18 @@ _REACTION = (
 def asks_reaction(topic: str) -> bool:
     """Whether a topic or question asks how someone reacted ("how the union responded",
     "the mayor's reaction"), words or deeds, rather than what they said."""
-    return _ASKS.match(topic.strip().rstrip("?").strip()) is None and bool(
-        _REACTS.match(topic.strip().rstrip("?").strip())
-    )
+    text = _asked_text(topic)
+    return _ASKS.match(text) is None and _REACTS.match(text) is not None
+
+
+def _asked_text(topic: str) -> str:
+    return topic.strip().rstrip("?").strip()
 
 
 def asked_phrase(topic: str) -> str | None:
     """The speaker a topic or question asks the words (or the reaction) of, as typed ("Porto's
     coach" of "what Porto's coach said after the match"), or None."""
-    text = topic.strip().rstrip("?").strip()
+    text = _asked_text(topic)
     match = _ASKS.match(text) or _REACTS.match(text)
     if match is None:
         return None

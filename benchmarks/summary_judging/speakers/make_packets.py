@@ -6,7 +6,9 @@ whose reply changes and writes ``packets/NN.md`` per article: the article, then 
 replies as "Reply A" and "Reply B" in a random order, with a form. ``key.json`` says which is
 which; move it out of the judges' reach until every verdict is written.
 
-Run: ``.venv/bin/python benchmarks/summary_judging/speakers/make_packets.py``.
+Run: ``.venv/bin/python benchmarks/summary_judging/speakers/make_packets.py [FOLDER]`` (FOLDER
+holding ``before.json`` and ``after.json``: this one, or ``../reactions`` for the reaction
+topics' round).
 """
 
 from __future__ import annotations
@@ -34,13 +36,14 @@ def reply(saved: dict[str, object]) -> str:
 
 
 def main() -> None:
-    before = json.loads((HERE / "before.json").read_text(encoding="utf-8"))
-    after = json.loads((HERE / "after.json").read_text(encoding="utf-8"))
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    before = json.loads((folder / "before.json").read_text(encoding="utf-8"))
+    after = json.loads((folder / "after.json").read_text(encoding="utf-8"))
     changed = [(b, a) for b, a in zip(before, after, strict=True) if reply(b) != reply(a)]
     articles = dev_articles()
     rng = random.Random(SEED)
     key: dict[str, dict[str, str]] = {}
-    out = HERE / "packets"
+    out = folder / "packets"
     out.mkdir(exist_ok=True)
     order = list(dict.fromkeys(b["article"] for b, _ in changed))
     for number, article_id in enumerate(order, 1):
@@ -59,7 +62,7 @@ def main() -> None:
                 f"### Reply B\n\n{reply(second)}\n\n{FORM}"
             )
         (out / f"{number:02}.md").write_text("\n".join(parts), encoding="utf-8")
-    (HERE / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
+    (folder / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")
     print(f"{len(changed)} topics changed, {len(order)} packets")
 
 
