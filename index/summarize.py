@@ -257,8 +257,11 @@ def summarize(
         picked = tuple(body[i] for i in sorted(chosen))
         if unsure:
             who = asked_phrase(topic) if check is not None and check.unquoted else None
-            missing = f"not quote {who}" if who else f"say nothing about “{topic}”"
-            missing = f"not say how {who} reacted" if who and asks_reaction(topic) else missing
+            missing = f"say nothing about “{topic}”"
+            if who is not None:
+                missing = (
+                    f"not say how {who} reacted" if asks_reaction(topic) else f"not quote {who}"
+                )
             message = f"“{article.title}” may {missing}; the closest it comes:"
             return Summary(article.id, article.title, picked, topic, message=message, unsure=True)
         return Summary(article.id, article.title, picked, topic)

@@ -132,9 +132,9 @@ def check_topic(
     presence = _presence(model_dir)
     if isinstance(reader, ReaderUnavailable) or presence is None or embedder is None:
         return None
-    if headline_states(article, topic, embedder):
-        return Check(1.0, presence)
     unquoted = never_quoted([s.text for s in article.sentences], topic)
+    if headline_states(article, topic, embedder):  # its story, but someone's words need them
+        return Check(1.0, presence, unquoted)
     values = presence_features(reader, embedder, article, topic)
     return Check(presence.model.probability(values), presence, unquoted)
 

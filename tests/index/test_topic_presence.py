@@ -67,6 +67,21 @@ def test_the_words_of_someone_the_article_never_quotes_come_in_doubt() -> None:
     )
 
 
+def test_a_headline_naming_the_speaker_does_not_give_their_words() -> None:
+    union = article_from_text(
+        "union",
+        "Union talks",
+        [
+            "The union met the company on Monday to discuss pay and the winter shift rota.",
+            "Managers offered a two percent rise, the company said in a statement.",
+        ],
+    )
+
+    summary = summarize(union, topic="what the union said")
+
+    assert summary.unsure and "may not quote the union" in summary.message
+
+
 def test_the_words_of_someone_the_article_quotes_come_without_doubt() -> None:
     summary = summarize(game(), topic="what kubiak said after the game")
 
@@ -176,7 +191,7 @@ def test_a_topic_the_headline_states_is_not_in_doubt() -> None:
 
 @pytest.mark.parametrize(
     ("folder", "given_at_most", "missed_at_most"),
-    [("second", 9, 12), ("third", 5, 15), ("reactions", 7, 17)],
+    [("second", 7, 12), ("third", 5, 16), ("reactions", 4, 17)],
 )
 def test_on_held_out_speaker_topics_few_absent_ones_are_given_as_covered(
     folder: str, given_at_most: int, missed_at_most: int
@@ -185,8 +200,8 @@ def test_on_held_out_speaker_topics_few_absent_ones_are_given_as_covered(
     check it measured was fixed (the second set then shaped a revision, which the third
     measured; the reaction topics, how someone reacted, measured the check extended to them).
     Measured, absent topics given as covered: 46 of 50, 44 of 52 and 42 of 50 without the
-    check, 9, 5 and 7 with it; covered topics in doubt: 6 of 58, 3 of 53 and 2 of 53 without,
-    12, 15 and 17 with it.
+    check, 7, 5 and 4 with it; covered topics in doubt: 6 of 58, 3 of 53 and 2 of 53 without,
+    12, 16 and 17 with it.
     """
     path = ROOT / "benchmarks" / "topic_speakers" / folder / "topics.json"
     topics = [t for t in json.loads(path.read_text())["topics"] if asked_speaker(t["topic"])]
