@@ -163,7 +163,9 @@ _CHATTER = re.compile(
         |alright|wow|hmm+|lol)\s*[,!.;:]+\s*""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Lines asking what the last answer stands on: its passages, shown again with it.
+# Lines asking what the last answer stands on: its passages, shown again with it. A puzzled
+# "what?", "huh?" or "what do you mean?" after an answer asks the same: where it comes from
+# (read as a question, "what?" had asked the previous question again and got another answer).
 _ASKS_SOURCE = re.compile(
     r"""^(?:(?:so|ok|okay|and|but)\s+)?(?:
         (?:the\s+|your\s+|any\s+)?(?:source|sources|citation|citations|proof|evidence|reference)
@@ -171,6 +173,8 @@ _ASKS_SOURCE = re.compile(
       | (?:what(?:'s|’s|s|\s+is)|show\s+me|give\s+me)\s+(?:the|your)\s+(?:source|sources|evidence|proof)
       | where\s+(?:does|did)\s+(?:it|the\s+article|they|that)\s+say\s+(?:that|so|this|it)
       | are\s+you\s+(?:sure|certain) | how\s+do\s+you\s+know(?:\s+that)? | says\s+who | really
+      | what | huh | eh | sorry | come\s+again | what\s+do\s+you\s+mean(?:\s+by\s+that)?
+      | what\s+does\s+(?:that|it)\s+mean | i\s+don'?t\s+(?:understand|get\s+it) | \?+
     )[\s?!.]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -178,7 +182,8 @@ _ASKS_SOURCE = re.compile(
 
 def asks_for_source(line: str) -> bool:
     """Whether ``line`` asks what the last answer stands on ("source?", "are you sure?",
-    "where does it say that?"): after an answer, that answer and its passages again."""
+    "where does it say that?", a puzzled "huh?"): after an answer, that answer and its
+    passages again."""
     return _ASKS_SOURCE.match(line.strip()) is not None
 
 

@@ -249,6 +249,13 @@ def test_a_question_about_the_articles_is_no_request_for_a_source(line: str) -> 
     assert not asks_for_source(line)
 
 
+@pytest.mark.parametrize(
+    "line", ["what?", "huh?", "what do you mean", "i don't get it", "??", "sorry?"]
+)
+def test_a_puzzled_line_asks_where_the_last_answer_comes_from(line: str) -> None:
+    assert asks_for_source(line)
+
+
 @pytest.mark.parametrize("line", ["what can you do?", "how does this work?", "who are you?"])
 def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
     assert asks_for_gist(line, lambda word: True) == "greeting"

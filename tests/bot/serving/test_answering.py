@@ -92,6 +92,15 @@ async def test_thanks_after_a_question_is_no_follow_up_of_it(service: AnsweringS
     assert more.summary.topic == "troops were sent to Russia"
 
 
+async def test_a_puzzled_what_after_an_answer_shows_it_again_not_another_answer(
+    service: AnsweringService,
+) -> None:
+    first = await service.ask(MEMBER, TROOPS)
+    again = await service.ask(MEMBER, "what?")
+    assert again.answer is not None and first.answer is not None
+    assert again.answer.answer == first.answer.answer and again.answer.read_as == TROOPS
+
+
 async def test_source_after_an_answer_shows_that_answer_with_its_passages_again(
     service: AnsweringService,
 ) -> None:
