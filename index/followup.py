@@ -55,6 +55,7 @@ from index.followup_questions import (
     LEADS,
     NAME_RUN,
     POINTERS,
+    PREPOSITIONS,
     WH,
     WORD,
     asked_again,
@@ -178,9 +179,12 @@ def _follow_up(
     swapped = swapped_subject(text, asked)
     if swapped is not None:  # "and her rival?": the previous question, about another subject
         return Reading(swapped, article, swapped, context)
+    if _names_a_thing(text):  # "and the drones?", "what about the drones?": an account of them
+        return Reading(text, article)
     about = _ABOUT.match(text)
-    if about:  # "what about X?": the previous question, about X
-        natural = f"{asked.rstrip(' ?.!')} {text.rstrip(' ?.!')[about.end() :]}?"
+    if about:  # "what about in March?": the previous question, at another moment or place
+        rest = text.rstrip(" ?.!")[about.end() :]
+        natural = f"{asked.rstrip(' ?.!')} {rest}?"
         return Reading(natural, article, natural, carried)
     timed = in_time(text, body, asked, previous.answer)
     if timed is not None:  # the reader reads the moment meant; the context is searched only
@@ -225,6 +229,16 @@ def next_subject(corpus: Corpus, text: str, previous: Previous | None) -> str | 
     ):
         return None
     return named_next(text)
+
+
+def _names_a_thing(text: str) -> bool:
+    """Whether "and X?" / "what about X?" names a thing to hear about rather than a moment, a
+    place after a preposition or someone the conversation named ("and in March?", "and after
+    that?", "and his sister?")."""
+    words = [w.lower() for w in WORD.findall(named_next(text) or "")]
+    return (
+        bool(words) and words[0] not in PREPOSITIONS | AFTER | BEFORE and not set(words) & POINTERS
+    )
 
 
 def named_next(text: str) -> str | None:

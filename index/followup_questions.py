@@ -69,9 +69,16 @@ def swapped_subject(text: str, asked: str) -> str | None:
         return f"{before[: phrase[-1].start()].rstrip() if phrase else before} {subject}?"
     names = [m for m in NAME_RUN.finditer(before) if m.start() > 0]
     person = _replace_person(f"{before}?", subject)
-    if person is None and len(names) == 1:  # "did Ortiz open it?": the one name it holds
-        return f"{before[: names[0].start()]}{subject}{before[names[0].end() :]}?"
+    if person is None and len(names) == 1 and not _after_preposition(before, names[0].start()):
+        return f"{before[: names[0].start()]}{subject}{before[names[0].end() :]}?"  # "did Ortiz …"
     return person
+
+
+def _after_preposition(text: str, at: int) -> bool:
+    """Whether the word before ``at`` is a preposition: "sent to Russia" names a place, not
+    the person "what about the drones?" would stand in for."""
+    before = WORD.findall(text[:at])
+    return bool(before) and before[-1].lower() in PREPOSITIONS
 
 
 def asked_again(body: str, asked: str, answer: str | None) -> str | None:

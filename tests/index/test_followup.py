@@ -287,6 +287,15 @@ def test_what_about_with_a_question_inside_or_no_lead_names_nothing(line: str) -
     assert named_next(line) is None
 
 
+@pytest.mark.parametrize("line", ["and the drones?", "what about the drones?"])
+def test_a_thing_named_after_a_question_is_asked_about_not_swapped_in(
+    corpus: Corpus, line: str
+) -> None:
+    reading = read(corpus, line, Previous("how many troops were sent to Russia?", "troops"))
+
+    assert reading.read_as is None and named_next(line) == "the drones"  # an account of them
+
+
 @pytest.mark.parametrize(
     ("previous", "line", "read_as"),
     [

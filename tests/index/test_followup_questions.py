@@ -21,6 +21,11 @@ def test_a_subject_opening_on_a_preposition_replaces_that_phrase() -> None:
     assert swapped_subject("and in March?", asked) == "how many troops were sent in March?"
 
 
+def test_a_place_after_a_preposition_is_no_person_to_swap() -> None:
+    asked = "how many troops were sent to Russia?"
+    assert swapped_subject("what about the drones?", asked) is None
+
+
 def test_a_question_of_its_own_or_a_moment_is_no_swapped_subject() -> None:
     assert swapped_subject("and how many died?", "how many troops were sent?") is None
     assert swapped_subject("and after that?", "how many troops were sent?") is None
