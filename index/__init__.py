@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         account_subject,
         asks_for_account,
         asks_for_gist,
+        asks_for_more,
         asks_for_source,
         without_chatter,
     )
@@ -71,6 +72,7 @@ __all__ = [
     "account_subject",
     "asks_for_account",
     "asks_for_gist",
+    "asks_for_more",
     "asks_for_source",
     "build_corpus",
     "clean_question",
@@ -109,6 +111,7 @@ _MODULES = {
         "account_subject",
         "asks_for_account",
         "asks_for_gist",
+        "asks_for_more",
         "asks_for_source",
         "without_chatter",
     ),

@@ -92,6 +92,7 @@ class Previous:
     question: str
     article_id: str | None
     answer: str | None = None  # the short answer given, which "he" or "after that" may stand for
+    shown: int = 0  # the sentences a summary showed: "more" after it shows more
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,6 +187,22 @@ def asks_for_source(line: str) -> bool:
     return _ASKS_SOURCE.match(line.strip()) is not None
 
 
+# "more", "tell me more", "what else?", "go on" after a summary: more of the same article.
+_MORE = re.compile(
+    r"""^(?:(?:ok|okay|and|so)[\s,]+)?(?:(?:tell|give|show)\s+me\s+)?(?:some\s+|a\s+bit\s+|a\s+little\s+)?
+        more(?:\s+(?:please|pls|plz|info|detail|details))?
+      |^(?:(?:ok|okay|and|so)[\s,]+)?(?:what|anything)\s+else(?:\s+(?:does\s+it\s+say|is\s+there))?
+      |^(?:go\s+on|continue|keep\s+going)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def asks_for_more(line: str) -> bool:
+    """Whether ``line`` asks for more of what was just shown ("more", "what else?", "go on"):
+    after a summary, a longer one."""
+    return _MORE.match(line.strip()) is not None and _MORE.sub("", line.strip()).strip(" ?!.") == ""
+
+
 def without_chatter(line: str) -> str:
     """``line`` without the chat that opens it before a question ("ok cool, when …?" → "when
     …?"); the line itself when nothing else is left ("thanks!")."""

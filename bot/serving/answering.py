@@ -35,12 +35,14 @@ from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
 from index import (
+    MAX_SENTENCES,
     REFUSAL_THRESHOLD,
     Previous,
     account,
     account_subject,
     asks_for_account,
     asks_for_gist,
+    asks_for_more,
     asks_for_source,
     named_next,
     next_subject,
@@ -59,6 +61,7 @@ log = logging.getLogger(__name__)
 # not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds,
 # so it gives up after this long and uses the settings last read.
 SETTINGS_PATIENCE_SECONDS = 0.5
+MORE = 3  # sentences "more" adds to a summary
 LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
 COOLDOWN_MEMBERS = (
     10_000  # beyond, members whose longest possible cooldown has passed are forgotten
@@ -298,6 +301,9 @@ class AnsweringService:
         source = self._source(turn, spelt, article_id)
         if source is not None:
             return Reply("answer", turn.text, source), None
+        more = self._more(turn, spelt, article_id)
+        if more is not None:  # "more" after a summary: a longer one
+            return Reply("summary", turn.text, articles=(more[0],), summary=more[1]), more[2]
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
@@ -342,7 +348,26 @@ class AnsweringService:
             article = gist.articles[0]
             summary = account(article, gist.topic) if gist.topic else summarize(article)
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
-        return reply, Previous("", gist.articles[0].id) if summary else None
+        if summary is None:
+            return reply, None
+        shown = 0 if gist.topic else len(summary.sentences)  # "more" lengthens a summary only
+        return reply, Previous("", gist.articles[0].id, shown=shown)
+
+    def _more(
+        self, turn: Turn, line: str, article_id: str | None
+    ) -> tuple[Article, Summary, Previous] | None:
+        """ "more", "what else?" after a summary: the article's summary with ``MORE`` more
+        sentences (up to ``MAX_SENTENCES``), which the conversation keeps; None otherwise."""
+        before = turn.context
+        if before is None or not before.shown or before.article_id is None:
+            return None
+        if (article_id and article_id != before.article_id) or not asks_for_more(line):
+            return None
+        article = next((a for a in self.engine.corpus.articles if a.id == before.article_id), None)
+        if article is None:
+            return None
+        summary = summarize(article, sentences=min(before.shown + MORE, MAX_SENTENCES))
+        return article, summary, Previous("", article.id, shown=len(summary.sentences))
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the

@@ -12,6 +12,7 @@ from index.gist import (
     account_subject,
     asks_for_account,
     asks_for_gist,
+    asks_for_more,
     asks_for_source,
     newest_first,
     without_chatter,
@@ -278,3 +279,15 @@ def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> No
 )
 def test_a_line_that_is_only_chat_or_opens_on_a_word_of_its_own_stays(line: str) -> None:
     assert without_chatter(line) == line
+
+
+@pytest.mark.parametrize(
+    "line", ["more", "more please", "tell me more", "what else?", "anything else?", "go on"]
+)
+def test_a_line_asking_for_more_of_what_was_shown_is_told_apart(line: str) -> None:
+    assert asks_for_more(line)
+
+
+@pytest.mark.parametrize("line", ["more troops?", "what else did kim say?", "how many more?"])
+def test_a_question_with_more_in_it_asks_for_no_more_of_the_summary(line: str) -> None:
+    assert not asks_for_more(line)

@@ -101,6 +101,17 @@ async def test_a_puzzled_what_after_an_answer_shows_it_again_not_another_answer(
     assert again.answer.answer == first.answer.answer and again.answer.read_as == TROOPS
 
 
+async def test_more_after_a_summary_shows_a_longer_one_of_the_same_article(
+    service: AnsweringService,
+) -> None:
+    first = await service.ask(MEMBER, "what happened?")
+    more = await service.ask(MEMBER, "more")
+    again = await service.ask(MEMBER, "what else?")
+    assert first.summary is not None and more.summary is not None and again.summary is not None
+    assert more.summary.article_id == first.summary.article_id and more.summary.topic is None
+    assert len(first.summary.sentences) < len(more.summary.sentences) < len(again.summary.sentences)
+
+
 async def test_source_after_an_answer_shows_that_answer_with_its_passages_again(
     service: AnsweringService,
 ) -> None:
