@@ -265,6 +265,11 @@ class AnsweringService:
         answer_id = await self._log(turn.place, reply.answer)
         return replace(reply, answer_id=answer_id)
 
+    def remember_summary(self, place: Place, summary: Summary) -> None:
+        """A summary a front end showed itself (``/summary``, the terminal's ``summary 2``) is
+        the place's last turn too: "more" after it asks for a longer one."""
+        self.conversations.remember(place.conversation, _summary_turn(summary))
+
     def _source(self, turn: Turn, line: str, article_id: str | None) -> Answer | None:
         """ "source?", "are you sure?" after a question: its answer again, with the passages it
         stands on, read as that question (None for any other line). The conversation keeps it."""
@@ -348,10 +353,7 @@ class AnsweringService:
             article = gist.articles[0]
             summary = account(article, gist.topic) if gist.topic else summarize(article)
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
-        if summary is None:
-            return reply, None
-        shown = 0 if gist.topic else len(summary.sentences)  # "more" lengthens a summary only
-        return reply, Previous("", gist.articles[0].id, shown=shown)
+        return reply, None if summary is None else _summary_turn(summary)
 
     def _more(
         self, turn: Turn, line: str, article_id: str | None
@@ -367,7 +369,7 @@ class AnsweringService:
         if article is None:
             return None
         summary = summarize(article, sentences=min(before.shown + MORE, MAX_SENTENCES))
-        return article, summary, Previous("", article.id, shown=len(summary.sentences))
+        return article, summary, _summary_turn(summary)
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the
@@ -408,6 +410,12 @@ def _same(answer: Answer, before: str | None) -> bool:
         return False
     now, then = answer.answer.casefold(), before.casefold()
     return now in then or then in now
+
+
+def _summary_turn(summary: Summary) -> Previous:
+    """What a conversation keeps of a summary: its article, and how many sentences a generic
+    one showed ("more" lengthens a summary, not an account of a topic)."""
+    return Previous("", summary.article_id, shown=0 if summary.topic else len(summary.sentences))
 
 
 def _as_asked(answer: Answer, asked: str, read_as: str) -> Answer:

@@ -154,7 +154,9 @@ class Chat:
 
         try:
             article, topic = self.summary_target(rest)
-            print(render.summary_text(summary_for(article, topic), ids=self.ids))
+            summary = summary_for(article, topic)
+            print(render.summary_text(summary, ids=self.ids))
+            self.answers.remember_summary(summary)
         except (CliError, SummaryError) as exc:
             print(f"articlebot: {exc}")
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.serving.answering import AnsweringService, Reply
     from bot.storage import StorageConfig
     from bot.storage.base import ArticleAction
-    from index import Article, Engine
+    from index import Article, Engine, Summary
 
 
 def add_log_option(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +62,10 @@ class TerminalAnswers:
     def ask(self, question: str, article_id: str | None = None) -> Reply:
         """The reply to ``question``; raises ``QuestionRefused`` or ``QuestionError`` saying why not."""
         return self.runner.run(self.service.ask(self.place, question, article_id))
+
+    def remember_summary(self, summary: Summary) -> None:
+        """``summary N`` is the conversation's last turn: "more" after it shows more."""
+        self.service.remember_summary(self.place, summary)
 
 
 @contextmanager

@@ -325,6 +325,8 @@ class Harness:
             "attachment_size_limit": 8 * 1024 * 1024,
             "data": {"id": snowflake(), "name": name, "type": 1, "options": option_payloads},
         }
+        # The partial channel Discord sends with every interaction (discord.py reads the id here).
+        payload["channel"] = {"id": str(CHANNEL_ID), "type": 1 if dm else 0}
         if dm:
             payload["user"] = user_payload(user_id, f"user{user_id % 1000}")
             payload["context"] = 1

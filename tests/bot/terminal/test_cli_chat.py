@@ -296,3 +296,12 @@ def test_chat_json_starts_afresh_on_another_articles_subject(
     assert other["read_as"] is None
     assert other["article_id"] != first["article_id"]
     assert "4.2 million" in str(other["answer"])
+
+
+def test_chat_more_after_the_summary_command_shows_a_longer_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("summary 1\nmore\n", monkeypatch, capsys)
+
+    first, more = out.split("Summary of")[1:3]
+    assert more.count("\n  [") > first.count("\n  [")
