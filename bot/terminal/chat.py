@@ -33,7 +33,7 @@ from bot.terminal.question_log import TerminalAnswers, answering
 if TYPE_CHECKING:
     from index import Article
 
-QUIT = frozenset({"quit", "exit", ":q", "/quit", "/exit"})
+QUIT = frozenset({"quit", "exit", ":q", "/quit", "/exit", "bye", "goodbye"})  # "bye" leaves too
 HELP = frozenset({"help", "?", "/help", "commands"})
 PROMPT = "you> "
 
@@ -102,7 +102,7 @@ class Chat:
         command = word.lower()
         if not text:
             return True
-        if command in QUIT and not rest:  # "exit polls showed what?" is a question
+        if command.rstrip("!.") in QUIT and not rest:  # "exit polls showed what?" is a question
             return False
         choosing, self.choosing = self.choosing, False
         if choosing and text.isdigit():  # "2" after "Which article?": `summary 2`

@@ -326,7 +326,18 @@ class Harness:
             "data": {"id": snowflake(), "name": name, "type": 1, "options": option_payloads},
         }
         # The partial channel Discord sends with every interaction (discord.py reads the id here).
-        payload["channel"] = {"id": str(CHANNEL_ID), "type": 1 if dm else 0}
+        payload["channel"] = (
+            {"id": str(CHANNEL_ID), "type": 1}
+            if dm
+            else {
+                "id": str(CHANNEL_ID),
+                "type": 0,
+                "name": "general",
+                "position": 0,
+                "permission_overwrites": [],
+                "guild_id": str(GUILD_ID),
+            }
+        )
         if dm:
             payload["user"] = user_payload(user_id, f"user{user_id % 1000}")
             payload["context"] = 1

@@ -305,3 +305,11 @@ def test_chat_more_after_the_summary_command_shows_a_longer_summary(
 
     first, more = out.split("Summary of")[1:3]
     assert more.count("\n  [") > first.count("\n  [")
+
+
+def test_chat_bye_leaves_like_quit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat(f"bye!\n{TROOPS}\n", monkeypatch, capsys)
+
+    assert "3,000" not in out
