@@ -1,4 +1,5 @@
-"""Helpers several cogs share: article autocomplete and lookup, and the no-ping reply.
+"""Helpers several cogs share: article autocomplete and lookup, the no-ping reply, and where
+a slash command was used.
 
 They live outside ``cogs/`` because ``load_extension`` runs an extension's
 module afresh: a helper imported from an extension would exist twice.
@@ -13,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.errors import ArticleNotFound
+from bot.serving.answering import Place
 from index import Article, Engine, find_article, matching_articles
 
 MAX_CHOICES = 25  # Discord's cap on autocomplete choices
@@ -61,4 +63,16 @@ async def reply_to(
         mention_author=False,
         allowed_mentions=discord.AllowedMentions.none(),
         **kwargs,
+    )
+
+
+def slash_place(interaction: discord.Interaction[Any]) -> Place:
+    """Where a slash command was used, for the answering service: its conversation is the
+    member's in that channel, as a mention's is."""
+    return Place(
+        "slash",
+        interaction.user.id,
+        interaction.guild_id,
+        interaction.channel_id,
+        isinstance(interaction.channel, discord.Thread),
     )

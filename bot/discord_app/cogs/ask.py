@@ -13,7 +13,7 @@ from bot.discord_app import feedback
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import answer_embed, asked_in, choice_embed, summary_embed
-from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article
+from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article, slash_place
 from bot.serving.answering import CoolingDown, Place, QuestionRefused, Reply
 from bot.serving.backlog import Busy
 from bot.serving.messages import looks_like_question, strip_discord_markup
@@ -146,13 +146,7 @@ class Ask(commands.Cog):
         article: str | None = None,
     ) -> None:
         """Ask about the articles: a short answer with the sentences it comes from."""
-        place = Place(
-            "slash",
-            interaction.user.id,
-            interaction.guild_id,
-            interaction.channel_id,
-            isinstance(interaction.channel, discord.Thread),
-        )
+        place = slash_place(interaction)
         # Checked, cleaned and held to the server's cooldown before deferring, so a refusal
         # is a private reply of its own.
         turn = await self.bot.service.admit(place, strip_discord_markup(question))

@@ -11,8 +11,7 @@ from discord.ext import commands
 from bot.discord_app.checks import question_cooldown
 from bot.discord_app.client import ArticleBot
 from bot.discord_app.embeds import summary_embed
-from bot.discord_app.replies import article_autocomplete, resolve_article
-from bot.serving.answering import Place
+from bot.discord_app.replies import article_autocomplete, resolve_article, slash_place
 from bot.serving.messages import strip_discord_markup
 from index import MAX_SENTENCES, summary_for
 
@@ -45,14 +44,7 @@ class Summaries(commands.Cog):
             await interaction.followup.send(
                 embed=summary_embed(result), allowed_mentions=discord.AllowedMentions.none()
             )
-        place = Place(
-            "slash",
-            interaction.user.id,
-            interaction.guild_id,
-            interaction.channel_id,
-            isinstance(interaction.channel, discord.Thread),
-        )
-        self.bot.service.remember_summary(place, result)  # "more" after it shows more
+        self.bot.service.remember_summary(slash_place(interaction), result)  # "more" shows more
 
 
 async def setup(bot: ArticleBot) -> None:
