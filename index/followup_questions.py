@@ -147,7 +147,8 @@ def _moment(asked: str, answer: str) -> str | None:
 
 
 def person_answered(text: str, question: str, answer: str | None) -> str | None:
-    """ "where is he from?" after "who won ...?": the pronoun read as the person answered."""
+    """ "where is he from?" after "who won ...?": the pronoun read as the person answered;
+    after "who is ahmed mohamed?" answered "a 14-year-old boy", as the one asked about."""
     if not (
         answer
         and WH.match(question)
@@ -155,6 +156,9 @@ def person_answered(text: str, question: str, answer: str | None) -> str | None:
         and not any(w.lower() in PERSONS for w in WORD.findall(question))
     ):  # "who met him?": "he" is still the one "him" was, not the person answered
         return None
+    asked_about = _WHO_IS.match(question.strip())
+    if asked_about and not _A_NAME.fullmatch(answer.strip()):  # a description, not a name
+        return _replace_person(text, asked_about["who"])
     return _replace_person(text, answer)
 
 
@@ -164,6 +168,13 @@ def name_carried(text: str, carried: str) -> str | None:
     if not all(w[:1].isupper() for w in carried.split()):
         return None
     return _replace_person(text, carried)
+
+
+# "who is ahmed mohamed?", "who was the mayor?": the one a description answers about.
+_WHO_IS = re.compile(r"^who(?:'s|’s|\s+is|\s+was|\s+are|\s+were)\s+(?P<who>[^?]+?)\s*\??$", re.I)
+_A_NAME = re.compile(
+    r"(?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|bin|al))*"
+)
 
 
 def _replace_person(text: str, person: str) -> str | None:

@@ -59,3 +59,14 @@ def test_the_first_pronoun_is_the_name_carried_when_that_is_all_carried() -> Non
         "what did B.B. King name his guitars?"
     )
     assert name_carried("what did he name his guitars?", "troops sent") is None
+
+
+def test_after_who_is_someone_answered_by_a_description_he_is_that_someone() -> None:
+    asked = "who is ahmed mohamed?"
+
+    assert person_answered("how old is he?", asked, "a 14-year-old boy") == (
+        "how old is ahmed mohamed?"
+    )
+    assert person_answered("where is he from?", "who won the race?", "Ana Ruiz") == (
+        "where is Ana Ruiz from?"
+    )
