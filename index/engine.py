@@ -359,7 +359,7 @@ class Engine:
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
         confidence = self.calibration.probability(reading.features()) if span else 0.0
-        if span is not None and confidence >= threshold:  # "what did X say?": X must speak
+        if span is not None and confidence >= threshold:  # "what did X say?": X must speak (react)
             holder_article = corpus.article(passages[span.passage][0])
             if never_quoted([s.text for s in holder_article.sentences], question.text):
                 span = None

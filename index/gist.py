@@ -189,10 +189,12 @@ def asks_for_source(line: str) -> bool:
 
 # "more", "tell me more", "what else?", "go on" after a summary: more of the same article.
 _MORE = re.compile(
-    r"""^(?:(?:ok|okay|and|so)[\s,]+)?(?:(?:tell|give|show)\s+me\s+)?(?:some\s+|a\s+bit\s+|a\s+little\s+)?
-        more(?:\s+(?:please|pls|plz|info|detail|details))?
-      |^(?:(?:ok|okay|and|so)[\s,]+)?(?:what|anything)\s+else(?:\s+(?:does\s+it\s+say|is\s+there))?
-      |^(?:go\s+on|continue|keep\s+going)""",
+    r"""(?:(?:ok|okay|and|so)[\s,]+)?(?:
+        (?:(?:tell|give|show)\s+me\s+)?(?:some\s+|a\s+bit\s+|a\s+little\s+)?
+          more(?:\s+(?:please|pls|plz|info|detail|details))?
+      | (?:what|anything)\s+else(?:\s+(?:does\s+it\s+say|is\s+there))?
+      | go\s+on | continue | keep\s+going
+    )[\s?!.]*""",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -200,7 +202,7 @@ _MORE = re.compile(
 def asks_for_more(line: str) -> bool:
     """Whether ``line`` asks for more of what was just shown ("more", "what else?", "go on"):
     after a summary, a longer one."""
-    return _MORE.match(line.strip()) is not None and _MORE.sub("", line.strip()).strip(" ?!.") == ""
+    return _MORE.fullmatch(line.strip()) is not None
 
 
 def without_chatter(line: str) -> str:

@@ -308,7 +308,7 @@ class AnsweringService:
             return Reply("answer", turn.text, source), None
         more = self._more(turn, spelt, article_id)
         if more is not None:  # "more" after a summary: a longer one
-            return Reply("summary", turn.text, articles=(more[0],), summary=more[1]), more[2]
+            return more
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
@@ -355,9 +355,7 @@ class AnsweringService:
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
         return reply, None if summary is None else _summary_turn(summary)
 
-    def _more(
-        self, turn: Turn, line: str, article_id: str | None
-    ) -> tuple[Article, Summary, Previous] | None:
+    def _more(self, turn: Turn, line: str, article_id: str | None) -> tuple[Reply, Previous] | None:
         """ "more", "what else?" after a summary: the article's summary with ``MORE`` more
         sentences (up to ``MAX_SENTENCES``), which the conversation keeps; None otherwise."""
         before = turn.context
@@ -369,7 +367,8 @@ class AnsweringService:
         if article is None:
             return None
         summary = summarize(article, sentences=min(before.shown + MORE, MAX_SENTENCES))
-        return article, summary, _summary_turn(summary)
+        reply = Reply("summary", turn.text, articles=(article,), summary=summary)
+        return reply, _summary_turn(summary)
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the
