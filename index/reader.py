@@ -44,6 +44,9 @@ MAX_LENGTH = 256  # tokens per window, question included (as trained)
 STRIDE = 96  # tokens shared by consecutive windows of one passage (as trained)
 MAX_ANSWER_TOKENS = 30
 MAX_WINDOWS = 16  # a bound on one question's batch, whatever the passages
+# The question's share of a window at most (Hugging Face's max_query_length): a longer one
+# left the passage fewer tokens than the stride, which the tokenizer refuses with a panic.
+MAX_QUESTION_TOKENS = 64
 _SHA256 = re.compile(r"SHA-256[^0-9a-f]*([0-9a-f]{64})", re.I)
 
 
@@ -105,6 +108,8 @@ class Reader:
         except Exception as exc:  # onnxruntime's errors are not exported as one type
             raise ReaderUnavailable(f"cannot load the reader model {model.name}: {exc}") from exc
         self._tokenizer = tokenizer
+        self._measure = Tokenizer.from_str(tokenizer.to_str())  # no truncation: the question's
+        self._measure.no_truncation()  # own length (truncating, one sequence is an error)
         self._session = session
         self._inputs = {i.name for i in session.get_inputs()}
 
@@ -136,7 +141,7 @@ class Reader:
 
     def _windows(self, question: str, passages: Sequence[str]) -> list[_Window]:
         windows: list[_Window] = []
-        question = as_trained(question)
+        question = self._bounded(as_trained(question))
         # Truncation is set once in __init__, so threads can share the tokenizer unguarded.
         encodings = self._tokenizer.encode_batch([(question, p) for p in passages])
         for passage, encoding in enumerate(encodings):
@@ -145,6 +150,13 @@ class Reader:
                     return windows
                 windows.append(_Window.of(passage, piece))
         return windows
+
+    def _bounded(self, question: str) -> str:
+        """``question`` cut after its first :data:`MAX_QUESTION_TOKENS` tokens."""
+        offsets = self._measure.encode(question, add_special_tokens=False).offsets
+        if len(offsets) <= MAX_QUESTION_TOKENS:
+            return question
+        return question[: offsets[MAX_QUESTION_TOKENS - 1][1]]
 
 
 def as_trained(question: str) -> str:

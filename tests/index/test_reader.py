@@ -93,6 +93,13 @@ def test_a_long_passage_is_read_in_windows_to_its_end(reader: Reader) -> None:
     assert spans and "Holm" in spans[0].text
 
 
+def test_a_question_longer_than_a_window_is_read_from_its_first_tokens(reader: Reader) -> None:
+    # Left whole, it left the passage fewer tokens than the stride: the tokenizer panicked.
+    question = "what did the operations manager say about the batteries " * 80
+    spans = reader.read(question, ["The operations manager said the batteries were replaced."])
+    assert len(spans) == 1
+
+
 def test_the_best_span_is_chosen_across_passages(reader: Reader) -> None:
     passages = ["Anna Berg won the race in Oslo.", "The race was held in May.", "It rained."]
     spans = reader.read("Who won the race?", passages)
