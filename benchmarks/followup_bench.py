@@ -10,6 +10,8 @@ terminal's and Discord's path), and prints per setup:
   asked as typed with no context, which is what the bot did before); those
   relative in time to the answer before ("and after that?") also on their own;
 * topic switches answered right from the article named (and from it at all);
+* whole questions asked mid-conversation ("same": "who is the mayor?" after "how much is
+  the tax?") answered right in context, beside the same question asked afresh;
 * unanswerable follow-ups refused;
 
 then the seed's time per question (p50, p95) over tests/data/article_qa_dev.jsonl,
@@ -72,7 +74,7 @@ def right(reply_answer: object, answers: list[str]) -> bool:
 async def run_setup(engine: Engine, dialogues: list[dict], ids: dict[str, str]) -> dict[str, int]:
     tally = dict.fromkeys(
         "followups context full alone timed timed_context timed_full switches switched from_it "
-        "unanswerable refused".split(),
+        "unanswerable refused same same_context same_alone".split(),
         0,
     )
     for n, dialogue in enumerate(dialogues):
@@ -107,6 +109,17 @@ async def run_setup(engine: Engine, dialogues: list[dict], ids: dict[str, str]) 
                     read = reply.answer.read_as if reply.answer else None
                     got = reply.answer.answer if reply.answer else reply.kind
                     print(f"    switch missed: {turn['ask']!r} read as {read!r}: {got!r}")
+            elif kind == "same":  # a whole question mid-conversation: as good as asked afresh
+                alone = await AnsweringService(engine, max_chars=1000).ask(fresh, turn["ask"])
+                tally["same"] += 1
+                tally["same_context"] += right(reply.answer, turn["answers"])
+                tally["same_alone"] += right(alone.answer, turn["answers"])
+                if not right(reply.answer, turn["answers"]) and right(
+                    alone.answer, turn["answers"]
+                ):
+                    read = reply.answer.read_as if reply.answer else None
+                    got = reply.answer.answer if reply.answer else reply.kind
+                    print(f"    same missed: {turn['ask']!r} read as {read!r}: {got!r}")
             elif kind == "unanswerable":
                 tally["unanswerable"] += 1
                 tally["refused"] += reply.answer is not None and not reply.answer.found
@@ -158,6 +171,11 @@ def main() -> None:
             print(
                 f"  of them relative in time: {t['timed_context']}/{t['timed']} in context, "
                 f"{t['timed_full']}/{t['timed']} asked in full"
+            )
+        if t["same"]:
+            print(
+                f"  whole questions mid-conversation right: {t['same_context']}/{t['same']} in "
+                f"context, {t['same_alone']}/{t['same']} asked afresh"
             )
         print(
             f"  switches answered from that article: {t['switched']}/{t['switches']} right "

@@ -39,11 +39,13 @@ if TYPE_CHECKING:
         without_chatter,
     )
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
+    from index.question_types import YES_NO
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
     from index.saved.manifest import IndexStoreError, read_manifest
     from index.saved.store import read_index
     from index.seed_format import ARTICLE_SUFFIXES, is_article_file, write_article
+    from index.small_talk import SMALL_TALK
     from index.summarize import MAX_SENTENCES, Summary, SummaryError, summarize
     from index.summary_account import account, summary_for
 
@@ -53,6 +55,8 @@ __all__ = [
     "MAX_QUESTION_CHARS",
     "MAX_SENTENCES",
     "REFUSAL_THRESHOLD",
+    "SMALL_TALK",
+    "YES_NO",
     "Answer",
     "Article",
     "ArticleError",
@@ -116,6 +120,8 @@ _MODULES = {
         "without_chatter",
     ),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
+    "index.question_types": ("YES_NO",),
+    "index.small_talk": ("SMALL_TALK",),
     "index.records": ("MAX_QUESTION_CHARS", "Answer", "Article", "Citation", "LoadProblem"),
     "index.saved.building": ("ReindexReport", "build_corpus", "open_corpus"),
     "index.saved.manifest": ("IndexStoreError", "read_manifest"),

@@ -20,14 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from index.attribution import never_quoted
-from index.cohesion import leans_on
+from index.citing import MAX_CITATIONS, citation, openings, sentence_at
 from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.embedding import Embedder, shared_embedder
 from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
 from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
-from index.question_types import Question
+from index.question_types import YES_NO, Question
 from index.ranking import Scored, SentenceRanker
 from index.reader import (
     CALIBRATION_FILE,
@@ -37,14 +37,14 @@ from index.reader import (
     Span,
     shared_reader,
 )
-from index.records import MAX_QUESTION_CHARS, Answer, Citation, Paragraph, Sentence
+from index.records import MAX_QUESTION_CHARS, Answer, Paragraph
 from index.spelling import Respelling, Vocabulary, english_words, respell
-from index.tokenize import STOP_WORDS, Tokenizer, default_tokenizer
+from index.tokenize import Tokenizer, default_tokenizer
 
-MAX_CITATIONS = 3
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
 
 
+YES_NO_HINT = "I can't answer yes or no in a word; the passages closest to the question:"
 EXAMPLE_QUESTION = "“how many troops were sent to Russia?”"
 NOT_ENGLISH = (
     "I read English articles and answer questions in English; "
@@ -238,7 +238,7 @@ class Engine:
         reading = self._read(corpus, asked, article_id)
         answer = self._compose(corpus, asked, reading, threshold)
         if not reading.ranked:
-            answer = _openings(corpus, answer, read, article_id)
+            answer = openings(corpus, answer, read, article_id)
         elapsed = (time.perf_counter() - started) * 1000
         return replace(
             answer,
@@ -338,7 +338,7 @@ class Engine:
             span = max(spans, key=lambda s: s.margin, default=None)
         if span is not None and vectors is not None and asked is not None:
             article, paragraph = passages[span.passage]
-            holder = paragraph.sentences.index(_sentence_at(paragraph, span.start))
+            holder = paragraph.sentences.index(sentence_at(paragraph, span.start))
             closeness = float(vectors.row((article, paragraph.number), holder) @ asked)
         return Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
 
@@ -357,12 +357,19 @@ class Engine:
         a reader (it could not load) every question gets the closest passages.
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
-        citations = [_citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
+        citations = [citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
         confidence = self.calibration.probability(reading.features()) if span else 0.0
         if span is not None and confidence >= threshold:  # "what did X say?": X must speak (react)
             holder_article = corpus.article(passages[span.passage][0])
             if never_quoted([s.text for s in holder_article.sentences], question.text):
                 span = None
+        if span is not None and confidence >= threshold and question.kind == YES_NO:
+            # The reader picks spans, never yes or no ("short-range missiles" for "did North
+            # Korea send troops?"): the passages, the sentence it read first.
+            held = sentence_at(passages[span.passage][1], span.start)
+            ranked = (Scored(held, span.margin, 1.0), *(s for s in ranked if s.sentence != held))
+            citations = [citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
+            span = None
         if span is None or confidence < threshold:
             lead = ranked[0].sentence if ranked else None
             return Answer(
@@ -375,12 +382,13 @@ class Engine:
                 article_id=lead.article_id if lead else None,
                 article_title=corpus.article(lead.article_id).title if lead else None,
                 reader_used=self.reader is not None,
+                hint=YES_NO_HINT if question.kind == YES_NO and citations else None,
             )
         article_id, paragraph = passages[span.passage]
-        holder = _sentence_at(paragraph, span.start)
+        holder = sentence_at(paragraph, span.start)
         support = Scored(holder, span.margin, 1.0)
         others = [s for s in ranked if s.sentence.id != holder.id][: MAX_CITATIONS - 1]
-        cited = [_citation(corpus, n, s) for n, s in enumerate([support, *others], 1)]
+        cited = [citation(corpus, n, s) for n, s in enumerate([support, *others], 1)]
         return Answer(
             question=question.text,
             found=True,
@@ -392,55 +400,3 @@ class Engine:
             article_title=corpus.article(article_id).title,
             answer_citation=1,
         )
-
-
-def _sentence_at(paragraph: Paragraph, offset: int) -> Sentence:
-    """The sentence of ``paragraph`` holding character ``offset`` (or the nearest before it)."""
-    holder = paragraph.sentences[0]
-    for sentence in paragraph.sentences:
-        if sentence.start <= offset:
-            holder = sentence
-    return holder
-
-
-def _citation(corpus: Corpus, n: int, scored: Scored) -> Citation:
-    """A cited sentence; one that leans on the sentence before it ("In the US it costs $250")
-    carries that sentence as ``context``, so the quote says what "it" is."""
-    sentence = scored.sentence
-    article = corpus.article(sentence.article_id)
-    previous = article.sentences[sentence.position - 1].text if sentence.position else ""
-    return Citation(
-        n=n,
-        article_id=sentence.article_id,
-        article_title=article.title,
-        paragraph=sentence.paragraph,
-        sentence_id=sentence.id,
-        text=sentence.text,
-        score=scored.score,
-        context=previous if previous and leans_on(sentence.text, previous) else None,
-    )
-
-
-def _openings(corpus: Corpus, answer: Answer, question: str, article_id: str | None) -> Answer:
-    """``answer`` to a question no article has a word of: never an empty reply, but the
-    first sentences of the newest articles (or of the one asked about) and a hint."""
-    articles = [corpus.article(article_id)] if article_id else newest_first(corpus.articles)
-    firsts = [p.sentences[0] for a in articles[:MAX_CITATIONS] for p in a.paragraphs[:1]]
-    openings = [Scored(s, 0.0, 0.0) for s in firsts]
-    words = [w for w in re.findall(r"[^\W_]+", question) if w.lower() not in STOP_WORDS]
-    where = "this article" if article_id else "the articles"
-    if words:
-        named = " or ".join(f"“{w}”" for w in dict.fromkeys(words))
-        hint = f"No word of the question ({named}) is in {where}"
-    else:
-        hint = f"The question has no word to look for in {where}"
-    hint += "; try other words, or ask for a summary. Here is how "
-    hint += "it begins." if article_id else "the newest articles begin."
-    lead = firsts[0] if firsts else None
-    return replace(
-        answer,
-        citations=tuple(_citation(corpus, n, s) for n, s in enumerate(openings, 1)),
-        article_id=lead.article_id if lead else None,
-        article_title=corpus.article(lead.article_id).title if lead else None,
-        hint=hint,
-    )

@@ -68,6 +68,7 @@ from index.question_types import query_text
 from index.tokenize import Tokenizer
 
 MAX_BARE = 2  # a line with this few content words and no name of its own lacks a subject
+MAX_FRAGMENT = 3  # a line this short is a fragment of a question: "which province?"
 MAX_CARRIED = 12  # words carried from turn to turn at most: context stays bounded
 _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # "what about X?"
 _CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q (context)?"
@@ -92,7 +93,8 @@ class Previous:
     question: str
     article_id: str | None
     answer: str | None = None  # the short answer given, which "he" or "after that" may stand for
-    shown: int = 0  # the sentences a summary showed: "more" after it shows more
+    shown: tuple[str, ...] = ()  # the sentences a summary showed: "more" after it shows more
+    topic: str | None = None  # the topic of that summary, if it had one
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +103,16 @@ class Reading:
     searched with it but never read; the article to search (None: all); ``read_as``, the
     question as shown when the previous turn changed it (else None); and ``plain``, the
     line without the carried words when ``text`` brackets them (else None): what to read
-    again when the bracketed question only finds the previous answer again."""
+    again when the bracketed question only finds the previous answer again; ``remembered``,
+    the question with the names it was searched with, when not shown (else None), so that
+    "she" two turns on still has someone to stand for."""
 
     text: str
     article_id: str | None = None
     read_as: str | None = None
     context: str = ""
     plain: str | None = None
+    remembered: str | None = None  # the question as the conversation keeps it, when not shown
 
 
 def read_in_context(
@@ -140,6 +145,17 @@ def read_in_context(
     own = (len(holders) >= MAX_BARE and not before & holders.keys()) or bool(thing & new)
     if not _leans_on_before(text, len(holders), unknown, own):
         return Reading(text)  # stands alone
+    if holders and not _refers(text) and not _fragment(text):
+        # A whole question of its own, few words, nothing pointing back ("who is the mayor?",
+        # "how much is the tax?"): the same article, the previous words searched but never
+        # read. Read, they turned it into another ("how much is the tax (say)?"), refused.
+        asked_before, carried = _split(previous.question)
+        context = _missing(f"{asked_before} {carried}", set(asked), tokenizer)
+        names = _missing(
+            " ".join(NAME_RUN.findall(f"{asked_before} {carried}")), set(asked), tokenizer
+        )
+        kept = f"{text.rstrip(' ?.!')} ({names})?" if names else None  # the running subject
+        return Reading(text, article, context=context, remembered=kept)
     return _follow_up(text, previous, set(asked), tokenizer, article)
 
 
@@ -272,13 +288,26 @@ def _leans_on_before(
     word, left after the slips are read (``unknown``: "what did the ntsb chairman say"),
     names a subject of the line's own as a name does: the previous turn cannot supply it."""
     words = WORD.findall(text)
-    lowered = [w.lower() for w in words]
-    if not lowered or lowered[0] in LEADS or _ABOUT.match(text):
-        return True
-    if any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered):
+    if not words or _refers(text):
         return True
     named = unknown or any(w[:1].isupper() for w in words[1:])
     return content_words <= MAX_BARE and not named and not own
+
+
+def _refers(text: str) -> bool:
+    """Whether the line points back at the turn before: a lead word ("and", "so", "what
+    about"), a pronoun, or a relation in time ("after that")."""
+    lowered = [w.lower() for w in WORD.findall(text)]
+    if lowered and (lowered[0] in LEADS or _ABOUT.match(text)):
+        return True
+    return any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered)
+
+
+def _fragment(text: str) -> bool:
+    """Whether the line is a fragment of a question ("in which years?", "which province?",
+    "who is investigating?"): its subject is the one before, read with it."""
+    words = WORD.findall(text)
+    return len(words) <= MAX_FRAGMENT or words[0].lower() in PREPOSITIONS
 
 
 _HEADLINES: tuple[Corpus, dict[str, frozenset[str]]] | None = None  # built once per corpus

@@ -32,6 +32,7 @@ from typing import Literal
 from rapidfuzz.distance import OSA
 
 from index.records import Article
+from index.small_talk import SmallTalk, small_talk
 from index.tokenize import STOP_WORDS
 
 # Words that ask for the gist ("what happened?", "what's going on", "tl;dr", "sum it up",
@@ -119,7 +120,7 @@ _REQUEST_WORDS = frozenset(
     w for w in ACCOUNT_VERBS | ACCOUNT_NOUNS | NOUN_LINKS | OPENERS if len(w) >= SLIP_LENGTH
 )
 
-GistKind = Literal["summary", "choose", "greeting", "thanks"]
+GistKind = Literal["summary", "choose"] | SmallTalk
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,8 @@ class Gist:
 
     ``summary``: the summary of ``articles[0]``; ``choose``: one of ``articles``
     (newest first), there being several and none in context; ``greeting``: one
-    line on what to ask; ``thanks``: a thank-you, answered in kind. ``topic``: the summary is an account of what the article says on
+    line on what to ask; ``thanks``: a thank-you, answered in kind; ``ack``: "ok", "nvm",
+    "lol", acknowledged; ``praise``: "good bot", thanked; ``bye``: a goodbye. ``topic``: the summary is an account of what the article says on
     it (:func:`index.summary_account.account`).
     """
 
@@ -137,30 +139,15 @@ class Gist:
     topic: str | None = None  # an account of this subject ("what happened in the strike?")
 
 
-# Lines about the bot, not the articles: the line on what to ask answers them.
-_ABOUT_BOT = re.compile(
-    r"""^(?:(?:so|ok|okay|hey|hi)\s+)?(?:what\s+can\s+you\s+do|how\s+does\s+(?:this|it)\s+work
-        |how\s+do\s+i\s+use\s+(?:this|you|it)|what\s+are\s+you|who\s+are\s+you|what\s+do\s+you\s+do
-        |what\s+is\s+this\s+bot)\b[\s?!.]*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A thank-you and nothing else ("thanks!", "ok thank you so much", "cheers", "ty"): people
-# thank a bot that helped, and "Ask a question, e.g. …" back reads as if it had not listened.
-_THANKS = re.compile(
-    r"""^(?:(?:ok|okay|great|cool|nice|perfect|awesome|brilliant|lovely|got\s+it|ah|oh)[\s,!.]+)*
-        (?:thanks|thank\s+you|thank\s+u|thx|thnx|thanx|ty|tysm|cheers|much\s+appreciated)
-        (?:\s+(?:so\s+much|very\s+much|a\s+lot|a\s+bunch|again|mate|man|bot|all))*
-        (?:\s+for\s+(?:the|that|this|your|all\s+the)?\s*(?:help|answers?|summary|info
-          |information|explanation|reply|update))?[\s!.:)]*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 # Chat before a question, closed by a stop or a comma ("thanks! and how many …", "ok cool, when
 # did they arrive?"): no words of it; read as part of it, "thanks" became a word to search.
 _CHATTER = re.compile(
     r"""^(?:(?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
         |alright|wow|hmm+|lol)[\s,!.]*)*
         (?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
-        |alright|wow|hmm+|lol)\s*[,!.;:]+\s*""",
+        |alright|wow|hmm+|lol)\s*[,!.;:]+\s*
+    | ^(?:hey|hi|hello|yo|oi)(?:\s+(?:bot|there|articlebot|all))?(?:\s*[,!.;:]+\s*|\s+(?=(?:what|who
+        |when|where|why|how|which|whats|what's|can|could|did|does|do|is|are|was|were|tell)\b))""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines asking what the last answer stands on: its passages, shown again with it. A puzzled
@@ -212,21 +199,18 @@ def without_chatter(line: str) -> str:
     return rest if _WORD.search(rest) else line
 
 
-def asks_for_gist(
-    line: str, knows: Callable[[str], bool]
-) -> Literal["summary", "greeting", "thanks"] | None:
-    """``summary``, ``greeting`` or ``thanks`` for a line with no content word ``knows``; None
-    to search.
+def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary"] | SmallTalk | None:
+    """``summary``, or a kind of small talk (:func:`small_talk`), for a line with no content
+    word ``knows``; None to search.
 
     ``knows`` says whether the index can search by a lower-case word. A line
     with such a word, or put as a question about unknown words ("who won?",
-    "xyzzy?"), is a question; a thank-you alone is ``thanks``; the rest asks for
+    "xyzzy?"), is a question; small talk is answered in kind; the rest asks for
     the gist or is a greeting.
     """
-    if _THANKS.match(line.strip()):
-        return "thanks"
-    if _ABOUT_BOT.match(line.strip()):
-        return "greeting"  # "what can you do?"
+    talk = small_talk(line)
+    if talk is not None:
+        return talk
     words = [w.lower() for w in _WORD.findall(line)]
     content = [w for w in words if w not in _NOT_CONTENT]
     if any(knows(w) or not w.isalpha() for w in content):

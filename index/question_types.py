@@ -30,6 +30,7 @@ ENTITY = "entity"
 REASON = "reason"
 QUOTE = "quote"
 OTHER = "other"
+YES_NO = "yes/no"  # "did the bill pass?": no span of the article answers it
 
 # "Who is Oleh Saakyan?" asks for a description, not for another name.
 _WHO_IS_NAME = re.compile(r"^\s*[Ww]ho(?:'s| is| was| are| were)\s+(?:[A-Z][\w’'\-.]*\s*)+\??\s*$")
@@ -195,7 +196,19 @@ class Question:
         )
 
 
+# An auxiliary first, no question word after it and no "or": asks yes or no ("did the bill
+# pass?", "is the fire out?"); "do we know who did it?" and "is it X or Y?" ask for a span.
+_YES_NO = re.compile(
+    r"^\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|shall|may"
+    r"|might|must|isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|doesn'?t|don'?t|hasn'?t|haven'?t)\b"
+    r"(?!.*\b(?:who|whom|whose|what|when|where|why|which|how|or)\b)",
+    re.I,
+)
+
+
 def question_type(question: str) -> str:
+    if _YES_NO.match(question):
+        return YES_NO
     if _WHO_IS_NAME.match(question):
         return OTHER
     for pattern, kind in _TYPE_RULES:

@@ -102,6 +102,7 @@ import numpy as np
 
 from index.attribution import asked_phrase, asks_reaction
 from index.embedding import MODEL_DIR, shared_embedder
+from index.question_language import is_english
 from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
 from index.summary_lead import clean_lead, coverage_unit
@@ -194,6 +195,8 @@ def summarize(
     topic = topic.strip() if topic else None
     if topic:
         wanted = list(dict.fromkeys(tokenizer.tokens(topic)))
+        if not idf.keys() & set(wanted) and not is_english(topic):  # "says nothing" was wrong
+            raise SummaryError("I read English articles; please give the topic in English")
         if not wanted:
             raise SummaryError(f"the topic “{topic}” has no words to look for")
         cues = (

@@ -67,6 +67,7 @@ class Summary:
     found: bool = True  # False when a topic was asked for and the article has nothing on it
     message: str = ""  # why the summary is empty or unsure, when it is
     unsure: bool = False  # True when the sentences are only the closest the article comes
+    more: bool = False  # True when the sentences continue a summary shown before ("more")
 
     @property
     def text(self) -> str:
@@ -80,6 +81,7 @@ class Summary:
             "found": self.found,
             "message": self.message,
             "unsure": self.unsure,
+            "more": self.more,
             "sentences": [
                 {
                     "sentence_id": s.id,

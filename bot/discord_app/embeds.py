@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import discord
 
-from index import Answer, Article, Citation, Corpus, ReindexReport, Summary
+from index import YES_NO, Answer, Article, Citation, Corpus, ReindexReport, Summary
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -70,6 +70,10 @@ def answer_embed(answer: Answer) -> discord.Embed:
         embed = discord.Embed(title=PASSAGES_TITLE, colour=NOT_FOUND)
         intro = ""
         footer = "Short answers are off for now · these are the best-matching sentences"
+    elif answer.answer_type == YES_NO and answer.citations:  # no yes or no: the passages, read
+        embed = discord.Embed(title=PASSAGES_TITLE, colour=NOT_FOUND)
+        intro = ""
+        footer = "No yes or no · the passages closest to the question"
     else:
         embed = discord.Embed(title=NO_ANSWER_TITLE, colour=NOT_FOUND)
         if answer.citations:
@@ -137,14 +141,14 @@ def summary_embed(summary: Summary) -> discord.Embed:
     heading = (
         f"{summary.topic} — {summary.article_title}" if summary.topic else summary.article_title
     )
-    lines = [f"*{escape(summary.message)}*"] if summary.unsure else []
+    lines = [f"*{escape(summary.message)}*"] if summary.unsure or not summary.sentences else []
     budget = DESCRIPTION_LIMIT // max(len(summary.sentences), 1) - 30
     for n, sentence in enumerate(summary.sentences, start=1):
         lines.append(
             f"**{n}.** {clip(escape(sentence.text), budget)} *(paragraph {sentence.paragraph})*"
         )
     embed = discord.Embed(
-        title=clip("Summary: " + escape(heading), TITLE_LIMIT),
+        title=clip(("More: " if summary.more else "Summary: ") + escape(heading), TITLE_LIMIT),
         description=clip("\n".join(lines), DESCRIPTION_LIMIT),
         colour=INFO,
     )
@@ -237,9 +241,9 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Ask",
         value=(
-            "• Mention me: `@articlebot how many troops were sent to Russia?`\n"
-            "• Or in a DM: `when were the images released?`\n"
-            "• `/ask question:who is the Deputy Foreign Minister?`\n"
+            "• Mention me: `@articlebot how many people were evacuated?`\n"
+            "• Or in a DM: `when did the strike start?`, then `and why?`\n"
+            "• `/ask question:who is the mayor?`\n"
             "• One article only: `/ask question:... article:` and pick from the list"
         ),
         inline=False,

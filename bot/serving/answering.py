@@ -37,6 +37,7 @@ from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
 from index import (
     MAX_SENTENCES,
     REFUSAL_THRESHOLD,
+    SMALL_TALK,
     Previous,
     account,
     account_subject,
@@ -135,11 +136,12 @@ class Reply:
 
     ``question`` is the question as read (cleaned).
     ``kind`` is ``answer`` (``answer`` set; ``answer_id`` when it was logged, for
-    the feedback buttons), ``greeting`` (how to ask), ``thanks`` (you're welcome), ``summary`` (``summary``
+    the feedback buttons), small talk (``greeting``: how to ask; ``thanks``, ``ack``, ``praise``, ``bye``: answered
+    in kind; :func:`index.gist.small_talk`), ``summary`` (``summary``
     of ``articles[0]``) or ``choose`` (``articles``, newest first).
     """
 
-    kind: Literal["answer", "greeting", "thanks", "summary", "choose"]
+    kind: Literal["answer", "summary", "choose", "greeting", "thanks", "ack", "praise", "bye"]
     question: str
     answer: Answer | None = None
     articles: tuple[Article, ...] = ()
@@ -312,10 +314,7 @@ class AnsweringService:
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
-        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) in (
-            "greeting",
-            "thanks",
-        )
+        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) in SMALL_TALK
         subject = account_subject(spelt, engine.english)
         context = None if article_id or small_talk or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
@@ -346,7 +345,7 @@ class AnsweringService:
             answer = _as_asked(answer, turn.text, reading.read_as or typed)
             stays = answer.article_id if answer.found else reading.article_id
             said = answer.answer if answer.found else None
-            remembered = Previous(answer.read_as or turn.text, stays, said)
+            remembered = Previous(answer.read_as or reading.remembered or turn.text, stays, said)
             return Reply("answer", turn.text, answer), remembered
         summary = None
         if gist.kind == "summary":
@@ -356,8 +355,9 @@ class AnsweringService:
         return reply, None if summary is None else _summary_turn(summary)
 
     def _more(self, turn: Turn, line: str, article_id: str | None) -> tuple[Reply, Previous] | None:
-        """ "more", "what else?" after a summary: the article's summary with ``MORE`` more
-        sentences (up to ``MAX_SENTENCES``), which the conversation keeps; None otherwise."""
+        """ "more", "what else?" after a summary (on a topic or not): the sentences a summary
+        ``MORE`` sentences longer (up to ``MAX_SENTENCES``) adds to what was shown; the
+        conversation keeps them all. None for any other line."""
         before = turn.context
         if before is None or not before.shown or before.article_id is None:
             return None
@@ -366,9 +366,19 @@ class AnsweringService:
         article = next((a for a in self.engine.corpus.articles if a.id == before.article_id), None)
         if article is None:
             return None
-        summary = summarize(article, sentences=min(before.shown + MORE, MAX_SENTENCES))
-        reply = Reply("summary", turn.text, articles=(article,), summary=summary)
-        return reply, _summary_turn(summary)
+        count = min(len(before.shown) + MORE, MAX_SENTENCES)
+        longer = summarize(article, sentences=count, topic=before.topic)
+        new = tuple(s for s in longer.sentences if s.id not in before.shown)
+        said = f"on “{before.topic}” " if before.topic else ""
+        done = "" if new else f"That is all the article says {said}that the summary lacked."
+        if not new and len(longer.sentences) >= MAX_SENTENCES:
+            done = (
+                f"A summary holds {MAX_SENTENCES} sentences at most; ask a question about the rest."
+            )
+        more = replace(longer, sentences=new, more=True, unsure=False, message=done)
+        reply = Reply("summary", turn.text, articles=(article,), summary=more)
+        seen = (*before.shown, *(s.id for s in new))
+        return reply, Previous("", article.id, shown=seen, topic=before.topic)
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the
@@ -412,9 +422,10 @@ def _same(answer: Answer, before: str | None) -> bool:
 
 
 def _summary_turn(summary: Summary) -> Previous:
-    """What a conversation keeps of a summary: its article, and how many sentences a generic
-    one showed ("more" lengthens a summary, not an account of a topic)."""
-    return Previous("", summary.article_id, shown=0 if summary.topic else len(summary.sentences))
+    """What a conversation keeps of a summary: its article, the sentences it showed and its
+    topic, for "more" ("says nothing about it" shows none: nothing to say more of)."""
+    shown = tuple(s.id for s in summary.sentences) if summary.found else ()
+    return Previous("", summary.article_id, shown=shown, topic=summary.topic)
 
 
 def _as_asked(answer: Answer, asked: str, read_as: str) -> Answer:

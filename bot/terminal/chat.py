@@ -115,14 +115,14 @@ class Chat:
             self._summary(rest.strip())
         elif meant is not None and not _asks_for_an_account(text):
             print(f"Did you mean `{meant.command}`? Type it alone, or ask a question.")
-        else:
-            self._ask(text)
+        elif self._ask(text) == "bye":  # "see you later", "good night": leaving, as "bye" does
+            return False
         print()
         return True
 
-    def _ask(self, line: str) -> None:
+    def _ask(self, line: str) -> str | None:
         """Answer a question, or reply to a line with nothing to search (:meth:`Engine.gist`)
-        with the summary, a choice of articles or how to ask."""
+        with the summary, a choice of articles, how to ask or small talk; the reply's kind."""
         from bot.serving.answering import QuestionRefused
         from index import QuestionError
 
@@ -130,11 +130,12 @@ class Chat:
             reply = self.answers.ask(line)
         except (QuestionRefused, QuestionError) as exc:
             print(f"articlebot: {exc}")
-            return
+            return None
         if self.echo:
             print(f"Q: {reply.question}")
         print(render.reply_text(reply, self.engine.corpus, ids=self.ids))
         self.choosing = reply.kind == "choose"
+        return reply.kind
 
     def _json(self, question: str) -> bool:
         """One JSON line for ``question``: the reply's, or the reason it was turned away."""

@@ -103,8 +103,14 @@ def citation_text(
     return f"{quote}\n{wrap(f'— {where}', columns, first='      ')}"
 
 
-GREETING = "Ask a question, e.g. “how many troops were sent to Russia?”, or “what happened?”"
-WELCOME = "You're welcome. Ask another question, or “what happened?” for a summary."
+GREETING = "Ask a question about the articles (`articles` lists them), or “what happened?”"
+# Small talk answered in kind (index.gist.small_talk); a greeting gets the line on what to ask.
+SMALL_TALK = {
+    "thanks": "You're welcome. Ask another question, or “what happened?” for a summary.",
+    "ack": "Okay.",
+    "praise": "Thank you!",
+    "bye": "Bye!",
+}
 
 
 def choice_text(newest: Sequence[Article], corpus: Corpus) -> str:
@@ -125,7 +131,7 @@ def reply_text(reply: Reply, corpus: Corpus, *, ids: bool = False) -> str:
         return summary_text(reply.summary, ids=ids)
     if reply.kind == "choose":
         return choice_text(reply.articles, corpus)
-    return wrap(WELCOME if reply.kind == "thanks" else GREETING, width())
+    return wrap(SMALL_TALK.get(reply.kind, GREETING), width())
 
 
 CHAT_HELP = """\
@@ -143,8 +149,7 @@ def welcome(corpus: Corpus) -> str:
     count = len(corpus.articles)
     plural = "s" if count != 1 else ""
     return (
-        f"articlebot — ask about {count} article{plural} "
-        "(e.g. “how many troops were sent to Russia?”).\n"
+        f"articlebot — ask about {count} article{plural}.\n"
         f"{articles_text(corpus, limit=10, brief=True)}\n\n{CHAT_HELP}\n"
     )
 
@@ -199,11 +204,11 @@ def human_time(moment: datetime | str) -> str:
 def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = None) -> str:
     """The heading, then each sentence with its paragraph (and id with ``ids``)."""
     columns = columns or width()
-    heading = f"Summary of “{summary.article_title}”"
+    heading = f"{'More from' if summary.more else 'Summary of'} “{summary.article_title}”"
     if summary.topic:
         heading += f", about “{summary.topic}”"
     lines = [wrap(heading, columns, rest="  ")]
-    if not summary.found:
+    if not summary.found or (summary.more and not summary.sentences):
         return "\n".join([*lines, wrap(summary.message, columns, first="  ")])
     if summary.unsure:
         lines.append(wrap(summary.message, columns, first="  ", rest="  "))

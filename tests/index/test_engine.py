@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.confidence import REFUSAL_THRESHOLD
-from index.engine import Engine, QuestionError, clean_question
+from index.engine import YES_NO_HINT, Engine, QuestionError, clean_question
 from index.loader import article_from_text, load_file, load_folder
 from index.records import MAX_QUESTION_CHARS
 from index.saved.building import build_corpus
@@ -172,3 +172,11 @@ def test_a_question_for_the_words_of_someone_who_speaks_is_answered() -> None:
     answer = tunnel_engine().ask("what did the local mp say about the surveys?")
 
     assert answer.found and "geological surveys" in (answer.answer or "")
+
+
+def test_a_yes_no_question_gets_the_closest_passages_not_a_span(seed_engine: Engine) -> None:
+    # Read for a span, "did North Korea send troops to Russia?" was answered "short-range
+    # missiles": the reader picks spans, never yes or no.
+    answer = seed_engine.ask("did north korea send troops to russia?")
+    assert not answer.found and answer.answer is None
+    assert answer.hint == YES_NO_HINT and answer.citations

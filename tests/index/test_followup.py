@@ -158,6 +158,34 @@ def test_two_words_of_its_own_that_the_previous_question_lacked_stand_alone(
     assert follow.read_as is not None and "troops" in follow.read_as
 
 
+def test_a_whole_question_with_few_words_of_its_own_is_read_as_typed_in_the_same_article(
+    corpus: Corpus,
+) -> None:
+    previous = Previous("how much did the lighthouse restoration cost?", "lighthouse")
+    reading = read(corpus, "who opened the lighthouse?", previous)
+    # Read with the words before ("who opened the lighthouse (restoration cost)?"), it was
+    # another question; they are searched only, in the article the conversation is about.
+    assert (reading.text, reading.read_as, reading.article_id) == (
+        "who opened the lighthouse?",
+        None,
+        "lighthouse",
+    )
+    assert "restoration" in reading.context
+
+
+def test_a_fragment_of_a_question_is_read_with_the_question_before(corpus: Corpus) -> None:
+    reading = read(corpus, "in which region?", Previous("how many soldiers died?", "troops"))
+    assert reading.read_as is not None and "soldiers" in reading.read_as
+
+
+def test_the_names_a_whole_question_was_searched_with_are_remembered(corpus: Corpus) -> None:
+    previous = Previous("when did Kim Jong Un display drones?", "troops")
+    reading = read(corpus, "where were the drones displayed?", previous)
+    assert reading.read_as is None  # shown as typed ...
+    # ... and kept with its running subject, for "he" a turn later.
+    assert reading.remembered == "where were the drones displayed (Kim Jong Un)?"
+
+
 def test_a_thing_asked_which_of_that_the_conversation_lacked_stands_alone(
     corpus: Corpus,
 ) -> None:

@@ -44,6 +44,29 @@ def test_a_thank_you_is_answered_in_kind(line: str) -> None:
     assert asks_for_gist(line, knows) == "thanks"
 
 
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("ok", "ack"),
+        ("oh ok, i see", "ack"),
+        ("nvm", "ack"),
+        ("lol", "ack"),
+        ("good bot", "praise"),
+        ("you're awesome!", "praise"),
+        ("see ya later", "bye"),
+        ("ok bye", "bye"),
+        ("are you a bot?", "greeting"),
+    ],
+)
+def test_small_talk_is_answered_in_kind(line: str, kind: str) -> None:
+    assert asks_for_gist(line, knows) == kind
+
+
+@pytest.mark.parametrize("line", ["ok, how many troops?", "bye week drones?", "no"])
+def test_small_talk_words_in_a_question_or_a_bare_no_are_not_small_talk(line: str) -> None:
+    assert asks_for_gist(line, knows) not in {"ack", "praise", "bye"}
+
+
 def test_thanks_with_a_question_is_still_searched() -> None:
     assert asks_for_gist("thanks, and how many troops?", knows) is None
 
@@ -268,6 +291,8 @@ def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
         ("thanks! and how many were sent before?", "and how many were sent before?"),
         ("ok cool, when did they arrive?", "when did they arrive?"),
         ("ok. what drones were shown?", "what drones were shown?"),
+        ("hey bot, what happened in peru?", "what happened in peru?"),
+        ("yo what happened in russia", "what happened in russia"),
     ],
 )
 def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> None:
@@ -275,7 +300,8 @@ def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> No
 
 
 @pytest.mark.parametrize(
-    "line", ["thanks!", "ok cool", "cool drones in that video?", "great britain's share?"]
+    "line",
+    ["thanks!", "ok cool", "cool drones in that video?", "great britain's share?", "hi there"],
 )
 def test_a_line_that_is_only_chat_or_opens_on_a_word_of_its_own_stays(line: str) -> None:
     assert without_chatter(line) == line

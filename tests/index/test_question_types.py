@@ -12,6 +12,7 @@ from index.question_types import (
     PERSON,
     PLACE,
     QUOTE,
+    YES_NO,
     Question,
     question_type,
     typed_evidence,
@@ -33,6 +34,10 @@ from index.tokenize import default_tokenizer
         ("What did the spokesperson say about the drone?", QUOTE),
         ("Who is Oleh Saakyan?", OTHER),
         ("What kind of drones did Kim inspect?", OTHER),
+        ("did north korea send troops?", YES_NO),
+        ("isn't the fire out yet?", YES_NO),
+        ("do we know who did it?", PERSON),  # a question word inside: a span answers it
+        ("was it drones or missiles?", OTHER),  # a choice: a span answers it
     ],
 )
 def test_question_word_decides_the_answer_type(question: str, kind: str) -> None:

@@ -74,6 +74,12 @@ def test_topic_without_matching_sentences_says_so() -> None:
     assert "football transfer" in result.message
 
 
+@pytest.mark.parametrize("topic", ["el cólera", "le bébé", "ソーラーパネル"])
+def test_a_topic_in_another_language_asks_for_english_not_says_nothing(topic: str) -> None:
+    with pytest.raises(SummaryError, match="in English"):
+        summarize(_article(), topic=topic)
+
+
 def test_publisher_summary_is_never_used() -> None:
     article = load_file(SEED_FILE)
     assert article.summary

@@ -22,8 +22,17 @@ from index import Previous, QuestionError
 
 log = logging.getLogger(__name__)
 
-WELCOME = "You're welcome! Ask me anything else about the articles."
-HOW_TO_ASK = "Ask me about the indexed articles, for example “how many troops were sent to Russia?”. /help shows more."
+HOW_TO_ASK = (
+    "Ask me a question about the indexed articles (/articles lists them), or “what happened?” "
+    "for a summary. /help shows more."
+)
+# Small talk answered in kind (index.gist.small_talk); a greeting gets how to ask.
+SMALL_TALK = {
+    "thanks": "You're welcome! Ask me anything else about the articles.",
+    "ack": "👍",
+    "praise": "Thank you! 😊",
+    "bye": "Bye! 👋",
+}
 BUSY_DELETE_AFTER_S = 10.0  # the "ask again in a few seconds" note is stale after that
 
 
@@ -121,8 +130,8 @@ class Ask(commands.Cog):
         (how to ask, the summary, the choice of articles)."""
         if reply.kind == "greeting":
             return {"content": HOW_TO_ASK}
-        if reply.kind == "thanks":
-            return {"content": WELCOME}
+        if reply.kind in SMALL_TALK:
+            return {"content": SMALL_TALK[reply.kind]}
         if reply.kind == "choose":
             return {"embed": choice_embed(reply.articles)}
         if reply.summary is not None:

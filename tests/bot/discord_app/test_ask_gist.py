@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.bot.conftest import Harness
 
 
@@ -17,7 +19,7 @@ async def test_mention_hello_gets_the_line_on_what_to_ask(harness: Harness) -> N
     calls = await harness.send(harness.message("hello", mention_bot=True))
 
     [reply] = [c.text() for c in calls if c.message]
-    assert reply.startswith("Ask me about the indexed articles, for example")
+    assert reply.startswith("Ask me a question about the indexed articles")
 
 
 async def test_mention_thanks_gets_a_welcome(harness: Harness) -> None:
@@ -25,6 +27,17 @@ async def test_mention_thanks_gets_a_welcome(harness: Harness) -> None:
 
     [reply] = [c.text() for c in calls if c.message]
     assert reply.startswith("You're welcome!")
+
+
+@pytest.mark.parametrize(
+    ("line", "said"), [("ok", "👍"), ("good bot", "Thank you! 😊"), ("see ya", "Bye! 👋")]
+)
+async def test_mention_small_talk_is_answered_in_kind(
+    harness: Harness, line: str, said: str
+) -> None:
+    calls = await harness.send(harness.message(line, mention_bot=True))
+
+    assert [c.text() for c in calls if c.message] == [said]
 
 
 async def test_slash_ask_tldr_gets_the_summary(harness: Harness) -> None:

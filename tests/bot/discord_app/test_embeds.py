@@ -12,6 +12,7 @@ from bot.discord_app.embeds import (
     FIELD_COUNT_LIMIT,
     FIELD_VALUE_LIMIT,
     NO_ANSWER_TITLE,
+    PASSAGES_TITLE,
     TITLE_LIMIT,
     TOTAL_LIMIT,
     answer_embed,
@@ -23,9 +24,9 @@ from bot.discord_app.embeds import (
     summary_embed,
 )
 from bot.serving.messages import looks_like_question, strip_discord_markup
-from index import ReindexReport
+from index import YES_NO, ReindexReport
 from index.corpus import Corpus, NoArticlesError
-from index.engine import Engine
+from index.engine import YES_NO_HINT, Engine
 from index.records import Answer, Citation, LoadProblem
 from index.summarize import Summary
 
@@ -70,6 +71,14 @@ def test_refusal_says_the_articles_dont_say_and_shows_the_lead() -> None:
 
     assert embed.title == NO_ANSWER_TITLE
     assert "closest lead" in (embed.description or "")
+    assert "**[1]**" in (embed.description or "")
+
+
+def test_a_yes_no_question_shows_the_closest_passages_not_a_refusal() -> None:
+    embed = answer_embed(answer(found=False, answer_type=YES_NO, hint=YES_NO_HINT))
+
+    assert embed.title == PASSAGES_TITLE
+    assert (embed.description or "").startswith(YES_NO_HINT)
     assert "**[1]**" in (embed.description or "")
 
 

@@ -101,15 +101,32 @@ async def test_a_puzzled_what_after_an_answer_shows_it_again_not_another_answer(
     assert again.answer.answer == first.answer.answer and again.answer.read_as == TROOPS
 
 
-async def test_more_after_a_summary_shows_a_longer_one_of_the_same_article(
+async def test_more_after_a_summary_shows_sentences_of_the_same_article_not_shown_yet(
     service: AnsweringService,
 ) -> None:
     first = await service.ask(MEMBER, "what happened?")
     more = await service.ask(MEMBER, "more")
     again = await service.ask(MEMBER, "what else?")
     assert first.summary is not None and more.summary is not None and again.summary is not None
-    assert more.summary.article_id == first.summary.article_id and more.summary.topic is None
-    assert len(first.summary.sentences) < len(more.summary.sentences) < len(again.summary.sentences)
+    assert more.summary.article_id == first.summary.article_id and more.summary.more
+    shown = [s.id for r in (first, more, again) for s in r.summary.sentences]  # type: ignore[union-attr]
+    assert more.summary.sentences and again.summary.sentences
+    assert len(shown) == len(set(shown))  # each "more" only adds
+
+
+async def test_more_after_a_topic_summary_stays_on_the_topic(service: AnsweringService) -> None:
+    first = await service.ask(MEMBER, "tell me about the drones")
+    more = await service.ask(MEMBER, "more")
+    assert first.summary is not None and first.summary.topic
+    assert more.summary is not None and more.summary.topic == first.summary.topic
+    assert not {s.id for s in more.summary.sentences} & {s.id for s in first.summary.sentences}
+
+
+async def test_more_once_the_summary_is_full_says_so(service: AnsweringService) -> None:
+    await service.ask(MEMBER, "what happened?")
+    replies = [await service.ask(MEMBER, "more") for _ in range(6)]
+    last = replies[-1].summary
+    assert last is not None and not last.sentences and last.message
 
 
 async def test_source_after_an_answer_shows_that_answer_with_its_passages_again(

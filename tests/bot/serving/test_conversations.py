@@ -236,3 +236,14 @@ async def test_a_follow_up_that_finds_the_previous_answer_again_is_read_again_as
     assert read[1:] == ["how many died (troops were sent to Russia)?", "how many died?"]
     assert reply.answer is not None and reply.answer.answer == "January and February"
     assert reply.answer.read_as == "how many died (troops were sent to Russia)?"
+
+
+async def test_a_pronoun_after_a_whole_question_still_stands_for_the_running_subject(
+    seed_engine: Engine,
+) -> None:
+    service = AnsweringService(seed_engine, max_chars=200)
+    await service.ask(MEMBER, "when did Kim Jong Un evaluate the drones?")
+    whole = await service.ask(MEMBER, "what drones were evaluated?")  # read as typed
+    turn = await service.admit(MEMBER, "what did he say?")
+    assert whole.answer is not None and whole.answer.read_as is None
+    assert turn.context is not None and "Kim Jong Un" in turn.context.question

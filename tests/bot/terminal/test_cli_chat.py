@@ -242,7 +242,21 @@ def test_chat_thanks_gets_a_welcome_not_the_line_on_what_to_ask(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = chat("thanks!\n", monkeypatch, capsys)
-    assert out.strip().splitlines()[-1] == render.WELCOME
+    assert out.strip().splitlines()[-1] == render.SMALL_TALK["thanks"]
+
+
+def test_chat_ok_is_acknowledged_not_answered_with_the_line_on_what_to_ask(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("nvm\n", monkeypatch, capsys)
+    assert out.strip().splitlines()[-1] == render.SMALL_TALK["ack"]
+
+
+def test_chat_good_night_leaves_the_chat(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("good night\nwhat happened?\n", monkeypatch, capsys)
+    assert out.strip().splitlines()[-1] == "Bye!" and "Summary" not in out
 
 
 def test_a_citation_that_leans_on_the_sentence_before_shows_that_sentence() -> None:
@@ -298,13 +312,13 @@ def test_chat_json_starts_afresh_on_another_articles_subject(
     assert "4.2 million" in str(other["answer"])
 
 
-def test_chat_more_after_the_summary_command_shows_a_longer_summary(
+def test_chat_more_after_the_summary_command_shows_more_of_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = chat("summary 1\nmore\n", monkeypatch, capsys)
 
-    first, more = out.split("Summary of")[1:3]
-    assert more.count("\n  [") > first.count("\n  [")
+    first, more = out.split("Summary of")[1].split("More from")
+    assert more.count("\n  [") > 0 and first.count("\n  [") > 0
 
 
 def test_chat_bye_leaves_like_quit(
