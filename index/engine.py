@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from index.confidence import REFUSAL_THRESHOLD, Calibration
 from index.corpus import Corpus
 from index.embedding import Embedder, shared_embedder
 from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
+from index.names import is_name, names_elsewhere
 from index.passages import by_words, by_words_and_meaning
 from index.question_language import is_english, load_identifier
 from index.question_types import YES_NO, Question
@@ -57,6 +59,7 @@ NOT_ENGLISH = (
 _SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co"})
 _KEEP_SYMBOLS = frozenset("°`´")
 # Marks that only shape the emoji before them: variation selectors, the keycap.
+_BRACKETED = re.compile(r"\([^()]*\)")  # the words a follow-up carries, read in brackets
 _EMOJI_MARKS = re.compile("[\u20e3\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
@@ -64,14 +67,15 @@ class QuestionError(ValueError):
     """A question the engine cannot take (empty, too long, no words, not English); says why."""
 
 
-def clean_question(question: str) -> str:
+def clean_question(question: str, known: Callable[[str], bool] | None = None) -> str:
     """The words of a question, or a :class:`QuestionError` saying why there are none to read.
 
     Whitespace is collapsed, control characters and symbols that are not words
     (emoji and the like) dropped, so "🚁 who showed off the drones" reads as
     its words do; input with no letter or digit, or in another language than
     the articles' English (:mod:`index.question_language`), is turned away
-    with the reason instead of getting "The articles don't say."
+    with the reason instead of getting "The articles don't say." ``known``: whether the
+    articles hold a word (their names and terms say nothing of the question's language).
     """
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
@@ -87,7 +91,7 @@ def clean_question(question: str) -> str:
         raise QuestionError(
             f"that doesn't look like a question; ask something like {EXAMPLE_QUESTION}"
         )
-    if not is_english(text):
+    if not is_english(text, known):
         raise QuestionError(NOT_ENGLISH)
     return text
 
@@ -189,7 +193,8 @@ class Engine:
         must acknowledge a command within 3 s) and hands the checked text to
         :meth:`answer`, so a question is cleaned once.
         """
-        return clean_question(question)
+        corpus = self.corpus
+        return clean_question(question, lambda word: is_name(corpus, self.tokenizer, word))
 
     def ask(
         self,
@@ -353,7 +358,8 @@ class Engine:
         and the engine answers only at ``threshold`` or above, and a question for
         someone's words only from an article that reports them speaking
         (:func:`index.attribution.never_quoted`: "what did the minister say?" was
-        answered with the words of the MP who would ask him). Without
+        answered with the words of the MP who would ask him), and from an article that names
+        what was asked about (:func:`index.names.names_elsewhere`). Without
         a reader (it could not load) every question gets the closest passages.
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
@@ -363,6 +369,10 @@ class Engine:
             holder_article = corpus.article(passages[span.passage][0])
             if never_quoted([s.text for s in holder_article.sentences], question.text):
                 span = None
+            elif names_elsewhere(
+                corpus, self.tokenizer, _own_words(question, self.tokenizer), holder_article.id
+            ):
+                span = None  # "who is the ceo of cobres?" answered from another company's article
         if span is not None and confidence >= threshold and question.kind == YES_NO:
             # The reader picks spans, never yes or no ("short-range missiles" for "did North
             # Korea send troops?"): the passages, the sentence it read first.
@@ -400,3 +410,9 @@ class Engine:
             article_title=corpus.article(article_id).title,
             answer_citation=1,
         )
+
+
+def _own_words(question: Question, tokenizer: Tokenizer) -> set[str]:
+    """The tokens of the question as typed: not the words a follow-up carries in brackets
+    ("where did he write that (senator said …)?"), nor those naming the answer's kind."""
+    return set(tokenizer.tokens(_BRACKETED.sub(" ", question.text))) - question.fillers

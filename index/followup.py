@@ -64,6 +64,7 @@ from index.followup_questions import (
     person_answered,
     swapped_subject,
 )
+from index.names import name_stems
 from index.question_types import query_text
 from index.tokenize import Tokenizer
 
@@ -72,11 +73,9 @@ MAX_FRAGMENT = 3  # a line this short is a fragment of a question: "which provin
 MAX_CARRIED = 12  # words carried from turn to turn at most: context stays bounded
 _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # "what about X?"
 _CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q (context)?"
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][^\W\d_]+")  # a capital not opening a sentence
 _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
 _AUX_FIRST = re.compile(rf"^{AUX}\b", re.I)
 _ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
-_LOWER = re.compile(r"\b[a-z][^\W\d_]+")
 # The thing a question asks which one of: the word after "what", "which", "how many".
 # Not a verb there ("how many died?" asks about the conversation's subject).
 _ASKED_THING = re.compile(
@@ -326,26 +325,15 @@ def _headline_words(corpus: Corpus, tokenizer: Tokenizer) -> dict[str, frozenset
     return _HEADLINES[1]
 
 
-_NAMES: tuple[Corpus, frozenset[str]] | None = None  # the last corpus's names, built once
-
-
 def _names(corpus: Corpus, tokenizer: Tokenizer, text: str, foreign: list[str]) -> bool:
     """Whether one of the ``foreign`` tokens is a name: capitalised in the line after its
-    first word, or a word the articles write capitalised inside sentences and never in
-    lower case (so "brock guzman" typed in lower case still names someone)."""
-    global _NAMES
+    first word, or one of the articles' names (:func:`index.names.name_stems`: so "brock
+    guzman" typed in lower case still names someone)."""
     typed = set(tokenizer.tokens(" ".join(w for w in WORD.findall(text)[1:] if w[:1].isupper())))
     if typed & set(foreign):
         return True
-    if _NAMES is None or _NAMES[0] is not corpus:
-        capitalised: set[str] = set()
-        lower: set[str] = set()
-        for paragraph in (p for a in corpus.articles for p in a.paragraphs):
-            capitalised.update(m.lower() for m in _CAPITALISED.findall(paragraph.text))
-            lower.update(_LOWER.findall(paragraph.text))
-        words = capitalised - lower
-        _NAMES = (corpus, frozenset(tokenizer.tokens(" ".join(sorted(words)))))
-    return any(t in _NAMES[1] for t in foreign)
+    names = name_stems(corpus, tokenizer)
+    return any(t in names for t in foreign)
 
 
 def _split(question: str) -> tuple[str, str]:

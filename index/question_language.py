@@ -25,6 +25,7 @@ would be a bug worse than a foreign one let through, so the rule leans that way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -73,6 +74,15 @@ def langid_score(text: str) -> float:
     return 1.0 - float(english / ranked[0][1])
 
 
-def is_english(text: str) -> bool:
-    """Whether to read ``text`` as an English question (True unless clearly another language)."""
-    return not_english_score(text) < NOT_ENGLISH_THRESHOLD
+def is_english(text: str, known: Callable[[str], bool] | None = None) -> bool:
+    """Whether to read ``text`` as an English question (True unless clearly another language).
+
+    ``known`` says whether the articles hold a (lower-case) word: such words are the articles'
+    names and terms, no sign of the question's language ("who runs cobres del pacifico?"
+    scored Spanish), so the rest of the question is judged without them."""
+    if not_english_score(text) < NOT_ENGLISH_THRESHOLD:
+        return True
+    if known is None:
+        return False
+    rest = [w for w in _LETTERS.findall(text) if not known(w.lower())]
+    return len(rest) >= 2 and not_english_score(" ".join(rest)) < NOT_ENGLISH_THRESHOLD

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rapidfuzz import process
@@ -71,6 +72,20 @@ class Vocabulary:
         """``word`` and its stem, as the index and :func:`english_words` hold words."""
         return {word, *self._tokenizer.tokens(word)}
 
+    @cached_property
+    def _accents(self) -> dict[str, str]:
+        """The accented words by their letters without accents ("matias": "matías")."""
+        return {without_accents(w): w for w in self.counts if not w.isascii()}
+
+    def accented(self, word: str) -> str | None:
+        """The articles' accented word that ``word``, which no article holds, types without its
+        accents ("Matias" -> "Matías", capitalised as typed); None otherwise."""
+        lower = word.lower()
+        if not word.isascii() or lower in self.counts or lower not in self._accents:
+            return None
+        found = self._accents[lower]
+        return found.capitalize() if word[:1].isupper() else found
+
     def knows(self, word: str) -> bool:
         """Whether an article holds ``word`` (lower case), as written or by its stem."""
         return word in self.counts or any(t in self.stems for t in self._tokenizer.tokens(word))
@@ -88,6 +103,11 @@ class Vocabulary:
         return str(best[0])
 
 
+def without_accents(word: str) -> str:
+    """``word`` without its accents: "matías" -> "matias"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def respell(
     question: str, vocabulary: Vocabulary, english: frozenset[str] = frozenset()
 ) -> tuple[str, tuple[Respelling, ...]]:
@@ -97,9 +117,9 @@ def respell(
     end = 0
     for match in _WORD.finditer(question):
         word = match.group()
-        if not _may_be_a_slip(word, vocabulary, english):
-            continue
-        closest = vocabulary.closest(word)
+        closest = vocabulary.accented(word)  # "Matias" for "Matías": the same word, unaccented
+        if closest is None and _may_be_a_slip(word, vocabulary, english):
+            closest = vocabulary.closest(word)
         if closest is None:
             continue
         parts += [question[end : match.start()], closest]

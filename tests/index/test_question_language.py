@@ -62,3 +62,10 @@ def test_an_english_frame_around_foreign_names_is_english(question: str) -> None
 @pytest.mark.parametrize("question", ["Was hat Merkel gesagt?", "¿Qué dijo Rupiah Banda?"])
 def test_words_english_shares_with_other_languages_frame_nothing(question: str) -> None:
     assert not is_english(question)
+
+
+def test_the_articles_names_in_an_english_question_say_nothing_of_its_language() -> None:
+    names = {"cobres", "del", "pacifico"}.__contains__
+    assert not is_english("who runs cobres del pacifico?")  # the names scored Spanish
+    assert is_english("who runs cobres del pacifico?", names)
+    assert not is_english("¿quién dirige cobres del pacifico?", names)

@@ -75,3 +75,11 @@ def test_a_question_with_no_word_the_articles_hold_gets_their_openings_and_a_hin
     assert not answer.found and answer.citations
     assert answer.citations[0].text.startswith("North Korean leader Kim Jong Un")
     assert answer.hint is not None and "“xyzzy”" in answer.hint
+
+
+def test_a_name_typed_without_its_accents_is_read_as_the_articles_name() -> None:
+    vocabulary = Vocabulary(Counter({"matías": 2, "henríquez": 2, "fire": 3}), default_tokenizer())
+    assert respell("who is Matias henriquez?", vocabulary, ENGLISH) == (
+        "who is Matías henríquez?",
+        (Respelling("Matias", "Matías"), Respelling("henriquez", "henríquez")),
+    )

@@ -252,14 +252,14 @@ async def test_summary_quotes_the_article(harness: Harness) -> None:
     assert article.sentences[0].text[:40] in description.replace("\\", "")
 
 
-async def test_more_after_a_summary_shows_a_longer_one(harness: Harness) -> None:
+async def test_more_after_a_summary_shows_more_of_it(harness: Harness) -> None:
     article = harness.bot.engine.corpus.articles[0]
     await harness.call("summary", article=article.id, sentences=2)
 
     calls = await harness.send(harness.message("more", mention_bot=True))
 
     reply = next(c for c in calls if c.message)
-    assert reply.text().startswith("Summary:") and "**5.**" in reply.text()
+    assert reply.text().startswith("More:") and "**3.**" in reply.text()
 
 
 async def test_summary_on_a_topic_by_typed_title(harness: Harness) -> None:
