@@ -49,3 +49,23 @@ def looks_like_question(text: str) -> bool:
         return True
     first = re.split(r"[\s,']+", text.lower(), maxsplit=1)[0]
     return first in _QUESTION_WORDS
+
+
+MAX_QUESTIONS = 3  # questions answered from one line; a longer list is read as one question
+_WH = r"(?:who|whom|whose|what|what's|whats|when|where|why|which|how)"
+# A question mark and more text, or ", and who …": where a line asking two things divides.
+_BETWEEN = re.compile(rf"(?<=\?)\s+|\s*[,;]?\s+and\s+(?={_WH}\b)|;\s+(?={_WH}\b)", re.IGNORECASE)
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions a line asks, each to be answered in turn: "how much did the IPO raise?
+    how much was it worth?" and "how much did Kilat raise and who is the CEO?" ask two (one
+    question read with both was refused). A line divides only into questions each opening on
+    a question word or auxiliary, at most :data:`MAX_QUESTIONS`; otherwise it is one."""
+    parts = [p.strip() for p in _BETWEEN.split(text.strip()) if p and p.strip()]
+    if not 2 <= len(parts) <= MAX_QUESTIONS:
+        return [text]
+    opening = [re.split(r"[\s,']+", p.lower(), maxsplit=1)[0].strip("?!.") for p in parts]
+    if not all(word in _QUESTION_WORDS or word in {"what's", "whats"} for word in opening):
+        return [text]
+    return [p if p.endswith("?") else f"{p.rstrip('.!')}?" for p in parts]

@@ -115,10 +115,20 @@ class Chat:
             self._summary(rest.strip())
         elif meant is not None and not _asks_for_an_account(text):
             print(f"Did you mean `{meant.command}`? Type it alone, or ask a question.")
-        elif self._ask(text) == "bye":  # "see you later", "good night": leaving, as "bye" does
+        elif self._ask_each(text) == "bye":  # "see you later", "good night": leaving, as "bye" does
             return False
         print()
         return True
+
+    def _ask_each(self, line: str) -> str | None:
+        """Each question of ``line`` answered in turn ("when was it founded? where?"); the
+        last reply's kind."""
+        from bot.serving.messages import questions_in
+
+        kind = None
+        for question in questions_in(line):
+            kind = self._ask(question)
+        return kind
 
     def _ask(self, line: str) -> str | None:
         """Answer a question, or reply to a line with nothing to search (:meth:`Engine.gist`)

@@ -16,7 +16,7 @@ from bot.discord_app.embeds import answer_embed, asked_in, choice_embed, summary
 from bot.discord_app.replies import article_autocomplete, reply_to, resolve_article, slash_place
 from bot.serving.answering import CoolingDown, Place, QuestionRefused, Reply
 from bot.serving.backlog import Busy
-from bot.serving.messages import looks_like_question, strip_discord_markup
+from bot.serving.messages import looks_like_question, questions_in, strip_discord_markup
 from bot.storage import GuildSettings
 from index import Previous, QuestionError
 
@@ -63,21 +63,36 @@ class Ask(commands.Cog):
         if not question:
             await reply_to(message, HOW_TO_ASK)
             return
+        replied_to = self._replied_to(message)
+        for part in questions_in(question):  # "how much did it raise? who is the CEO?": each
+            if not await self._answer(message, place, settings, part, replied_to):
+                return
+            replied_to = None  # the next question follows on from this one's answer
+
+    async def _answer(
+        self,
+        message: discord.Message,
+        place: Place,
+        settings: GuildSettings | None,
+        question: str,
+        replied_to: Previous | None,
+    ) -> bool:
+        """Answer one question of ``message`` in a reply; False when it was turned away."""
         try:
             turn = await self.bot.service.admit(
                 place,
                 question,
                 settings,
                 budget=lambda: self.bot.cooldowns.hit(place.user_id),
-                replied_to=self._replied_to(message),
+                replied_to=replied_to,
             )
         except CoolingDown as slow:
             note = await reply_to(message, str(slow))
             self.bot.delete_later(note, max(round(slow.retry_after), 5))
-            return
+            return False
         except (QuestionRefused, QuestionError) as refused:
             await reply_to(message, str(refused))
-            return
+            return False
         try:
             with self.bot.backlog.slot():
                 async with message.channel.typing():
@@ -85,6 +100,8 @@ class Ask(commands.Cog):
                 await reply_to(message, **self.render(reply))
         except Busy as busy:  # raised on entering the slot only: nothing was sent yet
             self.bot.delete_later(await reply_to(message, str(busy)), BUSY_DELETE_AFTER_S)
+            return False
+        return True
 
     def _replied_to(self, message: discord.Message) -> Previous | None:
         """The context of a reply to one of the bot's answers, rebuilt from that answer's

@@ -74,3 +74,12 @@ async def test_mention_what_happened_after_a_question_sums_up_what_it_asked_abou
     reply = next(c for c in calls if c.message)
     assert reply.text().startswith("Summary: troops were sent to Russia — North Korea")
     assert "3,000" in reply.text()
+
+
+async def test_mention_asking_two_things_gets_two_answers(harness: Harness) -> None:
+    calls = await harness.send(
+        harness.message("when were the images released? where?", mention_bot=True)
+    )
+
+    replies = [c.text() for c in calls if c.message]
+    assert len(replies) == 2 and "March 27" in replies[0] and "Pyongyang" in replies[1]

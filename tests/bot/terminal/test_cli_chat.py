@@ -252,6 +252,13 @@ def test_chat_ok_is_acknowledged_not_answered_with_the_line_on_what_to_ask(
     assert out.strip().splitlines()[-1] == render.SMALL_TALK["ack"]
 
 
+def test_chat_line_asking_two_things_gets_two_answers(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = chat("when were the images released? where?\n", monkeypatch, capsys)
+    assert "Answer: March 27" in out and "Read as: where were the images released?" in out
+
+
 def test_chat_good_night_leaves_the_chat(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
