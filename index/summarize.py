@@ -124,13 +124,9 @@ from index.summary_settings import (
 )
 from index.summary_topics import (
     ASKS,
-    QUALIFIER_WORDS,
     WHY,
     colon_runs_on,
-    gives_cause,
-    stems,
     topic_coverage,
-    topic_cues,
     topic_neighbours,
     topic_picks,
     topic_rank,
@@ -138,6 +134,7 @@ from index.summary_topics import (
     topic_score,
 )
 from index.tokenize import Tokenizer, default_tokenizer
+from index.topic_kinds import QUALIFIER_WORDS, generic_kinds, gives_cause, stems, topic_cues
 from index.topic_presence import check_topic
 
 __all__ = [  # the summariser's face; its parts live in the summary_* modules
@@ -225,7 +222,9 @@ def summarize(
         if relevance is None and (check is None or not check.rescues):
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
-        unsure = check is not None and (relevance is None or check.doubts)
+        kinds = generic_kinds(body, wanted, tokenizer)  # "reactions": its kind is evidence enough
+        plain_kind = kinds is not None and kinds[1] and bool(kinds[0].any())
+        unsure = check is not None and (relevance is None or check.doubts) and not plain_kind
         relevance = score.copy() if relevance is None else relevance  # the closest there is
         count = min(count, UNSURE_SENTENCES) if unsure else count
         factors = caption_factors(body, settings)

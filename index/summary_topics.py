@@ -2,7 +2,7 @@
 
 The module doc of :mod:`index.summarize` says how a topic summary is chosen; here are its
 parts: the share of the topic's words a sentence holds (:func:`topic_coverage`), the
-cues of a topic's kind (:func:`topic_cues`: money, earlier times, causes), the score and
+cues of a topic's kind (:func:`index.topic_kinds.topic_cues`), the score and
 the sentences eligible (:func:`topic_relevance`), how far a sentence stands out from its
 article on the topic (:func:`standout`, :func:`topic_rank`), the picks with what each
 needs (:func:`topic_picks`), and the run of neighbours that tells the topic
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from index.records import Sentence
 from index.summary_lead import holds_figure
-from index.summary_sentences import AMOUNT, SPEECH, content_words, said_words, unit_of
+from index.summary_sentences import SPEECH, content_words, said_words, unit_of
 from index.summary_settings import (
     DEFAULT_SETTINGS,
     MAX_SENTENCES,
@@ -28,77 +28,8 @@ from index.summary_settings import (
     FloatArray,
     SummarizerSettings,
 )
-from index.tokenize import Tokenizer
 
 MIN_PRESENT_TOPIC_WORDS = 2  # topic words the article uses, to drop the others
-# A topic about money ("the prices", "how much it costs") is answered by amounts of money,
-# whatever the words around them ("It will cost about $799", "on sale for €1,999").
-MONEY_WORDS = """price prices cost costs costing fee fees fare fares salary salaries wage wages
-    pay paid money spend spending spent budget expensive cheap afford""".split()
-# A topic about what came before ("previous cheating cases", "the earlier killings") favours
-# sentences set in the past ("in 2020", "last year", "had been", "previously").
-EARLIER_WORDS = "previous earlier past prior former history before".split()
-_EARLIER = re.compile(
-    r"""\b(?:previous(?:ly)?|earlier|before|ago|prior|former(?:ly)?|once|had\s+been|last\s+
-        (?:year|month|week|season|time)|in\s+(?:19|20)\d\d)\b""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A topic asking why ("the cause of the fire", "why the chain got into trouble") favours
-# sentences that give a cause ("did not know how the fire started", "blamed competition").
-CAUSE_WORDS = "why cause causes caused reason reasons behind".split()
-_CAUSE = re.compile(
-    r"""\b(?:because|due\s+to|blam\w*|caus\w*|reasons?|results?\s+of|led\s+to|start(?:ed|s)?
-        |factors?|explanation|triggered|sparked|so\s+that)\b""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Words that say what kind of thing is wanted, not what it is about ("cases", "details"):
-# matched by the cues above, left out of the word match when another word remains.
-QUALIFIER_WORDS = (
-    EARLIER_WORDS
-    + CAUSE_WORDS
-    + """case cases detail details information news story issue issues situation
-    other recent latest main""".split()
-)
-
-
-def stems(words: Sequence[str], tokenizer: Tokenizer) -> list[str]:
-    return [t for w in words for t in tokenizer.tokens(w)]
-
-
-def topic_cues(
-    body: Sequence[Sentence],
-    wanted: Sequence[str],
-    tokenizer: Tokenizer,
-    vocabulary: Collection[str] = (),
-    why: bool = False,
-) -> tuple[BoolArray, FloatArray] | None:
-    """What a topic's kind asks for: (sentences it makes eligible, lift 0-1), or None.
-
-    A money topic makes every sentence holding an amount of money eligible and
-    lifts it, unless it names something the article's ``vocabulary`` lacks
-    ("ticket prices" of an article without tickets); an "earlier" topic only
-    lifts sentences set in the past, its other words must still find them. ``why``:
-    the topic asks why (a stop word, so not among ``wanted``), as "the cause of" does.
-    """
-    money_words = set(stems(MONEY_WORDS, tokenizer))
-    kind_words = money_words | set(stems(QUALIFIER_WORDS, tokenizer))
-    money = any(t in money_words for t in wanted) and all(
-        t in vocabulary for t in wanted if t not in kind_words
-    )
-    earlier = any(t in set(stems(EARLIER_WORDS, tokenizer)) for t in wanted)
-    cause = why or any(t in set(stems(CAUSE_WORDS, tokenizer)) for t in wanted)
-    if not money and not earlier and not cause:
-        return None
-    amounts = np.array([money and bool(AMOUNT.search(s.text)) for s in body])
-    past = np.array([earlier and bool(_EARLIER.search(s.text)) for s in body])
-    causes = np.array([cause and bool(_CAUSE.search(s.text)) for s in body])
-    lift = np.maximum(amounts.astype(np.float64), 0.4 * (past | causes))
-    return amounts, lift
-
-
-def gives_cause(body: Sequence[Sentence]) -> BoolArray:
-    """Whether each sentence gives a cause ("blamed competition", "did not know how it started")."""
-    return np.array([bool(_CAUSE.search(s.text)) for s in body], dtype=bool)
 
 
 def topic_coverage(
