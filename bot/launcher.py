@@ -146,9 +146,12 @@ def run_ask(args: argparse.Namespace) -> int:
     engine = open_engine(args)
     article_id = None
     if args.article:
-        from index import find_article
+        from index import AmbiguousArticle, find_article
 
-        article = find_article(engine.corpus.articles, args.article)
+        try:
+            article = find_article(engine.corpus.articles, args.article)
+        except AmbiguousArticle as exc:
+            raise CliError(str(exc)) from exc
         if article is None:
             raise CliError(missing_article(engine, args.article, "`--article 2`"))
         article_id = article.id

@@ -18,7 +18,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which co
 if TYPE_CHECKING:
     from typing import Any
 
-    from index.article_choice import find_article, matching_articles
+    from index.article_choice import AmbiguousArticle, find_article, matching_articles
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine, QuestionError, clean_question
@@ -57,6 +57,7 @@ __all__ = [
     "REFUSAL_THRESHOLD",
     "SMALL_TALK",
     "YES_NO",
+    "AmbiguousArticle",
     "Answer",
     "Article",
     "ArticleError",
@@ -99,7 +100,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "index.article_choice": ("find_article", "matching_articles"),
+    "index.article_choice": ("AmbiguousArticle", "find_article", "matching_articles"),
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine", "QuestionError", "clean_question"),

@@ -18,10 +18,30 @@ from index.records import Article
 _NUMBER = re.compile(r"\d+")
 
 
+class AmbiguousArticle(LookupError):
+    """A name that fits several articles equally well ("inv", "-1"): which one is not guessed,
+    as ``remove`` would have removed the first."""
+
+    def __init__(self, name: str, articles: Sequence[Article], numbers: dict[str, int]) -> None:
+        shown = "; ".join(f"{numbers[a.id]}. {a.title}" for a in articles[:MAX_SHOWN])
+        more = f"; and {len(articles) - MAX_SHOWN} more" if len(articles) > MAX_SHOWN else ""
+        super().__init__(f"“{name}” fits {len(articles)} articles ({shown}{more}); give its number")
+        self.articles = tuple(articles)
+
+
+MAX_SHOWN = 5  # the articles an ambiguous name lists
+
+
 def find_article(articles: Sequence[Article], name: str) -> Article | None:
-    """The article ``name`` means (the first of :func:`matching_articles`), or None."""
-    found = matching_articles(articles, name)
-    return found[0] if found else None
+    """The article ``name`` means, or None; :class:`AmbiguousArticle` when the best rule of
+    :func:`matching_articles` it meets fits several."""
+    tiers = _tiers(articles, name)
+    if not tiers:
+        return None
+    if len(tiers[0]) > 1:
+        numbers = {a.id: n for n, a in enumerate(articles, start=1)}
+        raise AmbiguousArticle(" ".join(name.split()), tiers[0], numbers)
+    return tiers[0][0]
 
 
 def matching_articles(articles: Sequence[Article], name: str) -> list[Article]:
@@ -33,6 +53,12 @@ def matching_articles(articles: Sequence[Article], name: str) -> list[Article]:
     finds none. Other text is an id or file name whole, then the start of an
     id or a whole title, then part of a title or file name (case ignored).
     """
+    return [a for tier in _tiers(articles, name) for a in tier]
+
+
+def _tiers(articles: Sequence[Article], name: str) -> list[list[Article]]:
+    """The articles each rule of :func:`matching_articles` finds (those an earlier one found
+    left out), the rules that find none left out."""
     wanted = " ".join(name.split()).casefold()
     if not wanted:
         return []
@@ -50,9 +76,11 @@ def matching_articles(articles: Sequence[Article], name: str) -> list[Article]:
             lambda a: a.id.casefold().startswith(wanted) or a.title.casefold() == wanted,
             lambda a: wanted in a.title.casefold() or wanted in a.source_path.casefold(),
         )
-    found: dict[str, Article] = {}
+    seen: set[str] = set()
+    tiers = []
     for test in tests:
-        for article in articles:
-            if article.id not in found and test(article):
-                found[article.id] = article
-    return list(found.values())
+        tier = [a for a in articles if a.id not in seen and test(a)]
+        seen.update(a.id for a in tier)
+        if tier:
+            tiers.append(tier)
+    return tiers

@@ -181,7 +181,7 @@ class Chat:
         picks it and the remaining words are the topic, and when none does the
         numbered list is offered, saying first when a number is past the last.
         """
-        from index import find_article
+        from index import AmbiguousArticle, find_article
 
         articles = self.engine.corpus.articles
         words = rest.split()
@@ -191,7 +191,10 @@ class Chat:
         if len(articles) == 1:
             return articles[0], rest or None
         for cut in range(len(words), 0, -1):
-            article = find_article(articles, " ".join(words[:cut]))
+            try:
+                article = find_article(articles, " ".join(words[:cut]))
+            except AmbiguousArticle as exc:  # "summary inv": which is not guessed
+                raise CliError(str(exc)) from exc
             if article is not None:
                 return article, " ".join(words[cut:]) or None
         if words[:1] and words[0].isdigit():

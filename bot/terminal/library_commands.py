@@ -95,10 +95,13 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from bot.intake import IntakeError, remove_from_folder, removed_message
-    from index import find_article
+    from index import AmbiguousArticle, find_article
 
     engine = open_engine(args)
-    article = find_article(engine.corpus.articles, args.article)
+    try:
+        article = find_article(engine.corpus.articles, args.article)
+    except AmbiguousArticle as exc:  # never the first of several: it would be moved away
+        raise CliError(str(exc)) from exc
     if article is None:
         raise CliError(missing_article(engine, args.article, "`articlebot remove 2`"))
     try:

@@ -111,9 +111,12 @@ def run_summary(args: argparse.Namespace) -> int:
 def _pick_article(engine: Any, query: str | None) -> Article:
     articles = engine.corpus.articles
     if query:
-        from index import find_article
+        from index import AmbiguousArticle, find_article
 
-        article: Article | None = find_article(articles, query)
+        try:
+            article: Article | None = find_article(articles, query)
+        except AmbiguousArticle as exc:
+            raise CliError(str(exc)) from exc
         if article is None:
             raise CliError(missing_article(engine, query, "`articlebot summary 2`"))
         return article

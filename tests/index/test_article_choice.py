@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.article_choice import find_article, matching_articles
+import pytest
+
+from index.article_choice import AmbiguousArticle, find_article, matching_articles
 from index.loader import article_from_text
 from index.records import Article
 
@@ -53,3 +55,15 @@ def test_part_of_a_title_finds_the_article_whatever_its_case_and_spacing() -> No
 
 def test_nothing_typed_means_no_article() -> None:
     assert find_article(LISTING, "  ") is None
+
+
+def test_a_name_the_best_rule_fits_to_one_article_finds_it_though_weaker_rules_fit_others() -> None:
+    assert find_article(LISTING, "council") is BUDGET  # its whole id; the bridge's only starts so
+
+
+def test_a_name_fitting_several_articles_equally_is_not_guessed() -> None:
+    # "remove counc" had removed the first of them.
+    with pytest.raises(AmbiguousArticle, match="fits 2 articles") as raised:
+        find_article(LISTING, "counc")
+    assert raised.value.articles == (BRIDGE, BUDGET)
+    assert "1. Council plans a bridge for 2026" in str(raised.value)

@@ -207,3 +207,13 @@ def test_a_failure_is_one_line_and_a_non_zero_exit(
     code, out, err = run([*args, "--seeds", str(seeds_copy)], capsys)
     assert code == 1 and out == ""
     assert err.startswith(f"articlebot: {message}") and err.count("\n") == 1
+
+
+def test_removing_by_a_name_that_fits_several_articles_is_refused_and_changes_nothing(
+    seeds_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["add", str(PAGE), "--seeds", str(seeds_copy)], capsys)[0] == 0
+    before = files(seeds_copy)
+    code, _, err = run(["remove", "n", "--seeds", str(seeds_copy)], capsys)  # in both titles
+    assert code == 1 and "fits 2 articles" in err and "give its number" in err
+    assert files(seeds_copy) == before
