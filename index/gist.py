@@ -244,6 +244,9 @@ def _meant(word: str, english: Collection[str]) -> str:
     return word
 
 
+_TLDR = re.compile(r"\btl\s*[;:,.]\s*dr\b", re.IGNORECASE)
+
+
 def account_subject(line: str, english: Collection[str] | None = None) -> str | None:
     """The subject of a line asking for an account of it, as typed; None for any other line.
 
@@ -258,6 +261,7 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     Given ``english``, a request word typed with one slip is read as meant ("tell me abuot the
     drones") unless English knows the word typed (:func:`read_slips`).
     """
+    line = _TLDR.sub("tldr", line)  # "tl;dr russia": the semicolon ends no sentence
     tail = _TAIL.match(line.strip())
     if tail:
         return _subject_before_request(tail["subject"].strip(" ,;:-–—+"))

@@ -152,6 +152,7 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
             "ozone levels + the clean air act bit",
         ),
         ("whats this report about people stockpiling guns?", "people stockpiling guns"),
+        ("tl;dr the kilat ipo", "the kilat ipo"),  # the semicolon had ended a sentence
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
