@@ -42,14 +42,10 @@ from news_data import load_news  # noqa: E402
 from index.confidence import REFUSAL_THRESHOLD, Calibration  # noqa: E402
 from index.corpus import Corpus  # noqa: E402
 from index.embedding import Embedder, FloatArray, shared_embedder  # noqa: E402
-from index.engine import (  # noqa: E402
-    READ_PASSAGES,
-    QuestionError,
-    Reading,
-    clean_question,
-)
+from index.engine import READ_PASSAGES, Reading  # noqa: E402
 from index.evaluation.squad import best_over_gold, f1_score, parse_squad  # noqa: E402
 from index.passages import by_words  # noqa: E402
+from index.question_input import QuestionError, clean_question  # noqa: E402
 from index.question_types import Question  # noqa: E402
 from index.ranking import SentenceRanker  # noqa: E402
 from index.reader import CALIBRATION_FILE, MODEL_DIR, TOKENIZER_FILE, Reader, shared_reader  # noqa: E402

@@ -31,9 +31,10 @@ from summary_topics import dev_articles  # noqa: E402
 
 import index.engine as engine_module  # noqa: E402
 from index.attribution import asked_speaker  # noqa: E402
-from index.engine import Engine, QuestionError  # noqa: E402
+from index.engine import Engine  # noqa: E402
 from index.evaluation.qa import contains  # noqa: E402
 from index.loader import load_file  # noqa: E402
+from index.question_input import QuestionError  # noqa: E402
 from index.records import Answer, Article  # noqa: E402
 from index.saved.building import build_corpus  # noqa: E402
 

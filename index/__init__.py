@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from index.article_choice import AmbiguousArticle, find_article, matching_articles
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
-    from index.engine import Engine, QuestionError, clean_question
+    from index.engine import Engine
     from index.followup import (
         Previous,
         Reading,
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         without_chatter,
     )
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
+    from index.question_input import QuestionError, clean_question
     from index.question_types import YES_NO
     from index.records import MAX_QUESTION_CHARS, Answer, Article, Citation, LoadProblem
     from index.saved.building import ReindexReport, build_corpus, open_corpus
@@ -103,7 +104,8 @@ _MODULES = {
     "index.article_choice": ("AmbiguousArticle", "find_article", "matching_articles"),
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
-    "index.engine": ("Engine", "QuestionError", "clean_question"),
+    "index.engine": ("Engine",),
+    "index.question_input": ("QuestionError", "clean_question"),
     "index.followup": (
         "Previous",
         "Reading",

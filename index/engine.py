@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,7 +26,8 @@ from index.embedding import Embedder, shared_embedder
 from index.gist import Gist, account_subject, asks_for_gist, names_article, newest_first
 from index.names import is_name, names_elsewhere
 from index.passages import by_words, by_words_and_meaning
-from index.question_language import is_english, load_identifier
+from index.question_input import QuestionError, clean_question
+from index.question_language import load_identifier
 from index.question_types import YES_NO, Question
 from index.ranking import Scored, SentenceRanker
 from index.reader import (
@@ -39,7 +38,7 @@ from index.reader import (
     Span,
     shared_reader,
 )
-from index.records import MAX_QUESTION_CHARS, Answer, Paragraph
+from index.records import Answer, Paragraph
 from index.spelling import Respelling, Vocabulary, english_words, respell
 from index.tokenize import Tokenizer, default_tokenizer
 
@@ -47,62 +46,7 @@ READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.m
 
 
 YES_NO_HINT = "I can't answer yes or no in a word; the passages closest to the question:"
-EXAMPLE_QUESTION = "“how many troops were sent to Russia?”"
-NOT_ENGLISH = (
-    "I read English articles and answer questions in English; "
-    f"please ask in English, for example {EXAMPLE_QUESTION}"
-)
-# Emoji, pictographs, flags, skin tones and other signs that are not words
-# (Unicode So, Sk, Cs, Co). Kept: the degree sign, and the two accents the
-# tokenizer reads as apostrophes ("Korea´s"). Currency (Sc), math (Sm) and
-# punctuation are other categories and stay: "$5", "3,000", "U.S.", "40%".
-_SYMBOL_CATEGORIES = frozenset({"So", "Sk", "Cs", "Co"})
-_KEEP_SYMBOLS = frozenset("°`´")
-# Marks that only shape the emoji before them: variation selectors, the keycap.
 _BRACKETED = re.compile(r"\([^()]*\)")  # the words a follow-up carries, read in brackets
-_EMOJI_MARKS = re.compile("[\u20e3\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-
-
-class QuestionError(ValueError):
-    """A question the engine cannot take (empty, too long, no words, not English); says why."""
-
-
-def clean_question(question: str, known: Callable[[str], bool] | None = None) -> str:
-    """The words of a question, or a :class:`QuestionError` saying why there are none to read.
-
-    Whitespace is collapsed, control characters and symbols that are not words
-    (emoji and the like) dropped, so "🚁 who showed off the drones" reads as
-    its words do; input with no letter or digit, or in another language than
-    the articles' English (:mod:`index.question_language`), is turned away
-    with the reason instead of getting "The articles don't say." ``known``: whether the
-    articles hold a word (their names and terms say nothing of the question's language).
-    """
-    if not isinstance(question, str):
-        raise QuestionError("the question must be text")
-    text = " ".join("".join(ch if ch.isprintable() else " " for ch in question).split())
-    if not text:
-        raise QuestionError(f"the question is empty; ask something like {EXAMPLE_QUESTION}")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"the question is {len(text):,} characters long; please keep it under {MAX_QUESTION_CHARS:,}"
-        )
-    text = " ".join(_without_symbols(text).split())
-    if not any(ch.isalnum() for ch in text):
-        raise QuestionError(
-            f"that doesn't look like a question; ask something like {EXAMPLE_QUESTION}"
-        )
-    if not is_english(text, known):
-        raise QuestionError(NOT_ENGLISH)
-    return text
-
-
-def _without_symbols(text: str) -> str:
-    """``text`` with emoji and other non-word symbols as spaces, their shaping marks gone."""
-    text = _EMOJI_MARKS.sub("", text)
-    return "".join(
-        " " if unicodedata.category(ch) in _SYMBOL_CATEGORIES and ch not in _KEEP_SYMBOLS else ch
-        for ch in text
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,14 +309,12 @@ class Engine:
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
         confidence = self.calibration.probability(reading.features()) if span else 0.0
-        if span is not None and confidence >= threshold:  # "what did X say?": X must speak (react)
-            holder_article = corpus.article(passages[span.passage][0])
-            if never_quoted([s.text for s in holder_article.sentences], question.text):
-                span = None
-            elif names_elsewhere(
-                corpus, self.tokenizer, _own_words(question, self.tokenizer), holder_article.id
-            ):
-                span = None  # "who is the ceo of cobres?" answered from another company's article
+        if (  # "what did X say?" when X never speaks, "the ceo of cobres" from another article
+            span is not None
+            and confidence >= threshold
+            and self._elsewhere(corpus, question, passages[span.passage][0])
+        ):
+            span = None
         if span is not None and confidence >= threshold and question.kind == YES_NO:
             # The reader picks spans, never yes or no ("short-range missiles" for "did North
             # Korea send troops?"): the passages, the sentence it read first.
@@ -409,6 +351,19 @@ class Engine:
             article_id=article_id,
             article_title=corpus.article(article_id).title,
             answer_citation=1,
+        )
+
+    def _elsewhere(self, corpus: Corpus, question: Question, article_id: str) -> bool:
+        """Whether an answer from ``article_id`` would be about something else: the question
+        asks for someone's words or reaction it never reports (:func:`never_quoted`: "what
+        did the minister say?" was answered with the words of the MP who would ask him), or
+        names what only other articles name (:func:`names_elsewhere`: "who is the ceo of
+        cobres?" was answered with another company's chief executive)."""
+        article = corpus.article(article_id)
+        if never_quoted([s.text for s in article.sentences], question.text):
+            return True
+        return names_elsewhere(
+            corpus, self.tokenizer, _own_words(question, self.tokenizer), article_id
         )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.engine import Engine, QuestionError
+from index.engine import Engine
+from index.question_input import QuestionError
 from index.records import Answer
 
 

@@ -38,8 +38,9 @@ from bot.serving.answering import QuestionTooLong
 from bot.serving.messages import strip_discord_markup
 from index import ReindexReport, build_corpus
 from index.corpus import NoArticlesError
-from index.engine import Engine, QuestionError
+from index.engine import Engine
 from index.loader import ArticleError, load_folder, parse_article
+from index.question_input import QuestionError
 from index.records import Answer, Citation, LoadProblem, Sentence
 from index.summarize import Summary
 from tests.bot.fake_discord import validate_message_body

@@ -21,7 +21,8 @@ import pytest
 from bot.config import Settings
 from bot.serving.messages import strip_discord_markup
 from bot.storage import StorageConfig
-from index.engine import Engine, QuestionError, clean_question
+from index.engine import Engine
+from index.question_input import QuestionError, clean_question
 from tests.bot.conftest import BotFactory, Call
 from tests.bot.fake_discord import FakeDiscord, PostedMessage
 from tests.hardening.conftest import SALT, Capture, StartFakeBot, logged_questions, table_counts

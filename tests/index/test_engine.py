@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from index.confidence import REFUSAL_THRESHOLD
-from index.engine import YES_NO_HINT, Engine, QuestionError, clean_question
+from index.engine import YES_NO_HINT, Engine
 from index.loader import article_from_text, load_file, load_folder
+from index.question_input import QuestionError, clean_question
 from index.records import MAX_QUESTION_CHARS
 from index.saved.building import build_corpus
 from tests.conftest import SEEDS

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.engine import NOT_ENGLISH, Engine, QuestionError, clean_question
+from index.engine import Engine
+from index.question_input import NOT_ENGLISH, QuestionError, clean_question
 from index.records import Answer
 
 DRONES = "who showed off the new military drones"

@@ -20,7 +20,8 @@ from bot.serving.answering import (
     QuestionTooLong,
 )
 from bot.storage import GuildSettings, SQLiteStore, StorageConfig, open_store
-from index.engine import Engine, QuestionError
+from index.engine import Engine
+from index.question_input import QuestionError
 
 TROOPS = "how many troops were sent to Russia?"
 GUILD = 81384788765712384
