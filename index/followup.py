@@ -30,7 +30,9 @@ article lacks. A line
   ("what car was the shooter driving?" after "how many died?": its own subject), or
   asks which thing ("what drones were shown?") the conversation has not named;
 * **stands alone** otherwise (its own subject, all in the previous article):
-  it starts afresh too, and the ranking finds that article by itself.
+  it is read as typed, in that article (where another article holds the same
+  words, "how many homes were destroyed?" after the Chilean fire had got the
+  Peruvian quake's).
 
 A follow-up relative in time to the previous answer ("and after that?", "what
 happened next?", "how many before that?": a word of :data:`AFTER` or
@@ -143,7 +145,7 @@ def read_in_context(
     new = holders.keys() - before
     own = (len(holders) >= MAX_BARE and not before & holders.keys()) or bool(thing & new)
     if not _leans_on_before(text, len(holders), unknown, own):
-        return Reading(text)  # stands alone
+        return Reading(text, article)  # stands alone, in the article all its words are in
     if holders and not _refers(text) and not _fragment(text):
         # A whole question of its own, few words, nothing pointing back ("who is the mayor?",
         # "how much is the tax?"): the same article, the previous words searched but never

@@ -147,7 +147,9 @@ _CHATTER = re.compile(
         (?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
         |alright|wow|hmm+|lol)\s*[,!.;:]+\s*
     | ^(?:hey|hi|hello|yo|oi)(?:\s+(?:bot|there|articlebot|all))?(?:\s*[,!.;:]+\s*|\s+(?=(?:what|who
-        |when|where|why|how|which|whats|what's|can|could|did|does|do|is|are|was|were|tell)\b))""",
+        |when|where|why|how|which|whats|what's|can|could|did|does|do|is|are|was|were|tell)\b))
+    | ^(?:(?:lol|ok|okay|hmm+|ah|oh|wow|cool|alright|thx|thanks)\s+)+(?=(?:(?:and|so|but)\s+)?
+        (?:what|who|when|where|why|how|which|whats|what's)\b)""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines asking what the last answer stands on: its passages, shown again with it. A puzzled

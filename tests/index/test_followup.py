@@ -136,13 +136,16 @@ def test_a_count_is_no_moment_to_name(corpus: Corpus) -> None:
     assert reading.read_as == "how many soldiers before that (troops were sent to Russia)?"
 
 
-def test_a_question_with_its_own_subject_stands_alone(corpus: Corpus) -> None:
+def test_a_question_with_its_own_subject_stands_alone_in_the_article_holding_its_words(
+    corpus: Corpus,
+) -> None:
+    # After the Chilean fire, "how many homes were destroyed?" had got the Peruvian quake's.
     reading = read(
         corpus, "which region did North Korean soldiers die in?", Previous(TROOPS, "troops")
     )
     assert (reading.text, reading.article_id, reading.read_as) == (
         "which region did North Korean soldiers die in?",
-        None,
+        "troops",
         None,
     )
 

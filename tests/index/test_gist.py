@@ -294,6 +294,7 @@ def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
         ("ok. what drones were shown?", "what drones were shown?"),
         ("hey bot, what happened in peru?", "what happened in peru?"),
         ("yo what happened in russia", "what happened in russia"),
+        ("lol ok and how many were sent?", "and how many were sent?"),  # no stop, a question
     ],
 )
 def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> None:
