@@ -345,7 +345,7 @@ class AnsweringService:
             answer = _as_asked(answer, turn.text, reading.read_as or typed)
             stays = answer.article_id if answer.found else reading.article_id
             said = answer.answer if answer.found else None
-            remembered = Previous(answer.read_as or reading.remembered or turn.text, stays, said)
+            remembered = Previous(answer.read_as or reading.remembered or spelt, stays, said)
             return Reply("answer", turn.text, answer), remembered
         summary = None
         if gist.kind == "summary":

@@ -244,3 +244,5 @@ async def test_chat_before_a_question_is_dropped_without_a_read_as(
     reply = await service.ask(MEMBER, "ok cool, how many troops were sent to Russia?")
     assert reply.answer is not None and reply.answer.found
     assert "3,000" in (reply.answer.answer or "") and reply.answer.read_as is None
+    after = await service.admit(MEMBER, "and when?")
+    assert after.context is not None and "cool" not in after.context.question  # nor remembered
