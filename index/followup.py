@@ -96,6 +96,7 @@ class Previous:
     answer: str | None = None  # the short answer given, which "he" or "after that" may stand for
     shown: tuple[str, ...] = ()  # the sentences a summary showed: "more" after it shows more
     topic: str | None = None  # the topic of that summary, if it had one
+    offered: tuple[str, ...] = ()  # the articles "Which article?" offered: "the wildfire one"
 
 
 @dataclass(frozen=True, slots=True)

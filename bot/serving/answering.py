@@ -38,6 +38,7 @@ from index import (
     MAX_SENTENCES,
     REFUSAL_THRESHOLD,
     SMALL_TALK,
+    AmbiguousArticle,
     Previous,
     account,
     account_subject,
@@ -45,6 +46,7 @@ from index import (
     asks_for_gist,
     asks_for_more,
     asks_for_source,
+    find_article,
     named_next,
     next_subject,
     previous_subject,
@@ -63,6 +65,12 @@ log = logging.getLogger(__name__)
 # so it gives up after this long and uses the settings last read.
 SETTINGS_PATIENCE_SECONDS = 0.5
 MORE = 3  # sentences "more" adds to a summary
+# Words around an article's name when one is picked: "the wildfire one", "the one about chile".
+_CHOICE_FILLERS = frozenset("the a one article story piece about on please pls that this".split())
+_QUESTION_OPENERS = frozenset(
+    "who whom whose what when where why which how is are was were did does do".split()
+)
+MAX_CHOICE_WORDS = 4  # a longer line is a question or a topic, not an article's name
 LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
 COOLDOWN_MEMBERS = (
     10_000  # beyond, members whose longest possible cooldown has passed are forgotten
@@ -308,8 +316,8 @@ class AnsweringService:
         source = self._source(turn, spelt, article_id)
         if source is not None:
             return Reply("answer", turn.text, source), None
-        more = self._more(turn, spelt, article_id)
-        if more is not None:  # "more" after a summary: a longer one
+        more = self._more(turn, spelt, article_id) or self._chosen(turn, spelt)
+        if more is not None:  # "more" after a summary; "the wildfire one" after "which article?"
             return more
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
@@ -352,7 +360,28 @@ class AnsweringService:
             article = gist.articles[0]
             summary = account(article, gist.topic) if gist.topic else summarize(article)
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
+        if gist.kind == "choose":  # the next line may name one of them
+            return reply, Previous("", None, offered=tuple(a.id for a in gist.articles))
         return reply, None if summary is None else _summary_turn(summary)
+
+    def _chosen(self, turn: Turn, line: str) -> tuple[Reply, Previous] | None:
+        """ "the wildfire one", "chile" after "Which article?": that article's summary, when
+        the line names one article and asks nothing else; None otherwise."""
+        if turn.context is None or not turn.context.offered:
+            return None
+        words = [w for w in line.lower().strip(" ?.!").split() if w not in _CHOICE_FILLERS]
+        if not words or len(words) > MAX_CHOICE_WORDS or words[0] in _QUESTION_OPENERS:
+            return None
+        try:
+            article = find_article(self.engine.corpus.articles, " ".join(words))
+        except AmbiguousArticle:
+            return None
+        if article is None:
+            return None
+        summary = summarize(article)
+        return Reply("summary", turn.text, articles=(article,), summary=summary), _summary_turn(
+            summary
+        )
 
     def _more(self, turn: Turn, line: str, article_id: str | None) -> tuple[Reply, Previous] | None:
         """ "more", "what else?" after a summary (on a topic or not): the sentences a summary

@@ -246,3 +246,22 @@ async def test_chat_before_a_question_is_dropped_without_a_read_as(
     assert "3,000" in (reply.answer.answer or "") and reply.answer.read_as is None
     after = await service.admit(MEMBER, "and when?")
     assert after.context is not None and "cool" not in after.context.question  # nor remembered
+
+
+async def test_naming_an_article_after_which_article_gets_its_summary(
+    strike_and_match: Engine,
+) -> None:
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    offered = await service.ask(MEMBER, "what happened?")
+    chosen = await service.ask(MEMBER, "the cup final one")
+    assert offered.kind == "choose"
+    assert chosen.summary is not None and chosen.summary.article_title == "Cup final"
+
+
+async def test_a_question_after_which_article_is_answered_not_taken_for_a_name(
+    strike_and_match: Engine,
+) -> None:
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    await service.ask(MEMBER, "what happened?")
+    reply = await service.ask(MEMBER, "who won the final?")
+    assert reply.kind == "answer"
