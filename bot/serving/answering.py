@@ -32,21 +32,18 @@ from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from bot.serving.conversations import WINDOW_SECONDS, Conversations, Key
+from bot.serving.summary_turns import chosen, more_of, summary_turn
 from bot.storage import GuildSettings, QuestionEntry, Store
 from bot.storage.base import MAX_COOLDOWN_SECONDS, Source
 from index import (
-    MAX_SENTENCES,
     REFUSAL_THRESHOLD,
     SMALL_TALK,
-    AmbiguousArticle,
     Previous,
     account,
     account_subject,
     asks_for_account,
     asks_for_gist,
-    asks_for_more,
     asks_for_source,
-    find_article,
     named_next,
     next_subject,
     previous_subject,
@@ -64,13 +61,6 @@ log = logging.getLogger(__name__)
 # not hold up answers, nor keep /ask from being acknowledged within Discord's 3 seconds,
 # so it gives up after this long and uses the settings last read.
 SETTINGS_PATIENCE_SECONDS = 0.5
-MORE = 3  # sentences "more" adds to a summary
-# Words around an article's name when one is picked: "the wildfire one", "the one about chile".
-_CHOICE_FILLERS = frozenset("the a one article story piece about on please pls that this".split())
-_QUESTION_OPENERS = frozenset(
-    "who whom whose what when where why which how is are was were did does do".split()
-)
-MAX_CHOICE_WORDS = 4  # a longer line is a question or a topic, not an article's name
 LAST_KNOWN_SERVERS = 10_000  # servers whose last settings are kept for such a fallback
 COOLDOWN_MEMBERS = (
     10_000  # beyond, members whose longest possible cooldown has passed are forgotten
@@ -278,7 +268,7 @@ class AnsweringService:
     def remember_summary(self, place: Place, summary: Summary) -> None:
         """A summary a front end showed itself (``/summary``, the terminal's ``summary 2``) is
         the place's last turn too: "more" after it asks for a longer one."""
-        self.conversations.remember(place.conversation, _summary_turn(summary))
+        self.conversations.remember(place.conversation, summary_turn(summary))
 
     def _source(self, turn: Turn, line: str, article_id: str | None) -> Answer | None:
         """ "source?", "are you sure?" after a question: its answer again, with the passages it
@@ -316,9 +306,13 @@ class AnsweringService:
         source = self._source(turn, spelt, article_id)
         if source is not None:
             return Reply("answer", turn.text, source), None
-        more = self._more(turn, spelt, article_id) or self._chosen(turn, spelt)
-        if more is not None:  # "more" after a summary; "the wildfire one" after "which article?"
-            return more
+        corpus = engine.corpus  # "more" after a summary; "the wildfire one" after "which one?"
+        shown = more_of(corpus, turn.context, spelt, article_id) or chosen(
+            corpus, turn.context, spelt
+        )
+        if shown is not None:
+            article, summary, remembered = shown
+            return Reply("summary", turn.text, articles=(article,), summary=summary), remembered
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
@@ -362,52 +356,7 @@ class AnsweringService:
         reply = Reply(gist.kind, turn.text, articles=gist.articles, summary=summary)
         if gist.kind == "choose":  # the next line may name one of them
             return reply, Previous("", None, offered=tuple(a.id for a in gist.articles))
-        return reply, None if summary is None else _summary_turn(summary)
-
-    def _chosen(self, turn: Turn, line: str) -> tuple[Reply, Previous] | None:
-        """ "the wildfire one", "chile" after "Which article?": that article's summary, when
-        the line names one article and asks nothing else; None otherwise."""
-        if turn.context is None or not turn.context.offered:
-            return None
-        words = [w for w in line.lower().strip(" ?.!").split() if w not in _CHOICE_FILLERS]
-        if not words or len(words) > MAX_CHOICE_WORDS or words[0] in _QUESTION_OPENERS:
-            return None
-        try:
-            article = find_article(self.engine.corpus.articles, " ".join(words))
-        except AmbiguousArticle:
-            return None
-        if article is None:
-            return None
-        summary = summarize(article)
-        return Reply("summary", turn.text, articles=(article,), summary=summary), _summary_turn(
-            summary
-        )
-
-    def _more(self, turn: Turn, line: str, article_id: str | None) -> tuple[Reply, Previous] | None:
-        """ "more", "what else?" after a summary (on a topic or not): the sentences a summary
-        ``MORE`` sentences longer (up to ``MAX_SENTENCES``) adds to what was shown; the
-        conversation keeps them all. None for any other line."""
-        before = turn.context
-        if before is None or not before.shown or before.article_id is None:
-            return None
-        if (article_id and article_id != before.article_id) or not asks_for_more(line):
-            return None
-        article = next((a for a in self.engine.corpus.articles if a.id == before.article_id), None)
-        if article is None:
-            return None
-        count = min(len(before.shown) + MORE, MAX_SENTENCES)
-        longer = summarize(article, sentences=count, topic=before.topic)
-        new = tuple(s for s in longer.sentences if s.id not in before.shown)
-        said = f"on “{before.topic}” " if before.topic else ""
-        done = "" if new else f"That is all the article says {said}that the summary lacked."
-        if not new and len(longer.sentences) >= MAX_SENTENCES:
-            done = (
-                f"A summary holds {MAX_SENTENCES} sentences at most; ask a question about the rest."
-            )
-        more = replace(longer, sentences=new, more=True, unsure=False, message=done)
-        reply = Reply("summary", turn.text, articles=(article,), summary=more)
-        seen = (*before.shown, *(s.id for s in new))
-        return reply, Previous("", article.id, shown=seen, topic=before.topic)
+        return reply, None if summary is None else summary_turn(summary)
 
     async def _log(self, place: Place, answer: Answer) -> int | None:
         """Log the answer; its id, or None when storage is off or the write failed (the
@@ -448,13 +397,6 @@ def _same(answer: Answer, before: str | None) -> bool:
         return False
     now, then = answer.answer.casefold(), before.casefold()
     return now in then or then in now
-
-
-def _summary_turn(summary: Summary) -> Previous:
-    """What a conversation keeps of a summary: its article, the sentences it showed and its
-    topic, for "more" ("says nothing about it" shows none: nothing to say more of)."""
-    shown = tuple(s.id for s in summary.sentences) if summary.found else ()
-    return Previous("", summary.article_id, shown=shown, topic=summary.topic)
 
 
 def _as_asked(answer: Answer, asked: str, read_as: str) -> Answer:
