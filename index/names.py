@@ -18,6 +18,7 @@ was asked").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from index.corpus import Corpus
@@ -76,10 +77,22 @@ def names_elsewhere(
 def _holders(corpus: Corpus, names: frozenset[str], name: str) -> frozenset[str]:
     """The articles holding ``name`` or a name it extends or is extended by ("chilean" and
     "chile": an article on Chile names what "the Chilean government" asks about)."""
-    family = {name} | {
-        other
-        for other in names
-        if min(len(other), len(name)) >= MIN_PREFIX
-        and (other.startswith(name) or name.startswith(other))
-    }
+    family = {name}
+    if len(name) >= MIN_PREFIX:
+        family |= {name[:end] for end in range(MIN_PREFIX, len(name))} & names
+        ordered = _sorted_names(names)
+        at = bisect_left(ordered, name)
+        while at < len(ordered) and ordered[at].startswith(name):
+            family.add(ordered[at])
+            at += 1
     return frozenset().union(*(corpus.articles_with(t) for t in family))
+
+
+_SORTED: tuple[frozenset[str], tuple[str, ...]] | None = None  # the names in order, once
+
+
+def _sorted_names(names: frozenset[str]) -> tuple[str, ...]:
+    global _SORTED
+    if _SORTED is None or _SORTED[0] is not names:
+        _SORTED = (names, tuple(sorted(names)))
+    return _SORTED[1]
