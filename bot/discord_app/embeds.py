@@ -165,7 +165,8 @@ def choice_embed(newest: Sequence[Article], shown: int = 5) -> discord.Embed:
     embed = discord.Embed(
         title="Which article?",
         description=clip(
-            "/summary gives the gist of one of them; the newest:\n" + "\n".join(lines),
+            "Reply with one's name (“the … one”), or use /summary; the newest:\n"
+            + "\n".join(lines),
             DESCRIPTION_LIMIT,
         ),
         colour=INFO,
