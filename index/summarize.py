@@ -195,7 +195,10 @@ def summarize(
         if not idf.keys() & set(wanted) and not is_english(topic):  # "says nothing" was wrong
             raise SummaryError("I read English articles; please give the topic in English")
         if not wanted:
-            raise SummaryError(f"the topic “{topic}” has no words to look for")
+            raise SummaryError(
+                f"the topic “{topic}” names nothing to look for; name its subject, e.g. “the "
+                "opponents” or “the cost”"
+            )
         cues = (
             topic_cues(body, wanted, tokenizer, idf.keys(), WHY.search(topic) is not None)
             if settings.topic_cue_weight

@@ -74,6 +74,11 @@ def test_topic_without_matching_sentences_says_so() -> None:
     assert "football transfer" in result.message
 
 
+def test_a_topic_of_stop_words_alone_says_what_to_give_instead() -> None:
+    with pytest.raises(SummaryError, match="names nothing to look for; name its subject"):
+        summarize(_article(), topic="who is against it")
+
+
 @pytest.mark.parametrize("topic", ["el cólera", "le bébé", "ソーラーパネル"])
 def test_a_topic_in_another_language_asks_for_english_not_says_nothing(topic: str) -> None:
     with pytest.raises(SummaryError, match="in English"):
