@@ -8,10 +8,10 @@ line on how to ask, or searched as questions, they read as if the bot had not li
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 SmallTalk = Literal["greeting", "thanks", "ack", "praise", "bye"]
-SMALL_TALK: frozenset[str] = frozenset({"greeting", "thanks", "ack", "praise", "bye"})
+SMALL_TALK: frozenset[str] = frozenset(get_args(SmallTalk))
 
 # Lines about the bot, not the articles: the line on what to ask answers them.
 _ABOUT_BOT = re.compile(

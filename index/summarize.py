@@ -199,8 +199,9 @@ def summarize(
                 f"the topic “{topic}” names nothing to look for; name its subject, e.g. “the "
                 "opponents” or “the cost”"
             )
+        kinds = generic_kinds(body, wanted, tokenizer)  # "reactions": sentences of its kind
         cues = (
-            topic_cues(body, wanted, tokenizer, idf.keys(), WHY.search(topic) is not None)
+            topic_cues(body, wanted, tokenizer, idf.keys(), WHY.search(topic) is not None, kinds)
             if settings.topic_cue_weight
             else None
         )
@@ -225,8 +226,7 @@ def summarize(
         if relevance is None and (check is None or not check.rescues):
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
-        kinds = generic_kinds(body, wanted, tokenizer)  # "reactions": its kind is evidence enough
-        plain_kind = kinds is not None and kinds[1] and bool(kinds[0].any())
+        plain_kind = kinds is not None and bool(kinds.any())  # its kind is evidence enough
         unsure = check is not None and (relevance is None or check.doubts) and not plain_kind
         relevance = score.copy() if relevance is None else relevance  # the closest there is
         count = min(count, UNSURE_SENTENCES) if unsure else count

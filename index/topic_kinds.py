@@ -96,6 +96,7 @@ def topic_cues(
     tokenizer: Tokenizer,
     vocabulary: Collection[str] = (),
     why: bool = False,
+    generic: BoolArray | None = None,
 ) -> tuple[BoolArray, FloatArray] | None:
     """What a topic's kind asks for: (sentences it makes eligible, lift 0-1), or None.
 
@@ -104,6 +105,8 @@ def topic_cues(
     ("ticket prices" of an article without tickets); an "earlier" topic only
     lifts sentences set in the past, its other words must still find them. ``why``:
     the topic asks why (a stop word, so not among ``wanted``), as "the cause of" does.
+    ``generic``: the sentences of the generic kind the topic is made of
+    (:func:`generic_kinds`), all eligible and lifted.
     """
     money_words = set(stems(MONEY_WORDS, tokenizer))
     kind_words = money_words | set(stems(QUALIFIER_WORDS, tokenizer))
@@ -112,8 +115,6 @@ def topic_cues(
     )
     earlier = any(t in set(stems(EARLIER_WORDS, tokenizer)) for t in wanted)
     cause = why or any(t in set(stems(CAUSE_WORDS, tokenizer)) for t in wanted)
-    generic = generic_kinds(body, wanted, tokenizer)
-    generic = generic if generic is not None and generic[1] else None  # words of its own: none
     if not money and not earlier and not cause and generic is None:
         return None
     amounts = np.array([money and bool(AMOUNT.search(s.text)) for s in body])
@@ -121,32 +122,28 @@ def topic_cues(
     causes = np.array([cause and bool(_CAUSE.search(s.text)) for s in body])
     lift = np.maximum(amounts.astype(np.float64), 0.4 * (past | causes))
     if generic is not None:
-        amounts = amounts | generic[0]
-        lift = np.maximum(lift, generic[0].astype(np.float64))
+        amounts = amounts | generic
+        lift = np.maximum(lift, generic.astype(np.float64))
     return amounts, lift
 
 
 def generic_kinds(
     body: Sequence[Sentence], wanted: Sequence[str], tokenizer: Tokenizer
-) -> tuple[BoolArray, bool] | None:
-    """The sentences of the generic kinds ``wanted`` asks for (:data:`GENERIC_KINDS`, the
-    article's figures for "the numbers"), and whether the topic is only such words; None when
-    it asks for none."""
+) -> BoolArray | None:
+    """The sentences of the generic kinds a topic made only of their words (and qualifiers)
+    asks for (:data:`GENERIC_KINDS`, the article's figures for "the numbers"); None for a
+    topic asking for none, or with words of its own ("residents' reaction")."""
     kinds = [(set(stems(words.split(), tokenizer)), pattern) for words, pattern in GENERIC_KINDS]
     figures = set(stems(GENERIC_FIGURES.split(), tokenizer))
-    asked = [(words, pattern) for words, pattern in kinds if words & set(wanted)]
+    known = figures | set(stems(QUALIFIER_WORDS, tokenizer)).union(*(w for w, _ in kinds))
+    asked = [pattern for words, pattern in kinds if words & set(wanted)]
     counts = bool(figures & set(wanted))
-    if not asked and not counts:
+    if not (asked or counts) or not all(t in known for t in wanted):
         return None
-    held = np.array(
-        [
-            any(p.search(s.text) for _, p in asked) or (counts and holds_figure(s.text))
-            for s in body
-        ],
+    return np.array(
+        [any(p.search(s.text) for p in asked) or (counts and holds_figure(s.text)) for s in body],
         dtype=bool,
     )
-    known = figures | set(stems(QUALIFIER_WORDS, tokenizer)).union(*(w for w, _ in kinds))
-    return held, all(t in known for t in wanted)
 
 
 def gives_cause(body: Sequence[Sentence]) -> BoolArray:
