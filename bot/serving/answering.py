@@ -51,6 +51,7 @@ from index import (
     summarize,
     without_chatter,
 )
+from index.small_talk import SmallTalk
 
 if TYPE_CHECKING:
     from index import Answer, Article, Engine, Summary
@@ -139,7 +140,7 @@ class Reply:
     of ``articles[0]``) or ``choose`` (``articles``, newest first).
     """
 
-    kind: Literal["answer", "summary", "choose", "greeting", "thanks", "ack", "praise", "bye"]
+    kind: Literal["answer", "summary", "choose"] | SmallTalk
     question: str
     answer: Answer | None = None
     articles: tuple[Article, ...] = ()
