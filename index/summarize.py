@@ -29,12 +29,13 @@ A generic summary is the article's lead and then what the rest of it adds:
   the summary never introduced comes with the sentence giving the full name
   when both fit, else the pick is passed over (:func:`coverage_unit`). When none
   qualifies the summary is shorter, not worse.
+* **The later pick** (:func:`index.summary_salience.later_pick`): a summary that never
+  leaves the article's first half adds the later-half candidate that a model learned from
+  the team's main-point labels finds likely enough to be a main point.
 
-A length asked for (``sentences=N``) takes up to three for the lead and the
-rest for coverage, filled from the lead when coverage runs out. The older
-selection by score (position prior × PacSum directed centrality × length ×
-caption factor, with MMR; ``lead_by_score``) is kept for comparison; how each
-was measured is in docs/evaluation.md ("Summaries").
+A length asked for (``sentences=N``) takes up to three for the lead and the rest for
+coverage, filled from the lead. The older selection by score (``lead_by_score``) is kept
+for comparison; how each was measured is in docs/evaluation.md ("Summaries").
 
 Every sentence stands alone. A pick that leans on the sentence before it
 (:func:`index.cohesion.leans_on`: "He told the meeting…", "But…", "The drive…"
@@ -106,6 +107,7 @@ from index.question_language import is_english
 from index.reader import MODEL_DIR as READER_DIR
 from index.records import Article, Sentence
 from index.summary_lead import clean_lead, coverage_unit
+from index.summary_salience import SALIENCE_FILE, Salience, later_pick, load_salience
 from index.summary_sentences import (
     caption_factors,
     content_words,
@@ -163,6 +165,7 @@ def summarize(
     settings: SummarizerSettings = DEFAULT_SETTINGS,
     model_dir: Path = MODEL_DIR,
     reader_dir: Path = READER_DIR,
+    salience: Salience | None = None,
 ) -> Summary:
     """Pick ``sentences`` body sentences of ``article`` (about ``topic`` if given).
 
@@ -171,7 +174,8 @@ def summarize(
     article without sentences. Only the body is read: ``article.summary``
     (the publisher's own summary) is never looked at. Similarity is by meaning
     when the embedding model in ``model_dir`` loads, else by shared words; whether
-    the article covers a topic at all, by the reader in ``reader_dir`` too.
+    the article covers a topic at all, by the reader in ``reader_dir`` too; a default
+    summary's later pick, by ``salience`` (else the one shipped in ``model_dir``).
     """
     body = article.sentences
     if not body:
@@ -289,6 +293,10 @@ def summarize(
         chosen.extend(unit)
     if sentences is not None and len(chosen) < count:
         chosen = clean_lead(body, count, meaning, links, settings, chosen)
+    salience = salience or load_salience(model_dir / SALIENCE_FILE)
+    if sentences is None and embedded is not None and settings.later_pick and salience:
+        later = later_pick(body, chosen, meaning, links, salience, settings)
+        chosen += [] if later is None else [later]
     return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
 
 

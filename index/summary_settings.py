@@ -49,6 +49,7 @@ class SummarizerSettings:
     figure_weight: float = 0.5  # a coverage pick holding a figure (a number): gain × (1 + this)
     centrality_quantile: float = 0.15  # a coverage pick's mean cosine with the article, at least
     lead_quantile: float = 0.2  # ... and its cosine with the first pick, at least this quantile
+    later_pick: bool = True  # a summary never past the middle may add a later main point
 
 
 DEFAULT_SETTINGS = SummarizerSettings()
