@@ -209,6 +209,7 @@ def _best_span(
     start = window.offsets[int(window.context[first])][0]
     end = window.offsets[int(window.context[last])][1]
     start, end = without_unpaired_quotes(passages[window.passage], start, end)
+    start, end = whole_words(passages[window.passage], start, end)
     text = passages[window.passage][start:end]
     if not text.strip():
         return None
@@ -217,6 +218,42 @@ def _best_span(
 
 
 _OPENING_QUOTES = {"“": "”", '"': '"', "‘": "’"}
+# Words that say how far to trust a figure: "more than 3,000" is not "3,000".
+_HEDGE = re.compile(
+    r"""\b(?:an?\s+)?(?:estimated|about|around|approximately|roughly|nearly|almost|some
+    |over|under|(?:more|less|fewer)\s+than|up\s+to|at\s+(?:least|most)|just\s+(?:over|under)
+    |close\s+to|as\s+(?:many|much|few)\s+as)\s+$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_YEAR = re.compile(r"(?:1[89]|20)\d\d(?![\d,.]\d)")  # "over 2019" is a time, not a hedged figure
+
+
+def whole_words(passage: str, start: int, end: int) -> tuple[int, int]:
+    """``start``/``end`` widened to whole words, and a figure's span to the words hedging it.
+
+    The reader's word pieces can stop inside a word or a figure ("4" of "4.5") and often
+    leave out the hedge before a figure ("3,200" for "about 3,200"): the answer then claims
+    more than the article does. The hedge is part of the figure, as the people who wrote
+    SQuAD's and the team's answers marked it.
+    """
+    while start > 0 and (passage[start - 1].isalnum() or _joins(passage, start - 1)):
+        start -= 1
+    while end < len(passage) and (passage[end].isalnum() or _joins(passage, end)):
+        end += 1
+    if start < len(passage) and passage[start].isdigit() and not _YEAR.match(passage, start):
+        hedge = _HEDGE.search(passage, max(0, start - 24), start)
+        if hedge is not None:
+            start = hedge.start()
+    return start, end
+
+
+def _joins(passage: str, at: int) -> bool:
+    """Whether ``passage[at]`` joins two parts of one figure ("3,200", "4.5"). Not a hyphen:
+    "three" of "three-day" answers "how many days"."""
+    if not 0 < at < len(passage) - 1:
+        return False
+    return passage[at] in ",." and passage[at - 1].isdigit() and passage[at + 1].isdigit()
 
 
 def without_unpaired_quotes(passage: str, start: int, end: int) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from index.reader import (
     card_checksum,
     file_checksum,
     shared_reader,
+    whole_words,
     without_unpaired_quotes,
 )
 from index.saved.building import build_corpus
@@ -179,4 +180,40 @@ def test_an_answer_drops_a_quotation_mark_whose_partner_it_lacks(
 ) -> None:
     start = passage.index(span)
     new_start, new_end = without_unpaired_quotes(passage, start, start + len(span))
+    assert passage[new_start:new_end] == expected
+
+
+@pytest.mark.parametrize(
+    ("passage", "span", "expected"),
+    [
+        ("about 3,200 people were evacuated", "3,200", "about 3,200"),
+        ("An estimated 23,000 passengers are stranded", "23,000", "An estimated 23,000"),
+        ("Russia sent more than 3,000 troops", "3,000 troops", "more than 3,000 troops"),
+        ("some 40 cruisers boxed the car in", "40", "some 40"),
+        ("at least 12 people died", "12", "at least 12"),
+    ],
+)
+def test_a_figure_keeps_the_words_that_hedge_it(passage: str, span: str, expected: str) -> None:
+    start = passage.index(span)
+    new_start, new_end = whole_words(passage, start, start + len(span))
+    assert passage[new_start:new_end] == expected
+
+
+@pytest.mark.parametrize(
+    ("passage", "span", "expected"),
+    [
+        ("the fund grew 4.5 per cent", "4", "4.5"),
+        ("the fund grew by 3,200 dollars", "3,2", "3,200"),
+        ("Kyrgyzstan's currency", "Kyrgyz", "Kyrgyzstan"),
+        ("a three-day visit", "three", "three"),  # "how many days": the hyphen's part stands
+        ("Corrib's shares fell", "Corrib", "Corrib"),  # a possessive is not the name
+        ("the Joker, played by Mark Hamill", "Joker", "Joker"),
+        ("it was opened in 2026.", "2026", "2026"),
+        ("the 2008 violence", "2008", "2008"),
+        ("sales rose over 2019", "2019", "2019"),  # a year is a time, not a hedged figure
+    ],
+)
+def test_an_answer_ends_on_whole_words(passage: str, span: str, expected: str) -> None:
+    start = passage.index(span)
+    new_start, new_end = whole_words(passage, start, start + len(span))
     assert passage[new_start:new_end] == expected
