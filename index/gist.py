@@ -376,9 +376,11 @@ def asks_for_account(line: str, english: Collection[str] | None = None) -> bool:
 
 
 def names_article(subject: str) -> bool:
-    """Whether ``subject`` points at an article as a whole ("the chess article")."""
+    """Whether ``subject`` points at an article as a whole ("the chess article", "the council
+    bankruptcy one": a topic of that name would be read in the wrong article, as one was)."""
     words = [w.lower() for w in _WORD.findall(subject)]
-    return bool(words) and words[-1] in POINTER_WORDS
+    one = len(words) >= 3 and words[0] in ("the", "that") and words[-1] == "one"
+    return bool(words) and (words[-1] in POINTER_WORDS or one)
 
 
 def _is_question(line: str, words: list[str]) -> bool:

@@ -14,6 +14,7 @@ from index.gist import (
     asks_for_gist,
     asks_for_more,
     asks_for_source,
+    names_article,
     newest_first,
     without_chatter,
 )
@@ -319,3 +320,18 @@ def test_a_line_asking_for_more_of_what_was_shown_is_told_apart(line: str) -> No
 @pytest.mark.parametrize("line", ["more troops?", "what else did kim say?", "how many more?"])
 def test_a_question_with_more_in_it_asks_for_no_more_of_the_summary(line: str) -> None:
     assert not asks_for_more(line)
+
+
+@pytest.mark.parametrize(
+    ("subject", "whole"),
+    [
+        ("the chess story", True),
+        ("the council bankruptcy one", True),  # was read as a topic, in the wrong article
+        ("that water protest one", True),
+        ("the strike", False),
+        ("number one", False),
+        ("the one", False),
+    ],
+)
+def test_a_subject_naming_an_article_asks_for_all_of_it(subject: str, whole: bool) -> None:
+    assert names_article(subject) is whole
