@@ -30,7 +30,7 @@ def citation(corpus: Corpus, n: int, scored: Scored) -> Citation:
     carries that sentence as ``context``, so the quote says what "it" is."""
     sentence = scored.sentence
     article = corpus.article(sentence.article_id)
-    previous = article.sentences[sentence.position - 1].text if sentence.position else ""
+    previous = article.sentences[sentence.position - 1].text if sentence.position > 0 else ""
     return Citation(
         n=n,
         article_id=sentence.article_id,

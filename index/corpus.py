@@ -43,6 +43,9 @@ class Corpus:
         object.__setattr__(self, "_paragraphs_lock", threading.Lock())
         object.__setattr__(self, "_vectors", VectorCache())
         sentences = {s.id: s for a in self.articles for s in a.sentences}
+        sentences |= {
+            s.id: s for a in self.articles if a.standfirst for s in a.standfirst.sentences
+        }
         articles = {a.id: a for a in self.articles}
         positions = {a.id: i for i, a in enumerate(self.articles)}
         owners = np.array([positions[c.article_id] for c in self.chunks], dtype=np.int64)

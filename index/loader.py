@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.records import Article, LoadProblem, Paragraph, Sentence
+from index.records import STANDFIRST, Article, LoadProblem, Paragraph, Sentence
 from index.seed_format import ARTICLE_SUFFIXES, seed_header, split_at_source
 from index.sentences import split_sentences
 
@@ -122,6 +122,7 @@ def parse_article(raw: bytes, name: str) -> Article:
         raise ArticleError("has no sentences")
     content = "\n\n".join([title, summary, *body])
     return Article(
+        standfirst=_standfirst(article_id, summary, paragraphs),
         id=article_id,
         title=title,
         source_path=name,
@@ -222,6 +223,33 @@ def _paragraphs(article_id: str, body: list[str]) -> tuple[Paragraph, ...]:
         pid = _unique(f"{article_id}#p{_digest(text)}", used)
         paragraphs.append(Paragraph(pid, number, text, tuple(sentences)))
     return tuple(paragraphs)
+
+
+def _standfirst(article_id: str, summary: str, body: tuple[Paragraph, ...]) -> Paragraph | None:
+    """The publisher's summary as paragraph ``STANDFIRST``, unless the body holds all of it.
+
+    Its sentence ids take ``#f`` where the body's take ``#s``, so a sentence the two share
+    keeps one id each; positions are -1: it is not part of the body a summary is made of.
+    """
+    text = summary.strip()
+    spans = split_sentences(text) if text else []
+    told = {s.text.strip() for p in body for s in p.sentences}
+    if not spans or all(text[a:b].strip() in told for a, b in spans):
+        return None
+    used: set[str] = set()
+    sentences = tuple(
+        Sentence(
+            _unique(f"{article_id}#f{_digest(text[a:b])}", used),
+            article_id,
+            STANDFIRST,
+            -1,
+            text[a:b],
+            a,
+            b,
+        )
+        for a, b in spans
+    )
+    return Paragraph(f"{article_id}#p{_digest(text)}-summary", STANDFIRST, text, sentences)
 
 
 def _digest(text: str) -> str:

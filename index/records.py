@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 # The longest question anything takes: the engine, the question log, a server's setting.
 MAX_QUESTION_CHARS = 1000
+STANDFIRST = 0  # the paragraph number of the publisher's summary, before the body's 1, 2, …
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +24,8 @@ class Sentence:
 
     id: str
     article_id: str
-    paragraph: int  # 1-based paragraph number inside the article body
-    position: int  # 0-based index of the sentence inside the article body
+    paragraph: int  # 1-based paragraph number inside the article body (0: the standfirst)
+    position: int  # 0-based index of the sentence inside the article body (-1: the standfirst)
     text: str
     start: int
     end: int
@@ -44,7 +45,10 @@ class Article:
 
     ``summary`` is the publisher's summary paragraph of the seed format. It is
     kept apart from the body on purpose: it is never indexed or summarised, so
-    it can serve as a held-out reference for summary evaluation. ``source`` is
+    it can serve as a held-out reference for summary evaluation. ``standfirst``
+    is that paragraph as paragraph :data:`STANDFIRST` (0) when it tells what the body
+    does not (None when every sentence of it is in the body): the reader reads it
+    beside the body's paragraphs, so a fact given only there is found. ``source`` is
     the ``Original Source:`` value; ``added_at`` (ISO time), ``author`` and
     ``published`` come from the metadata lines after it, which an article added
     by link or upload carries so that its file alone says where it came from.
@@ -62,6 +66,15 @@ class Article:
     added_at: str = ""
     author: str = ""
     published: str = ""
+    standfirst: Paragraph | None = None
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Paragraph ``number`` of the body (1-based), or the standfirst for :data:`STANDFIRST`."""
+        if number == STANDFIRST and self.standfirst is not None:
+            return self.standfirst
+        if not 1 <= number <= len(self.paragraphs):
+            raise IndexError(f"“{self.title}” has no paragraph {number}")
+        return self.paragraphs[number - 1]
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -109,6 +122,15 @@ class Citation:
     text: str
     score: float
     context: str | None = None  # the sentence before, when ``text`` leans on it ("it", "the X")
+
+    @property
+    def place(self) -> str:
+        """Where the quote is, as a reader sees it: "paragraph 3", or the summary paragraph."""
+        return (
+            "the summary paragraph"
+            if self.paragraph == STANDFIRST
+            else f"paragraph {self.paragraph}"
+        )
 
     def to_json(self) -> dict[str, object]:
         return {

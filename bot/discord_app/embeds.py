@@ -37,7 +37,7 @@ PASSAGES_TITLE = "The closest passages:"
 NO_ANSWER_TITLE = "The articles don't say"
 ASKED = "Q: "  # the answer embed's author line: the question answered...
 READ_AS = "Read as: "  # ...or, for a follow-up, the question as read with the one before
-_SOURCE = re.compile(r"^> — (.+), paragraph \d+$", re.M)
+_SOURCE = re.compile(r"^> — (.+), (?:paragraph \d+|the summary paragraph)$", re.M)
 
 
 def escape(text: str) -> str:
@@ -107,7 +107,7 @@ def _citation_blocks(citations: Sequence[Citation], budget: int) -> str:
     share = (budget - len(separator) * (len(citations) - 1)) // len(citations)
     blocks = []
     for citation in citations:
-        source = f"> — {clip(escape(citation.article_title), 200)}, paragraph {citation.paragraph}"
+        source = f"> — {clip(escape(citation.article_title), 200)}, {citation.place}"
         head = f"> **[{citation.n}]** “"
         room = share - len(head) - len("”\n") - len(source)
         after = _after(citation, citations, room // 2)

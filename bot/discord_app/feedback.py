@@ -26,6 +26,7 @@ import discord
 from bot.discord_app.client import ArticleBot, in_time
 from bot.discord_app.embeds import DESCRIPTION_LIMIT, INFO, TITLE_LIMIT, clip, escape
 from bot.storage import Store, StoreError, UnknownAnswerError
+from index.records import STANDFIRST
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,7 @@ async def show_paragraph(
     try:
         sentence = bot.engine.corpus.sentence(logged.sentence_id)
         article = bot.engine.corpus.article(sentence.article_id)
-        paragraph = article.paragraphs[sentence.paragraph - 1]
+        paragraph = article.paragraph(sentence.paragraph)
     except (KeyError, IndexError):
         await _reply(
             interaction,
@@ -152,7 +153,12 @@ async def show_paragraph(
         description=paragraph_text(paragraph.text, sentence.start, sentence.end),
         colour=INFO,
     )
-    embed.set_footer(text=f"Paragraph {paragraph.number} · the cited sentence is in bold")
+    where = (
+        "The summary paragraph"
+        if paragraph.number == STANDFIRST
+        else f"Paragraph {paragraph.number}"
+    )
+    embed.set_footer(text=f"{where} · the cited sentence is in bold")
     await interaction.response.send_message(
         embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
     )

@@ -90,7 +90,7 @@ def citation_text(
     A quote that leans on the sentence before it shows that sentence, or its number
     when it is among the ``cited`` too.
     """
-    where = f"paragraph {citation.paragraph}"
+    where = citation.place
     if citation.article_title != title:
         where = f"{citation.article_title}, {where}"
     if ids:

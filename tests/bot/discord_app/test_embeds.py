@@ -17,6 +17,7 @@ from bot.discord_app.embeds import (
     TOTAL_LIMIT,
     answer_embed,
     articles_embed,
+    asked_in,
     clip,
     fit,
     reindex_embed,
@@ -27,7 +28,7 @@ from bot.serving.messages import looks_like_question, strip_discord_markup
 from index import YES_NO, ReindexReport
 from index.corpus import Corpus, NoArticlesError
 from index.engine import YES_NO_HINT, Engine
-from index.records import Answer, Citation, LoadProblem
+from index.records import STANDFIRST, Answer, Citation, LoadProblem
 from index.summarize import Summary
 
 
@@ -54,6 +55,14 @@ def answer(found: bool = True, short: str | None = "more than 3,000", **kw: obje
         answer_citation=1 if found else None,
     )
     return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def test_an_answer_from_the_publishers_summary_is_cited_to_it() -> None:
+    quote = citation(1, "Residents went 19 days without water.", paragraph=STANDFIRST)
+    embed = answer_embed(answer(short="19 days", citations=(quote,)))
+
+    assert (embed.description or "").endswith("> — Troops, the summary paragraph")
+    assert asked_in(embed) == ("how many troops were sent to Russia?", "Troops")
 
 
 def test_answer_embed_has_short_answer_title_and_numbered_quoted_citations() -> None:
