@@ -128,6 +128,7 @@ from index.summary_topics import (
     ASKS,
     WHY,
     colon_runs_on,
+    headline_names,
     topic_coverage,
     topic_neighbours,
     topic_picks,
@@ -230,8 +231,9 @@ def summarize(
         if relevance is None and (check is None or not check.rescues):
             message = f"“{article.title}” says nothing about “{topic}”."
             return Summary(article.id, article.title, (), topic, False, message)
-        plain_kind = kinds is not None and bool(kinds.any())  # its kind is evidence enough
-        unsure = check is not None and (relevance is None or check.doubts) and not plain_kind
+        # Evidence enough: the topic's kind ("reactions"), or a name the headline gives ("zambezia").
+        plain = (kinds is not None and bool(kinds.any())) or headline_names(topic, article)
+        unsure = check is not None and (relevance is None or check.doubts) and not plain
         relevance = score.copy() if relevance is None else relevance  # the closest there is
         count = min(count, UNSURE_SENTENCES) if unsure else count
         factors = caption_factors(body, settings)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.records import Sentence
+from index.records import Article, Sentence
 from index.summary_lead import holds_figure
 from index.summary_sentences import SPEECH, content_words, said_words, unit_of
 from index.summary_settings import (
@@ -334,3 +334,20 @@ def topic_relevance(
     prior = 1.0 / (np.arange(len(score)) + 1.0) ** settings.position_exponent
     relevance: FloatArray = np.where(eligible, score + 0.01 * prior, -np.inf)
     return relevance
+
+
+def headline_names(topic: str, article: Article) -> bool:
+    """Whether every word of ``topic`` is a name the headline gives: "zambezia" under "… as
+    Zambezia floods recede" is what the article is about, though the reader, asked what it
+    says about it, doubted it. Only names: "why they didn't qualify" under "… fails to
+    qualify" asks what the article may not tell."""
+    words = _WORDS.findall(topic)
+    headline = set(_WORDS.findall(article.headline))
+    body = " ".join(s.text for s in article.sentences)
+    return bool(words) and all(
+        w.capitalize() in headline and re.search(rf"(?<=[a-z,] ){w.capitalize()}\b", body)
+        for w in (w.lower() for w in words)
+    )
+
+
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")

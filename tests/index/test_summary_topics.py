@@ -12,6 +12,7 @@ from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import summarize
 from index.summary_sentences import glued_caption
+from index.summary_topics import headline_names
 from tests.conftest import DATA, SEED_FILE
 
 STORM = [
@@ -305,3 +306,20 @@ def test_a_topic_found_only_under_a_captions_label_gets_the_closest_text() -> No
     assert summary.found
     assert any("Laurice Hampton" in s.text for s in summary.sentences)
     assert not any(s.text.startswith("Shooter:") for s in summary.sentences)
+
+
+FLOODS = Path(__file__).resolve().parents[2] / "training" / "data" / "articles" / "inv5-05.txt"
+
+
+def test_a_name_the_headline_gives_is_not_doubted() -> None:
+    article = load_file(FLOODS)  # "… as Zambezia floods recede"
+    summary = summarize(article, topic="zambezia")
+    assert summary.found and not summary.unsure and summary.sentences
+
+
+@pytest.mark.parametrize(
+    ("topic", "named"),
+    [("zambezia", True), ("Zambezia", True), ("the floods", False), ("cholera", False)],
+)
+def test_only_names_in_the_headline_count(topic: str, named: bool) -> None:
+    assert headline_names(topic, load_file(FLOODS)) is named
