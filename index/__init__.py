@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         asks_for_gist,
         asks_for_more,
         asks_for_source,
+        names_a_subject,
         without_chatter,
     )
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
@@ -87,6 +88,7 @@ __all__ = [
     "load_folder",
     "matching_articles",
     "named_next",
+    "names_a_subject",
     "next_subject",
     "open_corpus",
     "parse_article",
@@ -120,6 +122,7 @@ _MODULES = {
         "asks_for_gist",
         "asks_for_more",
         "asks_for_source",
+        "names_a_subject",
         "without_chatter",
     ),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),

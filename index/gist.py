@@ -375,6 +375,15 @@ def asks_for_account(line: str, english: Collection[str] | None = None) -> bool:
     )
 
 
+def names_a_subject(line: str) -> bool:
+    """Whether ``line`` is a bare subject ("undersea cable pact"): a few words, no question
+    word, auxiliary or question mark. Asked as a question and refused, it wanted an account
+    of that subject, as "tell me about the undersea cable pact" would."""
+    words = {w.lower() for w in _WORD.findall(line)}
+    asking = words & (QUESTION_WORDS | AUXILIARIES | GIST_WORDS)
+    return 0 < len(words) <= 6 and not line.rstrip().endswith("?") and not asking
+
+
 def names_article(subject: str) -> bool:
     """Whether ``subject`` points at an article as a whole ("the chess article", "the council
     bankruptcy one": a topic of that name would be read in the wrong article, as one was)."""

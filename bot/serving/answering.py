@@ -45,6 +45,7 @@ from index import (
     asks_for_gist,
     asks_for_source,
     named_next,
+    names_a_subject,
     next_subject,
     previous_subject,
     read_in_context,
@@ -312,8 +313,8 @@ class AnsweringService:
             corpus, turn.context, spelt
         )
         if shown is not None:
-            article, summary, remembered = shown
-            return Reply("summary", turn.text, articles=(article,), summary=summary), remembered
+            article, more, remembered = shown
+            return Reply("summary", turn.text, articles=(article,), summary=more), remembered
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
@@ -344,13 +345,17 @@ class AnsweringService:
                 again = ask(reading.plain, article_id)
                 if again.found and not _same(again, context.answer):
                     answer = again
-            typed = turn.text if spelt == text else spelt  # only the chat dropped: as typed
-            answer = _as_asked(answer, turn.text, reading.read_as or typed)
-            stays = answer.article_id if answer.found else reading.article_id
-            said = answer.answer if answer.found else None
-            remembered = Previous(answer.read_as or reading.remembered or spelt, stays, said)
-            return Reply("answer", turn.text, answer), remembered
-        summary = None
+            if not answer.found and reading.read_as is None and names_a_subject(spelt):
+                # "undersea cable pact", refused as a question: an account of that subject.
+                gist = engine.gist_of(spelt, article_id, respelled=True, about=spelt)
+            if gist is None or gist.kind != "summary":
+                typed = turn.text if spelt == text else spelt  # only the chat dropped: as typed
+                answer = _as_asked(answer, turn.text, reading.read_as or typed)
+                stays = answer.article_id if answer.found else reading.article_id
+                said = answer.answer if answer.found else None
+                remembered = Previous(answer.read_as or reading.remembered or spelt, stays, said)
+                return Reply("answer", turn.text, answer), remembered
+        summary: Summary | None = None
         if gist.kind == "summary":
             article = gist.articles[0]
             summary = account(article, gist.topic) if gist.topic else summarize(article)

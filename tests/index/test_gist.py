@@ -14,6 +14,7 @@ from index.gist import (
     asks_for_gist,
     asks_for_more,
     asks_for_source,
+    names_a_subject,
     names_article,
     newest_first,
     without_chatter,
@@ -335,3 +336,19 @@ def test_a_question_with_more_in_it_asks_for_no_more_of_the_summary(line: str) -
 )
 def test_a_subject_naming_an_article_asks_for_all_of_it(subject: str, whole: bool) -> None:
     assert names_article(subject) is whole
+
+
+@pytest.mark.parametrize(
+    ("line", "bare"),
+    [
+        ("undersea cable pact", True),
+        ("kwantaba water protest", True),
+        ("how many troops", False),  # a question word
+        ("is the bridge open", False),  # an auxiliary
+        ("troops sent to russia?", False),  # a question mark
+        ("summary of the strike", False),  # a request, read as such elsewhere
+        ("the council said the bridge will stay closed until the repairs end", False),
+    ],
+)
+def test_a_bare_subject_is_a_few_words_asking_nothing(line: str, bare: bool) -> None:
+    assert names_a_subject(line) is bare

@@ -151,6 +151,22 @@ async def test_what_about_another_articles_subject_gets_an_account_from_that_art
     assert reply.summary.topic == "the final" and reply.summary.article_id == "match"
 
 
+async def test_a_bare_subject_the_engine_cannot_answer_gets_an_account_of_it(
+    service: AnsweringService,
+) -> None:
+    reply = await service.ask(MEMBER, "kim drone inspection")  # no question in it
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.topic == "kim drone inspection"
+    assert any("drone" in s.text for s in reply.summary.sentences)
+
+
+async def test_a_bare_subject_the_engine_answers_keeps_its_answer(
+    service: AnsweringService,
+) -> None:
+    reply = await service.ask(MEMBER, "number of troops sent to russia")
+    assert reply.kind == "answer" and reply.answer is not None and reply.answer.found
+
+
 async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
     service: AnsweringService,
 ) -> None:
