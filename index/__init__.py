@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         asks_for_gist,
         asks_for_more,
         asks_for_source,
+        asks_this_article,
         names_a_subject,
         without_chatter,
     )
@@ -81,6 +82,7 @@ __all__ = [
     "asks_for_gist",
     "asks_for_more",
     "asks_for_source",
+    "asks_this_article",
     "build_corpus",
     "clean_question",
     "find_article",
@@ -122,6 +124,7 @@ _MODULES = {
         "asks_for_gist",
         "asks_for_more",
         "asks_for_source",
+        "asks_this_article",
         "names_a_subject",
         "without_chatter",
     ),

@@ -86,6 +86,14 @@ _TAIL = re.compile(
     r")(?:\s+(?:please|pls|plz|lol))?\s*[?!.]*$",
     re.IGNORECASE,
 )
+# "what does it say about X": the article's words on X, asked of the article itself ("what did
+# the minister say about X" asks for someone's words: a question).
+_SAYS = re.compile(
+    r"^(?:so\s+|and\s+|ok\s+)?(?:what|wat)\s+(?:does|did|do)\s+(?P<whose>it|this|that|the\s+"
+    r"(?:article|story|piece|report|text|news|articles))\s+(?:say|said|tell\s+(?:us|me)|mention)"
+    r"\s+(?:about|abt|on|of|regarding)\s+(?P<subject>.*?[^\W_].*?)[\s?!.]*$",
+    re.IGNORECASE,
+)
 # A line put as a yes-or-no question ("did they catch him, what happened?") asks a fact.
 AUXILIARIES = frozenset("is are was were do does did has have had can could will would".split())
 # Where a line of several sentences splits: a request often follows a question in chat.
@@ -264,6 +272,9 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     drones") unless English knows the word typed (:func:`read_slips`).
     """
     line = _TLDR.sub("tldr", line)  # "tl;dr russia": the semicolon ends no sentence
+    says = _SAYS.match(line.strip())
+    if says:
+        return says["subject"]
     tail = _TAIL.match(line.strip())
     if tail:
         return _subject_before_request(tail["subject"].strip(" ,;:-–—+"))
@@ -375,13 +386,24 @@ def asks_for_account(line: str, english: Collection[str] | None = None) -> bool:
     )
 
 
+def asks_this_article(line: str) -> bool:
+    """Whether ``line`` asks what "it" (the article of the conversation) says about a subject."""
+    return _SAYS.match(line.strip()) is not None
+
+
 def names_a_subject(line: str) -> bool:
-    """Whether ``line`` is a bare subject ("undersea cable pact"): a few words, no question
-    word, auxiliary or question mark. Asked as a question and refused, it wanted an account
-    of that subject, as "tell me about the undersea cable pact" would."""
-    words = {w.lower() for w in _WORD.findall(line)}
-    asking = words & (QUESTION_WORDS | AUXILIARIES | GIST_WORDS)
-    return 0 < len(words) <= 6 and not line.rstrip().endswith("?") and not asking
+    """Whether ``line`` is a bare subject ("undersea cable pact"): a few words and nothing
+    else (no question mark, no path or code), a content word among them, no question word or
+    auxiliary. Asked as a question and refused, it wanted an account of that subject, as
+    "tell me about the undersea cable pact" would; "2" or "/etc/passwd" did not."""
+    text = line.strip().rstrip(".!")
+    words = {w.lower() for w in _WORD.findall(text)}
+    content = [w for w in words if w.isalpha() and w not in _NOT_CONTENT]
+    asking = words & (QUESTION_WORDS | AUXILIARIES)
+    return bool(_BARE.fullmatch(text)) and len(words) <= 6 and bool(content) and not asking
+
+
+_BARE = re.compile(r"[^\W_][\w'’ ,&-]*")  # words, spaces, hyphens, apostrophes, commas
 
 
 def names_article(subject: str) -> bool:

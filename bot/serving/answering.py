@@ -44,6 +44,7 @@ from index import (
     asks_for_account,
     asks_for_gist,
     asks_for_source,
+    asks_this_article,
     named_next,
     names_a_subject,
     next_subject,
@@ -320,6 +321,8 @@ class AnsweringService:
         # and "thanks" or "ok" is no follow-up of anything.
         small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) in SMALL_TALK
         subject = account_subject(spelt, engine.english)
+        if subject and not article_id and turn.context and asks_this_article(spelt):
+            article_id = turn.context.article_id  # "what does it say about …": the one talked of
         context = None if article_id or small_talk or subject else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id

@@ -346,9 +346,26 @@ def test_a_subject_naming_an_article_asks_for_all_of_it(subject: str, whole: boo
         ("how many troops", False),  # a question word
         ("is the bridge open", False),  # an auxiliary
         ("troops sent to russia?", False),  # a question mark
-        ("summary of the strike", False),  # a request, read as such elsewhere
+        ("2", False),  # a number: the choice of an article, or nothing to look for
+        ("../../etc/passwd", False),
         ("the council said the bridge will stay closed until the repairs end", False),
     ],
 )
 def test_a_bare_subject_is_a_few_words_asking_nothing(line: str, bare: bool) -> None:
     assert names_a_subject(line) is bare
+
+
+@pytest.mark.parametrize(
+    ("line", "subject"),
+    [
+        ("what does it say about council tax", "council tax"),
+        ("what does the article say about the refund?", "the refund"),
+        ("so what does it say about climate change", "climate change"),
+        ("what did the minister say about the tax", None),  # someone's words: a question
+        ("what does it say", None),
+    ],
+)
+def test_what_the_article_says_about_a_subject_is_an_account_of_it(
+    line: str, subject: str | None
+) -> None:
+    assert account_subject(line) == subject

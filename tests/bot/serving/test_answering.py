@@ -167,6 +167,16 @@ async def test_a_bare_subject_the_engine_answers_keeps_its_answer(
     assert reply.kind == "answer" and reply.answer is not None and reply.answer.found
 
 
+async def test_what_it_says_about_a_subject_is_asked_of_the_conversations_article(
+    strike_and_match: Engine,
+) -> None:
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    await service.ask(TERMINAL, "how long was the port closed?")
+    reply = await service.ask(TERMINAL, "what does it say about the walkout?")
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.topic == "the walkout" and reply.summary.article_id == "strike"
+
+
 async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
     service: AnsweringService,
 ) -> None:
