@@ -374,7 +374,10 @@ class Engine:
         article_id, paragraph = passages[span.passage]
         holder = sentence_at(paragraph, span.start)
         support = Scored(holder, span.margin, 1.0)
-        others = [s for s in ranked if s.sentence.id != holder.id][: MAX_CITATIONS - 1]
+        # Only the answer's own article supports it: another's sentences read as noise.
+        others = [
+            s for s in ranked if s.sentence.id != holder.id and s.sentence.article_id == article_id
+        ][: MAX_CITATIONS - 1]
         cited = [citation(corpus, n, s) for n, s in enumerate([support, *others], 1)]
         return Answer(
             question=question.text,

@@ -181,3 +181,22 @@ def test_a_yes_no_question_gets_the_closest_passages_not_a_span(seed_engine: Eng
     answer = seed_engine.ask("did north korea send troops to russia?")
     assert not answer.found and answer.answer is None
     assert answer.hint == YES_NO_HINT and answer.citations
+
+
+def test_an_answers_citations_come_from_its_own_article_only() -> None:
+    strike = article_from_text(
+        "strike",
+        "Dock strike",
+        ["Dock workers walked out on Monday.", "The strike closed the port for a week."],
+    )
+    stadium = article_from_text(
+        "stadium",
+        "Port stadium",
+        ["The port stadium closed its gates for the season.", "The port club plays in red."],
+    )
+    engine = Engine(build_corpus([strike, stadium]).corpus)
+    reading = engine.read("how long was the port closed?")
+    assert {s.sentence.article_id for s in reading.ranked} == {"strike", "stadium"}
+    answer = engine.ask("how long was the port closed?")
+    assert answer.found and answer.article_id == "strike"
+    assert {c.article_id for c in answer.citations} == {"strike"}
