@@ -358,6 +358,9 @@ class AnsweringService:
                 said = answer.answer if answer.found else None
                 remembered = Previous(answer.read_as or reading.remembered or spelt, stays, said)
                 return Reply("answer", turn.text, answer), remembered
+        if gist.kind == "choose" and turn.context and turn.context.article_id:
+            # "tl;dr" in a conversation about one article: that article, not "which one?"
+            gist = engine.gist_of(spelt, turn.context.article_id, respelled=True) or gist
         summary: Summary | None = None
         if gist.kind == "summary":
             article = gist.articles[0]

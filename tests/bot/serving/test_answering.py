@@ -177,6 +177,18 @@ async def test_what_it_says_about_a_subject_is_asked_of_the_conversations_articl
     assert reply.summary.topic == "the walkout" and reply.summary.article_id == "strike"
 
 
+async def test_tldr_in_a_conversation_about_one_article_summarises_that_one(
+    strike_and_match: Engine,
+) -> None:
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    first = await service.ask(TERMINAL, "tl;dr")  # no conversation yet: which article?
+    assert first.kind == "choose"
+    await service.ask(TERMINAL, "how long was the port closed?")
+    reply = await service.ask(TERMINAL, "tl;dr")
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.article_id == "strike"
+
+
 async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
     service: AnsweringService,
 ) -> None:
