@@ -188,13 +188,11 @@ class Engine:
             asked = replace(
                 asked, query=asked.query + carried, fillers=asked.fillers | set(carried)
             )
-        reading, fuller = self._readings(corpus, asked, article_id)
-        if (  # the publisher's summary answers what the body cannot, never over the body
-            fuller is not None
-            and not self._sure(reading, threshold)
-            and self._sure(fuller, max(threshold, STANDFIRST_THRESHOLD))
-        ):
-            reading = fuller
+        reading = self._read(corpus, asked, article_id)
+        if not self._sure(reading, threshold):  # the publisher's summary, never over the body
+            fuller = self._with_standfirst(corpus, asked, reading)
+            if fuller is not None and self._sure(fuller, max(threshold, STANDFIRST_THRESHOLD)):
+                reading = fuller
         answer = self._compose(corpus, asked, reading, threshold)
         if not reading.ranked:
             answer = openings(corpus, answer, read, article_id)
@@ -281,17 +279,6 @@ class Engine:
         return held[1]
 
     def _read(self, corpus: Corpus, question: Question, article_id: str | None) -> Reading:
-        return self._readings(corpus, question, article_id)[0]
-
-    def _readings(
-        self, corpus: Corpus, question: Question, article_id: str | None
-    ) -> tuple[Reading, Reading | None]:
-        """The reading of the body's best paragraphs, and the same with the best article's
-        standfirst (:attr:`Article.standfirst`) read too, when the reader's best span is there.
-
-        The body is the article's full account and the standfirst its paraphrase, which rounds
-        ("3,000" where the body says "more than 3,000"): :meth:`answer` takes the second only
-        when the body gives no answer."""
         ranked = self.ranker.rank(corpus, question, article_id) if question.query else []
         vectors, asked = None, None
         if self.embedder is None or not ranked:
@@ -302,29 +289,38 @@ class Engine:
             passages = by_words_and_meaning(
                 corpus, ranked, vectors, asked, READ_PASSAGES, article_id
             )
-        if self.reader is None or not passages:
-            return Reading(tuple(ranked), tuple(passages), None), None
-        spans = self.reader.read(question.text, [p.text for _, p in passages])
-        span = max(spans, key=lambda s: s.margin, default=None)
-        closeness = 0.0
+        span, spans, closeness = None, [], 0.0
+        if self.reader is not None and passages:
+            spans = self.reader.read(question.text, [p.text for _, p in passages])
+            span = max(spans, key=lambda s: s.margin, default=None)
         if span is not None and vectors is not None and asked is not None:
             article, paragraph = passages[span.passage]
             holder = paragraph.sentences.index(sentence_at(paragraph, span.start))
             closeness = float(vectors.row((article, paragraph.number), holder) @ asked)
-        body = Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
-        standfirst = corpus.article(passages[0][0]).standfirst
-        if standfirst is None:
-            return body, None
-        found = self.reader.read(question.text, [standfirst.text])
-        if not found or (span is not None and found[0].margin <= span.margin):
-            return body, None
-        best = replace(found[0], passage=len(passages))
+        return Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
+
+    def _with_standfirst(self, corpus: Corpus, question: Question, body: Reading) -> Reading | None:
+        """``body`` with the best article's standfirst (:attr:`Article.standfirst`) read too,
+        when the reader's best span is there; read only when the body gives no answer, as the
+        body is the full account and the standfirst its paraphrase, which rounds ("3,000"
+        where the body says "more than 3,000")."""
+        if self.reader is None or not body.passages:
+            return None
+        article_id = body.passages[0][0]
+        standfirst = corpus.article(article_id).standfirst
+        found = self.reader.read(question.text, [standfirst.text]) if standfirst else []
+        if standfirst is None or not found:
+            return None
+        if body.span is not None and found[0].margin <= body.span.margin:
+            return None
+        best = replace(found[0], passage=len(body.passages))
         closeness = 0.0
-        if self.embedder is not None and asked is not None:
+        if self.embedder is not None and body.ranked:
             held = sentence_at(standfirst, best.start).text
+            asked = self.embedder.embed([question.text])[0]  # each alone, as stored vectors are
             closeness = float(self.embedder.embed([held])[0] @ asked)
-        read = (*passages, (passages[0][0], standfirst))
-        return body, Reading(tuple(ranked), read, best, (*spans, best), closeness)
+        passages = (*body.passages, (article_id, standfirst))
+        return Reading(body.ranked, passages, best, (*body.spans, best), closeness)
 
     def _compose(
         self, corpus: Corpus, question: Question, reading: Reading, threshold: float

@@ -194,9 +194,7 @@ def test_an_answer_drops_a_quotation_mark_whose_partner_it_lacks(
     ],
 )
 def test_a_figure_keeps_the_words_that_hedge_it(passage: str, span: str, expected: str) -> None:
-    start = passage.index(span)
-    new_start, new_end = whole_words(passage, start, start + len(span))
-    assert passage[new_start:new_end] == expected
+    assert _widened(passage, span) == expected
 
 
 @pytest.mark.parametrize(
@@ -214,6 +212,10 @@ def test_a_figure_keeps_the_words_that_hedge_it(passage: str, span: str, expecte
     ],
 )
 def test_an_answer_ends_on_whole_words(passage: str, span: str, expected: str) -> None:
+    assert _widened(passage, span) == expected
+
+
+def _widened(passage: str, span: str) -> str:
     start = passage.index(span)
     new_start, new_end = whole_words(passage, start, start + len(span))
-    assert passage[new_start:new_end] == expected
+    return passage[new_start:new_end]
