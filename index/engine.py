@@ -308,10 +308,10 @@ class Engine:
             return None
         article_id = body.passages[0][0]
         standfirst = corpus.article(article_id).standfirst
-        found = self.reader.read(question.text, [standfirst.text]) if standfirst else []
-        if standfirst is None or not found:
+        if standfirst is None:
             return None
-        if body.span is not None and found[0].margin <= body.span.margin:
+        found = self.reader.read(question.text, [standfirst.text])
+        if not found or (body.span is not None and found[0].margin <= body.span.margin):
             return None
         best = replace(found[0], passage=len(body.passages))
         closeness = 0.0

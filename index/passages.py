@@ -93,4 +93,4 @@ def _spread(values: np.ndarray, chosen: np.ndarray) -> np.ndarray:
 
 
 def _passage(corpus: Corpus, key: Key) -> Passage:
-    return key[0], corpus.article(key[0]).paragraphs[key[1] - 1]
+    return key[0], corpus.article(key[0]).paragraph(key[1])

@@ -14,6 +14,11 @@ MAX_QUESTION_CHARS = 1000
 STANDFIRST = 0  # the paragraph number of the publisher's summary, before the body's 1, 2, …
 
 
+def paragraph_place(number: int) -> str:
+    """Paragraph ``number`` as a reader sees it: "paragraph 3", or "the summary paragraph"."""
+    return "the summary paragraph" if number == STANDFIRST else f"paragraph {number}"
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence, exactly as it appears in the article body.
@@ -125,12 +130,8 @@ class Citation:
 
     @property
     def place(self) -> str:
-        """Where the quote is, as a reader sees it: "paragraph 3", or the summary paragraph."""
-        return (
-            "the summary paragraph"
-            if self.paragraph == STANDFIRST
-            else f"paragraph {self.paragraph}"
-        )
+        """Where the quote is, as a reader sees it (:func:`paragraph_place`)."""
+        return paragraph_place(self.paragraph)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -26,7 +26,7 @@ import discord
 from bot.discord_app.client import ArticleBot, in_time
 from bot.discord_app.embeds import DESCRIPTION_LIMIT, INFO, TITLE_LIMIT, clip, escape
 from bot.storage import Store, StoreError, UnknownAnswerError
-from index.records import STANDFIRST
+from index.records import paragraph_place
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +153,7 @@ async def show_paragraph(
         description=paragraph_text(paragraph.text, sentence.start, sentence.end),
         colour=INFO,
     )
-    where = (
-        "The summary paragraph"
-        if paragraph.number == STANDFIRST
-        else f"Paragraph {paragraph.number}"
-    )
+    where = paragraph_place(paragraph.number).capitalize()
     embed.set_footer(text=f"{where} · the cited sentence is in bold")
     await interaction.response.send_message(
         embed=embed, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
