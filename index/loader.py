@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from index.records import STANDFIRST, Article, LoadProblem, Paragraph, Sentence
@@ -50,7 +51,7 @@ class LoadResult:
 
 
 def load_folder(folder: str | Path) -> LoadResult:
-    """Load every article file in ``folder`` (sorted by name, not recursive).
+    """Load every article file in ``folder`` (not recursive), in :func:`reading_order`.
 
     Raises :class:`FileNotFoundError` / :class:`NotADirectoryError` when the
     folder itself is unusable; problems with single files are collected.
@@ -80,7 +81,28 @@ def load_folder(folder: str | Path) -> LoadResult:
             continue
         seen_ids[article.id] = path.name
         articles.append(article)
-    return LoadResult(tuple(articles), tuple(problems))
+    return LoadResult(reading_order(articles), tuple(problems))
+
+
+def reading_order(articles: Iterable[Article]) -> tuple[Article, ...]:
+    """The folder's own articles by file name, then those added, oldest addition first.
+
+    Users name articles by their number ("summary 2"), so adding one must not renumber
+    the others: an added file is named after its title and would sort among them.
+    """
+    own = [a for a in articles if not _added(a)]
+    added = sorted((a for a in articles if _added(a)), key=_added)
+    return (*own, *added)
+
+
+def _added(article: Article) -> str:
+    """When ``article`` was added, as a UTC ISO time that sorts; "" for a folder's own."""
+    try:
+        moment = datetime.fromisoformat(article.added_at.strip())
+    except ValueError:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def load_file(path: str | Path) -> Article:

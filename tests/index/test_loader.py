@@ -114,6 +114,18 @@ def test_metadata_lines_after_original_source_fill_the_record(tmp_path: Path) ->
     assert article.published == "2026-12-01"
 
 
+def test_added_articles_come_after_the_folders_own_in_the_order_they_were_added(
+    tmp_path: Path,
+) -> None:
+    """Users name articles by number; adding one must not renumber the others."""
+    (tmp_path / "zebra.txt").write_text("Zebra news\n\nThe zoo opened.\n", encoding="utf-8")
+    later = ADDED_ARTICLE.replace("drone-report-1234", "aardvark-1").replace("T09:", "T10:")
+    (tmp_path / "aardvark.txt").write_text(later.replace("Drone Report", "Aardvark"), "utf-8")
+    (tmp_path / "drone.txt").write_text(ADDED_ARTICLE, encoding="utf-8")
+    titles = [a.title for a in load_folder(tmp_path).articles]
+    assert titles == ["Zebra news", "Drone Report", "Aardvark"]
+
+
 def test_metadata_lines_are_not_article_text(tmp_path: Path) -> None:
     path = tmp_path / "drone.txt"
     path.write_text(ADDED_ARTICLE, encoding="utf-8")
