@@ -33,6 +33,7 @@ from rapidfuzz.distance import OSA
 
 from index.records import Article
 from index.small_talk import SmallTalk, small_talk
+from index.spelling import CHAT_FORMS
 from index.tokenize import STOP_WORDS
 
 # Words that ask for the gist ("what happened?", "what's going on", "tl;dr", "sum it up",
@@ -232,8 +233,9 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary"]
     return "greeting"
 
 
-# Chat spellings of request words, read as written out ("whats goin on with the strike").
-CHAT_FORMS = {"goin": "going", "wat": "what", "wats": "whats", "abt": "about", "bout": "about"}
+# Chat spellings of request words, read as written out ("whats goin on with the strike"); not
+# the one-letter ones ("u" in "u.s. trade" is no "you" here).
+REQUEST_FORMS = {w: CHAT_FORMS[w] for w in ("goin", "wat", "wats", "abt", "bout")}
 
 
 def read_slips(words: list[str], english: Collection[str] | None) -> list[str]:
@@ -241,7 +243,7 @@ def read_slips(words: list[str], english: Collection[str] | None) -> list[str]:
     with one slip read as meant; a word ``english`` knows ("store") or a stop word is never
     read as another ("story"). Without ``english`` (None, or empty when the reader's
     vocabulary could not be read), no slip is read: every word might be a real one."""
-    words = [CHAT_FORMS.get(w, w) for w in words]
+    words = [REQUEST_FORMS.get(w, w) for w in words]
     return [_meant(w, english) for w in words] if english else words
 
 

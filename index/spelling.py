@@ -6,6 +6,10 @@ word of the corpus's own vocabulary one edit away (optimal string alignment,
 so a swapped, doubled or dropped letter is one edit; computed by rapidfuzz),
 the one the articles use most when there are several.
 
+Chat shorthand ("how many ppl donated", "how many shops r closing", "wher was it held")
+is read as written out (:data:`CHAT_FORMS`, and a question word typed with one slip),
+unless an article uses the word as typed.
+
 Left as typed, because a "correction" there would change what is asked:
 words the articles hold (as written or by their stem), stop words, short
 words (too many neighbours), words with a digit (numbers), capitalised words
@@ -34,6 +38,22 @@ from index.tokenize import STOP_WORDS, Tokenizer
 MIN_LENGTH = 5  # shorter words have too many neighbours one edit away ("pics" / "pick")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: a word with a digit is a number, never read
 _LETTERS = re.compile(r"[^\W\d_]+")  # the articles' words that a slip may be read as
+# Chat shorthand, written out. Only whole lower-case words no article holds are read so:
+# an article writing "CEO" keeps "ceo" as typed; one writing "chief executive" is searched
+# with its own words.
+CHAT_FORMS = {
+    "ppl": "people", "ppls": "people's", "r": "are", "u": "you", "ur": "your", "y": "why",
+    "b4": "before", "bc": "because", "bcoz": "because", "cuz": "because", "coz": "because",
+    "abt": "about", "bout": "about", "thru": "through", "tho": "though", "w": "with",
+    "govt": "government", "dept": "department", "intl": "international",
+    "approx": "approximately", "yr": "year", "yrs": "years", "hrs": "hours", "mins": "minutes",
+    "tmrw": "tomorrow", "tmr": "tomorrow", "wat": "what", "wut": "what", "wats": "whats",
+    "goin": "going", "ceo": "chief executive", "cfo": "chief financial officer",
+    "coo": "chief operating officer", "pres": "president", "gf": "girlfriend",
+    "bf": "boyfriend", "bday": "birthday", "info": "information",
+}  # fmt: skip
+# Question words, which a slip in a short word ("wher", "whn") still says.
+QUESTION_WORDS = ("who", "what", "when", "where", "why", "which", "how", "whose")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +138,8 @@ def respell(
     for match in _WORD.finditer(question):
         word = match.group()
         closest = vocabulary.accented(word)  # "Matias" for "Matías": the same word, unaccented
+        if closest is None:
+            closest = _written_out(word, vocabulary, english)
         if closest is None and _may_be_a_slip(word, vocabulary, english):
             closest = vocabulary.closest(word)
         if closest is None:
@@ -126,6 +148,28 @@ def respell(
         end = match.end()
         read.append(Respelling(word, closest))
     return "".join([*parts, question[end:]]), tuple(read)
+
+
+def _written_out(word: str, vocabulary: Vocabulary, english: frozenset[str]) -> str | None:
+    """Chat shorthand or a slipped question word (lower case, no article's word) written out."""
+    if not word.islower() or (len(word) > 2 and word in vocabulary.counts):
+        return None  # "u" and "r" are in every "U.S." and "R&B": too short to be an article's
+    if word in CHAT_FORMS:
+        return CHAT_FORMS[word]
+    if not word.isalpha() or word in english or word in STOP_WORDS or len(word) < 3:
+        return None
+    if word.endswith("s") and word[:-1] in QUESTION_WORDS:
+        return None  # "whats", "whos": "what's" with the apostrophe left out, read as such
+    near = [q for q in QUESTION_WORDS if OSA.distance(word, q, score_cutoff=1) <= 1]
+    dropped = [q for q in near if _within(word, q)]  # "wher", "whn": a letter left out
+    near = dropped or near
+    return near[0] if len(near) == 1 else None
+
+
+def _within(word: str, other: str) -> bool:
+    """Whether ``word``'s letters come in ``other`` in order (``other`` with some left out)."""
+    letters = iter(other)
+    return all(c in letters for c in word)
 
 
 def _may_be_a_slip(word: str, vocabulary: Vocabulary, english: frozenset[str]) -> bool:

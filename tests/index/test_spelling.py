@@ -83,3 +83,19 @@ def test_a_name_typed_without_its_accents_is_read_as_the_articles_name() -> None
         "who is Matías henríquez?",
         (Respelling("Matias", "Matías"), Respelling("henriquez", "henríquez")),
     )
+
+
+def test_chat_shorthand_is_read_written_out(seed_engine: Engine, vocabulary: Vocabulary) -> None:
+    assert respell("how many ppl r there", vocabulary, ENGLISH)[0] == "how many people are there"
+    typed = seed_engine.ask("how many troops were sent 2 russia b4 that")
+    assert ("b4", "before") in typed.respelled
+
+
+def test_a_question_word_missing_a_letter_is_read_as_that_word(vocabulary: Vocabulary) -> None:
+    assert respell("wher did kim inspect drones", vocabulary, ENGLISH)[0].startswith("where ")
+    assert respell("whn did troops arrive", vocabulary, ENGLISH)[0].startswith("when ")
+
+
+def test_shorthand_an_article_uses_and_whats_are_left_as_typed() -> None:
+    article_words = Vocabulary(Counter({"ceo": 3, "board": 2}), default_tokenizer())
+    assert respell("whats the ceo paid", article_words, ENGLISH) == ("whats the ceo paid", ())
