@@ -235,7 +235,34 @@ async def test_a_follow_up_that_finds_the_previous_answer_again_is_read_again_as
     reply = await service.ask(MEMBER, "and how many died?")
     assert read[1:] == ["how many died (troops were sent to Russia)?", "how many died?"]
     assert reply.answer is not None and reply.answer.answer == "January and February"
-    assert reply.answer.read_as == "how many died (troops were sent to Russia)?"
+    assert reply.answer.read_as is None  # what was read: the line as typed
+
+
+@pytest.mark.parametrize(("confidence", "answered"), [(0.9, "Yonhap"), (0.3, None)])
+async def test_a_follow_up_the_carried_words_leave_unanswered_is_read_again_as_typed(
+    seed_engine: Engine, monkeypatch: pytest.MonkeyPatch, confidence: float, answered: str | None
+) -> None:
+    """A tester's "who announced her death" after "when did she join atlantic" was read as
+    "who announced her death (join atlantic)?" and refused; asked as typed, it was answered.
+    The second reading is a second guess, taken only when sure (``SECOND_READING``)."""
+    real = seed_engine.answer
+    read: list[str] = []
+
+    def answer(text: str, *args: Any, **kwargs: Any) -> Any:
+        read.append(text)
+        found = real(text, *args, **kwargs)
+        if "(" in text:  # the carried words lead nowhere
+            return replace(found, found=False, answer=None)
+        if text == TROOPS:
+            return found
+        return replace(found, found=True, answer="Yonhap", confidence=confidence)
+
+    monkeypatch.setattr(seed_engine, "answer", answer)
+    service = AnsweringService(seed_engine, max_chars=200)
+    await service.ask(MEMBER, TROOPS)
+    reply = await service.ask(MEMBER, "who reported it?")
+    assert read[1:] == ["who reported it (troops were sent to Russia)?", "who reported it?"]
+    assert reply.answer is not None and reply.answer.answer == answered
 
 
 async def test_a_pronoun_after_a_whole_question_still_stands_for_the_running_subject(
