@@ -18,7 +18,12 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, which co
 if TYPE_CHECKING:
     from typing import Any
 
-    from index.article_choice import AmbiguousArticle, find_article, matching_articles
+    from index.article_choice import (
+        AmbiguousArticle,
+        article_at,
+        find_article,
+        matching_articles,
+    )
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine
@@ -78,6 +83,7 @@ __all__ = [
     "SummaryError",
     "account",
     "account_subject",
+    "article_at",
     "asks_for_account",
     "asks_for_gist",
     "asks_for_more",
@@ -105,7 +111,7 @@ __all__ = [
 ]
 
 _MODULES = {
-    "index.article_choice": ("AmbiguousArticle", "find_article", "matching_articles"),
+    "index.article_choice": ("AmbiguousArticle", "article_at", "find_article", "matching_articles"),
     "index.confidence": ("REFUSAL_THRESHOLD",),
     "index.corpus": ("Corpus", "NoArticlesError"),
     "index.engine": ("Engine",),

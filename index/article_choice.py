@@ -84,3 +84,36 @@ def _tiers(articles: Sequence[Article], name: str) -> list[list[Article]]:
         if tier:
             tiers.append(tier)
     return tiers
+
+
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+_KINDS = r"(?:one|article|story|piece|item)"
+# "article 5", "story #2", "number 3", "#4", "the 5th one", "the fifth article", "the last one".
+_PLACE = re.compile(
+    rf"""^(?:the\s+)?(?:
+        (?:(?:article|story|piece|item|number|no\.?)\s*\#?\s*|\#\s*)(?P<number>\d+)
+      | (?P<nth>\d+)(?:st|nd|rd|th)\s+{_KINDS}
+      | (?P<ordinal>{"|".join(_ORDINALS)}|last)\s+{_KINDS})$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def listed_place(reference: str) -> int | None:
+    """The place in a listing that ``reference`` names ("article 5": 5, "the second one": 2;
+    "the last one": -1), or None when it names no place."""
+    found = _PLACE.match(" ".join(reference.split()).strip(" ?.!"))
+    if found is None:
+        return None
+    if found["ordinal"]:
+        word = found["ordinal"].lower()
+        return -1 if word == "last" else _ORDINALS.index(word) + 1
+    return int(found["number"] or found["nth"])
+
+
+def article_at(articles: Sequence[Article], reference: str) -> Article | None:
+    """The article at the place ``reference`` names in ``articles`` (the listing, or the
+    articles just offered), or None when it names none or one past the end."""
+    place = listed_place(reference)
+    if place is None or not articles or place == 0 or place > len(articles):
+        return None
+    return articles[place - 1] if place > 0 else articles[-1]

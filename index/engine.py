@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.article_choice import article_at, listed_place
 from index.attribution import never_quoted
 from index.citing import MAX_CITATIONS, citation, openings, sentence_at
 from index.confidence import REFUSAL_THRESHOLD, Calibration
@@ -246,7 +247,7 @@ class Engine:
         vocabulary = self.vocabulary(corpus)
         text = text if respelled else self.respell(text)[0]
         kind = asks_for_gist(text, vocabulary.knows)
-        if kind is None:
+        if kind is None or _names_a_place(text, self.english):  # "tell me about the 2nd one"
             return self._account(corpus, text, article_id)
         if kind != "summary":
             return Gist(kind)  # a greeting or a thank-you
@@ -262,6 +263,10 @@ class Engine:
         return None if subject is None else self._account_of(corpus, subject, article_id)
 
     def _account_of(self, corpus: Corpus, subject: str, article_id: str | None) -> Gist | None:
+        # "article 5", "the second one", "summarize #2": the listing's, as `summary 2` reads it
+        listed = article_at(corpus.articles, f"#{subject}" if subject.isdigit() else subject)
+        if listed is not None:
+            return Gist("summary", (listed,))
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
             if not ranked:
@@ -411,3 +416,9 @@ def _own_words(question: Question, tokenizer: Tokenizer) -> set[str]:
     """The tokens of the question as typed: not the words a follow-up carries in brackets
     ("where did he write that (senator said …)?"), nor those naming the answer's kind."""
     return set(tokenizer.tokens(_BRACKETED.sub(" ", question.text))) - question.fillers
+
+
+def _names_a_place(line: str, english: frozenset[str]) -> bool:
+    """Whether ``line`` asks for the account of an article by its place in the listing."""
+    subject = account_subject(line, english)
+    return subject is not None and listed_place(subject) is not None

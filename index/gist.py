@@ -31,6 +31,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
+from index.article_choice import listed_place
 from index.records import Article
 from index.small_talk import SmallTalk, small_talk
 from index.spelling import CHAT_FORMS
@@ -98,6 +99,10 @@ _SAYS = re.compile(
 # A line put as a yes-or-no question ("did they catch him, what happened?") asks a fact.
 AUXILIARIES = frozenset("is are was were do does did has have had can could will would".split())
 # Where a line of several sentences splits: a request often follows a question in chat.
+# "what's the chess one about?", "what is article 5 about": what an article is about.
+_ABOUT_ARTICLE = re.compile(
+    r"^(?:(?:and|so)\s+)?(?:what(?:['’]?s|\s+is|\s+was)|wats)\s+(?P<subject>.+?)\s+about\W*$", re.I
+)
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+(?=\S)")
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
@@ -274,6 +279,9 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     drones") unless English knows the word typed (:func:`read_slips`).
     """
     line = _TLDR.sub("tldr", line)  # "tl;dr russia": the semicolon ends no sentence
+    about = _ABOUT_ARTICLE.match(line.strip())
+    if about and names_article(about["subject"]):  # "what's article 5 about"
+        return about["subject"]
     says = _SAYS.match(line.strip())
     if says:
         return says["subject"]
@@ -413,7 +421,8 @@ def names_article(subject: str) -> bool:
     bankruptcy one": a topic of that name would be read in the wrong article, as one was)."""
     words = [w.lower() for w in _WORD.findall(subject)]
     one = len(words) >= 3 and words[0] in ("the", "that") and words[-1] == "one"
-    return bool(words) and (words[-1] in POINTER_WORDS or one)
+    listed = listed_place(subject) is not None  # "article 5", "the second one"
+    return bool(words) and (words[-1] in POINTER_WORDS or one or listed)
 
 
 def _is_question(line: str, words: list[str]) -> bool:

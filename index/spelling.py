@@ -51,6 +51,10 @@ CHAT_FORMS = {
     "goin": "going", "ceo": "chief executive", "cfo": "chief financial officer",
     "coo": "chief operating officer", "pres": "president", "gf": "girlfriend",
     "bf": "boyfriend", "bday": "birthday", "info": "information",
+    "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "couldnt": "couldn't", "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't", "cant": "can't", "wont": "won't", "havent": "haven't",
+    "hasnt": "hasn't", "hadnt": "hadn't",
 }  # fmt: skip
 # Question words, which a slip in a short word ("wher", "whn") still says.
 QUESTION_WORDS = ("who", "what", "when", "where", "why", "which", "how", "whose")

@@ -16,6 +16,7 @@ from index import (
     Corpus,
     Previous,
     Summary,
+    article_at,
     asks_for_more,
     find_article,
     summarize,
@@ -44,6 +45,11 @@ def chosen(corpus: Corpus, before: Previous | None, line: str) -> Shown | None:
     line names one article and asks nothing else; None otherwise."""
     if before is None or not before.offered:
         return None
+    offered = [a for i in before.offered for a in corpus.articles if a.id == i]
+    article = article_at(offered, line)  # "the first one": the first of those offered
+    if article is not None:
+        summary = summarize(article)
+        return article, summary, summary_turn(summary)
     words = [w for w in line.lower().strip(" ?.!").split() if w not in _CHOICE_FILLERS]
     if not words or len(words) > MAX_CHOICE_WORDS or words[0] in _QUESTION_OPENERS:
         return None

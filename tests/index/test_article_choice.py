@@ -6,7 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from index.article_choice import AmbiguousArticle, find_article, matching_articles
+from index.article_choice import (
+    AmbiguousArticle,
+    article_at,
+    find_article,
+    listed_place,
+    matching_articles,
+)
 from index.loader import article_from_text
 from index.records import Article
 
@@ -67,3 +73,33 @@ def test_a_name_fitting_several_articles_equally_is_not_guessed() -> None:
         find_article(LISTING, "counc")
     assert raised.value.articles == (BRIDGE, BUDGET)
     assert "1. Council plans a bridge for 2026" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("reference", "place"),
+    [
+        ("article 5", 5),
+        ("Article #5", 5),
+        ("story 2?", 2),
+        ("number 3", 3),
+        ("#4", 4),
+        ("the 5th one", 5),
+        ("the fifth article", 5),
+        ("the first one", 1),
+        ("second one", 2),
+        ("the last one", -1),
+        ("the michigan water one", None),  # a name, found by its words
+        ("5", None),  # a bare number is the listing's, as find_article reads it
+        ("the article", None),
+    ],
+)
+def test_a_place_in_a_listing_is_read_from_how_people_name_it(
+    reference: str, place: int | None
+) -> None:
+    assert listed_place(reference) == place
+
+
+def test_the_article_at_a_place_counts_from_the_first_and_the_last() -> None:
+    assert article_at(LISTING, "the second one") is BUDGET
+    assert article_at(LISTING, "the last one") is DRONES
+    assert article_at(LISTING, "article 4") is None

@@ -103,6 +103,18 @@ def test_what_happened_among_several_articles_offers_them_newest_first(tmp_path:
     assert [a.source_path for a in gist.articles] == ["new.txt", "old.txt", "mid.txt"]
 
 
+def test_an_article_named_by_its_place_in_the_listing_is_summarised(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name in ("alpha.txt", "beta.txt"):
+        (folder / name).write_text(f"{name} story\n\nThe {name} story happened.\n")
+    engine = Engine(open_corpus(folder, tmp_path / "index"))
+    for line in ("what's article 2 about?", "tell me about the second one", "summarize #2"):
+        gist = engine.gist(line)
+        assert gist is not None and gist.kind == "summary" and gist.topic is None
+        assert [a.source_path for a in gist.articles] == ["beta.txt"]
+
+
 def test_the_gist_of_the_article_asked_about_is_its_summary(seed_engine: Engine) -> None:
     article = seed_engine.corpus.articles[0]
     gist = seed_engine.gist("tl;dr", article.id)
@@ -332,6 +344,8 @@ def test_a_question_with_more_in_it_asks_for_no_more_of_the_summary(line: str) -
         ("the strike", False),
         ("number one", False),
         ("the one", False),
+        ("article 5", True),  # was read as a topic, "says nothing about 'article 5'"
+        ("the second one", True),
     ],
 )
 def test_a_subject_naming_an_article_asks_for_all_of_it(subject: str, whole: bool) -> None:
