@@ -41,6 +41,7 @@ from index.reader import (
 )
 from index.records import Answer, Paragraph
 from index.spelling import Respelling, Vocabulary, english_words, respell
+from index.standfirst import closest_standfirst, holding_standfirst
 from index.tokenize import Tokenizer, default_tokenizer
 
 READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.md, "Reader")
@@ -191,12 +192,16 @@ class Engine:
             )
         reading = self._read(corpus, asked, article_id)
         if not self._sure(reading, threshold):  # the publisher's summary, never over the body
-            fuller = self._with_standfirst(corpus, asked, reading)
+            fuller = self._with_standfirst(corpus, asked, reading, article_id)
             if fuller is not None and self._sure(fuller, max(threshold, STANDFIRST_THRESHOLD)):
                 reading = fuller
         answer = self._compose(corpus, asked, reading, threshold)
-        if not reading.ranked:
-            answer = openings(corpus, answer, read, article_id)
+        if not reading.ranked and not answer.found:
+            held = holding_standfirst(corpus, asked.query, self.tokenizer, article_id)
+            # words only a standfirst holds: it is the closest, not "no word … is in them"
+            answer = closest_standfirst(corpus, answer, held) or openings(
+                corpus, answer, read, article_id
+            )
         elapsed = (time.perf_counter() - started) * 1000
         return replace(
             answer,
@@ -304,16 +309,21 @@ class Engine:
             closeness = float(vectors.row((article, paragraph.number), holder) @ asked)
         return Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
 
-    def _with_standfirst(self, corpus: Corpus, question: Question, body: Reading) -> Reading | None:
+    def _with_standfirst(
+        self, corpus: Corpus, question: Question, body: Reading, article_id: str | None
+    ) -> Reading | None:
         """``body`` with the best article's standfirst (:attr:`Article.standfirst`) read too,
         when the reader's best span is there; read only when the body gives no answer, as the
         body is the full account and the standfirst its paraphrase, which rounds ("3,000"
         where the body says "more than 3,000")."""
-        if self.reader is None or not body.passages:
+        if self.reader is None:
             return None
-        article_id = body.passages[0][0]
-        standfirst = corpus.article(article_id).standfirst
-        if standfirst is None:
+        if body.passages:
+            article_id = body.passages[0][0]
+        else:  # no word in any body: the standfirst holding the question's words
+            article_id = holding_standfirst(corpus, question.query, self.tokenizer, article_id)
+        standfirst = corpus.article(article_id).standfirst if article_id else None
+        if article_id is None or standfirst is None:
             return None
         found = self.reader.read(question.text, [standfirst.text])
         if not found or (body.span is not None and found[0].margin <= body.span.margin):

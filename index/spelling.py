@@ -56,6 +56,7 @@ CHAT_FORMS = {
     "shouldnt": "shouldn't", "cant": "can't", "wont": "won't", "havent": "haven't",
     "hasnt": "hasn't", "hadnt": "hadn't",
 }  # fmt: skip
+_OFFICES = {w: CHAT_FORMS[w] for w in ("ceo", "cfo", "coo")}  # written in capitals too
 # Question words, which a slip in a short word ("wher", "whn") still says.
 QUESTION_WORDS = ("who", "what", "when", "where", "why", "which", "how", "whose")
 
@@ -88,7 +89,7 @@ class Vocabulary:
         """Counted paragraph by paragraph: short calls, so a build in a worker thread lets
         the event loop run between them (one call over all the text would hold the GIL)."""
         counts: Counter[str] = Counter()
-        for paragraph in (p for a in articles for p in a.paragraphs):
+        for paragraph in (p for a in articles for p in (*a.paragraphs, a.standfirst) if p):
             counts.update(_LETTERS.findall(paragraph.text.lower()))
         return cls(counts, tokenizer)
 
@@ -156,6 +157,8 @@ def respell(
 
 def _written_out(word: str, vocabulary: Vocabulary, english: frozenset[str]) -> str | None:
     """Chat shorthand or a slipped question word (lower case, no article's word) written out."""
+    if word.isupper() and word.lower() in _OFFICES and word.lower() not in vocabulary.counts:
+        return _OFFICES[word.lower()]  # "who's the COO": "chief operating officer"
     if not word.islower() or (len(word) > 2 and word in vocabulary.counts):
         return None  # "u" and "r" are in every "U.S." and "R&B": too short to be an article's
     if word in CHAT_FORMS:

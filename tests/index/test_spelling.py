@@ -96,6 +96,11 @@ def test_a_question_word_missing_a_letter_is_read_as_that_word(vocabulary: Vocab
     assert respell("whn did troops arrive", vocabulary, ENGLISH)[0].startswith("when ")
 
 
+def test_an_office_in_capitals_is_read_as_the_article_writes_it() -> None:
+    article_words = Vocabulary(Counter({"chief": 3, "operating": 2}), default_tokenizer())
+    assert respell("who's the COO", article_words, ENGLISH)[0] == "who's the chief operating officer"
+
+
 def test_shorthand_an_article_uses_and_whats_are_left_as_typed() -> None:
     article_words = Vocabulary(Counter({"ceo": 3, "board": 2}), default_tokenizer())
     assert respell("whats the ceo paid", article_words, ENGLISH) == ("whats the ceo paid", ())

@@ -73,6 +73,23 @@ def test_a_fact_only_the_standfirst_gives_is_answered_and_cited_there() -> None:
     assert answer.citations[0].place == "the summary paragraph"
 
 
+def test_a_question_whose_words_only_the_standfirst_holds_is_answered_there() -> None:
+    """No body word to rank by ("blocked", "hours"): the standfirst is still read."""
+    engine = Engine(build_corpus([_article()]).corpus)
+    answer = engine.ask("for how many hours was it blocked?")
+    assert answer.found and answer.answer is not None and "six hours" in answer.answer
+    assert answer.citations[0].paragraph == STANDFIRST
+
+
+def test_a_refusal_of_words_only_the_standfirst_holds_quotes_it_not_the_openings() -> None:
+    """A tester's "whats the population of kellerbach" was told no word of it is in the
+    articles, though the standfirst names the town."""
+    engine = Engine(build_corpus([_article()]).corpus)
+    answer = engine.ask("what is the township's population?")
+    assert not answer.found and answer.hint is None
+    assert [c.paragraph for c in answer.citations] == [STANDFIRST, STANDFIRST]
+
+
 def test_the_corpus_knows_standfirst_sentences_by_id() -> None:
     article = _article()
     assert article.standfirst is not None
