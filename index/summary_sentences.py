@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from index.cohesion import SINGLE_QUOTE_SPAN, leans_on, quote_open_after, single_quote_state
+from index.question_language import is_english
 from index.records import Article, Sentence
 from index.summary_settings import DEFAULT_SETTINGS, FloatArray, SummarizerSettings
 from index.tokenize import STOP_WORDS
@@ -48,7 +50,9 @@ def caption_factors(
     CNN/DailyMail text keeps its picture captions, often glued to the next
     sentence; blind judges marked such picks as garbled (docs/evaluation.md).
     The signs are the page's, not a story's: no full stop at the end, or a
-    lower-case word followed by a capitalised sentence opener.
+    lower-case word followed by a capitalised sentence opener. A sentence in another language
+    than English (a quotation a blog left untranslated) counts as ``label_factor``: a tester's
+    summary quoted one in Spanish.
     """
     unfinished = [not _ENDS.search(s.text.strip()) for s in body]
     labels = [bool(_CAPTION_LABEL.match(s.text.strip())) for s in body]
@@ -56,10 +60,20 @@ def caption_factors(
         end or label or bool(_GLUED.search(s.text) or _STRAY.match(s.text))
         for end, label, s in zip(unfinished, labels, body, strict=True)
     ]
-    # "Guilty: Glenn Mason, 56, has said …" with no full stop: a caption under its label for sure.
-    labelled = [end and label for end, label in zip(unfinished, labels, strict=True)]
+    # "Guilty: Glenn Mason, 56, has said …" with no full stop: a caption under its label for sure;
+    # a quotation left in its own language ("La nueva inyección …") is read by no one here.
+    labelled = [
+        (end and label) or not _in_english(s.text)
+        for end, label, s in zip(unfinished, labels, body, strict=True)
+    ]
     factors: FloatArray = np.where(captions, settings.caption_factor, 1.0)
     return np.where(labelled, settings.label_factor, factors)
+
+
+@lru_cache(maxsize=8192)
+def _in_english(text: str) -> bool:
+    """:func:`is_english` of a sentence, once per sentence text (summaries are asked again)."""
+    return is_english(text)
 
 
 # A person's name in a sentence: capitalised words, the last of them the surname.

@@ -103,3 +103,17 @@ def test_a_name_after_a_lower_case_word_is_no_glue() -> None:
         "name", "Name", ["A spokesman for Greater Manchester Police told reporters it was fine."]
     ).sentences
     assert caption_factors(body)[0] == 1.0
+
+
+def test_a_quotation_left_in_another_language_is_never_summarised() -> None:
+    """A tester's summary quoted a blog in Spanish, its English translation left out."""
+    body = article_from_text(
+        "quoted",
+        "Quoted",
+        [
+            "La nueva inyección, que puede alcanzar los 10.000 millones de euros, volverá a ser "
+            "insuficiente.",
+            "The new cash injection, which can reach 10 billion euros, will again be insufficient.",
+        ],
+    ).sentences
+    assert caption_factors(body).tolist() == [0.0, 1.0]
