@@ -211,6 +211,8 @@ def _follow_up(
         return Reading(timed, article, shown, context)
     again = asked_again(body, asked, previous.answer)
     if again is not None:  # "when?": the previous question asked again
+        if carried and not tokenizer.tokens(query_text(again)):  # "why did it?": its subject
+            again = f"{again.rstrip(' ?')} ({carried})?"
         return Reading(again, article, again, context)
     question = f"{body}?"
     person = person_answered(question, previous.question, previous.answer)

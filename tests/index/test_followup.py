@@ -72,6 +72,15 @@ def test_a_bare_question_word_asks_the_previous_question_again(corpus: Corpus) -
     assert read(corpus, "when?", previous).text == "when did the soldiers die?"
 
 
+def test_a_bare_question_word_keeps_the_subject_the_previous_question_carried(
+    corpus: Corpus,
+) -> None:
+    """A tester's "why?" after "who did it (happened to the scientology website)?" was read as
+    "why did it?", with no word to search."""
+    previous = Previous("who did it (troops sent to Russia)?", "troops")
+    assert read(corpus, "why?", previous).text == "why did it (troops sent to Russia)?"
+
+
 def test_a_pronoun_after_who_stands_for_the_person_answered(corpus: Corpus) -> None:
     previous = Previous("who displayed new drones?", "troops", "Kim Jong Un")
     reading = read(corpus, "what did he say?", previous)
