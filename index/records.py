@@ -49,11 +49,12 @@ class Article:
     """A parsed article.
 
     ``summary`` is the publisher's summary paragraph of the seed format. It is
-    kept apart from the body on purpose: it is never indexed or summarised, so
-    it can serve as a held-out reference for summary evaluation. ``standfirst``
-    is that paragraph as paragraph :data:`STANDFIRST` (0) when it tells what the body
-    does not (None when every sentence of it is in the body): the reader reads it
-    beside the body's paragraphs, so a fact given only there is found. ``source`` is
+    kept apart from the body on purpose: it is never indexed, and a summary of a length
+    asked for never holds it, so it can serve as a held-out reference for summary
+    evaluation. ``standfirst`` is that paragraph as paragraph :data:`STANDFIRST` (0) when
+    it tells what the body does not (None when every sentence of it is in the body): the
+    reader reads it beside the body's paragraphs, so a fact given only there is found, and
+    it opens the article's default summary. ``source`` is
     the ``Original Source:`` value; ``added_at`` (ISO time), ``author`` and
     ``published`` come from the metadata lines after it, which an article added
     by link or upload carries so that its file alone says where it came from.

@@ -32,10 +32,11 @@ A generic summary is the article's lead and then what the rest of it adds:
 * **The later pick** (:func:`index.summary_salience.later_pick`): a summary that never
   leaves the article's first half adds the later-half candidate that a model learned from
   the team's main-point labels finds likely enough to be a main point.
+* **The publisher's summary** (:func:`index.summary_standfirst.led_by_standfirst`): an
+  article's standfirst opens its default summary, the body's picks adding to it.
 
 A length asked for (``sentences=N``) takes up to three for the lead and the rest for
-coverage, filled from the lead. The older selection by score (``lead_by_score``) is kept
-for comparison; how each was measured is in docs/evaluation.md ("Summaries").
+coverage, filled from the lead. The older selection by score (``lead_by_score``) is kept.
 
 Every sentence stands alone. A pick that leans on the sentence before it
 (:func:`index.cohesion.leans_on`: "He told the meeting…", "But…", "The drive…"
@@ -45,49 +46,44 @@ and one that opens a quotation comes with the rest of it: a quote is cut only
 where it ends. A unit is worth its value per sentence and must fit the length;
 otherwise the next candidate is taken.
 
-Topic summaries score each sentence by its cosine with the topic, with its
-(idf-weighted) words and its kind (below) as lifts. The topic is found when a
-sentence has a cosine of ``topic_min_similarity`` or more, half of the topic's
-words, or one of its words and a score standing out from the article
-(:func:`index.summary_topics.standout` ≥ ``STANDOUT_FOUND``: in standard
-deviations of the article's cosines with the topic above their mean). A sentence
-is about the topic when its score is within ``topic_margin`` of the best match or
-stands out by ``STANDOUT`` (a relative cut-off: a short topic's cosines are low
-everywhere, and judged blind, one sentence where the article gave several was
-too thin), a neighbour's standout lifting it (:func:`index.summary_topics.topic_rank`).
-Picks are taken best first (:func:`index.summary_topics.topic_picks`) up to
-:func:`topic_length` sentences (3 to 6, well inside one Discord embed and
-``MAX_SENTENCES``), each with what it needs: the sentence it leans on, itself
-about the topic and no caption (else the pick is passed over), the rest of a
-quotation it opens, what follows its colon ("Obama tweeted …:"); a pick opening
-on a quotation whose speaker it never names is passed over, and a caption (no
-full stop, glued clauses, caption text glued to a quotation or an attribution:
-:func:`index.summary_sentences.glued_caption`) is taken only when it stands out
-twice as far, one under a caption's label never; a pick past the first two must
-stand out ``STANDOUT_LATER`` of the best's, unless it goes on from a pick. Then the run that tells the topic
-(:func:`topic_neighbours`): a pick's neighbour carrying more on it comes too,
-and one that only announces a cause ("have begun to understand why …") brings
-the sentence giving it. The sentences read in article order, as the article told
-them. When no sentence is about the topic, the summary is empty, ``found`` is
-False and ``message`` says so; when some are near it in meaning but the reader
-finds nothing on it (:mod:`index.topic_presence`), the closest ``UNSURE_SENTENCES``
-come ``unsure``, ``message`` saying so: judged blind, unrelated sentences given as
-the topic's misled. The same for a topic asking for someone's words the article never reports
-(:mod:`index.attribution`: "what cam newton said" on a game report quoting only his rival's
-coach). When no sentence is, but the reader finds the topic likely covered
-(worded apart from the article), the closest come ``unsure`` too. Without the model,
+Topic summaries score each sentence by its cosine with the topic, with its (idf-weighted)
+words and its kind (below) as lifts. The topic is found when a sentence has a cosine of
+``topic_min_similarity`` or more, half of the topic's words, or one of its words and a score
+standing out from the article (:func:`index.summary_topics.standout` ≥ ``STANDOUT_FOUND``:
+in standard deviations of the article's cosines with the topic above their mean). A sentence
+is about the topic when its score is within ``topic_margin`` of the best match or stands out
+by ``STANDOUT`` (a relative cut-off: a short topic's cosines are low everywhere, and judged
+blind, one sentence where the article gave several was too thin), a neighbour's standout
+lifting it (:func:`index.summary_topics.topic_rank`). Picks are taken best first
+(:func:`index.summary_topics.topic_picks`) up to :func:`topic_length` sentences (3 to 6,
+well inside one Discord embed and ``MAX_SENTENCES``), each with what it needs: the sentence
+it leans on, itself about the topic and no caption (else the pick is passed over), the rest
+of a quotation it opens, what follows its colon ("Obama tweeted …:"); a pick opening on a
+quotation whose speaker it never names is passed over, and a caption (no full stop, glued
+clauses, caption text glued to a quotation or an attribution:
+:func:`index.summary_sentences.glued_caption`) is taken only when it stands out twice as
+far, one under a caption's label never; a pick past the first two must stand out
+``STANDOUT_LATER`` of the best's, unless it goes on from a pick. Then the run that tells the
+topic (:func:`topic_neighbours`): a pick's neighbour carrying more on it comes too, and one
+that only announces a cause ("have begun to understand why …") brings the sentence giving
+it. The sentences read in article order, as the article told them. When no sentence is about
+the topic, the summary is empty, ``found`` is False and ``message`` says so; when some are
+near it in meaning but the reader finds nothing on it (:mod:`index.topic_presence`), the
+closest ``UNSURE_SENTENCES`` come ``unsure``, ``message`` saying so: judged blind, unrelated
+sentences given as the topic's misled. The same for a topic asking for someone's words the
+article never reports (:mod:`index.attribution`: "what cam newton said" on a game report
+quoting only his rival's coach). When no sentence is, but the reader finds the topic likely
+covered (worded apart from the article), the closest come ``unsure`` too. Without the model,
 the older selection by words (:func:`_select`, within ``topic_margin``) stands. Topic words
-the article never uses are dropped when at least two others remain; a name in
-the topic the article never uses ("drones in Iran") makes meaning not count.
-A topic's kind
-counts (:func:`topic_cues`): "the prices" takes the sentences holding an amount
-of money however worded ("will cost about $799"), and in "previous cheating
-cases" the words "previous" and "cases" say what kind of sentence is wanted,
-lifting those set in the past, while "cheating" says what it is about; "why …"
-or "the cause of …" lifts sentences giving a cause ("blamed", "how the fire started"),
-and under "why …" a sentence giving a cause and sharing one of the topic's words is
-about it however far its wording ("blamed competition" for "why the chain got into
-trouble").
+the article never uses are dropped when at least two others remain; a name in the topic the
+article never uses ("drones in Iran") makes meaning not count. A topic's kind counts
+(:func:`topic_cues`): "the prices" takes the sentences holding an amount of money however
+worded ("will cost about $799"), and in "previous cheating cases" the words "previous" and
+"cases" say what kind of sentence is wanted, lifting those set in the past, while "cheating"
+says what it is about; "why …" or "the cause of …" lifts sentences giving a cause ("blamed",
+"how the fire started"), and under "why …" a sentence giving a cause and sharing one of the
+topic's words is about it however far its wording ("blamed competition" for "why the chain
+got into trouble").
 How each was measured: docs/evaluation.md ("Summaries").
 """
 
@@ -124,6 +120,7 @@ from index.summary_settings import (
     Summary,
     SummaryError,
 )
+from index.summary_standfirst import led_by_standfirst
 from index.summary_topics import (
     ASKS,
     WHY,
@@ -172,8 +169,8 @@ def summarize(
 
     ``sentences=None`` lets the article's length decide (:func:`default_length`).
     Raises :class:`SummaryError` for a length outside 1..MAX_SENTENCES or an
-    article without sentences. Only the body is read: ``article.summary``
-    (the publisher's own summary) is never looked at. Similarity is by meaning
+    article without sentences. A default summary opens with the publisher's summary paragraph
+    (``article.standfirst``) when there is one; all else reads the body. Similarity is by meaning
     when the embedding model in ``model_dir`` loads, else by shared words; whether
     the article covers a topic at all, by the reader in ``reader_dir`` too; a default
     summary's later pick, by ``salience`` (else the one shipped in ``model_dir``).
@@ -288,6 +285,7 @@ def summarize(
         chosen = _select(scores, meaning, opening, links, settings, settings.redundancy)
     else:
         chosen = clean_lead(body, opening, meaning, links, settings)
+    lead = set(chosen)
     while len(chosen) < count:
         unit = coverage_unit(body, chosen, meaning, links, settings, count - len(chosen))
         if unit is None:
@@ -299,7 +297,8 @@ def summarize(
     if sentences is None and embedded is not None and settings.later_pick and salience:
         later = later_pick(body, chosen, meaning, links, salience, settings)
         chosen += [] if later is None else [later]
-    return Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
+    summary = Summary(article.id, article.title, tuple(body[i] for i in sorted(chosen)))
+    return summary if sentences else led_by_standfirst(article, summary, lead, embedder, settings)
 
 
 def default_length(sentences: int) -> int:

@@ -11,7 +11,8 @@ articles, never used for summary judging before session 17's fourth try.
 
 Run: ``.venv/bin/python benchmarks/summary_judging/make_pair_packets.py DIR [--pool P] [--count N]``.
 The folders ``pointers`` (16), ``pointers2`` (16), ``pointers3`` (24), ``pointers4``
-(``--pool training``, 24) and ``learned`` (24) were drawn this way.
+(``--pool training``, 24), ``learned`` (24) and ``standfirst`` (``--standfirst``: the article
+as published, its summary paragraph first; 16) were drawn this way.
 """
 
 from __future__ import annotations
@@ -43,14 +44,19 @@ def pool(name: str) -> dict[str, Article]:
     return {a.id: a for a in articles}
 
 
-def packet(number: int, article: Article, first: list[str], second: list[str]) -> str:
+def packet(
+    number: int, article: Article, first: list[str], second: list[str], standfirst: bool = False
+) -> str:
     title = article.title if article.title != article.id else "(no headline)"
+    text = article_text(article)
+    if standfirst and article.standfirst is not None:  # as published: its summary paragraph first
+        text = f"{article.standfirst.text}\n\n{text}"
     return "\n".join(
         [
             f"# Packet {number:02d}\n",
             f"Headline: {title}\n",
             "## The article\n",
-            article_text(article) + "\n",
+            text + "\n",
             "## Summary A\n",
             "\n".join(f"{k}. {t}" for k, t in enumerate(first, start=1)) + "\n",
             "## Summary B\n",
@@ -65,6 +71,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path, help="holds before.json and after.json")
     parser.add_argument("--pool", choices=("development", "training"), default="development")
     parser.add_argument("--count", type=int, default=16, help="the most packets drawn")
+    parser.add_argument(
+        "--standfirst", action="store_true", help="show the article's summary paragraph first"
+    )
     args = parser.parse_args()
     before = json.loads((args.folder / "before.json").read_text(encoding="utf-8"))
     after = json.loads((args.folder / "after.json").read_text(encoding="utf-8"))
@@ -77,7 +86,7 @@ def main() -> None:
     for n, name in enumerate(drawn, start=1):
         new_first = rng.random() < 0.5
         first, second = (after, before) if new_first else (before, after)
-        text = packet(n, articles[name], first[name], second[name])
+        text = packet(n, articles[name], first[name], second[name], args.standfirst)
         (args.folder / "packets" / f"{n:02d}.md").write_text(text, encoding="utf-8")
         key[f"{n:02d}"] = {"article": name, "A": "after" if new_first else "before"}
     (args.folder / "key.json").write_text(json.dumps(key, indent=1) + "\n", encoding="utf-8")

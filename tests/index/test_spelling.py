@@ -98,7 +98,9 @@ def test_a_question_word_missing_a_letter_is_read_as_that_word(vocabulary: Vocab
 
 def test_an_office_in_capitals_is_read_as_the_article_writes_it() -> None:
     article_words = Vocabulary(Counter({"chief": 3, "operating": 2}), default_tokenizer())
-    assert respell("who's the COO", article_words, ENGLISH)[0] == "who's the chief operating officer"
+    assert (
+        respell("who's the COO", article_words, ENGLISH)[0] == "who's the chief operating officer"
+    )
 
 
 def test_shorthand_an_article_uses_and_whats_are_left_as_typed() -> None:

@@ -98,9 +98,43 @@ def test_the_corpus_knows_standfirst_sentences_by_id() -> None:
     assert corpus.sentence(first.id) == first
 
 
-def test_a_summary_is_made_of_the_body_alone() -> None:
-    summary = summarize(_article())
+def test_a_default_summary_opens_with_the_standfirst_then_what_the_body_adds() -> None:
+    """Testers' summaries missed the news only the summary paragraph told."""
+    article = _article()
+    summary = summarize(article)
+    assert article.standfirst is not None
+    assert summary.sentences[: len(article.standfirst.sentences)] == article.standfirst.sentences
+    assert any(s.paragraph >= 1 for s in summary.sentences)
+
+
+def test_a_summary_of_a_length_asked_for_is_of_the_body_alone() -> None:
+    """``eval-summaries`` scores the body's summary against the publisher's."""
+    summary = summarize(_article(), sentences=3)
     assert all(s.paragraph >= 1 for s in summary.sentences)
+
+
+BRIDGE = """Tamar bridge reopens
+
+0
+inv-bridge
+
+The Tamar road bridge reopened on Monday after a two-year repair costing 40 million pounds.
+
+The Tamar road bridge reopened to traffic on Monday after two years of repairs.
+
+Engineers replaced all 64 of the suspension cables and resurfaced the deck. The council said tolls would rise by 50 pence in April to pay for the work.
+
+Local businesses in Saltash said trade had fallen by a third during the closure. The Saltash traders' group asked the council for compensation, which it refused.
+
+Original Source: invented for articlebot tests
+"""
+
+
+def test_a_body_sentence_the_standfirst_already_says_is_left_out() -> None:
+    article = parse_article(BRIDGE.encode("utf-8"), "bridge.txt")
+    summary = summarize(article)
+    assert summary.sentences[0].paragraph == STANDFIRST
+    assert "two years of repairs" not in summary.text
 
 
 def test_the_body_answers_before_the_standfirst_that_rounds_it() -> None:
