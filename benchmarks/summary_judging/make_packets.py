@@ -77,11 +77,15 @@ def listing(sentences: tuple[Sentence, ...]) -> str:
     return "\n".join(f"{n}. {s.text}" for n, s in enumerate(sentences, start=1))
 
 
-def article_text(article: Article) -> str:
-    return "\n\n".join(p.text for p in article.paragraphs)
+def article_text(article: Article, standfirst: bool = False) -> str:
+    """The body's paragraphs; with ``standfirst``, as published: its summary paragraph first."""
+    shown = (article.standfirst, *article.paragraphs) if standfirst else article.paragraphs
+    return "\n\n".join(p.text for p in shown if p is not None)
 
 
-def packet(number: int, article: Article, bot_first: bool, topic: str | None) -> str:
+def packet(
+    number: int, article: Article, bot_first: bool, topic: str | None, standfirst: bool = False
+) -> str:
     bot = summarize(article).sentences
     lead = article.sentences[:3]
     first, second = (bot, lead) if bot_first else (lead, bot)
@@ -90,7 +94,7 @@ def packet(number: int, article: Article, bot_first: bool, topic: str | None) ->
         f"# Packet {number:02d}\n",
         f"Headline: {title}\n",
         "## The article\n",
-        article_text(article) + "\n",
+        article_text(article, standfirst) + "\n",
         "## Summary A\n",
         listing(first) + "\n",
         "## Summary B\n",
@@ -108,6 +112,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--list", action="store_true", help="only list the articles drawn")
     parser.add_argument("--out", type=Path, default=HERE / "packets", help="the packets' folder")
+    parser.add_argument(
+        "--standfirst", action="store_true", help="show an article's summary paragraph first"
+    )
     args = parser.parse_args()
     articles = draw()
     if args.list:
@@ -121,7 +128,7 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     for n, article in enumerate(articles, start=1):
         bot_first = rng.random() < 0.5
-        text = packet(n, article, bot_first, topics.get(article.id))
+        text = packet(n, article, bot_first, topics.get(article.id), args.standfirst)
         (out / f"{n:02d}.md").write_text(text, encoding="utf-8")
         key[f"{n:02d}"] = {
             "article": article.id,

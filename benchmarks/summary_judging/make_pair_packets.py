@@ -48,9 +48,7 @@ def packet(
     number: int, article: Article, first: list[str], second: list[str], standfirst: bool = False
 ) -> str:
     title = article.title if article.title != article.id else "(no headline)"
-    text = article_text(article)
-    if standfirst and article.standfirst is not None:  # as published: its summary paragraph first
-        text = f"{article.standfirst.text}\n\n{text}"
+    text = article_text(article, standfirst)
     return "\n".join(
         [
             f"# Packet {number:02d}\n",

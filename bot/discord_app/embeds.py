@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import discord
 
 from index import YES_NO, Answer, Article, Citation, Corpus, ReindexReport, Summary
+from index.records import paragraph_place
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -145,7 +146,7 @@ def summary_embed(summary: Summary) -> discord.Embed:
     budget = DESCRIPTION_LIMIT // max(len(summary.sentences), 1) - 30
     for n, sentence in enumerate(summary.sentences, start=1):
         lines.append(
-            f"**{n}.** {clip(escape(sentence.text), budget)} *(paragraph {sentence.paragraph})*"
+            f"**{n}.** {clip(escape(sentence.text), budget)} *({paragraph_place(sentence.paragraph)})*"
         )
     embed = discord.Embed(
         title=clip(("More: " if summary.more else "Summary: ") + escape(heading), TITLE_LIMIT),

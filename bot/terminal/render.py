@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from index.records import paragraph_place
+
 if TYPE_CHECKING:
     from bot.serving.answering import Reply
     from index import Answer, Article, Citation, Corpus, Summary
@@ -214,7 +216,7 @@ def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = N
         lines.append(wrap(summary.message, columns, first="  ", rest="  "))
     for n, s in enumerate(summary.sentences, start=1):
         lines.append(wrap(f"[{n}] {s.text}", columns, first="  ", rest="      "))
-        where = f"paragraph {s.paragraph}" + (f", {s.id}" if ids else "")
+        where = paragraph_place(s.paragraph) + (f", {s.id}" if ids else "")
         lines.append(f"      — {where}")
     return "\n".join(lines)
 

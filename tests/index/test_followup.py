@@ -81,6 +81,14 @@ def test_a_bare_question_word_keeps_the_subject_the_previous_question_carried(
     assert read(corpus, "why?", previous).text == "why did it (troops sent to Russia)?"
 
 
+def test_a_pronoun_after_a_topic_summary_stands_for_its_topic(corpus: Corpus) -> None:
+    """A tester's "when was it" after "tell me about the south american summit" got a summary."""
+    previous = Previous("", "troops", topic="the drone inspection")
+    reading = read(corpus, "when was it?", previous)
+    assert reading.text == reading.read_as == "when was it (the drone inspection)?"
+    assert reading.article_id == "troops"
+
+
 def test_a_pronoun_after_who_stands_for_the_person_answered(corpus: Corpus) -> None:
     previous = Previous("who displayed new drones?", "troops", "Kim Jong Un")
     reading = read(corpus, "what did he say?", previous)

@@ -142,3 +142,13 @@ def test_the_body_answers_before_the_standfirst_that_rounds_it() -> None:
     answer = engine.ask("how many troops were sent to Russia?")
     assert answer.answer == "more than 3,000"  # the standfirst says "3,000 troops"
     assert answer.citations[0].paragraph >= 1
+
+
+def test_a_byline_closing_the_standfirst_is_left_out_of_the_summary() -> None:
+    """A judge found "Aparna Ray reports." meant nothing in a summary."""
+    signed = WATER.replace(
+        "Police arrested 31 people.", "Police arrested 31 people. Ana Ruiz reports."
+    )
+    summary = summarize(parse_article(signed.encode("utf-8"), "water.txt"))
+    assert summary.sentences[0].paragraph == STANDFIRST
+    assert "Ana Ruiz reports." not in summary.text
