@@ -190,7 +190,7 @@ def _follow_up(
     asked, carried = _split(previous.question)
     body = _without_lead(text.rstrip(" ?.!"))
     if not asked.strip(" ?.!"):  # the last turn was a summary: its article, and its topic
-        if previous.topic and _refers(text) and not _ABOUT.match(text):  # "when was it?"
+        if previous.topic and _refers(text) and _ASKS_INSIDE.match(body):  # "when was it?"
             shown = f"{body} ({previous.topic})?"
             return Reading(shown, article, shown, previous.topic, f"{body}?")
         return Reading(text, article)

@@ -193,7 +193,8 @@ def _filled(
     room = length - len(topical.sentences)
     if room <= 0:
         return topical
-    whole = summarize(article, settings=settings, model_dir=model_dir, reader_dir=reader_dir)
+    body_only = replace(settings, standfirst=False)  # as judged: the body's sentences fill it
+    whole = summarize(article, settings=body_only, model_dir=model_dir, reader_dir=reader_dir)
     held = {s.id for s in topical.sentences}
     extra: list[Sentence] = [s for s in whole.sentences if s.id not in held]
     ranked = sorted(extra, key=lambda s: -closeness[s.position])

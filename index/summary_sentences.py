@@ -40,6 +40,14 @@ _GLUED = re.compile(
 # Mason, 56, …", "Sleepy kid: Brock …"); not "The report concluded: 'the …'".
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}:\s+[A-Z]")
 _STRAY = re.compile(r"^[^\w\"'“‘(]")  # a line opening on punctuation (": In a CNN exclusive, …")
+# Where a photo stands, in brackets ("Mr Cervantes (shown above) spent …"), in a run of this
+# many words or more: a caption run into the text around it, its stops lost (a judge of round
+# sixteen read one in a topic summary as garbled). Shorter, it is a sentence naming a picture.
+_PHOTO_PLACE = re.compile(
+    r"\((?:shown|pictured|seen|left|right|above|below|top|bottom|centre|center|inset)\b[^)]*\)",
+    re.IGNORECASE,
+)
+PHOTO_RUN_WORDS = 35
 
 
 def caption_factors(
@@ -57,7 +65,7 @@ def caption_factors(
     unfinished = [not _ENDS.search(s.text.strip()) for s in body]
     labels = [bool(_CAPTION_LABEL.match(s.text.strip())) for s in body]
     captions = [
-        end or label or bool(_GLUED.search(s.text) or _STRAY.match(s.text))
+        end or label or bool(_GLUED.search(s.text) or _STRAY.match(s.text)) or _photo_run(s.text)
         for end, label, s in zip(unfinished, labels, body, strict=True)
     ]
     # "Guilty: Glenn Mason, 56, has said …" with no full stop: a caption under its label for sure;
@@ -68,6 +76,10 @@ def caption_factors(
     ]
     factors: FloatArray = np.where(captions, settings.caption_factor, 1.0)
     return np.where(labelled, settings.label_factor, factors)
+
+
+def _photo_run(text: str) -> bool:
+    return len(text.split()) >= PHOTO_RUN_WORDS and _PHOTO_PLACE.search(text) is not None
 
 
 @lru_cache(maxsize=8192)

@@ -50,6 +50,7 @@ class SummarizerSettings:
     centrality_quantile: float = 0.15  # a coverage pick's mean cosine with the article, at least
     lead_quantile: float = 0.2  # ... and its cosine with the first pick, at least this quantile
     later_pick: bool = True  # a summary never past the middle may add a later main point
+    standfirst: bool = True  # a default summary opens with the publisher's summary paragraph
 
 
 DEFAULT_SETTINGS = SummarizerSettings()

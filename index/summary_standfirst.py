@@ -42,9 +42,10 @@ def led_by_standfirst(
     settings: SummarizerSettings = DEFAULT_SETTINGS,
 ) -> Summary:
     """``summary`` (the body's default one; ``lead``: the body positions of its lead) opened
-    with ``article``'s standfirst; unchanged without one or without the embedding model."""
+    with ``article``'s standfirst; unchanged without one, without the embedding model, or
+    when ``settings.standfirst`` is off (an account fills from the body's summary alone)."""
     standfirst = article.standfirst
-    if standfirst is None or embedder is None or not summary.sentences:
+    if standfirst is None or embedder is None or not summary.sentences or not settings.standfirst:
         return summary
     body = article.sentences
     opening = [s for s in standfirst.sentences if not _BYLINE.match(s.text)]

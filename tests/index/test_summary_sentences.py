@@ -117,3 +117,22 @@ def test_a_quotation_left_in_another_language_is_never_summarised() -> None:
         ],
     ).sentences
     assert caption_factors(body).tolist() == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "caption"),
+    [
+        (
+            "The Colima volcano is regarded as one of the most dangerous in Mexico due to its "
+            "large explosive eruptions Mr Cervantes (shown above) spent eight hours waiting to "
+            "capture his stunning images of the Colima volcano Getting close enough to an "
+            "erupting volcano is dangerous, so scientists recreated volcanic lightning in a lab.",
+            True,
+        ),
+        ("Mason's actions took place at Natwest in Biggin Hill (pictured).", False),
+    ],
+)
+def test_a_photo_named_in_a_long_run_is_a_caption_run_into_text(text: str, caption: bool) -> None:
+    """A judge read the first, in a topic summary, as garbled; the second is a sentence."""
+    body = article_from_text("photo", "Photo", [text]).sentences
+    assert bool(caption_factors(body)[0] < 1.0) is caption
