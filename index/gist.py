@@ -90,6 +90,9 @@ _TAIL = re.compile(
 )
 # "what does it say about X": the article's words on X, asked of the article itself ("what did
 # the minister say about X" asks for someone's words: a question).
+_ANYTHING = re.compile(  # "anything about prices?": what the article has on a subject
+    r"^(?:(?:and|so|ok|okay)\s+)?(?:is\s+there\s+)?(?:anything|something)\s+(?:about|on)\s+"
+    r"(?P<subject>(?=.*[^\W\d_]{3})[^?!.]+?)\s*[?!.]*$", re.IGNORECASE)  # fmt: skip
 _SAYS = re.compile(
     r"^(?:so\s+|and\s+|ok\s+)?(?:what|wat)\s+(?:does|did|do)\s+(?P<whose>it|this|that|the\s+"
     r"(?:article|story|piece|report|text|news|articles))\s+(?:say|said|tell\s+(?:us|me)|mention)"
@@ -282,8 +285,8 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     about = _ABOUT_ARTICLE.match(line.strip())
     if about and names_article(about["subject"]):  # "what's article 5 about"
         return about["subject"]
-    says = _SAYS.match(line.strip())
-    if says:
+    says = _SAYS.match(line.strip()) or _ANYTHING.match(line.strip())
+    if says:  # "what does it say about X", "anything about X?"
         return says["subject"]
     tail = _TAIL.match(line.strip())
     if tail:
@@ -397,8 +400,9 @@ def asks_for_account(line: str, english: Collection[str] | None = None) -> bool:
 
 
 def asks_this_article(line: str) -> bool:
-    """Whether ``line`` asks what "it" (the article of the conversation) says about a subject."""
-    return _SAYS.match(line.strip()) is not None
+    """Whether ``line`` asks what "it" (the article of the conversation) says about a subject:
+    "what does it say about X", "anything about X?" (a tester's, in a chat about one article)."""
+    return _SAYS.match(line.strip()) is not None or _ANYTHING.match(line.strip()) is not None
 
 
 def names_a_subject(line: str) -> bool:

@@ -14,6 +14,7 @@ from index.gist import (
     asks_for_gist,
     asks_for_more,
     asks_for_source,
+    asks_this_article,
     names_a_subject,
     names_article,
     newest_first,
@@ -167,6 +168,10 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ),
         ("whats this report about people stockpiling guns?", "people stockpiling guns"),
         ("tl;dr the kilat ipo", "the kilat ipo"),  # the semicolon had ended a sentence
+        ("anything about prices?", "prices"),  # a tester's: "No word of the question …"
+        ("is there anything on the costs", "the costs"),
+        ("what's article 5 about", "article 5"),
+        ("whats the michigan water one about", "the michigan water one"),
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -383,3 +388,21 @@ def test_what_the_article_says_about_a_subject_is_an_account_of_it(
     line: str, subject: str | None
 ) -> None:
     assert account_subject(line) == subject
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "anything else?",
+        "Something that is considered an error is the belief that a force is needed for what?",
+        "what is the dispute about",  # a fact asked, no article named
+    ],
+)
+def test_lines_that_only_look_like_asking_for_an_account_are_not(line: str) -> None:
+    assert account_subject(line) is None
+
+
+def test_anything_about_a_subject_asks_the_article_of_the_conversation() -> None:
+    assert asks_this_article("anything about prices?")
+    assert not asks_this_article("how much did prices rise?")
+
