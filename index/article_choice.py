@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from index.records import Article
+from index.tokenize import Tokenizer
 
 _NUMBER = re.compile(r"\d+")
 
@@ -117,3 +118,15 @@ def article_at(articles: Sequence[Article], reference: str) -> Article | None:
     if place is None or not articles or place == 0 or place > len(articles):
         return None
     return articles[place - 1] if place > 0 else articles[-1]
+
+
+def headline_holding(
+    articles: Sequence[Article], subject: str, tokenizer: Tokenizer
+) -> Article | None:
+    """The article whose headline holds the most of ``subject``'s words, None when none holds
+    any: "what happened with the wildfire" where only the headline says "wildfire" (the body
+    says "the fire"), and the body's words had found no article."""
+    wanted = set(tokenizer.tokens(subject))
+    held = [(len(wanted & set(tokenizer.tokens(a.headline))), -n) for n, a in enumerate(articles)]
+    best = max(held, default=(0, 0))
+    return articles[-best[1]] if best[0] > 0 else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.article_choice import article_at, listed_place
+from index.article_choice import article_at, headline_holding, listed_place
 from index.attribution import never_quoted
 from index.citing import MAX_CITATIONS, citation, openings, sentence_at
 from index.confidence import REFUSAL_THRESHOLD, Calibration
@@ -274,9 +274,13 @@ class Engine:
             return Gist("summary", (listed,))
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
-            if not ranked:
+            headed = None if ranked else headline_holding(corpus.articles, subject, self.tokenizer)
+            if ranked:
+                article_id = ranked[0].sentence.article_id
+            elif headed is not None:  # only its headline names the subject
+                article_id = headed.id
+            else:
                 return None
-            article_id = ranked[0].sentence.article_id
         article = corpus.article(article_id or corpus.articles[0].id)
         return Gist("summary", (article,), None if names_article(subject) else subject)
 

@@ -89,8 +89,10 @@ class Vocabulary:
         """Counted paragraph by paragraph: short calls, so a build in a worker thread lets
         the event loop run between them (one call over all the text would hold the GIL)."""
         counts: Counter[str] = Counter()
-        for paragraph in (p for a in articles for p in (*a.paragraphs, a.standfirst) if p):
-            counts.update(_LETTERS.findall(paragraph.text.lower()))
+        for article in articles:  # the headline's and the summary paragraph's words too
+            counts.update(_LETTERS.findall(article.headline.lower()))
+            for paragraph in (p for p in (*article.paragraphs, article.standfirst) if p):
+                counts.update(_LETTERS.findall(paragraph.text.lower()))
         return cls(counts, tokenizer)
 
     def forms(self, word: str) -> set[str]:

@@ -53,6 +53,7 @@ from index import (
     summarize,
     without_chatter,
 )
+from index.article_choice import listed_place
 from index.small_talk import SmallTalk
 
 if TYPE_CHECKING:
@@ -297,6 +298,9 @@ class AnsweringService:
         any other line, or when another article is chosen), and the article to answer from:
         "what happened?" after a question, what that question was about, in its article;
         "and the drones?" after a summary, the drones, wherever they rank first."""
+        named = named_next(line)  # "and the second one?": that article, whatever came before
+        if named is not None and listed_place(named) is not None:
+            return named, None
         if context is None or (article_id and article_id != context.article_id):
             return None, article_id
         engine = self.engine
@@ -327,7 +331,8 @@ class AnsweringService:
         subject = account_subject(spelt, engine.english)
         if subject and not article_id and turn.context and asks_this_article(spelt):
             article_id = turn.context.article_id  # "what does it say about …": the one talked of
-        context = None if article_id or small_talk or subject else turn.context
+        listed = about is not None and listed_place(about) is not None
+        context = None if article_id or small_talk or subject or listed else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         if about is None and reading.read_as is None:

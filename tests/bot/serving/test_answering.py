@@ -189,6 +189,27 @@ async def test_tldr_in_a_conversation_about_one_article_summarises_that_one(
     assert reply.summary.article_id == "strike"
 
 
+async def test_and_the_first_one_after_a_question_is_that_articles_summary(
+    strike_and_match: Engine,
+) -> None:
+    """A tester's "and the second one?" after a question was read with its words and refused."""
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    await service.ask(TERMINAL, "how long was the port closed?")
+    reply = await service.ask(TERMINAL, "and the first one?")  # match.txt, first by file name
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.article_id == "match" and reply.summary.topic is None
+
+
+async def test_a_subject_only_a_headline_names_gets_that_articles_account(
+    strike_and_match: Engine,
+) -> None:
+    """A tester's "what happened with the wildfire": only the headline says "wildfire"."""
+    service = AnsweringService(strike_and_match, None, max_chars=200)
+    reply = await service.ask(TERMINAL, "what happened with the cup?")
+    assert reply.kind == "summary" and reply.summary is not None
+    assert reply.summary.article_id == "match"
+
+
 async def test_and_a_subject_after_a_summary_gets_an_account_of_it(
     service: AnsweringService,
 ) -> None:
