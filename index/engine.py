@@ -51,6 +51,11 @@ READ_PASSAGES = 3  # paragraphs the reader reads per question (docs/evaluation.m
 STANDFIRST_THRESHOLD = 0.5
 
 
+# An article named, then a subject within it: "the wildfire article about the plants".
+_WITHIN = re.compile(
+    r"^(?P<article>(?:the|that)\s+.+?\s+(?:article|story|piece|one))\s+(?:about|on)\s+(?P<topic>.+)$",
+    re.IGNORECASE,
+)
 YES_NO_HINT = "I can't answer yes or no in a word; the passages closest to the question:"
 _BRACKETED = re.compile(r"\([^()]*\)")  # the words a follow-up carries, read in brackets
 
@@ -272,6 +277,11 @@ class Engine:
         listed = article_at(corpus.articles, f"#{subject}" if subject.isdigit() else subject)
         if listed is not None:
             return Gist("summary", (listed,))
+        within = _WITHIN.match(subject)  # "the wildfire article about the plants"
+        if within and not article_id:
+            found = self._account_of(corpus, within["article"], None)
+            if found is not None and found.articles:
+                return self._account_of(corpus, within["topic"], found.articles[0].id)
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
             headed = None if ranked else headline_holding(corpus.articles, subject, self.tokenizer)

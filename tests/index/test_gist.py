@@ -406,3 +406,12 @@ def test_anything_about_a_subject_asks_the_article_of_the_conversation() -> None
     assert asks_this_article("anything about prices?")
     assert not asks_this_article("how much did prices rise?")
 
+
+
+def test_an_article_named_then_a_subject_within_it_is_that_subject_there(
+    strike_and_match: Engine,
+) -> None:
+    """A tester's "summarise the wildfire article about the plants" was read as one topic."""
+    gist = strike_and_match.gist("summarise the cup final story about the winning goal")
+    assert gist is not None and gist.kind == "summary"
+    assert [a.id for a in gist.articles] == ["match"] and gist.topic == "the winning goal"
