@@ -38,8 +38,9 @@ _MISSED_ENDS = re.compile(
     ")" + _NEXT
 )
 # Titles before a name that syntok's list of abbreviations (Dr, Mr, Gen, Capt, Col, Sen...)
-# lacks: the others AP style abbreviates, "Gov. Andrew Cuomo", "Master Sgt. Corine Lombardo".
-_TITLE = re.compile(r"\b(?:Gov|Rep|Rev|Lt|Sgt|Cpl|Pvt|Pfc|Spc|Maj|Cmdr)\.$")
+# lacks: the others AP style abbreviates, "Gov. Andrew Cuomo", "Master Sgt. Corine Lombardo",
+# and the Indian press's "Sh. P. Rajeev", "Smt. Sonia Gandhi".
+_TITLE = re.compile(r"\b(?:Gov|Rep|Rev|Lt|Sgt|Cpl|Pvt|Pfc|Spc|Maj|Cmdr|Sh|Smt|Shri)\.$")
 # What a sentence can end with: its final punctuation, closing quotes and brackets.
 _FINAL = re.compile(r"[.!?…\"”’'»)\]]$")
 

@@ -67,7 +67,11 @@ def test_a_semicolon_does_not_end_a_sentence() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Gov. Andrew Cuomo met Rep. John Lewis.", "Master Sgt. Corine Lombardo met Lt. Gregg Murphy."],
+    [
+        "Gov. Andrew Cuomo met Rep. John Lewis.",
+        "Master Sgt. Corine Lombardo met Lt. Gregg Murphy.",
+        "Supporters including Sh. P. Rajeev joined the fast.",  # a tester's "Sh." alone
+    ],
 )
 def test_a_title_before_a_name_does_not_end_a_sentence(text: str) -> None:
     assert _split(text) == [text]
