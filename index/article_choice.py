@@ -11,7 +11,7 @@ Discord's article options and autocomplete all ask :func:`find_article` or
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from index.records import Article
 from index.tokenize import Tokenizer
@@ -120,13 +120,21 @@ def article_at(articles: Sequence[Article], reference: str) -> Article | None:
     return articles[place - 1] if place > 0 else articles[-1]
 
 
-def headline_holding(
-    articles: Sequence[Article], subject: str, tokenizer: Tokenizer
+def most_holding(
+    articles: Sequence[Article],
+    words: Collection[str],
+    text_of: Callable[[Article], str | None],
+    tokenizer: Tokenizer,
 ) -> Article | None:
-    """The article whose headline holds the most of ``subject``'s words, None when none holds
-    any: "what happened with the wildfire" where only the headline says "wildfire" (the body
-    says "the fire"), and the body's words had found no article."""
-    wanted = set(tokenizer.tokens(subject))
-    held = [(len(wanted & set(tokenizer.tokens(a.headline))), -n) for n, a in enumerate(articles)]
-    best = max(held, default=(0, 0))
-    return articles[-best[1]] if best[0] > 0 else None
+    """The article whose ``text_of`` holds the most of the tokens ``words`` (the first of
+    equals), None when none holds any: the headline that alone names a subject ("what happened
+    with the wildfire", the body saying "the fire"), the standfirst that alone holds a question's
+    words."""
+    wanted = set(words)
+    best, most = None, 0
+    for article in articles:
+        text = text_of(article)
+        held = len(wanted & set(tokenizer.tokens(text))) if text else 0
+        if held > most:
+            best, most = article, held
+    return best

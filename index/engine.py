@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.article_choice import article_at, headline_holding, listed_place
+from index.article_choice import article_at, listed_place, most_holding
 from index.attribution import never_quoted
 from index.citing import MAX_CITATIONS, citation, openings, sentence_at
 from index.confidence import REFUSAL_THRESHOLD, Calibration
@@ -257,20 +257,16 @@ class Engine:
         vocabulary = self.vocabulary(corpus)
         text = text if respelled else self.respell(text)[0]
         kind = asks_for_gist(text, vocabulary.knows)
-        if kind is None or _names_a_place(text, self.english):  # "tell me about the 2nd one"
-            return self._account(corpus, text, article_id)
+        subject = account_subject(text, self.english)  # "tell me about the strike"
+        if kind is None or (subject is not None and listed_place(subject) is not None):
+            # an account: of the article named ("the chess story", "the 2nd one"), else on the
+            # subject, from ``article_id``'s article or the one it ranks first in; None: a question
+            return None if subject is None else self._account_of(corpus, subject, article_id)
         if kind != "summary":
             return Gist(kind)  # a greeting or a thank-you
         if article_id or len(corpus.articles) == 1:
             return Gist("summary", (corpus.article(article_id or corpus.articles[0].id),))
         return Gist("choose", tuple(newest_first(corpus.articles)))
-
-    def _account(self, corpus: Corpus, text: str, article_id: str | None) -> Gist | None:
-        """The summary a line asking for an account of a subject wants (None: a question):
-        of the article it names ("the chess story"), else on that subject, from
-        ``article_id``'s article or the one the subject ranks first in."""
-        subject = account_subject(text, self.english)
-        return None if subject is None else self._account_of(corpus, subject, article_id)
 
     def _account_of(self, corpus: Corpus, subject: str, article_id: str | None) -> Gist | None:
         # "article 5", "the second one", "summarize #2": the listing's, as `summary 2` reads it
@@ -284,7 +280,16 @@ class Engine:
                 return self._account_of(corpus, within["topic"], found.articles[0].id)
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
-            headed = None if ranked else headline_holding(corpus.articles, subject, self.tokenizer)
+            headed = (
+                None
+                if ranked
+                else most_holding(
+                    corpus.articles,
+                    self.tokenizer.tokens(subject),
+                    lambda a: a.headline,
+                    self.tokenizer,
+                )
+            )
             if ranked:
                 article_id = ranked[0].sentence.article_id
             elif headed is not None:  # only its headline names the subject
@@ -440,9 +445,3 @@ def _own_words(question: Question, tokenizer: Tokenizer) -> set[str]:
     """The tokens of the question as typed: not the words a follow-up carries in brackets
     ("where did he write that (senator said …)?"), nor those naming the answer's kind."""
     return set(tokenizer.tokens(_BRACKETED.sub(" ", question.text))) - question.fillers
-
-
-def _names_a_place(line: str, english: frozenset[str]) -> bool:
-    """Whether ``line`` asks for the account of an article by its place in the listing."""
-    subject = account_subject(line, english)
-    return subject is not None and listed_place(subject) is not None

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from index.article_choice import most_holding
 from index.citing import MAX_CITATIONS, citation
 from index.corpus import Corpus
 from index.ranking import Scored
-from index.records import Answer
+from index.records import Answer, Article
 from index.tokenize import Tokenizer
 
 
@@ -24,14 +25,13 @@ def holding_standfirst(
 ) -> str | None:
     """The id of the article (``article_id``'s, if given) whose standfirst holds the most of
     the ``query`` tokens; None when none holds any."""
-    wanted = set(query)
-    held = {
-        a.id: len(wanted & set(tokenizer.tokens(a.standfirst.text)))
-        for a in corpus.articles
-        if a.standfirst is not None and article_id in (None, a.id)
-    }
-    best = max(held, key=held.__getitem__, default=None)
-    return best if best is not None and held[best] > 0 else None
+    articles = [a for a in corpus.articles if article_id in (None, a.id)]
+    found = most_holding(articles, query, _standfirst_text, tokenizer)
+    return found.id if found else None
+
+
+def _standfirst_text(article: Article) -> str | None:
+    return article.standfirst.text if article.standfirst else None
 
 
 def closest_standfirst(corpus: Corpus, refusal: Answer, article_id: str | None) -> Answer | None:
