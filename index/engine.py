@@ -196,11 +196,13 @@ class Engine:
                 asked, query=asked.query + carried, fillers=asked.fillers | set(carried)
             )
         reading = self._read(corpus, asked, article_id)
-        if not self._sure(reading, threshold):  # the publisher's summary, never over the body
+        confidence = self._confidence(reading)
+        if confidence < threshold:  # the publisher's summary, never over the body
             fuller = self._with_standfirst(corpus, asked, reading, article_id)
-            if fuller is not None and self._sure(fuller, max(threshold, STANDFIRST_THRESHOLD)):
-                reading = fuller
-        answer = self._compose(corpus, asked, reading, threshold)
+            surer = self._confidence(fuller) if fuller is not None else 0.0
+            if fuller is not None and surer >= max(threshold, STANDFIRST_THRESHOLD):
+                reading, confidence = fuller, surer
+        answer = self._compose(corpus, asked, reading, confidence, threshold)
         if not reading.ranked and not answer.found:
             held = holding_standfirst(corpus, asked.query, self.tokenizer, article_id)
             # words only a standfirst holds: it is the closest, not "no word … is in them"
@@ -357,23 +359,26 @@ class Engine:
         return Reading(body.ranked, passages, best, (*body.spans, best), closeness)
 
     def _compose(
-        self, corpus: Corpus, question: Question, reading: Reading, threshold: float
+        self,
+        corpus: Corpus,
+        question: Question,
+        reading: Reading,
+        confidence: float,
+        threshold: float,
     ) -> Answer:
         """Read the best passages and answer with the reader's span, or refuse.
 
-        The answer is the best span the reader finds across the passages
-        (by its margin over the window's "no answer" score); ``confidence``
-        maps that margin to a probability of being right (:class:`Calibration`)
-        and the engine answers only at ``threshold`` or above, and a question for
-        someone's words only from an article that reports them speaking
-        (:func:`index.attribution.never_quoted`: "what did the minister say?" was
-        answered with the words of the MP who would ask him), and from an article that names
-        what was asked about (:func:`index.names.names_elsewhere`). Without
-        a reader (it could not load) every question gets the closest passages.
+        The answer is the best span the reader finds across the passages (by its margin over
+        the window's "no answer" score); ``confidence`` (:meth:`_confidence`) is the
+        probability that it is right, and the engine answers only at ``threshold`` or above, a
+        question for someone's words only from an article that reports them speaking
+        (:func:`index.attribution.never_quoted`: "what did the minister say?" was answered
+        with the words of the MP who would ask him), and from an article that names what was
+        asked about (:func:`index.names.names_elsewhere`). Without a reader (it could not
+        load) every question gets the closest passages.
         """
         ranked, passages, span = reading.ranked, reading.passages, reading.span
         citations = [citation(corpus, n, s) for n, s in enumerate(ranked[:MAX_CITATIONS], 1)]
-        confidence = self.calibration.probability(reading.features()) if span else 0.0
         if (  # "what did X say?" when X never speaks, "the ceo of cobres" from another article
             span is not None
             and confidence >= threshold
@@ -421,11 +426,9 @@ class Engine:
             answer_citation=1,
         )
 
-    def _sure(self, reading: Reading, threshold: float) -> bool:
-        """Whether ``reading``'s span reaches ``threshold`` in calibrated confidence."""
-        return reading.span is not None and (
-            self.calibration.probability(reading.features()) >= threshold
-        )
+    def _confidence(self, reading: Reading) -> float:
+        """The probability that ``reading``'s span is right (:class:`Calibration`); 0 without one."""
+        return self.calibration.probability(reading.features()) if reading.span else 0.0
 
     def _elsewhere(self, corpus: Corpus, question: Question, article_id: str) -> bool:
         """Whether an answer from ``article_id`` would be about something else: the question
