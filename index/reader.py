@@ -217,7 +217,7 @@ def _best_span(
     return Span(window.passage, start, end, text, float(scores[first, last]), null)
 
 
-_OPENING_QUOTES = {"“": "”", '"': '"', "‘": "’"}
+_OPENING_QUOTES = {"“": "”", '"': '"', "‘": "’", "(": ")", "[": "]"}
 # Words that say how far to trust a figure: "more than 3,000" is not "3,000".
 _HEDGE = re.compile(
     r"""\b(?:an?\s+)?(?:estimated|about|around|approximately|roughly|nearly|almost|some
@@ -257,19 +257,23 @@ def _joins(passage: str, at: int) -> bool:
 
 
 def without_unpaired_quotes(passage: str, start: int, end: int) -> tuple[int, int]:
-    """``start``/``end`` moved past a quotation mark at either edge whose partner is not inside.
+    """``start``/``end`` moved past a quotation mark or bracket at either edge whose partner
+    is not inside.
 
     The reader's word pieces sometimes take the quote mark before a quoted phrase without the
-    one closing it (“comprehensive strategic partnership), which reads as a broken answer;
-    the span still cuts the passage, so the citation quotes it exactly.
+    one closing it (“comprehensive strategic partnership), or a bracket ("(approximately
+    US$1.4 million"), which reads as a broken answer; the span still cuts the passage, so the
+    citation quotes it exactly.
     """
     text = passage[start:end]
     closer = _OPENING_QUOTES.get(text[:1])
     if closer is not None and closer not in text[1:]:
         start += 1
     text = passage[start:end]
-    if text[-1:] in ("”", '"') and not any(q in text[:-1] for q in ("“", '"')):
-        end -= 1
+    for closing, opening in (("”", "“"), ('"', '"'), (")", "("), ("]", "[")):
+        if text[-1:] == closing and opening not in text[:-1]:
+            end -= 1
+            break
     while start < end and passage[start].isspace():
         start += 1
     return start, end

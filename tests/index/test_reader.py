@@ -173,6 +173,12 @@ def test_an_unavailable_reader_is_logged_once(
         ("he said “we will win” today", "“we will win”", "“we will win”"),
         ("the “Iron Dome” system", "Iron Dome”", "Iron Dome"),
         ("more than 3,000 troops", "more than 3,000", "more than 3,000"),
+        (  # a tester's answer, cut after its opening bracket
+            "raised 50 million pesos (approximately US$1.4 million) so far",
+            "(approximately US$1.4 million",
+            "approximately US$1.4 million",
+        ),
+        ("the (new) law passed", "(new) law", "(new) law"),
     ],
 )
 def test_an_answer_drops_a_quotation_mark_whose_partner_it_lacks(
