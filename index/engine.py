@@ -282,19 +282,11 @@ class Engine:
                 return self._account_of(corpus, within["topic"], found.articles[0].id)
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
-            headed = (
-                None
-                if ranked
-                else most_holding(
-                    corpus.articles,
-                    self.tokenizer.tokens(subject),
-                    lambda a: a.headline,
-                    self.tokenizer,
-                )
-            )
-            if ranked:
+            words = self.tokenizer.tokens(subject)  # a headline alone may name it ("the wildfire")
+            headed = most_holding(corpus.articles, words, lambda a: a.headline, self.tokenizer)
+            if ranked and (headed is None or not names_article(subject)):
                 article_id = ranked[0].sentence.article_id
-            elif headed is not None:  # only its headline names the subject
+            elif headed is not None:  # its headline names it: "the ahmed mohamed story"
                 article_id = headed.id
             else:
                 return None

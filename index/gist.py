@@ -101,11 +101,13 @@ _SAYS = re.compile(
 )
 # A line put as a yes-or-no question ("did they catch him, what happened?") asks a fact.
 AUXILIARIES = frozenset("is are was were do does did has have had can could will would".split())
-# Where a line of several sentences splits: a request often follows a question in chat.
-# "what's the chess one about?", "what is article 5 about": what an article is about.
+# "what's the chess one about?", "what is article 5 about", "whats the ahmed mohamed story".
 _ABOUT_ARTICLE = re.compile(
-    r"^(?:(?:and|so)\s+)?(?:what(?:['’]?s|\s+is|\s+was)|wats)\s+(?P<subject>.+?)\s+about\W*$", re.I
+    r"^(?:(?:and|so)\s+)?(?:what(?:['’]?s|\s+is|\s+was)|wats)\s+(?P<subject>.+?)"
+    r"(?:\s+about|(?<=story)|(?<=piece)|(?<=article))\W*$",
+    re.I,
 )
+# Where a line of several sentences splits: a request often follows a question in chat.
 _SENTENCE_END = re.compile(r"(?<=[?!.])\s+(?=\S)")
 NOUN_LINKS = frozenset("with on of about behind for regarding".split())
 _ACCOUNT = ACCOUNT_VERBS | ACCOUNT_NOUNS
@@ -241,8 +243,7 @@ def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary"]
     return "greeting"
 
 
-# Chat spellings of request words, read as written out ("whats goin on with the strike"); not
-# the one-letter ones ("u" in "u.s. trade" is no "you" here).
+# Chat spellings of request words ("whats goin on"); not "u" ("u.s. trade" is no "you").
 REQUEST_FORMS = {w: CHAT_FORMS[w] for w in ("goin", "wat", "wats", "abt", "bout")}
 
 

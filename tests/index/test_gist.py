@@ -172,6 +172,7 @@ def test_undated_articles_keep_their_order_after_dated_ones(seed_engine: Engine)
         ("is there anything on the costs", "the costs"),
         ("what's article 5 about", "article 5"),
         ("whats the michigan water one about", "the michigan water one"),
+        ("whats the ahmed mohamed story", "the ahmed mohamed story"),  # a tester's: "Cool clock"
     ],
 )
 def test_a_line_asking_for_an_account_of_a_subject_names_the_subject(
@@ -415,3 +416,13 @@ def test_an_article_named_then_a_subject_within_it_is_that_subject_there(
     gist = strike_and_match.gist("summarise the cup final story about the winning goal")
     assert gist is not None and gist.kind == "summary"
     assert [a.id for a in gist.articles] == ["match"] and gist.topic == "the winning goal"
+
+
+def test_an_article_named_by_its_headline_words_is_that_article(
+    strike_and_match: Engine,
+) -> None:
+    """"whats the ahmed mohamed story" had got the article about a Mohamed Bacar."""
+    gist = strike_and_match.gist("whats the cup final story")
+    assert gist is not None and gist.kind == "summary" and gist.topic is None
+    assert [a.id for a in gist.articles] == ["match"]
+
