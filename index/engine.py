@@ -197,15 +197,19 @@ class Engine:
             )
         reading = self._read(corpus, asked, article_id)
         confidence = self._confidence(reading)
+        # no word in any body: the standfirst holding the question's words, read and quoted
+        held = (
+            None
+            if reading.ranked
+            else holding_standfirst(corpus, asked.query, self.tokenizer, article_id)
+        )
         if confidence < threshold:  # the publisher's summary, never over the body
-            fuller = self._with_standfirst(corpus, asked, reading, article_id)
+            fuller = self._with_standfirst(corpus, asked, reading, held)
             surer = self._confidence(fuller) if fuller is not None else 0.0
             if fuller is not None and surer >= max(threshold, STANDFIRST_THRESHOLD):
                 reading, confidence = fuller, surer
         answer = self._compose(corpus, asked, reading, confidence, threshold)
-        if not reading.ranked and not answer.found:
-            held = holding_standfirst(corpus, asked.query, self.tokenizer, article_id)
-            # words only a standfirst holds: it is the closest, not "no word … is in them"
+        if not reading.ranked and not answer.found:  # the standfirst, not "no word … is in them"
             answer = closest_standfirst(corpus, answer, held) or openings(
                 corpus, answer, read, article_id
             )
@@ -283,8 +287,12 @@ class Engine:
         if not article_id and len(corpus.articles) > 1:
             ranked = self.ranker.rank(corpus, Question.of(subject, self.tokenizer), None)
             words = self.tokenizer.tokens(subject)  # a headline alone may name it ("the wildfire")
-            headed = most_holding(corpus.articles, words, lambda a: a.headline, self.tokenizer)
-            if ranked and (headed is None or not names_article(subject)):
+            headed = (
+                most_holding(corpus.articles, words, lambda a: a.headline, self.tokenizer)
+                if not ranked or names_article(subject)
+                else None
+            )
+            if ranked and headed is None:
                 article_id = ranked[0].sentence.article_id
             elif headed is not None:  # its headline names it: "the ahmed mohamed story"
                 article_id = headed.id
@@ -323,18 +331,16 @@ class Engine:
         return Reading(tuple(ranked), tuple(passages), span, tuple(spans), closeness)
 
     def _with_standfirst(
-        self, corpus: Corpus, question: Question, body: Reading, article_id: str | None
+        self, corpus: Corpus, question: Question, body: Reading, held: str | None
     ) -> Reading | None:
         """``body`` with the best article's standfirst (:attr:`Article.standfirst`) read too,
         when the reader's best span is there; read only when the body gives no answer, as the
         body is the full account and the standfirst its paraphrase, which rounds ("3,000"
-        where the body says "more than 3,000")."""
+        where the body says "more than 3,000"). ``held``: the article whose standfirst holds
+        the question's words, read when the body offers no passage."""
         if self.reader is None:
             return None
-        if body.passages:
-            article_id = body.passages[0][0]
-        else:  # no word in any body: the standfirst holding the question's words
-            article_id = holding_standfirst(corpus, question.query, self.tokenizer, article_id)
+        article_id = body.passages[0][0] if body.passages else held
         standfirst = corpus.article(article_id).standfirst if article_id else None
         if article_id is None or standfirst is None:
             return None

@@ -88,11 +88,11 @@ _TAIL = re.compile(
     r")(?:\s+(?:please|pls|plz|lol))?\s*[?!.]*$",
     re.IGNORECASE,
 )
-# "what does it say about X": the article's words on X, asked of the article itself ("what did
-# the minister say about X" asks for someone's words: a question).
 _ANYTHING = re.compile(  # "anything about prices?": what the article has on a subject
     r"^(?:(?:and|so|ok|okay)\s+)?(?:is\s+there\s+)?(?:anything|something)\s+(?:about|on)\s+"
     r"(?P<subject>(?=.*[^\W\d_]{3})[^?!.]+?)\s*[?!.]*$", re.IGNORECASE)  # fmt: skip
+# "what does it say about X": the article's words on X, asked of the article itself ("what did
+# the minister say about X" asks for someone's words: a question).
 _SAYS = re.compile(
     r"^(?:so\s+|and\s+|ok\s+)?(?:what|wat)\s+(?:does|did|do)\s+(?P<whose>it|this|that|the\s+"
     r"(?:article|story|piece|report|text|news|articles))\s+(?:say|said|tell\s+(?:us|me)|mention)"
