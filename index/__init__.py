@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         find_article,
         matching_articles,
     )
+    from index.chat_moves import asks_for_more, asks_for_source, asks_for_summary, without_chatter
     from index.confidence import REFUSAL_THRESHOLD
     from index.corpus import Corpus, NoArticlesError
     from index.engine import Engine
@@ -39,11 +40,8 @@ if TYPE_CHECKING:
         account_subject,
         asks_for_account,
         asks_for_gist,
-        asks_for_more,
-        asks_for_source,
         asks_this_article,
         names_a_subject,
-        without_chatter,
     )
     from index.loader import MAX_FILE_BYTES, ArticleError, load_folder, parse_article
     from index.question_input import QuestionError, clean_question
@@ -88,6 +86,7 @@ __all__ = [
     "asks_for_gist",
     "asks_for_more",
     "asks_for_source",
+    "asks_for_summary",
     "asks_this_article",
     "build_corpus",
     "clean_question",
@@ -124,15 +123,13 @@ _MODULES = {
         "previous_subject",
         "read_in_context",
     ),
+    "index.chat_moves": ("asks_for_more", "asks_for_source", "asks_for_summary", "without_chatter"),
     "index.gist": (
         "account_subject",
         "asks_for_account",
         "asks_for_gist",
-        "asks_for_more",
-        "asks_for_source",
         "asks_this_article",
         "names_a_subject",
-        "without_chatter",
     ),
     "index.loader": ("MAX_FILE_BYTES", "ArticleError", "load_folder", "parse_article"),
     "index.question_types": ("YES_NO",),

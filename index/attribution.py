@@ -218,8 +218,11 @@ def _mentions(speaker: tuple[str, ...], sentences: Sequence[str]) -> list[tuple[
 
 def _speaks(sentence: str, head: str, verbs: str = _VERB) -> bool:
     """Whether ``sentence`` gives the words of the one ``head`` names: as the subject of a
-    reporting verb, after one ("said coach X"), or through a voice ("X's spokesman")."""
+    reporting verb, after one ("said coach X"), through a voice ("X's spokesman"), or as the
+    name opening a transcript's line ("Policewoman: It is non-alcoholic …")."""
     pattern = _word(head)
+    if re.match(pattern + r"\s*:", sentence.lstrip()):
+        return True
     verb = _FILL + r"\s+(?i:" + verbs + ")"
     if re.search(pattern + _NAME + _ASIDE + verb, sentence):
         return True

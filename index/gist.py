@@ -158,68 +158,6 @@ class Gist:
     topic: str | None = None  # an account of this subject ("what happened in the strike?")
 
 
-# Chat before a question, closed by a stop or a comma ("thanks! and how many …", "ok cool, when
-# did they arrive?"): no words of it; read as part of it, "thanks" became a word to search.
-_CHATTER = re.compile(
-    r"""^(?:(?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
-        |alright|wow|hmm+|lol)[\s,!.]*)*
-        (?:thanks|thank\s+you|thx|ty|cheers|ok|okay|cool|great|nice|perfect|got\s+it|ah|oh
-        |alright|wow|hmm+|lol)\s*[,!.;:]+\s*
-    | ^(?:hey|hi|hello|yo|oi)(?:\s+(?:bot|there|articlebot|all))?(?:\s*[,!.;:]+\s*|\s+(?=(?:what|who
-        |when|where|why|how|which|whats|what's|can|could|did|does|do|is|are|was|were|tell)\b))
-    | ^(?:(?:lol|ok|okay|hmm+|ah|oh|wow|cool|alright|thx|thanks)\s+)+(?=(?:(?:and|so|but)\s+)?
-        (?:what|who|when|where|why|how|which|whats|what's)\b)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Lines asking what the last answer stands on: its passages, shown again with it. A puzzled
-# "what?", "huh?" or "what do you mean?" after an answer asks the same: where it comes from
-# (read as a question, "what?" had asked the previous question again and got another answer).
-_ASKS_SOURCE = re.compile(
-    r"""^(?:(?:so|ok|okay|and|but)\s+)?(?:
-        (?:the\s+|your\s+|any\s+)?(?:source|sources|citation|citations|proof|evidence|reference)
-          (?:\s+(?:please|pls|for\s+that))?
-      | (?:what(?:'s|’s|s|\s+is)|show\s+me|give\s+me)\s+(?:the|your)\s+(?:source|sources|evidence|proof)
-      | where\s+(?:does|did)\s+(?:it|the\s+article|they|that)\s+say\s+(?:that|so|this|it)
-      | are\s+you\s+(?:sure|certain) | how\s+do\s+you\s+know(?:\s+that)? | says\s+who | really
-      | what | huh | eh | sorry | come\s+again | what\s+do\s+you\s+mean(?:\s+by\s+that)?
-      | what\s+does\s+(?:that|it)\s+mean | i\s+don'?t\s+(?:understand|get\s+it) | \?+
-    )[\s?!.]*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-def asks_for_source(line: str) -> bool:
-    """Whether ``line`` asks what the last answer stands on ("source?", "are you sure?",
-    "where does it say that?", a puzzled "huh?"): after an answer, that answer and its
-    passages again."""
-    return _ASKS_SOURCE.match(line.strip()) is not None
-
-
-# "more", "tell me more", "what else?", "go on" after a summary: more of the same article.
-_MORE = re.compile(
-    r"""(?:(?:ok|okay|and|so)[\s,]+)?(?:
-        (?:(?:tell|give|show)\s+me\s+)?(?:some\s+|a\s+bit\s+|a\s+little\s+)?
-          more(?:\s+(?:please|pls|plz|info|detail|details))?
-      | (?:what|anything)\s+else(?:\s+(?:does\s+it\s+say|is\s+there))?
-      | go\s+on | continue | keep\s+going
-    )[\s?!.]*""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-
-def asks_for_more(line: str) -> bool:
-    """Whether ``line`` asks for more of what was just shown ("more", "what else?", "go on"):
-    after a summary, a longer one."""
-    return _MORE.fullmatch(line.strip()) is not None
-
-
-def without_chatter(line: str) -> str:
-    """``line`` without the chat that opens it before a question ("ok cool, when …?" → "when
-    …?"); the line itself when nothing else is left ("thanks!")."""
-    rest = _CHATTER.sub("", line, count=1)
-    return rest if _WORD.search(rest) else line
-
-
 def asks_for_gist(line: str, knows: Callable[[str], bool]) -> Literal["summary"] | SmallTalk | None:
     """``summary``, or a kind of small talk (:func:`small_talk`), for a line with no content
     word ``knows``; None to search.
@@ -265,7 +203,7 @@ def _meant(word: str, english: Collection[str]) -> str:
     return word
 
 
-_TLDR = re.compile(r"\btl\s*[;:,.]\s*dr\b", re.IGNORECASE)
+TLDR = re.compile(r"\btl\s*[;:,.]\s*dr\b", re.IGNORECASE)
 
 
 def account_subject(line: str, english: Collection[str] | None = None) -> str | None:
@@ -282,7 +220,7 @@ def account_subject(line: str, english: Collection[str] | None = None) -> str | 
     Given ``english``, a request word typed with one slip is read as meant ("tell me abuot the
     drones") unless English knows the word typed (:func:`read_slips`).
     """
-    line = _TLDR.sub("tldr", line)  # "tl;dr russia": the semicolon ends no sentence
+    line = TLDR.sub("tldr", line)  # "tl;dr russia": the semicolon ends no sentence
     about = _ABOUT_ARTICLE.match(line.strip())
     if about and names_article(about["subject"]):  # "what's article 5 about"
         return about["subject"]

@@ -44,6 +44,7 @@ from index import (
     asks_for_account,
     asks_for_gist,
     asks_for_source,
+    asks_for_summary,
     asks_this_article,
     named_next,
     names_a_subject,
@@ -273,6 +274,12 @@ class AnsweringService:
         answer_id = await self._log(turn.place, reply.answer)
         return replace(reply, answer_id=answer_id)
 
+    def talked_of(self, place: Place) -> str | None:
+        """The id of the article the place's conversation is about, if it is still current:
+        "summary" alone mid-conversation summarises that one, not a list to choose from."""
+        previous = self._last_turn(place, None)
+        return None if previous is None else previous.article_id
+
     def remember_summary(self, place: Place, summary: Summary) -> None:
         """A summary a front end showed itself (``/summary``, the terminal's ``summary 2``) is
         the place's last turn too: "more" after it asks for a longer one."""
@@ -327,12 +334,16 @@ class AnsweringService:
         about, article_id = self._about(spelt, turn.context, article_id)
         # An article chosen wins over context; so does a subject asked about ("tell me about X"),
         # and "thanks" or "ok" is no follow-up of anything.
-        small_talk = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows) in SMALL_TALK
+        gist_kind = asks_for_gist(spelt, engine.vocabulary(engine.corpus).knows)
+        small_talk = gist_kind in SMALL_TALK
+        # "summarise it", "summary?" mid-conversation: the gist of the article talked of, which
+        # a follow-up reading ("summarise it (peyton manning)?") would search for instead.
+        summing = gist_kind == "summary" and asks_for_summary(spelt)
         subject = account_subject(spelt, engine.english)
         if subject and not article_id and turn.context and asks_this_article(spelt):
             article_id = turn.context.article_id  # "what does it say about …": the one talked of
         listed = about is not None and listed_place(about) is not None
-        context = None if article_id or small_talk or subject or listed else turn.context
+        context = None if article_id or small_talk or subject or listed or summing else turn.context
         reading = read_in_context(engine.corpus, engine.tokenizer, spelt, context, engine.english)
         article_id = article_id or reading.article_id
         if about is None and reading.read_as is None:

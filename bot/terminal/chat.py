@@ -113,7 +113,7 @@ class Chat:
             print(render.articles_text(self.engine.corpus))
         elif command in {"summary", "/summary"}:
             self._summary(rest.strip())
-        elif meant is not None and not _asks_for_an_account(text):
+        elif meant is not None and meant.command != "summary" and not _asks_for_an_account(text):
             print(f"Did you mean `{meant.command}`? Type it alone, or ask a question.")
         elif self._ask_each(text) == "bye":  # "see you later", "good night": leaving, as "bye" does
             return False
@@ -164,7 +164,11 @@ class Chat:
         from index import SummaryError, summary_for
 
         try:
-            article, topic = self.summary_target(rest)
+            known = {a.id: a for a in self.engine.corpus.articles}
+            talked_of = None if rest else self.answers.talked_of()  # "summary" mid-chat: that one
+            article, topic = (
+                (known[talked_of], None) if talked_of in known else self.summary_target(rest)
+            )
             summary = summary_for(article, topic)
             print(render.summary_text(summary, ids=self.ids))
             self.answers.remember_summary(summary)

@@ -63,6 +63,10 @@ class TerminalAnswers:
         """The reply to ``question``; raises ``QuestionRefused`` or ``QuestionError`` saying why not."""
         return self.runner.run(self.service.ask(self.place, question, article_id))
 
+    def talked_of(self) -> str | None:
+        """The article this chat is about, if any (:meth:`AnsweringService.talked_of`)."""
+        return self.service.talked_of(self.place)
+
     def remember_summary(self, summary: Summary) -> None:
         """``summary N`` is the conversation's last turn: "more" after it shows more."""
         self.service.remember_summary(self.place, summary)

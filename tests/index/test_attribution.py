@@ -48,6 +48,7 @@ def test_a_topic_asking_for_no_ones_words_names_no_speaker(topic: str) -> None:
         ("According to the mayor, the road reopens in May.", "what the mayor said"),
         ("The mayor's spokesman declined to give a date.", "the mayor's comments"),
         ("The mayor has repeatedly warned against the plan.", "what the mayor thinks"),
+        ("Policewoman: It is non-alcoholic, you can ask again.", "what the policewoman said"),
     ],
 )
 def test_the_speaker_of_a_reporting_verb_is_quoted(sentence: str, topic: str) -> None:
@@ -70,6 +71,7 @@ def test_the_speaker_of_a_reporting_verb_is_quoted(sentence: str, topic: str) ->
         ("The student says Mr Ray's new leaf lasted a week.", "mark ray's side of the story"),
         ("'It's deep cleansing,' a nurse explains to blogger Carla Mickelborg.", "what carla said"),
         ("Shristi Shrestha is a new hope for Nepal in beauty pageants.", "what shrestha said"),
+        ("A warning to the mayor: the road stays shut.", "what the mayor said"),
     ],
 )
 def test_someone_spoken_to_or_about_is_not_quoted(sentence: str, topic: str) -> None:

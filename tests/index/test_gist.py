@@ -12,13 +12,10 @@ from index.gist import (
     account_subject,
     asks_for_account,
     asks_for_gist,
-    asks_for_more,
-    asks_for_source,
     asks_this_article,
     names_a_subject,
     names_article,
     newest_first,
-    without_chatter,
 )
 from index.saved.building import open_corpus
 
@@ -280,65 +277,9 @@ def test_a_bare_request_typed_with_slips_asks_for_an_account() -> None:
     assert not asks_for_account("waht happend next?", ENGLISH)
 
 
-@pytest.mark.parametrize(
-    "line", ["source?", "sources please", "where does it say that?", "are you sure?", "says who"]
-)
-def test_a_line_asking_what_the_last_answer_stands_on_is_told_apart(line: str) -> None:
-    assert asks_for_source(line)
-
-
-@pytest.mark.parametrize(
-    "line", ["what did he say?", "where is the source of the river?", "is it true?"]
-)
-def test_a_question_about_the_articles_is_no_request_for_a_source(line: str) -> None:
-    assert not asks_for_source(line)
-
-
-@pytest.mark.parametrize(
-    "line", ["what?", "huh?", "what do you mean", "i don't get it", "??", "sorry?"]
-)
-def test_a_puzzled_line_asks_where_the_last_answer_comes_from(line: str) -> None:
-    assert asks_for_source(line)
-
-
 @pytest.mark.parametrize("line", ["what can you do?", "how does this work?", "who are you?"])
 def test_a_line_about_the_bot_gets_the_line_on_what_to_ask(line: str) -> None:
     assert asks_for_gist(line, lambda word: True) == "greeting"
-
-
-@pytest.mark.parametrize(
-    ("line", "question"),
-    [
-        ("thanks! and how many were sent before?", "and how many were sent before?"),
-        ("ok cool, when did they arrive?", "when did they arrive?"),
-        ("ok. what drones were shown?", "what drones were shown?"),
-        ("hey bot, what happened in peru?", "what happened in peru?"),
-        ("yo what happened in russia", "what happened in russia"),
-        ("lol ok and how many were sent?", "and how many were sent?"),  # no stop, a question
-    ],
-)
-def test_chat_before_a_question_is_no_part_of_it(line: str, question: str) -> None:
-    assert without_chatter(line) == question
-
-
-@pytest.mark.parametrize(
-    "line",
-    ["thanks!", "ok cool", "cool drones in that video?", "great britain's share?", "hi there"],
-)
-def test_a_line_that_is_only_chat_or_opens_on_a_word_of_its_own_stays(line: str) -> None:
-    assert without_chatter(line) == line
-
-
-@pytest.mark.parametrize(
-    "line", ["more", "more please", "tell me more", "what else?", "anything else?", "go on"]
-)
-def test_a_line_asking_for_more_of_what_was_shown_is_told_apart(line: str) -> None:
-    assert asks_for_more(line)
-
-
-@pytest.mark.parametrize("line", ["more troops?", "what else did kim say?", "how many more?"])
-def test_a_question_with_more_in_it_asks_for_no_more_of_the_summary(line: str) -> None:
-    assert not asks_for_more(line)
 
 
 @pytest.mark.parametrize(
@@ -408,7 +349,6 @@ def test_anything_about_a_subject_asks_the_article_of_the_conversation() -> None
     assert not asks_this_article("how much did prices rise?")
 
 
-
 def test_an_article_named_then_a_subject_within_it_is_that_subject_there(
     strike_and_match: Engine,
 ) -> None:
@@ -421,8 +361,7 @@ def test_an_article_named_then_a_subject_within_it_is_that_subject_there(
 def test_an_article_named_by_its_headline_words_is_that_article(
     strike_and_match: Engine,
 ) -> None:
-    """"whats the ahmed mohamed story" had got the article about a Mohamed Bacar."""
+    """ "whats the ahmed mohamed story" had got the article about a Mohamed Bacar."""
     gist = strike_and_match.gist("whats the cup final story")
     assert gist is not None and gist.kind == "summary" and gist.topic is None
     assert [a.id for a in gist.articles] == ["match"]
-

@@ -334,3 +334,29 @@ def test_chat_bye_leaves_like_quit(
     out = chat(f"bye!\n{TROOPS}\n", monkeypatch, capsys)
 
     assert "3,000" not in out
+
+
+def test_chat_summarise_it_after_a_question_summarises_that_article(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lighthouse = "how much did the lighthouse restoration cost?"
+    first, summary = chat_json(f"{lighthouse}\nsummarise it\n", seeds_copy, monkeypatch, capsys)
+
+    assert summary["kind"] == "summary" and summary["read_as"] is None
+    assert summary["summary"]["article_id"] == first["article_id"]  # type: ignore[index]
+
+
+def test_chat_summary_alone_mid_conversation_summarises_the_article_talked_of(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (seeds_copy / "lighthouse.txt").write_text(LIGHTHOUSE, encoding="utf-8")
+    lighthouse = "how much did the lighthouse restoration cost?"
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO(f"summary\n{lighthouse}\nsummary\nsummarize it\n")
+    )
+    assert main(["chat", "--seeds", str(seeds_copy)]) == 0
+    out = capsys.readouterr().out
+
+    before, after = out.split("4.2 million", 1)
+    assert "choose one by number" in before  # no conversation yet: which article?
+    assert after.count("Summary of “Portland Harbor") == 2 and "Did you mean" not in after
