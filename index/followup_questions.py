@@ -63,6 +63,9 @@ def swapped_subject(text: str, asked: str) -> str | None:
     if not words or words & QUESTION_WORDS or words <= POINTERS | AFTER | BEFORE | PREPOSITIONS:
         return None  # a question of its own; "and after that?", "and until then?": a moment
     before = asked.rstrip(" ?.!")
+    figure = _swapped_figure(subject.strip(), before)
+    if figure is not None:
+        return figure
     first = WORD.findall(subject)[0]
     if first.lower() in PREPOSITIONS:
         phrase = list(re.finditer(rf"\b{re.escape(first)}\b", before, re.I))
@@ -72,6 +75,25 @@ def swapped_subject(text: str, asked: str) -> str | None:
     if person is None and len(names) == 1 and not _after_preposition(before, names[0].start()):
         return f"{before[: names[0].start()]}{subject}{before[names[0].end() :]}?"  # "did Ortiz …"
     return person
+
+
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d\b")
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*(?![\w])")
+
+
+def _swapped_figure(subject: str, before: str) -> str | None:
+    """ "and 2075?" after "how much would benefits be cut for those retiring in 2042?": the
+    question of the one year (or figure) it holds, asked of the other; None when it holds none
+    or several, or the subject is no figure."""
+    if not _NUMBER.fullmatch(subject):
+        return None
+    year = _YEAR.fullmatch(subject) is not None
+    found = [
+        m for m in _NUMBER.finditer(before) if (_YEAR.fullmatch(m.group()) is not None) == year
+    ]
+    if len(found) != 1:
+        return None
+    return f"{before[: found[0].start()]}{subject}{before[found[0].end() :]}?"
 
 
 def _after_preposition(text: str, at: int) -> bool:

@@ -21,6 +21,21 @@ def test_a_subject_opening_on_a_preposition_replaces_that_phrase() -> None:
     assert swapped_subject("and in March?", asked) == "how many troops were sent in March?"
 
 
+def test_a_year_alone_takes_the_place_of_the_year_asked_about() -> None:
+    asked = "how much would benefits be cut for people retiring in 2042?"
+    assert swapped_subject("and 2075?", asked) == (
+        "how much would benefits be cut for people retiring in 2075?"
+    )
+    assert swapped_subject("what about 1,500?", "did 1,200 people march in 2019?") == (
+        "did 1,500 people march in 2019?"
+    )
+
+
+def test_a_figure_with_no_one_figure_of_its_kind_to_replace_is_not_swapped() -> None:
+    assert swapped_subject("and 2075?", "how many seats did women win?") is None
+    assert swapped_subject("and 2075?", "what happened between 2010 and 2012?") is None
+
+
 def test_a_place_after_a_preposition_is_no_person_to_swap() -> None:
     asked = "how many troops were sent to Russia?"
     assert swapped_subject("what about the drones?", asked) is None
