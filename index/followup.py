@@ -61,6 +61,7 @@ from index.followup_questions import (
     WH,
     WORD,
     asked_again,
+    asked_of,
     in_time,
     name_carried,
     person_answered,
@@ -77,6 +78,7 @@ _ABOUT = re.compile(r"^(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+", re.I)  # 
 _CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q (context)?"
 _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
 _AUX_FIRST = re.compile(rf"^{AUX}\b", re.I)
+_DETERMINERS = frozenset("the a an its their his her our this that".split())
 _ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
 # The thing a question asks which one of: the word after "what", "which", "how many".
 # Not a verb there ("how many died?" asks about the conversation's subject).
@@ -138,7 +140,9 @@ def read_in_context(
     }
     foreign = [t for t, held in holders.items() if article is not None and article not in held]
     if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):
-        return Reading(text)  # another subject: afresh
+        about = _ABOUT.match(text)  # another subject: afresh ("what about X, what did she say?")
+        of_subject = asked_of(text.rstrip(" ?.!")[about.end() :]) if about else None
+        return Reading(text) if of_subject is None else Reading(of_subject, None, of_subject)
     unknown = any(t not in holders and t not in english for t in asked)
     before = set(tokenizer.tokens(query_text(previous.question)))
     asks_for = _ASKED_THING.match(text)  # "what drones were shown?": the drones
@@ -173,8 +177,8 @@ def _another_subject(
     subject, they weigh at least as much as the words it holds (rarer words weigh more)."""
     if _names(corpus, tokenizer, text, foreign):
         return True
-    if any(w.lower() in POINTERS for w in WORD.findall(text)):
-        return False  # "where does she study?": she is who came before
+    if any(w.lower() in POINTERS for w in WORD.findall(text)) or _in_time(text):
+        return False  # "where does she study?": she is who came before; "what happened next?"
     count = len(corpus.articles)
     weight = {t: math.log1p(count / len(held)) for t, held in holders.items()}
     outside = sum(weight[t] for t in foreign)
@@ -206,6 +210,9 @@ def _follow_up(
     about = _ABOUT.match(text)
     if about:  # "what about in March?": the previous question, at another moment or place
         rest = text.rstrip(" ?.!")[about.end() :]
+        of_subject = asked_of(rest)
+        if of_subject is not None:  # "what about elaine smith, what did she say?"
+            return Reading(of_subject, article, of_subject)
         natural = f"{asked.rstrip(' ?.!')} {rest}?"
         return Reading(natural, article, natural, carried)
     timed = in_time(text, body, asked, previous.answer)
@@ -307,7 +314,17 @@ def _refers(text: str) -> bool:
     lowered = [w.lower() for w in WORD.findall(text)]
     if lowered and (lowered[0] in LEADS or _ABOUT.match(text)):
         return True
-    return any(w in POINTERS or w in AFTER or w in BEFORE for w in lowered)
+    return any(w in POINTERS for w in lowered) or _in_time(text)
+
+
+def _in_time(text: str) -> bool:
+    """Whether the line relates in time to the answer before ("and after that?", "what
+    happened next?"); "the next election", "an earlier report" name a moment of their own."""
+    lowered = [w.lower() for w in WORD.findall(text)]
+    return any(
+        w in AFTER | BEFORE and (i == 0 or lowered[i - 1] not in _DETERMINERS)
+        for i, w in enumerate(lowered)
+    )
 
 
 def _fragment(text: str) -> bool:

@@ -199,6 +199,18 @@ _A_NAME = re.compile(
 )
 
 
+def asked_of(rest: str) -> str | None:
+    """ "elaine smith, what did she say" (after "what about"): the question after the comma,
+    asked of the subject before it ("what did elaine smith say?"); None without such a
+    question. Appended to the previous question, it had read "what party is John Mason from
+    elaine smith, what did she say?"."""
+    subject, comma, question = rest.partition(",")
+    subject, question = subject.strip(), question.strip(" ?!.")
+    if not comma or not subject or not WH.match(question):
+        return None
+    return _replace_person(f"{question}?", subject) or f"{question} ({subject})?"
+
+
 def _replace_person(text: str, person: str) -> str | None:
     for match in WORD.finditer(text):
         ending = PERSONS.get(match.group().lower())

@@ -77,8 +77,11 @@ class Vocabulary:
     say that "deploying" is known when only "deployed" is written.
     """
 
-    def __init__(self, counts: Counter[str], tokenizer: Tokenizer) -> None:
+    def __init__(
+        self, counts: Counter[str], tokenizer: Tokenizer, initials: dict[str, str] | None = None
+    ) -> None:
         self.counts = counts
+        self.initials = initials or {}  # "mvp": "Most Valuable Player" (:func:`_initials`)
         # What a slip may be read as; never a stop word: reading "whats" as "what" finds nothing.
         self.words = [w for w in counts if w not in STOP_WORDS]
         self.stems = frozenset(tokenizer.tokens(" ".join(self.words)))  # one pass, not per word
@@ -89,11 +92,14 @@ class Vocabulary:
         """Counted paragraph by paragraph: short calls, so a build in a worker thread lets
         the event loop run between them (one call over all the text would hold the GIL)."""
         counts: Counter[str] = Counter()
+        phrases: dict[str, set[str]] = {}
         for article in articles:  # the headline's and the summary paragraph's words too
             counts.update(_LETTERS.findall(article.headline.lower()))
             for paragraph in (p for p in (*article.paragraphs, article.standfirst) if p):
                 counts.update(_LETTERS.findall(paragraph.text.lower()))
-        return cls(counts, tokenizer)
+                _initials(paragraph.text, phrases)
+        unique = {k: v.pop() for k, v in phrases.items() if len(v) == 1 and k not in counts}
+        return cls(counts, tokenizer, unique)
 
     def forms(self, word: str) -> set[str]:
         """``word`` and its stem, as the index and :func:`english_words` hold words."""
@@ -157,10 +163,36 @@ def respell(
     return "".join([*parts, question[end:]]), tuple(read)
 
 
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+|and\s+|for\s+)?[A-Z][a-z]+)+")
+_VOWELS = frozenset("aeiou")
+
+
+def _initials(text: str, phrases: dict[str, set[str]]) -> None:
+    """Add to ``phrases`` each run of 3-5 capitalised words in ``text`` by its initials
+    ("Most Valuable Player" under "mvp", "American Association of Retired Persons" under
+    "aarp"), every such part of a longer run too ("Super Bowl Most Valuable Player Award")."""
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group().split()
+        for start in range(len(words)):
+            for end in range(start + 3, min(start + 7, len(words)) + 1):
+                part = words[start:end]
+                if part[0][0].islower() or part[-1][0].islower():
+                    continue  # "of"/"and"/"for" inside a name, never at its ends
+                capitals = "".join(w[0] for w in part if w[0].isupper()).lower()
+                if 3 <= len(capitals) <= 5:
+                    phrases.setdefault(capitals, set()).add(" ".join(part))
+
+
 def _written_out(word: str, vocabulary: Vocabulary, english: frozenset[str]) -> str | None:
-    """Chat shorthand or a slipped question word (lower case, no article's word) written out."""
+    """Chat shorthand, an abbreviation of the articles' names or a slipped question word (lower
+    case, no article's word) written out."""
     if word.isupper() and word.lower() in _OFFICES and word.lower() not in vocabulary.counts:
         return _OFFICES[word.lower()]  # "who's the COO": "chief operating officer"
+    phrase = vocabulary.initials.get(word.lower())
+    if phrase is not None and (
+        word.isupper() or not _VOWELS & set(word) or word.lower() not in english
+    ):  # "mvp", "MVP": "Most Valuable Player"; "ran" is a word, no abbreviation
+        return phrase
     if not word.islower() or (len(word) > 2 and word in vocabulary.counts):
         return None  # "u" and "r" are in every "U.S." and "R&B": too short to be an article's
     if word in CHAT_FORMS:

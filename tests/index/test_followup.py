@@ -380,3 +380,25 @@ def test_a_moment_or_a_question_of_its_own_is_no_other_subject(
 ) -> None:
     reading = read(corpus, line, Previous("how many troops were sent in January?", "troops"))
     assert reading.read_as == read_as
+
+
+def test_the_next_of_a_thing_is_no_moment_after_the_answer(corpus: Corpus) -> None:
+    reading = read(corpus, "when is the next drone test", Previous(TROOPS, "troops", "3,000"))
+    assert reading.read_as is None
+
+
+def test_what_happened_next_stays_with_the_conversations_article() -> None:
+    final = article_from_text("final", "Broncos win", ["The Broncos won the final 24-10."])
+    storm = article_from_text("storm", "Storm", ["Nobody knows what happened to the boat."])
+    corpus = build_corpus([final, storm]).corpus
+    previous = Previous("who won the final?", "final", "The Broncos")
+    assert read(corpus, "what happened next?", previous).article_id == "final"
+
+
+@pytest.mark.parametrize("before", ["how much did the restoration cost?", TROOPS])
+def test_what_about_someone_then_a_question_asks_that_question_of_them(
+    corpus: Corpus, before: str
+) -> None:
+    line = "what about mayor ortiz, what did she say?"  # in this article or another
+    reading = read(corpus, line, Previous(before, "lighthouse" if "cost" in before else "troops"))
+    assert reading.read_as == reading.text == "what did mayor ortiz say?"

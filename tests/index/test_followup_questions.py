@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.followup_questions import (
     asked_again,
+    asked_of,
     in_time,
     name_carried,
     person_answered,
@@ -85,3 +86,9 @@ def test_after_who_is_someone_answered_by_a_description_he_is_that_someone() -> 
     assert person_answered("where is he from?", "who won the race?", "Ana Ruiz") == (
         "where is Ana Ruiz from?"
     )
+
+
+def test_a_subject_then_a_question_about_it_is_that_question_of_the_subject() -> None:
+    assert asked_of("elaine smith, what did she say") == "what did elaine smith say?"
+    assert asked_of("the drones, how fast are they") == "how fast are they (the drones)?"
+    assert asked_of("the drones") is None and asked_of("the drones, and the troops") is None

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from index.engine import Engine
+from index.loader import article_from_text
 from index.reader import MODEL_DIR, TOKENIZER_FILE
 from index.spelling import Respelling, Vocabulary, english_words, respell
 from index.tokenize import default_tokenizer
@@ -106,3 +107,22 @@ def test_an_office_in_capitals_is_read_as_the_article_writes_it() -> None:
 def test_shorthand_an_article_uses_and_whats_are_left_as_typed() -> None:
     article_words = Vocabulary(Counter({"ceo": 3, "board": 2}), default_tokenizer())
     assert respell("whats the ceo paid", article_words, ENGLISH) == ("whats the ceo paid", ())
+
+
+def test_an_abbreviation_of_a_name_the_articles_write_out_is_read_as_that_name() -> None:
+    article = article_from_text(
+        "final",
+        "Broncos win",
+        ["Miller was awarded the Super Bowl Most Valuable Player Award. The FBI did not comment."],
+    )
+    article_words = Vocabulary.of([article], default_tokenizer())
+    assert respell("who was mvp", article_words, ENGLISH)[0] == "who was Most Valuable Player"
+    assert respell("who was MVP?", article_words, ENGLISH)[0] == "who was Most Valuable Player?"
+    assert respell("what did the fbi say", article_words, ENGLISH)[0] == "what did the fbi say"
+
+
+def test_an_english_word_is_no_abbreviation() -> None:
+    article = article_from_text("a", "A", ["The Royal Air Navy flew over the Blue Arrow Nest."])
+    article_words = Vocabulary.of([article], default_tokenizer())
+    assert article_words.initials["ran"] == "Royal Air Navy"
+    assert respell("how far ran they", article_words, ENGLISH)[0] == "how far ran they"
