@@ -12,9 +12,14 @@ decision reads them too.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
 from index.gist import QUESTION_WORDS
+from index.records import Answer
+from index.tokenize import STOP_WORDS
 
 LEADS = frozenset("and but so also then plus or".split())  # "and how many died?"
 POINTERS = frozenset(
@@ -217,3 +222,67 @@ def _replace_person(text: str, person: str) -> str | None:
         if ending is not None:
             return f"{text[: match.start()]}{person}{ending}{text[match.end() :]}"
     return None
+
+
+# "out of how many?", "of how many?", "out of what?", "and in total?": the whole the last
+# answer is part of.
+_TOTAL_ASKED = re.compile(
+    r"^\s*(?:(?:and|so)\s+)?(?:(?:out\s+)?of\s+(?:how\s+many|what)|in\s+total|in\s+all)\W*$",
+    re.I,
+)
+_FIGURE = r"\d[\d,.]*\d|\d"
+
+
+def asks_total(line: str) -> bool:
+    """Whether ``line`` asks the whole the last answer is part of ("out of how many?")."""
+    return _TOTAL_ASKED.match(line) is not None
+
+
+def total_of(part: str, sentences: Iterable[str]) -> tuple[str, str] | None:
+    """The whole that a figure answered (``part``, "85") is given as part of, and the
+    sentence saying so: "close 85 of its 240 shops" gives "240 shops"; None when no sentence
+    writes the figure as a part ("85 of …", "85 out of …")."""
+    figure = re.search(_FIGURE, part)
+    if figure is None:
+        return None
+    pattern = re.compile(
+        rf"(?<![\d,.]){re.escape(figure.group())}\s+(?:\w+\s+)?(?:out\s+)?of\s+"
+        rf"(?:the|its|their|his|her|our|a\s+total\s+of|some|about|around)?\s*"
+        rf"(?P<whole>(?:{_FIGURE})(?:\s+[a-z][\w-]*){{0,3}})",
+    )
+    for sentence in sentences:
+        found = pattern.search(sentence)
+        if found is not None:
+            number, *words = found["whole"].split()
+            kept = list(itertools.takewhile(_nounish, words))
+            return " ".join([number, *kept]), sentence
+    return None
+
+
+def _nounish(word: str) -> bool:
+    """A word that may name what a figure counts ("shops", "ward"), not one going on ("by")."""
+    return word not in STOP_WORDS and not word.endswith(("ed", "ing"))
+
+
+def total_answer(answer: Answer, part: str, threshold: float) -> Answer | None:
+    """ "out of how many?" after "85": the whole the sentence holding the figure gives it as part
+    of ("85 of its 240 shops"), that sentence cited first; None when no cited sentence does.
+    The reader, asked "out of how many?", gave the part again. The whole is read off the very
+    sentence the part came from, so it is given as sure as the threshold at least."""
+    found = total_of(part, [c.text for c in answer.citations])
+    if found is None:
+        return None
+    whole, sentence = found
+    held = next(c for c in answer.citations if c.text == sentence)
+    ordered = [held, *(c for c in answer.citations if c is not held)]
+    return replace(
+        answer,
+        found=True,
+        answer=whole,
+        confidence=max(answer.confidence, threshold),
+        citations=tuple(replace(c, n=n) for n, c in enumerate(ordered, 1)),
+        answer_citation=1,
+        article_id=held.article_id,
+        article_title=held.article_title,
+        hint=None,
+    )

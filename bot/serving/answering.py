@@ -55,6 +55,7 @@ from index import (
     without_chatter,
 )
 from index.article_choice import listed_place
+from index.followup_questions import asks_total, total_answer
 from index.small_talk import SmallTalk
 
 if TYPE_CHECKING:
@@ -370,6 +371,8 @@ class AnsweringService:
                 sure = answer.found or again.confidence >= max(turn.threshold, SECOND_READING)
                 if again.found and sure and not _same(again, context.answer):
                     answer, read_as = again, None  # read as typed
+            if context and context.answer and asks_total(spelt):
+                answer = total_answer(answer, context.answer, turn.threshold) or answer
             if not answer.found and reading.read_as is None and names_a_subject(spelt):
                 # "undersea cable pact", refused as a question: an account of that subject.
                 gist = engine.gist_of(spelt, article_id, respelled=True, about=spelt)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from index.followup_questions import (
     asked_again,
     asked_of,
+    asks_total,
     in_time,
     name_carried,
     person_answered,
     swapped_subject,
+    total_answer,
+    total_of,
 )
+from index.records import Answer, Citation
 
 
 def test_another_subject_takes_the_place_of_the_person_asked_about() -> None:
@@ -92,3 +98,40 @@ def test_a_subject_then_a_question_about_it_is_that_question_of_the_subject() ->
     assert asked_of("elaine smith, what did she say") == "what did elaine smith say?"
     assert asked_of("the drones, how fast are they") == "how fast are they (the drones)?"
     assert asked_of("the drones") is None and asked_of("the drones, and the troops") is None
+
+
+@pytest.mark.parametrize(
+    "line", ["out of how many?", "and of how many", "out of what?", "in total?"]
+)
+def test_a_line_asking_for_the_whole_is_told_apart(line: str) -> None:
+    assert asks_total(line)
+
+
+@pytest.mark.parametrize("line", ["how many in total were sent?", "out of the blue?", "how many?"])
+def test_a_question_of_its_own_asks_no_whole(line: str) -> None:
+    assert not asks_total(line)
+
+
+def test_the_whole_is_the_figure_the_answer_is_given_as_part_of() -> None:
+    shops = "The company plans to close 85 of its 240 shops by the end of March."
+    assert total_of("85", ["It owes 3 million zloty.", shops]) == ("240 shops", shops)
+    assert total_of("3", ["Only 3 out of 10 voters agreed."]) == (
+        "10 voters",
+        "Only 3 out of 10 voters agreed.",
+    )
+    assert total_of("85", ["It closed 85 shops in 2019."]) is None
+    assert total_of("the mayor", [shops]) is None
+
+
+def test_the_whole_is_answered_from_the_sentence_that_gives_it() -> None:
+    cited = (
+        Citation(1, "a", "A", 2, "a#s3", "Turnout was 81 percent.", 1.0),
+        Citation(2, "a", "A", 1, "a#s1", "Women won 1,214 of the 2,240 seats.", 0.5),
+    )
+    refused = Answer("out of how many?", False, None, "number", 0.1, cited)
+
+    answer = total_answer(refused, "1,214", 0.25)
+
+    assert answer is not None and answer.found and answer.answer == "2,240 seats"
+    assert answer.citations[0].text.startswith("Women won") and answer.citations[0].n == 1
+    assert total_answer(refused, "81 percent", 0.25) is None
