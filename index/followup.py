@@ -65,6 +65,7 @@ from index.followup_questions import (
     in_time,
     name_carried,
     person_answered,
+    quote_asked,
     swapped_subject,
 )
 from index.names import name_stems
@@ -130,6 +131,9 @@ def read_in_context(
 
     ``english``: words known as English (``Engine.english``); a word of the line that is
     neither there nor in any article is taken for a name ("ntsb")."""
+    quoted = quote_asked(text)  # '"time was running out" who said that?': its own subject
+    if quoted is not None:
+        return Reading(quoted, None, quoted)
     if previous is None:
         return Reading(text)
     article = previous.article_id if _held(corpus, previous.article_id) else None

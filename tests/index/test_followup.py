@@ -402,3 +402,9 @@ def test_what_about_someone_then_a_question_asks_that_question_of_them(
     line = "what about mayor ortiz, what did she say?"  # in this article or another
     reading = read(corpus, line, Previous(before, "lighthouse" if "cost" in before else "troops"))
     assert reading.read_as == reading.text == "what did mayor ortiz say?"
+
+
+def test_a_quotation_asked_about_is_its_own_subject_not_the_conversations(corpus: Corpus) -> None:
+    line = '"new drones" who displayed that?'
+    reading = read(corpus, line, Previous("how much did it cost?", "lighthouse"))
+    assert reading.article_id is None and reading.text == 'who displayed "new drones"?'

@@ -11,6 +11,7 @@ from index.followup_questions import (
     in_time,
     name_carried,
     person_answered,
+    quote_asked,
     swapped_subject,
     total_answer,
     total_of,
@@ -135,3 +136,20 @@ def test_the_whole_is_answered_from_the_sentence_that_gives_it() -> None:
     assert answer is not None and answer.found and answer.answer == "2,240 seats"
     assert answer.citations[0].text.startswith("Women won") and answer.citations[0].n == 1
     assert total_answer(refused, "81 percent", 0.25) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "asked"),
+    [
+        ('"time was running out" who said that?', 'who said "time was running out"?'),
+        ("who said that: “time was running out”", "who said “time was running out”?"),
+        ('"sarpanch pati" what does that mean', 'what does "sarpanch pati" mean?'),
+    ],
+)
+def test_a_quotation_pointed_at_is_put_in_the_question(line: str, asked: str) -> None:
+    assert quote_asked(line) == asked
+
+
+@pytest.mark.parametrize("line", ['who said "yes"', '"time was running out"', "who said that?"])
+def test_a_line_without_a_quotation_pointed_at_is_left_alone(line: str) -> None:
+    assert quote_asked(line) is None
