@@ -181,7 +181,7 @@ def _another_subject(
     subject, they weigh at least as much as the words it holds (rarer words weigh more)."""
     if _names(corpus, tokenizer, text, foreign):
         return True
-    if any(w.lower() in POINTERS for w in WORD.findall(text)) or _in_time(text):
+    if _points(text) or _in_time(text):
         return False  # "where does she study?": she is who came before; "what happened next?"
     count = len(corpus.articles)
     weight = {t: math.log1p(count / len(held)) for t, held in holders.items()}
@@ -225,7 +225,8 @@ def _follow_up(
         return Reading(timed, article, shown, context)
     again = asked_again(body, asked, previous.answer)
     if again is not None:  # "when?": the previous question asked again
-        if carried and not tokenizer.tokens(query_text(again)):  # "why did it?": its subject
+        if carried and (not tokenizer.tokens(query_text(again)) or _points(again)):
+            # "why did it?", "when did that happen?": its subject
             again = f"{again.rstrip(' ?')} ({carried})?"
         return Reading(again, article, again, context)
     question = f"{body}?"
@@ -318,7 +319,12 @@ def _refers(text: str) -> bool:
     lowered = [w.lower() for w in WORD.findall(text)]
     if lowered and (lowered[0] in LEADS or _ABOUT.match(text)):
         return True
-    return any(w in POINTERS for w in lowered) or _in_time(text)
+    return _points(text) or _in_time(text)
+
+
+def _points(text: str) -> bool:
+    """Whether ``text`` holds a pronoun standing for what came before ("when did that happen?")."""
+    return any(w.lower() in POINTERS for w in WORD.findall(text))
 
 
 def _in_time(text: str) -> bool:

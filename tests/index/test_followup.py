@@ -408,3 +408,10 @@ def test_a_quotation_asked_about_is_its_own_subject_not_the_conversations(corpus
     line = '"new drones" who displayed that?'
     reading = read(corpus, line, Previous("how much did it cost?", "lighthouse"))
     assert reading.article_id is None and reading.text == 'who displayed "new drones"?'
+
+
+def test_a_bare_question_word_keeps_the_carried_words_its_pointer_stands_for(
+    corpus: Corpus,
+) -> None:
+    previous = Previous("where did that happen (soldiers died)?", "troops", "Kursk region")
+    assert read(corpus, "when?", previous).text == "when did that happen (soldiers died)?"
