@@ -30,7 +30,7 @@ from index.passages import by_words, by_words_and_meaning
 from index.question_input import QuestionError, clean_question
 from index.question_language import load_identifier
 from index.question_types import YES_NO, Question
-from index.ranking import Scored, SentenceRanker
+from index.ranking import Scored, SentenceRanker, best_article
 from index.reader import (
     CALIBRATION_FILE,
     MODEL_DIR,
@@ -293,7 +293,7 @@ class Engine:
                 else None
             )
             if ranked and headed is None:
-                article_id = ranked[0].sentence.article_id
+                article_id = best_article(ranked)
             elif headed is not None:  # its headline names it: "the ahmed mohamed story"
                 article_id = headed.id
             else:

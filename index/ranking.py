@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.corpus import Corpus
@@ -143,3 +144,15 @@ def _near(first: tuple[int, ...] | None, second: tuple[int, ...] | None) -> bool
     if not first or not second:
         return False
     return any(abs(i - j) <= PROXIMITY_WINDOW for i in first for j in second)
+
+
+def best_article(ranked: Sequence[Scored], top: int = 10) -> str:
+    """The article whose sentences among the ``top`` ranked score most together: what a
+    subject is about. The single best sentence can hold a rare word of another article ("the
+    anjouan invasion": Russia's "invasion" of Ukraine, over ten sentences on Anjouan)."""
+    totals: dict[str, float] = {}
+    for scored in ranked[:top]:
+        totals[scored.sentence.article_id] = (
+            totals.get(scored.sentence.article_id, 0.0) + scored.score
+        )
+    return max(totals, key=totals.__getitem__)

@@ -365,3 +365,31 @@ def test_an_article_named_by_its_headline_words_is_that_article(
     gist = strike_and_match.gist("whats the cup final story")
     assert gist is not None and gist.kind == "summary" and gist.topic is None
     assert [a.id for a in gist.articles] == ["match"]
+
+
+def test_an_account_is_of_the_article_most_of_its_best_sentences_are_from() -> None:
+    """ "tell me about the anjouan invasion" had summarised another article: its one sentence
+    on an "invasion" of Ukraine outranked each of the ten on Anjouan."""
+    from index.loader import article_from_text
+    from index.saved.building import build_corpus
+
+    island = article_from_text(
+        "island",
+        "Troops land on the island",
+        [
+            "African Union troops landed on Anjouan at dawn. The rebel leader fled Anjouan.",
+            "Fighting on Anjouan ended by noon, officials said. Anjouan's airport reopened.",
+            "The rebel leader had seized power in 2001. Voters will go to the polls in June.",
+        ],
+    )
+    war = article_from_text("war", "War news", ["Russia's invasion of Ukraine began in 2022."])
+    fair = article_from_text(
+        "fair",
+        "A village fair",
+        ["The fair opened on Sunday. Bakers sold bread and cakes.", "Children rode ponies."],
+    )
+    engine = Engine(build_corpus([war, island, fair]).corpus)
+
+    gist = engine.gist_of("tell me about the anjouan invasion")
+
+    assert gist is not None and gist.articles[0].id == "island"
