@@ -68,7 +68,7 @@ from index.followup_questions import (
     quote_asked,
     swapped_subject,
 )
-from index.names import name_stems
+from index.names import name_holders, name_stems
 from index.question_types import query_text
 from index.tokenize import Tokenizer
 
@@ -139,8 +139,14 @@ def read_in_context(
     article = previous.article_id if _held(corpus, previous.article_id) else None
     asked = dict.fromkeys(tokenizer.tokens(query_text(text)))
     headlines = _headline_words(corpus, tokenizer)
-    holders = {
-        t: held for t in asked if (held := corpus.articles_with(t) | headlines.get(t, frozenset()))
+    holders = {  # "russian" is held by an article on Russia: a name's other forms count
+        t: held
+        for t in asked
+        if (
+            held := corpus.articles_with(t)
+            | headlines.get(t, frozenset())
+            | name_holders(corpus, tokenizer, t)
+        )
     }
     foreign = [t for t, held in holders.items() if article is not None and article not in held]
     if foreign and _another_subject(corpus, tokenizer, text, holders, foreign):

@@ -74,6 +74,13 @@ def names_elsewhere(
     return bool(held) and not any(article_id in owners for owners in held)
 
 
+def name_holders(corpus: Corpus, tokenizer: Tokenizer, token: str) -> frozenset[str]:
+    """The articles holding ``token`` in some form when it is one of their names (:func:`_holders`:
+    "russian" is held by an article on Russia); none otherwise."""
+    names = name_stems(corpus, tokenizer)
+    return _holders(corpus, names, token) if token in names else frozenset()
+
+
 def _holders(corpus: Corpus, names: frozenset[str], name: str) -> frozenset[str]:
     """The articles holding ``name`` or a name it extends or is extended by ("chilean" and
     "chile": an article on Chile names what "the Chilean government" asks about)."""

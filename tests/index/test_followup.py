@@ -415,3 +415,11 @@ def test_a_bare_question_word_keeps_the_carried_words_its_pointer_stands_for(
 ) -> None:
     previous = Previous("where did that happen (soldiers died)?", "troops", "Kursk region")
     assert read(corpus, "when?", previous).text == "when did that happen (soldiers died)?"
+
+
+def test_another_form_of_a_name_the_article_holds_is_no_other_subject() -> None:
+    site = article_from_text("site", "Russia: a site", ["In Russia, a website maps potholes."])
+    war = article_from_text("war", "War", ["The Russian army moved west. Kim praised it."])
+    corpus = build_corpus([site, war]).corpus
+    reading = read(corpus, "is it russian?", Previous("what does the website map?", "site"))
+    assert reading.article_id == "site"
