@@ -104,7 +104,7 @@ AUXILIARIES = frozenset("is are was were do does did has have had can could will
 # "what's the chess one about?", "what is article 5 about", "whats the ahmed mohamed story".
 _ABOUT_ARTICLE = re.compile(
     r"^(?:(?:and|so)\s+)?(?:what(?:['’]?s|\s+is|\s+was)|wats)\s+(?P<subject>.+?)"
-    r"(?:\s+about|(?<=story)|(?<=piece)|(?<=article))\W*$",
+    r"(?:\s+about|(?<=\bstory)|(?<=\bpiece)|(?<=\barticle))\W*$",
     re.I,
 )
 # Where a line of several sentences splits: a request often follows a question in chat.

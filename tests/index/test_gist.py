@@ -338,6 +338,8 @@ def test_what_the_article_says_about_a_subject_is_an_account_of_it(
         "anything else?",
         "Something that is considered an error is the belief that a force is needed for what?",
         "what is the dispute about",  # a fact asked, no article named
+        "What's the party's take on Muslim history?",  # "history" names no story
+        "What is the resultant force called when two forces act on a particle?",
     ],
 )
 def test_lines_that_only_look_like_asking_for_an_account_are_not(line: str) -> None:
