@@ -29,7 +29,7 @@ from index.summary_settings import DEFAULT_SETTINGS, SummarizerSettings, Summary
 
 # A byline closing a standfirst ("Aparna Ray reports."): who wrote it, not what happened (a
 # judge of round sixteen found it meant nothing in a summary).
-_BYLINE = re.compile(
+BYLINE = re.compile(
     r"^[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+(?:reports|writes|explains|comments)\.$"
 )
 
@@ -48,7 +48,7 @@ def led_by_standfirst(
     if standfirst is None or embedder is None or not summary.sentences or not settings.standfirst:
         return summary
     body = article.sentences
-    opening = [s for s in standfirst.sentences if not _BYLINE.match(s.text)]
+    opening = [s for s in standfirst.sentences if not BYLINE.match(s.text)]
     picks = [body.index(s) for s in summary.sentences]
     said = embedder.embed([s.text for s in opening])
     own = embedder.embed([body[i].text for i in picks])

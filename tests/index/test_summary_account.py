@@ -239,3 +239,22 @@ def test_no_sentence_of_an_account_leans_on_one_it_leaves_out(name: str, topic: 
 
     leaning = [i for i in held if back[i] or unspoken(article.sentences[i].text)]
     assert all(i - 1 in held for i in leaning)  # "She said …", a quotation, with who said it
+
+
+def test_an_account_of_what_the_headline_names_opens_with_the_summary_paragraph_on_it() -> None:
+    """A tester's "tell me about kowhai valley" never said the club won: only the summary
+    paragraph does ("… won the Heartland Shield …")."""
+    article = team_article("inv4-05")
+
+    told = account(article, "kowhai valley")
+
+    assert told.sentences[0].position < 0 and "won the Heartland Shield" in told.sentences[0].text
+    assert all(s.position >= 0 for s in told.sentences[1:])
+
+
+def test_an_account_of_a_side_subject_keeps_to_the_body() -> None:
+    article = team_article("inv4-05")
+
+    told = account(article, "the convoy of cars from the valley hall")
+
+    assert told.sentences and all(s.position >= 0 for s in told.sentences)
