@@ -96,7 +96,8 @@ def account(
     if not topical.found or topical.unsure or embedder is None:
         return topical
     body = article.sentences
-    closeness = embedder.embed([s.text for s in body]) @ embedder.embed([subject])[0]
+    asked = embedder.embed([subject])[0]
+    closeness = embedder.embed([s.text for s in body]) @ asked
     back, forward, captions, glued = _links_and_captions(article, settings)
     run = _passage(article, closeness, back, forward, captions | glued)
     length = default_length(len(body))
@@ -106,19 +107,22 @@ def account(
     else:
         told = _told_in_passage(topical, [body[i] for i in run], closeness, length)
     # The article's own story, or what its headline names, is told first in its summary
-    # paragraph, as its summary is (:func:`led_by_standfirst`): "tell me about kowhai valley"
-    # had never said the club won.
+    # paragraph, as its summary is: "tell me about kowhai valley" had never said the club won.
     if own_story or _in_headline(article, subject):
-        told = _led_by_summary_paragraph(article, told, embedder.embed([subject])[0], embedder)
+        told = _led_by_summary_paragraph(article, told, asked, embedder, settings)
     opening = tuple(s for s in told.sentences if s.position < 0)  # the summary paragraph's
     told = replace(told, sentences=tuple(s for s in told.sentences if s.position >= 0))
-    on = forward if opening else None  # the room the paragraph took may have cut a quotation
+    on = forward if opening else None  # a sentence dropped as repeated may have cut a quotation
     told = _introduced(article, _in_context(article, told, back, captions, on), back)
     return replace(told, sentences=(*opening, *told.sentences))
 
 
 def _led_by_summary_paragraph(
-    article: Article, told: Summary, subject: FloatArray, embedder: Embedder
+    article: Article,
+    told: Summary,
+    subject: FloatArray,
+    embedder: Embedder,
+    settings: SummarizerSettings,
 ) -> Summary:
     """``told`` led by the sentences of the summary paragraph at least as close to the
     ``subject`` (its vector) as the median of ``told``'s own, without those of ``told`` that
@@ -127,20 +131,15 @@ def _led_by_summary_paragraph(
     if standfirst is None or not told.sentences:
         return told
     opening = [s for s in standfirst.sentences if not BYLINE.match(s.text)]
-    said, own = (
-        embedder.embed([s.text for s in opening]),
-        embedder.embed([s.text for s in told.sentences]),
-    )
+    # Embedded as a batch of their own, as judged: int8 vectors move a little with their batch.
+    said = embedder.embed([s.text for s in opening])
+    own = embedder.embed([s.text for s in told.sentences])
     bar = float(np.median(own @ subject))
     lead = [i for i, c in enumerate(said @ subject) if float(c) >= bar]
     if not lead:
         return told
     near = (own @ said[lead].T).max(axis=1)
-    kept = [
-        s
-        for s, c in zip(told.sentences, near, strict=True)
-        if float(c) < DEFAULT_SETTINGS.novelty_max
-    ]
+    kept = [s for s, c in zip(told.sentences, near, strict=True) if c < settings.novelty_max]
     return replace(told, sentences=(*(opening[i] for i in lead), *kept))
 
 
@@ -284,8 +283,8 @@ def _in_context(
     quotation's tail, a quotation whose speaker came before), up to ``PASSAGE_GROWTH`` back and
     never a caption: a topic summary's pick, or a passage at its growth's end, can lean on a
     sentence left out. ``back``: whether each sentence leans on the one before it; ``forward``
-    (given where the summary paragraph took the room of some picks): whether the next one goes
-    on with it, so that a quotation opened is read to its end, as far again."""
+    (given where sentences the summary paragraph repeats were dropped): whether the next one
+    goes on with it, so that a quotation opened is read to its end, as far again."""
     body = article.sentences
     held = {s.position for s in told.sentences}
     goes_on = forward or [False] * len(body)
