@@ -80,7 +80,7 @@ _CARRIED = re.compile(r"^(?P<asked>.*?)\s*\((?P<carried>[^()]*)\)\s*\?*$")  # "Q
 _NEXT = re.compile(r"^\s*(?:(?:and|so|but|also|then)\s+)?(?:(?:what|how)\s+about\s+)?", re.I)
 _AUX_FIRST = re.compile(rf"^{AUX}\b", re.I)
 _DETERMINERS = frozenset("the a an its their his her our this that".split())
-_ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)\b", re.I)
+_ASKS_INSIDE = re.compile(r"\b(?:who|whom|what|when|where|why|which|how)(?:['’]?s)?\b", re.I)
 # The thing a question asks which one of: the word after "what", "which", "how many".
 # Not a verb there ("how many died?" asks about the conversation's subject).
 _ASKED_THING = re.compile(

@@ -81,6 +81,12 @@ def test_a_bare_question_word_keeps_the_subject_the_previous_question_carried(
     assert read(corpus, "why?", previous).text == "why did it (troops sent to Russia)?"
 
 
+def test_a_question_word_typed_without_its_apostrophe_reads_the_topic_too(corpus: Corpus) -> None:
+    """A tester's "whats his name" after "tell me about the kyrgyz blogger" was searched alone."""
+    previous = Previous("", "troops", topic="the drone inspection")
+    assert read(corpus, "whats his name", previous).text == "whats his name (the drone inspection)?"
+
+
 def test_a_pronoun_after_a_topic_summary_stands_for_its_topic(corpus: Corpus) -> None:
     """A tester's "when was it" after "tell me about the south american summit" got a summary."""
     previous = Previous("", "troops", topic="the drone inspection")
