@@ -44,6 +44,10 @@ _ASKED = re.compile(  # a question word, then the verb: "how| did X die?"
 _SUBJECT_ASKED = re.compile(  # the question word is the subject: "who| called 911?"
     rf"^\s*(?:who|what)\s+(?!{AUX}\b)", re.I
 )
+# "what drones did kim show off": the thing asked about, then the verb and its subject.
+_THING_ASKED = re.compile(
+    rf"^\s*(?:what|which)\s+(?!{AUX}\b)[^\W\d_]+\s+(?P<aux>{AUX})\s+(?P<rest>\S.*)$", re.I
+)
 _BY_AUX = re.compile(rf"^\s*(?:how\s+(?:many|much)\s+\w+|\w+)\s+{AUX}\s+", re.I)
 PERSONS = {"he": "", "him": "", "she": "", "his": "'s", "her": "'s", "hers": "'s"}
 WORD = re.compile(r"[^\W_]+(?:['’.][^\W_]+)*(?:(?<=\.[^\W_])\.)?")  # "B.B." keeps its dot
@@ -117,6 +121,9 @@ def asked_again(body: str, asked: str, answer: str | None) -> str | None:
     verb = _ASKED.match(asked)
     if verb:
         return f"{body} {asked[verb.end() :].rstrip(' ?.!')}?"
+    thing = _THING_ASKED.match(asked.rstrip(" ?.!"))
+    if thing and answer:  # "what drones did kim show off?" answered: "when did kim show off …"
+        return f"{body} {thing['aux']} {thing['rest']} {answer}?"
     event = _event(asked, answer) if len(body.split()) == 1 else None
     return f"{body} was it that {event}?" if event else None
 

@@ -54,6 +54,14 @@ def test_a_question_of_its_own_or_a_moment_is_no_swapped_subject() -> None:
     assert swapped_subject("and after that?", "how many troops were sent?") is None
 
 
+def test_a_bare_question_word_after_which_thing_asks_of_the_thing_answered() -> None:
+    """It had read "when was it that reconnaissance and attack drones drones did kim show off?"."""
+    answered = "reconnaissance and attack drones"
+    assert asked_again("when", "what drones did kim show off?", answered) == (
+        "when did kim show off reconnaissance and attack drones?"
+    )
+
+
 def test_a_bare_question_word_asks_the_previous_question_again() -> None:
     assert asked_again("when", "how did the pilot die?", None) == "when did the pilot die?"
     assert asked_again("when", "who called 911?", "the mother") == (
