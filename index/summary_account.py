@@ -48,6 +48,7 @@ from index.records import Article, Sentence
 from index.summarize import default_length, summarize
 from index.summary_sentences import (
     caption_factors,
+    caption_tail,
     glued_caption,
     introduction,
     sentence_links,
@@ -114,6 +115,7 @@ def account(
     told = replace(told, sentences=tuple(s for s in told.sentences if s.position >= 0))
     on = forward if opening else None  # a sentence dropped as repeated may have cut a quotation
     told = _introduced(article, _in_context(article, told, back, captions, on), back)
+    told = _with_caption_tails(article, told, back, captions)
     return replace(told, sentences=(*opening, *told.sentences))
 
 
@@ -208,7 +210,13 @@ def _links_and_captions(
     body = article.sentences
     back, forward = sentence_links(article)
     glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
-    return back, forward, caption_factors(body, settings) < 1.0, glued
+    # A line introducing a quotation set out below it ("…, Yasmeen Ali … wrote on her blog:")
+    # names whose words follow: no caption here, and the quotation leans on it.
+    introduces = [s.text.rstrip().endswith(":") for s in body[:-1]] + [False]
+    back = [b or (i > 0 and introduces[i - 1]) for i, b in enumerate(back)]
+    forward = [f or i for f, i in zip(forward, introduces, strict=True)]
+    captions = (caption_factors(body, settings) < 1.0) & ~np.array(introduces, dtype=bool)
+    return back, forward, captions, glued
 
 
 def _passage(
@@ -270,6 +278,31 @@ def _introduced(article: Article, told: Summary, back: list[bool]) -> Summary:
             if intro is not None and (not back[intro] or intro - 1 in held):
                 held.add(intro)
     return replace(told, sentences=tuple(body[i] for i in sorted(held)))
+
+
+def _with_caption_tails(
+    article: Article, told: Summary, back: list[bool], caption: BoolArray
+) -> Summary:
+    """``told`` with the sentence a caption run ends on (:func:`caption_tail`) before each held
+    one that leans on that run, left out as a caption: "In 2013 they suspended volcanic ash …"
+    after "… so scientists at the Ludwig Maximilian University of Munich recreated volcanic
+    lightning in a lab." Judges read its "they" as the scientists named before it."""
+    body = article.sentences
+    held = {s.position for s in told.sentences}
+    texts = [s.text for s in body]
+    tails = [
+        caption_tail(body[i - 1], texts)
+        for i in sorted(held)
+        if i > 0 and back[i] and caption[i - 1] and i - 1 not in held
+    ]
+    found = [t for t in tails if t is not None]
+    if not found:
+        return told
+    return replace(told, sentences=tuple(sorted((*told.sentences, *found), key=_place)))
+
+
+def _place(sentence: Sentence) -> int:
+    return sentence.position
 
 
 def _in_context(

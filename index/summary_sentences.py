@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -80,6 +81,41 @@ def caption_factors(
 
 def _photo_run(text: str) -> bool:
     return len(text.split()) >= PHOTO_RUN_WORDS and _PHOTO_PLACE.search(text) is not None
+
+
+# A lost full stop inside a caption run: a lower-case word that is no stop word, then a
+# capitalised one followed by a lower-case one ("… images of the Colima volcano Getting close
+# enough …"); the capitalised word is a sentence's opener where the article capitalises it
+# nowhere else (not a name, "… of the Colima volcano").
+_LOST_STOP = re.compile(r"(?<![\w'’-])([a-z][a-z'’-]*)\s+([A-Z][a-z]+)\s+(?=[a-z])")
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+# The fewest words of a run's last sentence worth giving back.
+TAIL_WORDS = 8
+
+
+def caption_tail(sentence: Sentence, article: Sequence[str]) -> Sentence | None:
+    """The sentence a caption run ends on, where its full stop was lost: "… Mr Cervantes
+    (shown above) spent eight hours … of the Colima volcano Getting close enough to an erupting
+    volcano is dangerous, so scientists at the Ludwig Maximilian University of Munich recreated
+    volcanic lightning in a lab." gives "Getting close … in a lab.", which the next sentence
+    ("In 2013 they suspended …") leans on: judges read its "they" as other scientists.
+    ``article``: the texts of its sentences, where names are told from openers."""
+    text = sentence.text
+    if not _ENDS.search(text.strip()):
+        return None
+    capitals: dict[str, int] = {}
+    for other in article:
+        for word in _MID_CAPITAL.findall(other):
+            capitals[word] = capitals.get(word, 0) + 1
+    stops = [
+        m.start(2)
+        for m in _LOST_STOP.finditer(text)
+        if m.group(1) not in STOP_WORDS and capitals.get(m.group(2), 0) <= 1
+    ]
+    if not stops or len(text[stops[-1] :].split()) < TAIL_WORDS:
+        return None
+    start = stops[-1]
+    return replace(sentence, text=text[start:], start=sentence.start + start)
 
 
 @lru_cache(maxsize=8192)

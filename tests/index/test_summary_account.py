@@ -258,3 +258,34 @@ def test_an_account_of_a_side_subject_keeps_to_the_body() -> None:
     told = account(article, "the convoy of cars from the valley hall")
 
     assert told.sentences and all(s.position >= 0 for s in told.sentences)
+
+
+def test_a_passage_takes_the_line_introducing_a_quotation_set_out_below_it() -> None:
+    """Packet 03's judges: the topic summary on "criticism of the United States" said that there
+    was criticism, never what it was (a blogger's words, set out below "… wrote on her blog:")."""
+    article = article_from_text(
+        "missiles",
+        "Missile tests",
+        [
+            "India tested a missile in April, and Pakistan tested one a week later.",
+            "Bloggers in Pakistan criticised the response of the United States.",
+            'Calling it "double standards", Ali Khan, a professor in Lahore, wrote on her blog:',
+            "The United States backs India as a counterweight to China.",
+            "Other bloggers saw no arms race in the tests.",
+        ],
+    )
+    closeness = np.array([0.1, 0.5, 0.2, 0.3, 0.2])
+
+    assert passage(article, closeness) == [1, 2, 3]  # the criticism, who made it, and what it is
+
+
+def test_an_account_gives_the_sentence_a_caption_run_ends_on_before_one_leaning_on_it() -> None:
+    """Round seventeen's judges read "In 2013 they suspended volcanic ash …" as the work of the
+    scientists named before it: "they" were named in a caption run left out."""
+    article = cnndm_article("dm-test-d75a950d495bad51ac7c8657871328b8732f44c7")
+
+    told = account(article, "why lightning forms in the ash cloud").sentences
+
+    leaning = next(i for i, s in enumerate(told) if s.text.startswith("In 2013 they"))
+    assert told[leaning - 1].text.startswith("Getting close enough to an erupting volcano")
+    assert told[leaning - 1].position == told[leaning].position - 1  # cited to the run itself

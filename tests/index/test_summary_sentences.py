@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from index.loader import article_from_text
-from index.summary_sentences import caption_factors, self_contained, unintroduced_names
+from index.summary_sentences import (
+    caption_factors,
+    caption_tail,
+    self_contained,
+    unintroduced_names,
+)
 
 LEAD = "Fire crews fought a blaze at a battery recycling plant near Malmo for 14 hours."
 
@@ -136,3 +141,30 @@ def test_a_photo_named_in_a_long_run_is_a_caption_run_into_text(text: str, capti
     """A judge read the first, in a topic summary, as garbled; the second is a sentence."""
     body = article_from_text("photo", "Photo", [text]).sentences
     assert bool(caption_factors(body)[0] < 1.0) is caption
+
+
+RUN = (
+    "The volcano is one of the most dangerous in Mexico Mr Cervantes (shown above) spent hours"
+    " photographing the Colima volcano Getting close enough to an erupting volcano is dangerous,"
+    " so scientists in Munich recreated volcanic lightning in a lab."
+)
+
+
+def test_a_caption_run_gives_back_the_sentence_it_ends_on() -> None:
+    article = article_from_text("volcano", "Volcano", [RUN, "The Colima volcano erupted again."])
+
+    tail = caption_tail(article.sentences[0], [s.text for s in article.sentences])
+
+    assert tail is not None and tail.text.startswith("Getting close enough")
+    assert RUN[tail.start : tail.end] == tail.text  # still cited to its place in the paragraph
+
+
+def test_a_name_inside_a_caption_run_is_no_lost_full_stop() -> None:
+    run = (
+        "The volcano is one of the most dangerous in Mexico Mr Cervantes (shown above) spent"
+        " hours watching Colima spew ash and rock over the villages below the crater."
+    )
+    texts = [run, "Officials said Colima erupted again on Monday."]
+    article = article_from_text("volcano", "Volcano", texts)
+
+    assert caption_tail(article.sentences[0], texts) is None  # "watching Colima": a name
