@@ -70,10 +70,18 @@ class Summary:
     message: str = ""  # why the summary is empty or unsure, when it is
     unsure: bool = False  # True when the sentences are only the closest the article comes
     more: bool = False  # True when the sentences continue a summary shown before ("more")
+    # The ids of sentences of a quotation the article sets out below the line introducing it
+    # ("… wrote on her blog:"), with no quotation marks of its own: shown in marks, else a
+    # judge read a blogger's words as the article's.
+    quoted: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
+        return " ".join(self.shown(s) for s in self.sentences)
+
+    def shown(self, sentence: Sentence) -> str:
+        """``sentence`` as a reader is shown it: in quotation marks when it is :attr:`quoted`."""
+        return f"“{sentence.text}”" if sentence.id in self.quoted else sentence.text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -90,6 +98,7 @@ class Summary:
                     "paragraph": s.paragraph,
                     "position": s.position,
                     "text": s.text,
+                    "quoted": s.id in self.quoted,
                 }
                 for s in self.sentences
             ],

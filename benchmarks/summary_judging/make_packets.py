@@ -25,6 +25,7 @@ from index.loader import load_file
 from index.records import Article, Sentence
 from index.summarize import summarize
 from index.summary_account import summary_for
+from index.summary_settings import Summary
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -73,8 +74,10 @@ def draw() -> list[Article]:
     return chosen
 
 
-def listing(sentences: tuple[Sentence, ...]) -> str:
-    return "\n".join(f"{n}. {s.text}" for n, s in enumerate(sentences, start=1))
+def listing(sentences: tuple[Sentence, ...], summary: Summary | None = None) -> str:
+    """Numbered, as shown: a quotation set out in the article in quotation marks."""
+    shown = [summary.shown(s) if summary else s.text for s in sentences]
+    return "\n".join(f"{n}. {text}" for n, text in enumerate(shown, start=1))
 
 
 def article_text(article: Article, standfirst: bool = False) -> str:
@@ -103,7 +106,7 @@ def packet(
     ]
     if topic:
         result = summary_for(article, topic)  # what /summary shows
-        body = listing(result.sentences) if result.found else f"({result.message})"
+        body = listing(result.sentences, result) if result.found else f"({result.message})"
         parts += [f"## Topic summary: “{topic}”\n", body + "\n", TOPIC_FORM]
     return "\n".join(parts)
 

@@ -146,7 +146,7 @@ def summary_embed(summary: Summary) -> discord.Embed:
     budget = DESCRIPTION_LIMIT // max(len(summary.sentences), 1) - 30
     for n, sentence in enumerate(summary.sentences, start=1):
         lines.append(
-            f"**{n}.** {clip(escape(sentence.text), budget)} *({paragraph_place(sentence.paragraph)})*"
+            f"**{n}.** {clip(escape(summary.shown(sentence)), budget)} *({paragraph_place(sentence.paragraph)})*"
         )
     embed = discord.Embed(
         title=clip(("More: " if summary.more else "Summary: ") + escape(heading), TITLE_LIMIT),

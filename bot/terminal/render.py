@@ -215,7 +215,7 @@ def summary_text(summary: Summary, *, ids: bool = False, columns: int | None = N
     if summary.unsure:
         lines.append(wrap(summary.message, columns, first="  ", rest="  "))
     for n, s in enumerate(summary.sentences, start=1):
-        lines.append(wrap(f"[{n}] {s.text}", columns, first="  ", rest="      "))
+        lines.append(wrap(f"[{n}] {summary.shown(s)}", columns, first="  ", rest="      "))
         where = paragraph_place(s.paragraph) + (f", {s.id}" if ids else "")
         lines.append(f"      — {where}")
     return "\n".join(lines)

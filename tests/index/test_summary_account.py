@@ -12,7 +12,7 @@ from index.evaluation import summaries as ev
 from index.loader import article_from_text, load_file
 from index.records import Article
 from index.summarize import default_length, summarize
-from index.summary_account import account, passage, summary_for
+from index.summary_account import account, passage, set_out, summary_for
 from index.summary_sentences import sentence_links
 from index.summary_topics import unspoken
 from tests.conftest import DATA
@@ -289,3 +289,38 @@ def test_an_account_gives_the_sentence_a_caption_run_ends_on_before_one_leaning_
     leaning = next(i for i, s in enumerate(told) if s.text.startswith("In 2013 they"))
     assert told[leaning - 1].text.startswith("Getting close enough to an erupting volcano")
     assert told[leaning - 1].position == told[leaning].position - 1  # cited to the run itself
+
+
+BLOG = [
+    "India tested a missile in April, and Pakistan tested one a week later.",
+    "Bloggers in Pakistan criticised the response of the United States.",
+    'Calling it "double standards", Ali Khan, a professor in Lahore, wrote on her blog:',
+    "The United States backs India as a counterweight to China. Some excerpts:",
+    "The tests were widely covered.",
+]
+
+
+def test_a_line_naming_whose_words_follow_introduces_the_quotation_set_out_below_it() -> None:
+    article = article_from_text("missiles", "Missile tests", BLOG)
+
+    assert set_out(article) == {2: [3, 4]}  # "Some excerpts:" names no one, ends its paragraph
+
+
+def test_an_account_shows_a_quotation_set_out_below_its_line_in_quotation_marks() -> None:
+    """Round eighteen's judges read a blogger's words, set out with no marks, as the article's."""
+    article = team_article("gv-007")
+
+    told = account(article, "criticism of the United States")
+
+    shown = [told.shown(s) for s in told.sentences]
+    line = next(n for n, s in enumerate(told.sentences) if "Yasmeen Ali" in s.text)
+    assert shown[line].endswith("blog:") and shown[line + 1].startswith("“The need here")
+    assert any("genie out of the bottle" in text for text in shown)  # the criticism itself
+
+
+def test_a_quotation_set_out_below_he_wrote_comes_with_the_sentence_naming_him() -> None:
+    article = team_article("gv-007")
+
+    held = [s.position for s in account(article, "the missile tests").sentences]
+
+    assert {18, 19, 20} <= set(held)  # "… Scott Baldauf referred to …", "He wrote:", his words
