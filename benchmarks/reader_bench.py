@@ -92,7 +92,8 @@ def worker(mode: str, squad_limit: int, rounds: int) -> dict[str, Any]:
     return {
         "mode": mode,
         "seed": percentiles(seed_ms) | {"questions": len(seed_ms)},
-        "squad_v1.1_dev": percentiles(squad_ms) | {"questions": len(asked), "wall_s": round(wall, 1)},
+        "squad_v1.1_dev": percentiles(squad_ms)
+        | {"questions": len(asked), "wall_s": round(wall, 1)},
         "rss_start_mb": round(started_rss, 1),
         "rss_loaded_mb": round(loaded_rss, 1),
         "rss_end_mb": round(rss_mb(), 1),
@@ -136,12 +137,18 @@ def table(results: list[dict[str, Any]]) -> str:
     for key in ("rss_loaded_mb", "rss_end_mb"):
         rows.append((key, *(str(r[key]) for r in results)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--baseline", default=BASELINE, help=f"git revision of the old engine ({BASELINE})")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--baseline", default=BASELINE, help=f"git revision of the old engine ({BASELINE})"
+    )
     parser.add_argument("--squad-limit", type=int, default=0, help="SQuAD questions (0: all 2,310)")
     parser.add_argument("--rounds", type=int, default=10, help="passes over the seed questions")
     parser.add_argument("--json", action="store_true")

@@ -89,7 +89,9 @@ TUNING = Path(__file__).with_name("summary_topics_tuning.json")
 HELDOUT = Path(__file__).with_name("summary_topics_heldout.json")
 
 
-def labelled_topics(path: Path = TUNING) -> list[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+def labelled_topics(
+    path: Path = TUNING,
+) -> list[tuple[str, str, tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
     """A labelled set: (article, topic, about, must, off), written before measuring."""
     return [
         (t["article"], t["topic"], tuple(t["about"]), tuple(t["must"]), tuple(t["off"]))
@@ -124,7 +126,9 @@ def main() -> None:
         if not about:
             said += summary.found
             if each:
-                print(f"{prefix:17} {topic:36} not covered: {'found' if summary.found else 'says nothing'}")
+                print(
+                    f"{prefix:17} {topic:36} not covered: {'found' if summary.found else 'says nothing'}"
+                )
             continue
         picks = [s.position for s in summary.sentences]
         hits = sum(p in about for p in picks)

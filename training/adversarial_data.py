@@ -29,9 +29,7 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def kept_questions(
-    folder: Path = FOLDER, batches: tuple[str, ...] = ()
-) -> list[tuple[dict, dict]]:
+def kept_questions(folder: Path = FOLDER, batches: tuple[str, ...] = ()) -> list[tuple[dict, dict]]:
     """(question, paragraph) for every written question its checker did not drop, of the
     batches whose names start with one of ``batches`` (all when empty)."""
     kept = []

@@ -79,8 +79,19 @@ def news_rows(limit: int) -> list[Row]:
         seen = any(contains(p.text, a) for _, p in reading.passages for a in q.answers)
         f1 = best_over_gold(f1_score, text, list(q.answers)) if right else 0.0
         rows.append(
-            Row("news", q.article, reading.features() if span else None, bool(right), f1,
-                q.answerable, q.kind, q.question, text, q.answers[0] if q.answers else "", seen)
+            Row(
+                "news",
+                q.article,
+                reading.features() if span else None,
+                bool(right),
+                f1,
+                q.answerable,
+                q.kind,
+                q.question,
+                text,
+                q.answers[0] if q.answers else "",
+                seen,
+            )
         )
     return rows
 
@@ -96,8 +107,18 @@ def squad_rows(name: str, limit: int) -> list[Row]:
         text = span.text.strip() if span else ""
         f1 = best_over_gold(f1_score, text, q.answers) if q.answerable and span else 0.0
         rows.append(
-            Row(name, q.article_id, reading.features() if span else None, f1 >= 0.5, f1,
-                q.answerable, "", q.question, text, q.answers[0] if q.answers else "")
+            Row(
+                name,
+                q.article_id,
+                reading.features() if span else None,
+                f1 >= 0.5,
+                f1,
+                q.answerable,
+                "",
+                q.question,
+                text,
+                q.answers[0] if q.answers else "",
+            )
         )
         if k % 500 == 0:
             print(f"  {name}: {k} ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -119,7 +140,9 @@ def fit(rows: list[Row], features: tuple[str, ...]) -> Calibration:
     w = minimize(loss, np.zeros(len(features) + 1), method="L-BFGS-B").x
     weights = w[:-1] / scale
     bias = float(w[-1] - np.sum(weights * mean))
-    return Calibration({f: round(float(v), 6) for f, v in zip(features, weights, strict=True)}, round(bias, 6))
+    return Calibration(
+        {f: round(float(v), 6) for f, v in zip(features, weights, strict=True)}, round(bias, 6)
+    )
 
 
 def says(row: Row, calibration: Calibration, threshold: float) -> bool:
@@ -154,7 +177,9 @@ def folds(rows: list[Row]) -> list[set[str]]:
 
 def held_out_decider(rows: list[Row], features: tuple[str, ...], threshold: float):
     """Decide each row with the calibration fitted on the other fold's articles."""
-    fitted = [(held, fit([r for r in rows if r.article not in held], features)) for held in folds(rows)]
+    fitted = [
+        (held, fit([r for r in rows if r.article not in held], features)) for held in folds(rows)
+    ]
 
     def decide(row: Row) -> bool:
         cal = next(c for held, c in fitted if row.article in held)
@@ -165,7 +190,8 @@ def held_out_decider(rows: list[Row], features: tuple[str, ...], threshold: floa
 
 def squad_f1(rows: list[Row], calibration: Calibration, threshold: float) -> float:
     total = sum(
-        (r.f1 if says(r, calibration, threshold) else 0.0) if r.answerable
+        (r.f1 if says(r, calibration, threshold) else 0.0)
+        if r.answerable
         else (0.0 if says(r, calibration, threshold) else 1.0)
         for r in rows
     )
@@ -188,15 +214,24 @@ def report_kinds(rows: list[Row], calibration: Calibration, threshold: float) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, default=MODEL_DIR / "calibration.json")
     parser.add_argument("--limit", type=int, default=0, help="questions per set (0: all)")
     parser.add_argument("--cache", type=Path, help="reuse (or write) the collected rows here")
-    parser.add_argument("--features", default=",".join(FEATURES),
-                        help="comma-separated feature sets to compare, ';' between sets")
+    parser.add_argument(
+        "--features",
+        default=",".join(FEATURES),
+        help="comma-separated feature sets to compare, ';' between sets",
+    )
     parser.add_argument("--no-squad", action="store_true", help="skip the SQuAD check")
-    parser.add_argument("--max-refused", type=float, default=0.20,
-                        help="the most answerable questions the chosen threshold may refuse, held out")
+    parser.add_argument(
+        "--max-refused",
+        type=float,
+        default=0.20,
+        help="the most answerable questions the chosen threshold may refuse, held out",
+    )
     args = parser.parse_args()
 
     if args.cache and args.cache.exists():
@@ -216,10 +251,15 @@ def main() -> None:
     )
     shipped = Calibration.load(READER / "calibration.json")
     s = scores(news, lambda r: says(r, shipped, REFUSAL_THRESHOLD))
-    print(f"as shipped ({shipped.to_json()}, threshold {REFUSAL_THRESHOLD}): accuracy {s.accuracy:.3f}, "
-          f"answerable refused {s.refused:.0%}, unanswerables refused {s.unanswerable_refused:.0%}; "
-          + ", ".join(f"{n[6:10]} F1 {squad_f1([r for r in rows if r.source == n], shipped, REFUSAL_THRESHOLD):.1f}"
-                      for n in DEV_FILES if any(r.source == n for r in rows)))
+    print(
+        f"as shipped ({shipped.to_json()}, threshold {REFUSAL_THRESHOLD}): accuracy {s.accuracy:.3f}, "
+        f"answerable refused {s.refused:.0%}, unanswerables refused {s.unanswerable_refused:.0%}; "
+        + ", ".join(
+            f"{n[6:10]} F1 {squad_f1([r for r in rows if r.source == n], shipped, REFUSAL_THRESHOLD):.1f}"
+            for n in DEV_FILES
+            if any(r.source == n for r in rows)
+        )
+    )
     report_kinds(news, shipped, REFUSAL_THRESHOLD)
     thresholds = [round(float(t), 2) for t in np.arange(0.05, 0.91, 0.05)]
     chosen: tuple[float, float, tuple[str, ...]] | None = None
@@ -227,28 +267,42 @@ def main() -> None:
         features = tuple(f for f in spec.split(",") if f)
         calibration = fit(news, features)
         print(f"\nfeatures {features}: fit on all news dev {calibration.to_json()}")
-        print("threshold  accuracy all/held-out  answerable refused  unanswerables refused  "
-              + "  ".join(f"{n[6:10]} F1" for n in DEV_FILES))
+        print(
+            "threshold  accuracy all/held-out  answerable refused  unanswerables refused  "
+            + "  ".join(f"{n[6:10]} F1" for n in DEV_FILES)
+        )
         for t in thresholds:
             a = scores(news, lambda r, t=t, c=calibration: says(r, c, t))
             h = scores(news, held_out_decider(news, features, t))
-            cells = [f"{squad_f1([r for r in rows if r.source == n], calibration, t):5.1f}"
-                     for n in DEV_FILES if any(r.source == n for r in rows)]
-            print(f"  {t:.2f}     {a.accuracy:.3f} / {h.accuracy:.3f}      {a.refused:4.0%} / {h.refused:4.0%}"
-                  f"       {a.unanswerable_refused:4.0%} / {h.unanswerable_refused:4.0%}     " + "  ".join(cells))
-            if h.refused <= args.max_refused and (chosen is None or h.unanswerable_refused > chosen[0]):
+            cells = [
+                f"{squad_f1([r for r in rows if r.source == n], calibration, t):5.1f}"
+                for n in DEV_FILES
+                if any(r.source == n for r in rows)
+            ]
+            print(
+                f"  {t:.2f}     {a.accuracy:.3f} / {h.accuracy:.3f}      {a.refused:4.0%} / {h.refused:4.0%}"
+                f"       {a.unanswerable_refused:4.0%} / {h.unanswerable_refused:4.0%}     "
+                + "  ".join(cells)
+            )
+            if h.refused <= args.max_refused and (
+                chosen is None or h.unanswerable_refused > chosen[0]
+            ):
                 chosen = (h.unanswerable_refused, t, features)
     if chosen is None:
         sys.exit(f"no threshold refuses at most {args.max_refused:.0%} of answerable questions")
     _, threshold, features = chosen
     calibration = fit(news, features)
-    print(f"\nchosen on the held-out folds: features {features}, threshold {threshold} "
-          f"(REFUSAL_THRESHOLD in the engine is {REFUSAL_THRESHOLD})")
+    print(
+        f"\nchosen on the held-out folds: features {features}, threshold {threshold} "
+        f"(REFUSAL_THRESHOLD in the engine is {REFUSAL_THRESHOLD})"
+    )
     for name in DEV_FILES:
         mine = [r for r in rows if r.source == name]
         if mine:
-            print(f"{name}: F1 {squad_f1(mine, calibration, threshold):.1f} with the news fit, "
-                  f"never refusing {squad_f1(mine, Calibration({}, 50.0), 0.5):.1f}")
+            print(
+                f"{name}: F1 {squad_f1(mine, calibration, threshold):.1f} with the news fit, "
+                f"never refusing {squad_f1(mine, Calibration({}, 50.0), 0.5):.1f}"
+            )
     report_kinds(news, calibration, threshold)
     args.out.write_text(json.dumps(calibration.to_json(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

@@ -32,8 +32,9 @@ from index.reader import MODEL_DIR, Reader, file_checksum  # noqa: E402
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 
 
-def export_onnx(model: torch.nn.Module, out: Path, outputs: dict[str, dict[int, str]],
-                batch: int = 1) -> None:
+def export_onnx(
+    model: torch.nn.Module, out: Path, outputs: dict[str, dict[int, str]], batch: int = 1
+) -> None:
     """A BERT-input model to ONNX (opset 17) with batch and token axes free; shared with
     ``export_embedder.py``."""
     dummy = torch.ones((batch, 16), dtype=torch.long)
@@ -94,7 +95,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("model", type=Path, help="a trained model folder (save_pretrained)")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
-    parser.add_argument("--questions", type=int, default=400, help="per dev file; 0 skips the check")
+    parser.add_argument(
+        "--questions", type=int, default=400, help="per dev file; 0 skips the check"
+    )
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)

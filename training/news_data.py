@@ -108,7 +108,9 @@ def checked_rows(data_dir: Path, balanced: bool = True) -> tuple[list[dict], int
     return rows, dropped, fixed
 
 
-REAL_BATCHES = frozenset({"wn", "gv", "am1", "am2"})  # published news; the others are invented events
+REAL_BATCHES = frozenset(
+    {"wn", "gv", "am1", "am2"}
+)  # published news; the others are invented events
 
 
 def make_split(article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
@@ -131,7 +133,9 @@ def make_split(article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
     return {"dev": sorted(dev), "train": sorted(set(article_ids) - set(dev))}
 
 
-def extend_split(split: dict[str, list[str]], article_ids: list[str], seed: int = 7) -> dict[str, list[str]]:
+def extend_split(
+    split: dict[str, list[str]], article_ids: list[str], seed: int = 7
+) -> dict[str, list[str]]:
     """``split`` with the articles of batches it has not seen drawn by :func:`make_split`'s rule.
 
     Articles already in the split keep their side, so adding a batch never
@@ -139,7 +143,10 @@ def extend_split(split: dict[str, list[str]], article_ids: list[str], seed: int 
     """
     known = set(split["dev"]) | set(split["train"])
     new = make_split([a for a in article_ids if a not in known], seed)
-    return {"dev": sorted(split["dev"] + new["dev"]), "train": sorted(split["train"] + new["train"])}
+    return {
+        "dev": sorted(split["dev"] + new["dev"]),
+        "train": sorted(split["train"] + new["train"]),
+    }
 
 
 @cache

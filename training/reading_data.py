@@ -69,8 +69,9 @@ def read_json(path: Path) -> dict:
         return json.load(handle)
 
 
-def _twin(question: str, texts: list[str], own: int, contexts: list[str],
-          rng: random.Random) -> str | None:
+def _twin(
+    question: str, texts: list[str], own: int, contexts: list[str], rng: random.Random
+) -> str | None:
     """A paragraph of the same article, close to the question, holding none of the answers."""
     asked = _words(question)
     candidates = [
@@ -84,7 +85,9 @@ def _twin(question: str, texts: list[str], own: int, contexts: list[str],
     return contexts[rng.choice(candidates[:3])[1]]
 
 
-def article_groups(article: dict, source: str, rng: random.Random, twin_share: float) -> list[Group]:
+def article_groups(
+    article: dict, source: str, rng: random.Random, twin_share: float
+) -> list[Group]:
     """The groups of one SQuAD-format article: each question, and some unanswerable twins."""
     contexts = [p["context"] for p in article["paragraphs"]]
     groups: list[Group] = []
@@ -109,8 +112,9 @@ def article_groups(article: dict, source: str, rng: random.Random, twin_share: f
     return groups
 
 
-def reading_groups(questions: int, seed: int, twin_share: float = 0.5,
-                   shared: Path = SHARED) -> list[Group]:
+def reading_groups(
+    questions: int, seed: int, twin_share: float = 0.5, shared: Path = SHARED
+) -> list[Group]:
     """About ``questions`` answerable questions drawn from all sources (0: all), with twins.
 
     Questions are drawn at random across every article, so a subsample still

@@ -77,8 +77,14 @@ def retrieval_engine(articles):
     return Engine(build_corpus(articles).corpus, model_dir=ROOT / "training" / "no-reader")
 
 
-def group_for(engine, question: str, article_id: str, gold: tuple[int, int] | None,
-              texts: list[str], source: str) -> Group:
+def group_for(
+    engine,
+    question: str,
+    article_id: str,
+    gold: tuple[int, int] | None,
+    texts: list[str],
+    source: str,
+) -> Group:
     """The passages ``engine`` retrieves for ``question``, the gold paragraph put in if missed.
 
     ``gold`` is (paragraph number, char start) of the labelled answer; the
@@ -152,7 +158,11 @@ def featurize(group: Group, tokenizer, max_len: int, stride: int, max_windows: i
         offsets = enc["offset_mapping"][i]
         ctx = [k for k, s in enumerate(seq) if s == 1]
         windows.append(
-            {"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i], "ctx": ctx}
+            {
+                "input_ids": enc["input_ids"][i],
+                "token_type_ids": enc["token_type_ids"][i],
+                "ctx": ctx,
+            }
         )
         for p, a0, a1 in group.answers:
             if p != passage or not ctx or offsets[ctx[0]][0] > a0 or offsets[ctx[-1]][1] < a1:
@@ -185,7 +195,9 @@ def batches_of(features: list[dict], windows_per_batch: int, seed: int) -> list[
     return out
 
 
-def shared_norm_loss(model, features: list[dict], ids: list[int], device: str, bf16: bool) -> torch.Tensor:
+def shared_norm_loss(
+    model, features: list[dict], ids: list[int], device: str, bf16: bool
+) -> torch.Tensor:
     """Mean over the batch's groups of -log P(gold start) - log P(gold end), one softmax a group."""
     rows = [w for k in ids for w in features[k]["windows"]]
     width = max(len(w["input_ids"]) for w in rows)
@@ -202,7 +214,9 @@ def shared_norm_loss(model, features: list[dict], ids: list[int], device: str, b
         valid[r, w["ctx"]] = True
     with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=bf16):
         out = model(
-            input_ids=input_ids.to(device), token_type_ids=types.to(device), attention_mask=mask.to(device)
+            input_ids=input_ids.to(device),
+            token_type_ids=types.to(device),
+            attention_mask=mask.to(device),
         )
     valid = valid.to(device)
     start = out.start_logits.float().masked_fill(~valid, -1e4)
@@ -220,8 +234,10 @@ def shared_norm_loss(model, features: list[dict], ids: list[int], device: str, b
         else:
             gold_s = gold_e = torch.arange(n, device=device) * width  # every window's [CLS]
         losses.append(
-            torch.logsumexp(s, 0) - torch.logsumexp(s[gold_s], 0)
-            + torch.logsumexp(e, 0) - torch.logsumexp(e[gold_e], 0)
+            torch.logsumexp(s, 0)
+            - torch.logsumexp(s[gold_s], 0)
+            + torch.logsumexp(e, 0)
+            - torch.logsumexp(e[gold_e], 0)
         )
         row += n
     return torch.stack(losses).mean()
@@ -232,43 +248,79 @@ def file_sha256(path: Path) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--stage", choices=("reading", "news"), default="news",
-                        help="reading: stage 1, open Wikipedia QA one paragraph a group with "
-                        "unanswerable twins (training/reading_data.py); news: stage 2, the "
-                        "bot's retrieval, shared normalisation over the passages read")
-    parser.add_argument("--questions", type=int, default=0,
-                        help="stage 1: answerable questions drawn from all sources (0: all)")
-    parser.add_argument("--twin-share", type=float, default=0.5,
-                        help="stage 1: share of answerable questions given an unanswerable twin")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--stage",
+        choices=("reading", "news"),
+        default="news",
+        help="reading: stage 1, open Wikipedia QA one paragraph a group with "
+        "unanswerable twins (training/reading_data.py); news: stage 2, the "
+        "bot's retrieval, shared normalisation over the passages read",
+    )
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=0,
+        help="stage 1: answerable questions drawn from all sources (0: all)",
+    )
+    parser.add_argument(
+        "--twin-share",
+        type=float,
+        default=0.5,
+        help="stage 1: share of answerable questions given an unanswerable twin",
+    )
     parser.add_argument("--out", type=Path, default=Path("training/runs/reader-news"))
     parser.add_argument("--news-dir", type=Path, default=ROOT / "training" / "data")
     parser.add_argument("--squad-dir", type=Path, default=SQUAD)
-    parser.add_argument("--init", default=str(SHIPPED), help="an int8 reader.onnx or a trained model folder to continue from, or 'base'")
+    parser.add_argument(
+        "--init",
+        default=str(SHIPPED),
+        help="an int8 reader.onnx or a trained model folder to continue from, or 'base'",
+    )
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--squad-per-epoch", type=int, default=2000,
-                        help="SQuAD questions drawn afresh each epoch (all news questions are used)")
-    parser.add_argument("--no-adversarial", action="store_true",
-                        help="news: leave out the team's unanswerable questions on SQuAD "
-                        "paragraphs (training/adversarial_data.py), read every epoch")
-    parser.add_argument("--adversarial-batches", default="",
-                        help="news: only these batches of them, by name prefix, comma-separated "
-                        "(e.g. 'a,n,s': those the shipped reader learned; default all)")
-    parser.add_argument("--qamr", type=int, default=0,
-                        help="news stage: QAMR's Wikinews questions per paragraph at most, read every "
-                        "epoch (training/qamr_data.py; 0: none, as the shipped reader)")
+    parser.add_argument(
+        "--squad-per-epoch",
+        type=int,
+        default=2000,
+        help="SQuAD questions drawn afresh each epoch (all news questions are used)",
+    )
+    parser.add_argument(
+        "--no-adversarial",
+        action="store_true",
+        help="news: leave out the team's unanswerable questions on SQuAD "
+        "paragraphs (training/adversarial_data.py), read every epoch",
+    )
+    parser.add_argument(
+        "--adversarial-batches",
+        default="",
+        help="news: only these batches of them, by name prefix, comma-separated "
+        "(e.g. 'a,n,s': those the shipped reader learned; default all)",
+    )
+    parser.add_argument(
+        "--qamr",
+        type=int,
+        default=0,
+        help="news stage: QAMR's Wikinews questions per paragraph at most, read every "
+        "epoch (training/qamr_data.py; 0: none, as the shipped reader)",
+    )
     parser.add_argument("--windows-per-batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=3e-5)
     parser.add_argument("--warmup", type=float, default=0.1)
     parser.add_argument("--max-len", type=int, default=256)
-    parser.add_argument("--stride", type=int, default=96, help="tokens shared by consecutive windows")
+    parser.add_argument(
+        "--stride", type=int, default=96, help="tokens shared by consecutive windows"
+    )
     parser.add_argument("--max-windows", type=int, default=8, help="windows per group at most")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--no-bf16", action="store_true", help="train in fp32")
     parser.add_argument("--save-every", type=int, default=50)
-    parser.add_argument("--limit", type=int, default=0, help="first N groups of each source only (smoke test)")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="first N groups of each source only (smoke test)"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -287,20 +339,36 @@ def main() -> None:
     if args.stage == "news" and not args.no_adversarial:
         batches = tuple(b for b in args.adversarial_batches.split(",") if b)
         adversarial = adversarial_groups(args.seed, batches=batches)
-    qamr = qamr_groups(args.qamr, args.seed, texts_never_trained_on()) if args.stage == "news" and args.qamr else []
+    qamr = (
+        qamr_groups(args.qamr, args.seed, texts_never_trained_on())
+        if args.stage == "news" and args.qamr
+        else []
+    )
     news = [g for g in news if g.passages]  # a question retrieval found nothing for
     squad = [g for g in squad if g.passages]
     if args.limit:
-        news, squad, adversarial = news[: args.limit], squad[: args.limit], adversarial[: args.limit]
+        news, squad, adversarial = (
+            news[: args.limit],
+            squad[: args.limit],
+            adversarial[: args.limit],
+        )
         qamr = qamr[: args.limit]
-    feats_news = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in news]
-    feats_squad = [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in squad]
+    feats_news = [
+        featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in news
+    ]
+    feats_squad = [
+        featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in squad
+    ]
     feats_adv = [
         featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in adversarial
     ]
-    feats_adv += [featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in qamr]
+    feats_adv += [
+        featurize(g, tokenizer, args.max_len, args.stride, args.max_windows) for g in qamr
+    ]
     for name, feats in (
-        ("news", feats_news), ("squad", feats_squad), ("adversarial and QAMR", feats_adv)
+        ("news", feats_news),
+        ("squad", feats_squad),
+        ("adversarial and QAMR", feats_adv),
     ):
         windows = sum(len(f["windows"]) for f in feats)
         null = sum(not f["starts"] for f in feats)
@@ -313,7 +381,10 @@ def main() -> None:
         print(f"continuing from {args.init}", flush=True)
     elif args.init != "base":
         model.load_state_dict(state_dict_from_onnx(Path(args.init)))
-        print(f"continuing from {args.init} (SHA-256 {file_sha256(Path(args.init))[:12]}…)", flush=True)
+        print(
+            f"continuing from {args.init} (SHA-256 {file_sha256(Path(args.init))[:12]}…)",
+            flush=True,
+        )
     model.to(args.device)
 
     def epoch_plan(epoch: int) -> tuple[list[dict], list[list[int]]]:
@@ -390,7 +461,10 @@ def main() -> None:
     model.save_pretrained(args.out / "final")
     tokenizer.save_pretrained(args.out / "final")
     minutes = (time.monotonic() - run_start) / 60
-    print(f"done: {total} steps, {minutes:.1f} min this run; model in {args.out / 'final'}", flush=True)
+    print(
+        f"done: {total} steps, {minutes:.1f} min this run; model in {args.out / 'final'}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -59,9 +59,9 @@ def choose_drops(rows: list[dict], rng: random.Random) -> dict[str, str]:
             continue
         kept.remove(row)
         dropped[row["id"]] = (
-            "balance: unanswerable share of its kind above "
-            f"{TARGET_UNANSWERABLE:.0%}" if over_unanswerable else
-            "balance: how many/how much above a third of the set"
+            f"balance: unanswerable share of its kind above {TARGET_UNANSWERABLE:.0%}"
+            if over_unanswerable
+            else "balance: how many/how much above a third of the set"
         )
     return dropped
 
@@ -90,11 +90,15 @@ def choose_recasing(rows: list[dict], rng: random.Random) -> dict[str, str]:
 
 def figures(rows: list[dict]) -> str:
     kinds = Counter(r["kind"] for r in rows)
-    lines = [f"{len(rows)} questions over {len({r['article'] for r in rows})} articles, "
-             f"{sum(not r['answerable'] for r in rows) / len(rows):.0%} unanswerable"]
+    lines = [
+        f"{len(rows)} questions over {len({r['article'] for r in rows})} articles, "
+        f"{sum(not r['answerable'] for r in rows) / len(rows):.0%} unanswerable"
+    ]
     for kind, n in kinds.most_common():
-        lines.append(f"  {kind:<9} {n:5} ({n / len(rows):.0%}), unanswerable "
-                     f"{_unanswerable_share(rows, kind):.0%}")
+        lines.append(
+            f"  {kind:<9} {n:5} ({n / len(rows):.0%}), unanswerable "
+            f"{_unanswerable_share(rows, kind):.0%}"
+        )
     long = sum(len(r["question"].split()) > 10 for r in rows)
     lines.append(
         f"  capitalised {sum(r['question'][:1].isupper() for r in rows) / len(rows):.0%}, "

@@ -49,7 +49,9 @@ def check_question(q: dict, body: str) -> list[str]:
         if not q["answers"]:
             problems.append("answerable with no answers")
         elif q["answers"][0] not in body:
-            problems.append(f"answer {q['answers'][0]!r} is not in the article body (the summary is not indexed)")
+            problems.append(
+                f"answer {q['answers'][0]!r} is not in the article body (the summary is not indexed)"
+            )
         if not q.get("sentence") or q["sentence"] not in body:
             problems.append("sentence is not copied exactly from the article")
         elif q["answers"] and q["answers"][0] not in q["sentence"]:
@@ -99,7 +101,9 @@ def main(batches: list[str]) -> int:
             print(f"duplicate id {qid} ({count} times)")
             bad += 1
     share = unanswerable / total if total else 0.0
-    print(f"{total} questions over {len(bodies)} articles, {share:.0%} unanswerable, {bad} problems")
+    print(
+        f"{total} questions over {len(bodies)} articles, {share:.0%} unanswerable, {bad} problems"
+    )
     return 1 if bad else 0
 
 

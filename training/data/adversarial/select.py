@@ -47,16 +47,19 @@ def draw(articles: list[dict], per_article: int, rng: random.Random) -> list[dic
     chosen = []
     for article in articles:
         fit = [
-            (k, p) for k, p in enumerate(article["paragraphs"])
+            (k, p)
+            for k, p in enumerate(article["paragraphs"])
             if 60 <= len(p["context"].split()) <= 220
         ]
         for k, p in rng.sample(fit, min(per_article, len(fit))):
-            chosen.append({
-                "pid": f"{article['title']}-{k}",
-                "title": article["title"].replace("_", " "),
-                "context": p["context"],
-                "answerable": [q["question"] for q in p["qas"]],
-            })
+            chosen.append(
+                {
+                    "pid": f"{article['title']}-{k}",
+                    "title": article["title"].replace("_", " "),
+                    "context": p["context"],
+                    "answerable": [q["question"] for q in p["qas"]],
+                }
+            )
     rng.shuffle(chosen)
     return chosen
 
@@ -75,12 +78,14 @@ def news_training_paragraphs(rng: random.Random) -> list[dict]:
             if not 40 <= len(paragraph.text.split()) <= 220:
                 continue
             pid = f"{article.id}-{paragraph.number}"
-            (invented if article.id.startswith("inv") else real).append({
-                "pid": pid,
-                "title": article.title,
-                "context": paragraph.text,
-                "answerable": [q["question"] for q in asked.get(pid, [])],
-            })
+            (invented if article.id.startswith("inv") else real).append(
+                {
+                    "pid": pid,
+                    "title": article.title,
+                    "context": paragraph.text,
+                    "answerable": [q["question"] for q in asked.get(pid, [])],
+                }
+            )
     chosen = real + rng.sample(invented, NEWS_PARAGRAPHS - len(real))
     rng.shuffle(chosen)
     return chosen

@@ -16,7 +16,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 QUESTIONS_PER_PARAGRAPH = 2
-KINDS = {"negation", "antonym", "entity_swap", "mutual_exclusion", "impossible_condition", "missing"}
+KINDS = {
+    "negation",
+    "antonym",
+    "entity_swap",
+    "mutual_exclusion",
+    "impossible_condition",
+    "missing",
+}
 
 
 def problems(batch: str) -> list[str]:
@@ -37,7 +44,10 @@ def problems(batch: str) -> list[str]:
             continue
         if q.get("kind") not in KINDS:
             found.append(f"{where}: kind must be one of {sorted(KINDS)}")
-        if not q.get("plausible_answer") or q["plausible_answer"] not in paragraphs[q["pid"]]["context"]:
+        if (
+            not q.get("plausible_answer")
+            or q["plausible_answer"] not in paragraphs[q["pid"]]["context"]
+        ):
             found.append(f"{where}: plausible_answer is not copied exactly from the paragraph")
         if not str(q.get("why", "")).strip():
             found.append(f"{where}: why is empty")
@@ -49,17 +59,23 @@ def problems(batch: str) -> list[str]:
         if text in paragraphs[q["pid"]]["answerable"]:
             found.append(f"{where}: this is one of SQuAD's answerable questions")
         seen.add(text.lower())
-    per_paragraph = Counter(json.loads(line).get("pid") for line in lines if line.strip().startswith("{"))
+    per_paragraph = Counter(
+        json.loads(line).get("pid") for line in lines if line.strip().startswith("{")
+    )
     short = [pid for pid in paragraphs if per_paragraph[pid] != QUESTIONS_PER_PARAGRAPH]
     if short:
-        found.append(f"{len(short)} paragraphs without {QUESTIONS_PER_PARAGRAPH} questions, e.g. {short[0]}")
+        found.append(
+            f"{len(short)} paragraphs without {QUESTIONS_PER_PARAGRAPH} questions, e.g. {short[0]}"
+        )
     checks = HERE / "checks" / f"{batch}.jsonl"
     if checks.exists():
         verdicts = [json.loads(line) for line in checks.read_text(encoding="utf-8").splitlines()]
         if len(verdicts) != len(lines):
             found.append(f"checks: {len(verdicts)} verdicts for {len(lines)} questions")
         for v in verdicts:
-            if v.get("verdict") not in {"ok", "dropped"} or (v["verdict"] == "dropped" and not v.get("reason")):
+            if v.get("verdict") not in {"ok", "dropped"} or (
+                v["verdict"] == "dropped" and not v.get("reason")
+            ):
                 found.append(f"checks: bad verdict {v}")
     return found
 
