@@ -100,7 +100,8 @@ def account(
     body = article.sentences
     asked = embedder.embed([subject])[0]
     closeness = embedder.embed([s.text for s in body]) @ asked
-    back, forward, captions, glued = _links_and_captions(article, settings, closeness)
+    quotations = set_out(article)
+    back, forward, captions, glued = _links_and_captions(article, settings, closeness, quotations)
     run = _passage(article, closeness, back, forward, captions | glued)
     length = default_length(len(body))
     own_story = run[0] == 0 or headline_states(article, subject, embedder)
@@ -115,7 +116,6 @@ def account(
     opening = tuple(s for s in told.sentences if s.position < 0)  # the summary paragraph's
     told = replace(told, sentences=tuple(s for s in told.sentences if s.position >= 0))
     on = forward if opening else None  # a sentence dropped as repeated may have cut a quotation
-    quotations = set_out(article)
     told = _in_context(article, told, back, captions, on, quotations.keys())
     told = _with_caption_tails(article, _introduced(article, told, back), back, captions)
     quoted = {i for quotation in quotations.values() for i in quotation}
@@ -201,16 +201,21 @@ def passage(
     ``closeness`` summed, captions counting nothing and left out), with the sentences before
     that its opening leans on or that name the speaker of the quotation it opens on, and after
     that finish a quotation it leaves open: ``PASSAGE_GROWTH`` more at most."""
-    back, forward, captions, glued = _links_and_captions(article, settings, closeness)
+    links = _links_and_captions(article, settings, closeness, set_out(article))
+    back, forward, captions, glued = links
     return _passage(article, closeness, back, forward, captions | glued)
 
 
 def _links_and_captions(
-    article: Article, settings: SummarizerSettings, closeness: FloatArray
+    article: Article,
+    settings: SummarizerSettings,
+    closeness: FloatArray,
+    quotations: dict[int, list[int]],
 ) -> tuple[list[bool], list[bool], BoolArray, BoolArray]:
     """Per sentence, read once for an account: whether it leans on the one before, whether
     the next continues it, whether it reads as a photo caption, and whether caption text is
-    glued into it. A quotation set out below the line introducing it (:func:`set_out`) leans
+    glued into it. A quotation set out below the line introducing it (``quotations``, as
+    :func:`set_out` gives them) leans
     on that line, which is no caption here, and reads on while its next sentence is a caption
     or at least ``FILL_MIN`` close to the subject (``closeness``): a poem read to its end had
     taken the room of the facts ("Akong was sentenced to 20 years …")."""
@@ -218,7 +223,7 @@ def _links_and_captions(
     back, forward = sentence_links(article)
     glued = np.array([glued_caption(s.text) for s in body], dtype=bool)
     captions = caption_factors(body, settings) < 1.0
-    for line, quotation in set_out(article).items():
+    for line, quotation in quotations.items():
         captions[line] = False
         forward[line] = True
         for i in quotation:
